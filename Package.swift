@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ShiftDesk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "shiftdesk", targets: ["shiftdesk"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        .target(name: "ShiftDeskCore"),
+        .target(name: "ShiftDeskConfig", dependencies: [
+            "ShiftDeskCore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        .target(name: "ShiftDeskStore", dependencies: [
+            "ShiftDeskCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "ShiftDeskNotify", dependencies: [
+            "ShiftDeskCore",
+            "ShiftDeskStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "ShiftDeskTUI", dependencies: [
+            "CNcurses",
+            "ShiftDeskCore",
+            "ShiftDeskStore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        .executableTarget(name: "shiftdesk", dependencies: [
+            "ShiftDeskCore",
+            "ShiftDeskConfig",
+            "ShiftDeskStore",
+            "ShiftDeskNotify",
+            "ShiftDeskTUI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "Benchmarks", dependencies: [
+            "ShiftDeskCore",
+            "ShiftDeskStore",
+        ], path: "Benchmarks"),
+        .testTarget(name: "ShiftDeskCoreTests", dependencies: ["ShiftDeskCore"]),
+        .testTarget(name: "ShiftDeskConfigTests", dependencies: ["ShiftDeskConfig"]),
+        .testTarget(name: "ShiftDeskStoreTests", dependencies: ["ShiftDeskStore"]),
+        .testTarget(name: "ShiftDeskNotifyTests", dependencies: ["ShiftDeskNotify"]),
+        .testTarget(name: "ShiftDeskTUITests", dependencies: ["ShiftDeskTUI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ShiftDeskStore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,49 @@
+import Foundation
+
+/// What kind of change an event records.
+public enum EventKind: String, Codable, CaseIterable, Sendable {
+    case opened, taken, escalated, pended, resumed, resolved, closed, reopened, noted
+    case reprioritised, problemLinked = "problem_linked", sheetPrinted = "sheet_printed", sheetSigned = "sheet_signed"
+    case imported
+}
+
+/// One field's value before and after a change, as audit text.
+public struct FieldChange: Codable, Hashable, Sendable {
+    public var field: String
+    public var before: String?
+    public var after: String?
+
+    public init(field: String, before: String?, after: String?) {
+        self.field = field
+        self.before = before
+        self.after = after
+    }
+}
+
+/// An append-only record of one change to a ticket: the audit trail, the source of every
+/// KPI and the change feed other seats follow.
+public struct TicketEvent: Codable, Hashable, Sendable {
+    /// Assigned by the store, increasing; 0 before the event is stored.
+    public var id: Int64
+    public var ticket: TicketID
+    public var actor: String
+    public var at: Date
+    public var kind: EventKind
+    public var changes: [FieldChange]
+    public var note: String?
+
+    public init(id: Int64 = 0, ticket: TicketID, actor: String, at: Date, kind: EventKind,
+                changes: [FieldChange], note: String? = nil) {
+        self.id = id
+        self.ticket = ticket
+        self.actor = actor
+        self.at = at
+        self.kind = kind
+        self.changes = changes
+        self.note = note
+    }
+
+    public func change(of field: String) -> FieldChange? {
+        changes.first { $0.field == field }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// What a desk agent fills in when logging a call.
+public struct TicketDraft: Sendable, Hashable {
+    public var title: String
+    public var description: String
+    public var caller: Caller
+    public var channel: Channel
+    public var priority: Priority
+    public var category: String?
+    public var affectedService: String?
+    /// Back-filled after the weekly review with customers, sales and operations managers.
+    public var backfilled: Bool
+    /// When the incident really began, for back-filled incidents; default: now.
+    public var openedAt: Date?
+
+    public init(title: String, description: String = "", caller: Caller, channel: Channel = .phone,
+                priority: Priority = .general, category: String? = nil, affectedService: String? = nil,
+                backfilled: Bool = false, openedAt: Date? = nil) {
+        self.title = title
+        self.description = description
+        self.caller = caller
+        self.channel = channel
+        self.priority = priority
+        self.category = category
+        self.affectedService = affectedService
+        self.backfilled = backfilled
+        self.openedAt = openedAt
+    }
+}
+
+/// Every change an operator can ask for on an existing ticket.
+public enum TicketAction: Sendable, Hashable {
+    /// Take (accept) the ticket from its tier's queue.
+    case take
+    case escalate(to: Tier, note: String?)
+    case pend(PendingReason)
+    case resume
+    case resolve(note: String)
+    case close(Satisfaction)
+    case reopen(note: String)
+    case note(String)
+    case changePriority(Priority)
+    case linkProblem(ProblemID)
+    case printSheet
+    case signSheet
+
+    public var kind: EventKind {
+        switch self {
+        case .take: .taken
+        case .escalate: .escalated
+        case .pend: .pended
+        case .resume: .resumed
+        case .resolve: .resolved
+        case .close: .closed
+        case .reopen: .reopened
+        case .note: .noted
+        case .changePriority: .reprioritised
+        case .linkProblem: .problemLinked
+        case .printSheet: .sheetPrinted
+        case .signSheet: .sheetSigned
+        }
+    }
+}

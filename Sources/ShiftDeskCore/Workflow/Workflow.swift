@@ -1,0 +1,226 @@
+import Foundation
+
+/// The state machine of the duty table: which role may make which change, and what each change
+/// does to a ticket. Pure: the caller supplies the ticket, the operator and the instant.
+public enum Workflow {
+    /// A ticket after a change, and the event that records it.
+    public struct Outcome: Sendable, Hashable {
+        public var ticket: Ticket
+        public var event: TicketEvent
+
+        public init(ticket: Ticket, event: TicketEvent) {
+            self.ticket = ticket
+            self.event = event
+        }
+    }
+
+    /// Logs a new incident. The store assigns the real number; `id` is what to use until then.
+    public static func open(_ draft: TicketDraft, id: TicketID, by actor: Operator, at now: Date) throws(WorkflowRefusal) -> Outcome {
+        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty else { throw WorkflowRefusal(.titleRequired) }
+        let callerName = draft.caller.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Someone on the phone or at the counter has a name; mail and monitoring may not.
+        if draft.channel == .phone || draft.channel == .walkIn, callerName.isEmpty {
+            throw WorkflowRefusal(.callerRequired)
+        }
+        let openedAt = draft.openedAt ?? now
+        guard openedAt <= now else { throw WorkflowRefusal(.openedInFuture) }
+
+        var caller = draft.caller
+        caller.name = callerName
+        var ticket = Ticket(
+            id: id, title: title, description: draft.description, caller: caller, channel: draft.channel,
+            priority: draft.priority, category: draft.category.nonEmpty, affectedService: draft.affectedService.nonEmpty,
+            openedAt: openedAt, backfilled: draft.backfilled, bypassedDesk: actor.role != .desk)
+
+        switch actor.role {
+        case .desk:
+            ticket.owner = actor.login
+            // On the phone or face to face, logging the call is the desk's response.
+            if draft.channel == .phone || draft.channel == .walkIn {
+                ticket.assignee = actor.login
+                ticket.state = .inProgress
+                ticket.firstResponseAt = openedAt
+            }
+        case .l1, .l2:
+            // Called directly, bypassing the desk: the engineer works it in their own line.
+            ticket.tier = actor.role.tier ?? .desk
+            ticket.assignee = actor.login
+            ticket.state = .inProgress
+            ticket.firstResponseAt = openedAt
+        case .im, .supervisor:
+            break
+        }
+        let event = TicketEvent(ticket: id, actor: actor.login, at: now, kind: .opened,
+                                changes: ticket.changes(since: nil), note: draft.backfilled ? "back-filled" : nil)
+        return Outcome(ticket: ticket, event: event)
+    }
+
+    /// Applies one action. `nameOf` turns a login into the name shown in refusals.
+    public static func apply(_ action: TicketAction, to ticket: Ticket, by actor: Operator, at now: Date,
+                             nameOf: (String) -> String = { $0 }) throws(WorkflowRefusal) -> Outcome {
+        let before = ticket
+        var after = ticket
+        var note: String?
+        func refuse(_ rule: WorkflowRefusal.Rule) -> WorkflowRefusal { WorkflowRefusal(rule, ticket: ticket.id) }
+
+        func requireOpen() throws(WorkflowRefusal) {
+            guard ticket.state.isOpen else { throw refuse(.notOpen(ticket.state)) }
+        }
+        /// The actor must work in the ticket's line and nobody else may hold it.
+        func requireWorker() throws(WorkflowRefusal) {
+            let worksLine: Bool
+            switch (actor.role, ticket.tier) {
+            case (.desk, .desk), (.l1, .l1), (.l2, .l2), (.l1, .vendor), (.l2, .vendor): worksLine = true
+            default: worksLine = false
+            }
+            if let holder = ticket.assignee, holder != actor.login {
+                guard worksLine || actor.role.tier == nil else { throw refuse(.wrongTier(tier: ticket.tier, role: actor.role)) }
+                throw refuse(.heldByOther(holder: nameOf(holder)))
+            }
+            guard worksLine else { throw refuse(.wrongTier(tier: ticket.tier, role: actor.role)) }
+        }
+        /// Acting on a ticket from your line's queue accepts it.
+        func accept() {
+            after.assignee = actor.login
+            if after.state == .new { after.state = .inProgress }
+            if after.firstResponseAt == nil { after.firstResponseAt = now }
+            if after.owner == nil, actor.role == .desk, !after.bypassedDesk { after.owner = actor.login }
+        }
+        func requireText(_ text: String, _ what: String) throws(WorkflowRefusal) -> String {
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw refuse(.textRequired(what: what)) }
+            return trimmed
+        }
+
+        switch action {
+        case .take:
+            try requireOpen()
+            if ticket.assignee == actor.login { throw refuse(.alreadyYours) }
+            try requireWorker()
+            accept()
+
+        case let .escalate(target, escalationNote):
+            try requireOpen()
+            let allowed: Bool
+            switch (actor.role, ticket.tier, target) {
+            case (.desk, .desk, .l1): allowed = true
+            case (.l1, .l1, .l2), (.l1, .l1, .vendor), (.l1, .vendor, .l2): allowed = true
+            case (.l2, .l2, .vendor), (.l2, .vendor, .l2): allowed = true
+            default: allowed = false
+            }
+            guard allowed else { throw refuse(.escalationPath(from: ticket.tier, to: target, role: actor.role)) }
+            try requireWorker()
+            if after.firstResponseAt == nil { after.firstResponseAt = now }
+            after.tier = target
+            if target == .vendor {
+                // The engineer who involves the vendor keeps coordinating it.
+                after.assignee = actor.login
+                after.state = .inProgress
+            } else {
+                after.assignee = nil
+                after.state = .new
+            }
+            note = escalationNote?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
+
+        case let .pend(reason):
+            try requireOpen()
+            if ticket.state == reason.state { throw refuse(.alreadyPending(reason)) }
+            try requireWorker()
+            accept()
+            after.state = reason.state
+
+        case .resume:
+            guard ticket.state == .pendingCustomer || ticket.state == .pendingVendor else { throw refuse(.notPending) }
+            // The customer may call the desk back: the desk resumes what waits on them.
+            if actor.role != .desk { try requireWorker() }
+            after.state = .inProgress
+
+        case let .resolve(resolution):
+            let text = try requireText(resolution, "the resolution note")
+            try requireOpen()
+            switch (actor.role, ticket.tier) {
+            case (.desk, .desk), (.l1, .l1), (.l1, .vendor), (.l2, .l2), (.l2, .vendor): break
+            default: throw refuse(.resolveRole(role: actor.role, tier: ticket.tier))
+            }
+            try requireWorker()
+            accept()
+            after.state = .resolved
+            after.resolvedAt = now
+            after.resolutionNote = text
+            note = text
+
+        case let .close(survey):
+            guard actor.role == .desk else { throw refuse(.onlyDeskCloses) }
+            guard ticket.state == .resolved else { throw refuse(.closeNeedsResolved(ticket.state)) }
+            if case let .rated(score, comment) = survey {
+                guard Satisfaction.scores.contains(score) else { throw refuse(.surveyScore(score)) }
+                after.satisfaction = .rated(score: score, comment: comment?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty)
+            } else {
+                after.satisfaction = .unreachable
+            }
+            after.state = .closed
+            after.closedAt = now
+
+        case let .reopen(reason):
+            let text = try requireText(reason, "the reason for reopening")
+            guard actor.role == .desk || actor.role == .im else { throw refuse(.reopenRole(actor.role)) }
+            guard ticket.state == .resolved || ticket.state == .closed else { throw refuse(.reopenState(ticket.state)) }
+            after.state = ticket.assignee == nil ? .new : .inProgress
+            after.resolvedAt = nil
+            after.closedAt = nil
+            after.resolutionNote = nil
+            after.satisfaction = nil
+            after.reopenCount += 1
+            note = text
+
+        case let .note(text):
+            note = try requireText(text, "a work note")
+
+        case let .changePriority(priority):
+            try requireOpen()
+            guard priority != ticket.priority else { throw refuse(.priorityUnchanged(priority)) }
+            switch actor.role {
+            case .im: break
+            case .desk where priority < ticket.priority: break
+            default: throw refuse(.priorityRole(role: actor.role))
+            }
+            after.priority = priority
+
+        case let .linkProblem(problem):
+            guard actor.role == .l2 || actor.role == .im else { throw refuse(.problemRole(actor.role)) }
+            guard ticket.problem != problem else { throw refuse(.alreadyLinked(problem)) }
+            after.problem = problem
+
+        case .printSheet:
+            guard actor.role == .l1 else { throw refuse(.sheetRole(actor.role)) }
+            try requireOpen()
+            try requireWorker()
+            accept()
+            after.onSiteSheet.printedAt = now
+
+        case .signSheet:
+            guard actor.role == .l1 || actor.role == .desk else { throw refuse(.sheetRole(actor.role)) }
+            guard ticket.onSiteSheet.printedAt != nil else { throw refuse(.sheetNotPrinted) }
+            guard ticket.onSiteSheet.signedAt == nil else { throw refuse(.sheetAlreadySigned) }
+            after.onSiteSheet.signedAt = now
+        }
+
+        let event = TicketEvent(ticket: ticket.id, actor: actor.login, at: now, kind: action.kind,
+                                changes: after.changes(since: before), note: note)
+        return Outcome(ticket: after, event: event)
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// nil for nil, empty or blank text.
+    var nonEmpty: String? {
+        guard let self else { return nil }
+        let trimmed = self.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}
+
+extension String {
+    var nonEmpty: String? { Optional(self).nonEmpty }
+}

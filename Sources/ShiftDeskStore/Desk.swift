@@ -1,0 +1,121 @@
+import Foundation
+import ShiftDeskCore
+
+/// Why the desk could not do what an operator asked. Nothing was written.
+public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The duty table does not allow it; the refusal names the rule.
+    case refused(WorkflowRefusal)
+    case store(StoreError)
+    case unknownOperator(String)
+    case invalidOperator(String)
+
+    public var description: String { message(.en) }
+
+    public func message(_ l: Language, timeZone: TimeZone = .gmt) -> String {
+        switch self {
+        case let .refused(refusal): return refusal.message(l)
+        case let .store(error): return error.message(l, timeZone: timeZone)
+        case let .unknownOperator(login):
+            return l.pick(
+                en: "\(login) is not an operator of this desk; add them with `shiftdesk operator add \(login) --name NAME --role desk|l1|l2|im|supervisor`, or pick one with --as",
+                zh: "\(login) 不是本服务台的操作员；请用 `shiftdesk operator add \(login) --name 姓名 --role desk|l1|l2|im|supervisor` 添加，或用 --as 指定")
+        case let .invalidOperator(reason):
+            return l.pick(en: "cannot add operator: \(reason)", zh: "无法添加操作员：\(reason)")
+        }
+    }
+}
+
+/// The desk's actions as every front end performs them: read, apply the workflow, write with
+/// optimistic concurrency. The CLI and the console both go through here.
+public struct Desk: Sendable {
+    public let store: any Store
+    public let clock: any Clock
+
+    public init(store: any Store, clock: any Clock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public func addOperator(_ person: Operator) async throws(DeskError) {
+        guard Operator.validateLogin(person.login) else {
+            throw .invalidOperator("login \"\(person.login)\" may hold letters, digits and . _ - @ only")
+        }
+        guard !person.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidOperator("a name is needed") }
+        do { try await store.addOperator(person) } catch { throw .store(error) }
+    }
+
+    public func requireOperator(_ login: String) async throws(DeskError) -> Operator {
+        let found: Operator?
+        do { found = try await store.findOperator(login: login) } catch { throw .store(error) }
+        guard let found else { throw .unknownOperator(login) }
+        return found
+    }
+
+    /// Logs a new incident as `login`.
+    public func open(_ draft: TicketDraft, as login: String) async throws(DeskError) -> Ticket {
+        let actor = try await requireOperator(login)
+        let outcome: Workflow.Outcome
+        do { outcome = try Workflow.open(draft, id: TicketID(1), by: actor, at: clock.now()) } catch { throw .refused(error) }
+        do { return try await store.insertTicket(outcome.ticket, event: outcome.event).0 } catch { throw .store(error) }
+    }
+
+    /// Applies `action` to ticket `id` as `login`. When someone else changed the ticket since it
+    /// was read, nothing is written and the error names who changed it.
+    @discardableResult
+    public func perform(_ action: TicketAction, on id: TicketID, as login: String) async throws(DeskError) -> Workflow.Outcome {
+        let actor = try await requireOperator(login)
+        let current: Ticket?
+        do { current = try await store.ticket(id) } catch { throw .store(error) }
+        guard let current else { throw .store(.ticketNotFound(id)) }
+        return try await perform(action, on: current, by: actor)
+    }
+
+    /// Applies `action` to the ticket as the operator last saw it (`seen.version`).
+    public func perform(_ action: TicketAction, on seen: Ticket, by actor: Operator) async throws(DeskError) -> Workflow.Outcome {
+        let names = await displayNames()
+        let outcome: Workflow.Outcome
+        do {
+            outcome = try Workflow.apply(action, to: seen, by: actor, at: clock.now(), nameOf: { names[$0] ?? $0 })
+        } catch {
+            throw .refused(error)
+        }
+        do {
+            let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event)
+            return Workflow.Outcome(ticket: ticket, event: event)
+        } catch let .conflict(ticket, changedBy, at, kind, fresh) {
+            throw .store(.conflict(ticket: ticket, changedBy: names[changedBy].map { "\($0) (\(changedBy))" } ?? changedBy,
+                                   at: at, kind: kind, current: fresh))
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// Raises a problem (问题单) and links the given incidents to it.
+    public func raiseProblem(title: String, linking incidents: [TicketID], as login: String) async throws(DeskError) -> Problem {
+        let actor = try await requireOperator(login)
+        guard actor.role == .l2 || actor.role == .im else { throw .refused(WorkflowRefusal(.problemRole(actor.role))) }
+        let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw .refused(WorkflowRefusal(.textRequired(what: "the problem title"))) }
+        for id in incidents {
+            let found: Ticket?
+            do { found = try await store.ticket(id) } catch { throw .store(error) }
+            guard found != nil else { throw .store(.ticketNotFound(id)) }
+        }
+        let problem: Problem
+        do {
+            problem = try await store.insertProblem(Problem(id: ProblemID(1), title: trimmed, raisedBy: login, raisedAt: clock.now()))
+        } catch {
+            throw .store(error)
+        }
+        for id in incidents {
+            try await perform(.linkProblem(problem.id), on: id, as: login)
+        }
+        return problem
+    }
+
+    /// login → name, for messages; empty when the store cannot be read (messages fall back to logins).
+    func displayNames() async -> [String: String] {
+        guard let people = try? await store.operators() else { return [:] }
+        return Dictionary(people.map { ($0.login, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+}

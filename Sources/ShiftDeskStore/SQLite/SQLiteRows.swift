@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+import ShiftDeskCore
+
+/// Instants are stored as integer milliseconds since 1970 UTC.
+enum Millis {
+    static func from(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func from(_ date: Date?) -> Int64? { date.map(from) }
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+    static func date(_ millis: Int64?) -> Date? { millis.map(date) }
+}
+
+enum SQLiteRows {
+    static let ticketColumns = """
+        number, title, description, caller_name, caller_phone, caller_department, channel, priority, category,
+        affected_service, state, tier, assignee, owner, opened_at, first_response_at, resolved_at, closed_at,
+        resolution_note, csat_score, csat_comment, csat_unreachable, sheet_printed_at, sheet_signed_at, problem,
+        backfilled, bypassed_desk, reopen_count, source, version
+        """
+
+    static func ticketArguments(_ t: Ticket, includeNumber: Bool) -> StatementArguments {
+        var values: [(any DatabaseValueConvertible)?] = []
+        if includeNumber { values.append(t.id.number) }
+        var score: Int?
+        var comment: String?
+        var unreachable = false
+        switch t.satisfaction {
+        case let .rated(s, c)?: score = s; comment = c
+        case .unreachable?: unreachable = true
+        case nil: break
+        }
+        values += [
+            t.title, t.description, t.caller.name, t.caller.phone, t.caller.department, t.channel.rawValue,
+            t.priority.rawValue, t.category, t.affectedService, t.state.rawValue, t.tier.rawValue, t.assignee,
+            t.owner, Millis.from(t.openedAt), Millis.from(t.firstResponseAt), Millis.from(t.resolvedAt),
+            Millis.from(t.closedAt), t.resolutionNote, score, comment, unreachable,
+            Millis.from(t.onSiteSheet.printedAt), Millis.from(t.onSiteSheet.signedAt), t.problem?.number,
+            t.backfilled, t.bypassedDesk, t.reopenCount, t.source, t.version,
+        ]
+        return StatementArguments(values)
+    }
+
+    static func ticket(_ row: Row) throws(StoreError) -> Ticket {
+        func value<E: RawRepresentable>(_ column: String, _: E.Type) throws(StoreError) -> E where E.RawValue == String {
+            let raw: String = row[column] ?? ""
+            guard let parsed = E(rawValue: raw) else { throw StoreError.corrupt("\(column) = \"\(raw)\"") }
+            return parsed
+        }
+        let satisfaction: Satisfaction?
+        if row["csat_unreachable"] as Bool? == true {
+            satisfaction = .unreachable
+        } else if let score: Int = row["csat_score"] {
+            satisfaction = .rated(score: score, comment: row["csat_comment"])
+        } else {
+            satisfaction = nil
+        }
+        let problemNumber: Int64? = row["problem"]
+        return Ticket(
+            id: TicketID(row["number"] ?? 0),
+            title: row["title"] ?? "",
+            description: row["description"] ?? "",
+            caller: Caller(name: row["caller_name"] ?? "", phone: row["caller_phone"], department: row["caller_department"]),
+            channel: try value("channel", Channel.self),
+            priority: try value("priority", Priority.self),
+            category: row["category"],
+            affectedService: row["affected_service"],
+            state: try value("state", TicketState.self),
+            tier: try value("tier", Tier.self),
+            assignee: row["assignee"],
+            owner: row["owner"],
+            openedAt: Millis.date(row["opened_at"] ?? 0),
+            firstResponseAt: Millis.date(row["first_response_at"] as Int64?),
+            resolvedAt: Millis.date(row["resolved_at"] as Int64?),
+            closedAt: Millis.date(row["closed_at"] as Int64?),
+            resolutionNote: row["resolution_note"],
+            satisfaction: satisfaction,
+            onSiteSheet: OnSiteSheet(printedAt: Millis.date(row["sheet_printed_at"] as Int64?),
+                                     signedAt: Millis.date(row["sheet_signed_at"] as Int64?)),
+            problem: problemNumber.map(ProblemID.init),
+            backfilled: row["backfilled"] ?? false,
+            bypassedDesk: row["bypassed_desk"] ?? false,
+            reopenCount: row["reopen_count"] ?? 0,
+            source: row["source"],
+            version: row["version"] ?? 0)
+    }
+
+    static let eventColumns = "id, ticket, actor, at, kind, changes, note"
+
+    static func event(_ row: Row) throws(StoreError) -> TicketEvent {
+        let kindText: String = row["kind"] ?? ""
+        guard let kind = EventKind(rawValue: kindText) else { throw StoreError.corrupt("event kind \"\(kindText)\"") }
+        let changesText: String = row["changes"] ?? "[]"
+        let changes: [FieldChange]
+        do {
+            changes = try JSONDecoder().decode([FieldChange].self, from: Data(changesText.utf8))
+        } catch {
+            throw StoreError.corrupt("event changes \(changesText.prefix(80))")
+        }
+        return TicketEvent(id: row["id"] ?? 0, ticket: TicketID(row["ticket"] ?? 0), actor: row["actor"] ?? "",
+                           at: Millis.date(row["at"] ?? 0), kind: kind, changes: changes, note: row["note"])
+    }
+
+    static func encodeChanges(_ changes: [FieldChange]) throws(StoreError) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return String(decoding: try encoder.encode(changes), as: UTF8.self)
+        } catch {
+            throw StoreError.failure("cannot encode event: \(error)")
+        }
+    }
+
+    static func operatorRecord(_ row: Row) throws(StoreError) -> Operator {
+        let roleText: String = row["role"] ?? ""
+        guard let role = Role(rawValue: roleText) else { throw StoreError.corrupt("operator role \"\(roleText)\"") }
+        let shiftText: String? = row["shift"]
+        return Operator(login: row["login"] ?? "", name: row["name"] ?? "", role: role,
+                        shift: shiftText.flatMap(ShiftName.init(rawValue:)))
+    }
+
+    static func problem(_ row: Row) throws(StoreError) -> Problem {
+        let stateText: String = row["state"] ?? ""
+        guard let state = ProblemState(rawValue: stateText) else { throw StoreError.corrupt("problem state \"\(stateText)\"") }
+        return Problem(id: ProblemID(row["number"] ?? 0), title: row["title"] ?? "", owner: row["owner"], state: state,
+                       raisedBy: row["raised_by"] ?? "", raisedAt: Millis.date(row["raised_at"] ?? 0),
+                       version: row["version"] ?? 0)
+    }
+}

@@ -1,0 +1,306 @@
+import Foundation
+import GRDB
+import ShiftDeskCore
+
+/// The embedded backend: one SQLite file in WAL mode, shared safely by every console and
+/// command on the host.
+public final class SQLiteStore: Store {
+    public let backend = "sqlite"
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens the desk database at `path`. With `create`, a missing file is made (mode 0600, its
+    /// folder 0700); without it, a missing file is an error. Migrations run on open.
+    public init(path: String, create: Bool) throws(StoreError) {
+        self.path = path
+        let files = FileManager.default
+        if files.fileExists(atPath: path) {
+            try Self.checkIsSQLite(path)
+        } else {
+            guard create else { throw StoreError.databaseMissing(path: path) }
+            try Self.createPrivateFile(path)
+        }
+        var configuration = Configuration()
+        // Writers queue behind each other; a short timeout loses work (see STORAGE-NOTES.md).
+        configuration.busyMode = .timeout(30)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "shiftdesk"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = SQLiteSchema.migrator
+            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded { throw StoreError.newerSchema(path: path) }
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError.notADatabase(path: path)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// A non-empty file must start with SQLite's magic header before anything touches it.
+    private static func checkIsSQLite(_ path: String) throws(StoreError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw StoreError.cannotOpen(path: path, reason: "permission denied or not a file")
+        }
+        defer { try? handle.close() }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw StoreError.cannotOpen(path: path, reason: "it is a folder")
+        }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if header.isEmpty { return }
+        guard header == Data("SQLite format 3\0".utf8) else { throw StoreError.notADatabase(path: path) }
+    }
+
+    private static func createPrivateFile(_ path: String) throws(StoreError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError.cannotOpen(path: path, reason: "cannot create its folder: \(error.localizedDescription)")
+            }
+        }
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        close(descriptor)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let database = error as? DatabaseError { return database.message ?? "\(database.resultCode)" }
+        return "\(error)"
+    }
+
+    /// Runs a read or write, turning anything GRDB throws into a `StoreError`.
+    private func guarded<T>(_ body: () async throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError.notADatabase(path: path)
+        } catch {
+            throw StoreError.failure(Self.describe(error))
+        }
+    }
+
+    // MARK: Operators
+
+    public func addOperator(_ person: Operator) async throws(StoreError) {
+        try await guarded {
+            try await pool.write { db in
+                if try Row.fetchOne(db, sql: "SELECT 1 FROM operators WHERE login = ?", arguments: [person.login]) != nil {
+                    throw StoreError.operatorExists(person.login)
+                }
+                try db.execute(sql: "INSERT INTO operators (login, name, role, shift) VALUES (?, ?, ?, ?)",
+                               arguments: [person.login, person.name, person.role.rawValue, person.shift?.rawValue])
+            }
+        }
+    }
+
+    public func operators() async throws(StoreError) -> [Operator] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM operators ORDER BY role, login").map(SQLiteRows.operatorRecord)
+            }
+        }
+    }
+
+    public func findOperator(login: String) async throws(StoreError) -> Operator? {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM operators WHERE login = ?", arguments: [login])
+                    .map(SQLiteRows.operatorRecord)
+            }
+        }
+    }
+
+    // MARK: Tickets
+
+    public func insertTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
+        try await guarded {
+            try await pool.write { db in try Self.insert(db, ticket: ticket, events: [event]) }
+        }
+    }
+
+    /// Inserts one ticket (its number chosen here) and its events; returns them as stored.
+    private static func insert(_ db: Database, ticket: Ticket, events: [TicketEvent]) throws -> (Ticket, TicketEvent) {
+        var stored = ticket
+        stored.version = max(1, ticket.version)
+        let columns = SQLiteRows.ticketColumns.replacingOccurrences(of: "number, ", with: "")
+        let placeholders = Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")
+        try db.execute(sql: "INSERT INTO tickets (\(columns)) VALUES (\(placeholders))",
+                       arguments: SQLiteRows.ticketArguments(stored, includeNumber: false))
+        stored.id = TicketID(db.lastInsertedRowID)
+        var last = TicketEvent(ticket: stored.id, actor: "", at: stored.openedAt, kind: .opened, changes: [])
+        for event in events {
+            var copy = event
+            copy.ticket = stored.id
+            last = try appendEvent(db, copy)
+        }
+        return (stored, last)
+    }
+
+    private static func appendEvent(_ db: Database, _ event: TicketEvent) throws -> TicketEvent {
+        var stored = event
+        try db.execute(sql: "INSERT INTO events (ticket, actor, at, kind, changes, note) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [event.ticket.number, event.actor, Millis.from(event.at), event.kind.rawValue,
+                                   try SQLiteRows.encodeChanges(event.changes), event.note])
+        stored.id = db.lastInsertedRowID
+        return stored
+    }
+
+    public func updateTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
+        try await guarded {
+            try await pool.write { db in
+                var stored = ticket
+                stored.version = ticket.version + 1
+                let assignments = SQLiteRows.ticketColumns
+                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                    .filter { $0 != "number" }.map { "\($0) = ?" }.joined(separator: ", ")
+                var arguments = SQLiteRows.ticketArguments(stored, includeNumber: false)
+                arguments += [ticket.id.number, ticket.version]
+                try db.execute(sql: "UPDATE tickets SET \(assignments) WHERE number = ? AND version = ?", arguments: arguments)
+                guard db.changesCount == 1 else { throw try Self.conflict(db, ticket.id) }
+                var copy = event
+                copy.ticket = ticket.id
+                return (stored, try Self.appendEvent(db, copy))
+            }
+        }
+    }
+
+    /// Why a versioned write found nothing to update: gone, or changed by someone else.
+    private static func conflict(_ db: Database, _ id: TicketID) throws -> StoreError {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE number = ?",
+                                         arguments: [id.number]) else { return .ticketNotFound(id) }
+        let current = try SQLiteRows.ticket(row)
+        let last = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.eventColumns) FROM events WHERE ticket = ? ORDER BY id DESC LIMIT 1",
+                                    arguments: [id.number]).map(SQLiteRows.event)
+        return .conflict(ticket: id, changedBy: last?.actor ?? "?", at: last?.at ?? current.openedAt,
+                         kind: last?.kind ?? .opened, current: current)
+    }
+
+    public func insertHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [TicketID] {
+        try await guarded {
+            try await pool.write { db in
+                try histories.map { history in try Self.insert(db, ticket: history.ticket, events: history.events).0.id }
+            }
+        }
+    }
+
+    public func ticket(_ id: TicketID) async throws(StoreError) -> Ticket? {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE number = ?",
+                                 arguments: [id.number]).map(SQLiteRows.ticket)
+            }
+        }
+    }
+
+    public func tickets(_ query: TicketQuery) async throws(StoreError) -> [Ticket] {
+        var clauses: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        func list<V: RawRepresentable>(_ column: String, _ values: Set<V>?) where V.RawValue == String {
+            guard let values else { return }
+            clauses.append("\(column) IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
+            arguments += values.map(\.rawValue).sorted()
+        }
+        list("tier", query.tiers)
+        list("state", query.states)
+        list("priority", query.priorities)
+        if query.openOnly { clauses.append("state NOT IN ('resolved', 'closed')") }
+        if let assignee = query.assignee {
+            clauses.append("assignee = ?")
+            arguments.append(assignee)
+        }
+        var sql = "SELECT \(SQLiteRows.ticketColumns) FROM tickets"
+        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+        sql += " ORDER BY number"
+        if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
+        let finalSQL = sql
+        let finalArguments = StatementArguments(arguments)
+        return try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(SQLiteRows.ticket)
+            }
+        }
+    }
+
+    public func events(of ticket: TicketID) async throws(StoreError) -> [TicketEvent] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.eventColumns) FROM events WHERE ticket = ? ORDER BY id",
+                                 arguments: [ticket.number]).map(SQLiteRows.event)
+            }
+        }
+    }
+
+    public func events(after id: Int64, limit: Int) async throws(StoreError) -> [TicketEvent] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.eventColumns) FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                                 arguments: [id, max(0, limit)]).map(SQLiteRows.event)
+            }
+        }
+    }
+
+    public func lastEventID() async throws(StoreError) -> Int64 {
+        try await guarded {
+            try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0 }
+        }
+    }
+
+    // MARK: Problems
+
+    public func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "INSERT INTO problems (title, owner, state, raised_by, raised_at, version) VALUES (?, ?, ?, ?, ?, 1)",
+                               arguments: [problem.title, problem.owner, problem.state.rawValue, problem.raisedBy,
+                                           Millis.from(problem.raisedAt)])
+                var stored = problem
+                stored.id = ProblemID(db.lastInsertedRowID)
+                stored.version = 1
+                return stored
+            }
+        }
+    }
+
+    public func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE problems SET title = ?, owner = ?, state = ?, version = version + 1 WHERE number = ? AND version = ?",
+                               arguments: [problem.title, problem.owner, problem.state.rawValue, problem.id.number, problem.version])
+                guard db.changesCount == 1 else {
+                    if try Row.fetchOne(db, sql: "SELECT 1 FROM problems WHERE number = ?", arguments: [problem.id.number]) == nil {
+                        throw StoreError.problemNotFound(problem.id)
+                    }
+                    throw StoreError.failure("\(problem.id) was changed by someone else; look at it again and retry")
+                }
+                var stored = problem
+                stored.version += 1
+                return stored
+            }
+        }
+    }
+
+    public func problem(_ id: ProblemID) async throws(StoreError) -> Problem? {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM problems WHERE number = ?", arguments: [id.number]).map(SQLiteRows.problem)
+            }
+        }
+    }
+
+    public func problems() async throws(StoreError) -> [Problem] {
+        try await guarded {
+            try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM problems ORDER BY number").map(SQLiteRows.problem) }
+        }
+    }
+}

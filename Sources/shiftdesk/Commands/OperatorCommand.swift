@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import ShiftDeskCore
+import ShiftDeskStore
+
+extension Role: ExpressibleByArgument {}
+extension ShiftName: ExpressibleByArgument {}
+extension Priority: ExpressibleByArgument {}
+extension Channel: ExpressibleByArgument {}
+extension Tier: ExpressibleByArgument {}
+extension TicketState: ExpressibleByArgument {}
+extension PendingReason: ExpressibleByArgument {}
+
+struct OperatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "operator", abstract: "The people on the duty table.",
+        subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an operator.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Login, as --as and the OS know it.") var login: String
+        @Option(help: "Full name, as shown in the console.") var name: String
+        @Option(help: "desk, l1, l2, im or supervisor.") var role: Role
+        @Option(help: "day or night.") var shift: ShiftName?
+
+        func run() async throws {
+            let context = Context(global)
+            let desk = try context.desk()
+            let person = Operator(login: login, name: name.trimmingCharacters(in: .whitespaces), role: role, shift: shift)
+            do { try await desk.addOperator(person) } catch { throw CLIFailure(error, context) }
+            if context.json {
+                Output.json(person.json)
+            } else {
+                print(context.language.pick(en: "Added \(person.name) (\(login)), \(role.label(.en)).",
+                                            zh: "已添加 \(person.name)（\(login)），\(role.label(.zh))。"))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List operators.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let context = Context(global)
+            let store = try context.openStore()
+            let people: [Operator]
+            do { people = try await store.operators() } catch { throw CLIFailure(error, context) }
+            if context.json {
+                Output.json(.array(people.map(\.json)))
+                return
+            }
+            let l = context.language
+            var table = TextTable(headers: [l.pick(en: "LOGIN", zh: "登录名"), l.pick(en: "NAME", zh: "姓名"),
+                                            l.pick(en: "ROLE", zh: "角色"), l.pick(en: "SHIFT", zh: "班次")])
+            table.rows = people.map { [$0.login, $0.name, $0.role.label(l), $0.shift?.label(l) ?? "—"] }
+            print(table.render())
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+
+/// Exit status: 0 success, 1 refused action or bad input, 2 usage error (DESIGN.md).
+@main
+struct EntryPoint {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try ShiftDesk.parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CLIFailure {
+            Output.error(failure.message)
+            exit(failure.status)
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch {
+            if ShiftDesk.exitCode(for: error) == .success {
+                print(ShiftDesk.fullMessage(for: error))
+                exit(0)
+            }
+            Output.error(ShiftDesk.message(for: error).split(separator: "\n").first.map(String.init) ?? "usage error")
+            Output.error("see `shiftdesk help` or add --help to the command", prefixed: false)
+            exit(2)
+        }
+    }
+}
+
+struct ShiftDesk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shiftdesk",
+        abstract: "ShiftDesk: the service-desk console for shift workers.",
+        subcommands: [InitCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self])
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import ShiftDeskCore
+import ShiftDeskStore
+
+/// The options every command takes (DESIGN.md, "Command line").
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Desk database: a path, sqlite:PATH or postgres://user@host:port/db (default $SHIFTDESK_DB, else $XDG_DATA_HOME/shiftdesk/desk.sqlite).")
+    var db: String?
+
+    @Option(name: .customLong("as"), help: "Act as this operator login (default $SHIFTDESK_OPERATOR, else the OS login).")
+    var login: String?
+
+    @Option(name: .long, help: "Language: zh or en (default $SHIFTDESK_LANG, else LANG).")
+    var lang: String?
+
+    @Option(name: .long, help: "Take this instant as now (ISO 8601, e.g. 2026-11-29T10:00:00+08:00).")
+    var now: String?
+
+    @Flag(name: .long, help: "Machine-readable JSON output.")
+    var json = false
+
+    @Option(name: .long, help: "SLA policy file (TOML).")
+    var policy: String?
+
+    @Option(name: .long, help: "Configuration file (TOML).")
+    var config: String?
+
+    mutating func validate() throws {
+        if let lang, Language(code: lang) == nil {
+            throw ValidationError("--lang takes zh or en, not \"\(lang)\"")
+        }
+        if let now, ISO8601.parse(now, defaultZone: Context.systemTimeZone()) == nil {
+            throw ValidationError("--now takes an ISO 8601 instant such as 2026-11-29T10:00:00Z, not \"\(now)\"")
+        }
+    }
+}
+
+/// What one invocation runs with: who, where, when, in which language.
+struct Context {
+    let options: GlobalOptions
+    let environment: [String: String]
+    let language: Language
+    let timeZone: TimeZone
+    let clock: any Clock
+    let login: String
+
+    init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.options = options
+        self.environment = environment
+        language = Language.resolve(explicit: options.lang, environment: environment)
+        timeZone = Context.systemTimeZone(environment)
+        if let text = options.now, let instant = ISO8601.parse(text, defaultZone: timeZone) {
+            clock = FixedClock(instant)
+        } else {
+            clock = SystemClock()
+        }
+        login = options.login ?? environment["SHIFTDESK_OPERATOR"] ?? environment["USER"] ?? environment["LOGNAME"]
+            ?? ProcessInfo.processInfo.userName
+    }
+
+    /// The operator's zone: `TZ` if it names a zone, else the system's.
+    static func systemTimeZone(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> TimeZone {
+        if let name = environment["TZ"], !name.isEmpty, let zone = TimeZone(identifier: name.hasPrefix(":") ? String(name.dropFirst()) : name) {
+            return zone
+        }
+        return TimeZone.current
+    }
+
+    var json: Bool { options.json }
+
+    /// Where the desk database lives.
+    func databaseLocation() throws(CLIFailure) -> String {
+        let text = options.db ?? environment["SHIFTDESK_DB"] ?? defaultDatabasePath()
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            throw CLIFailure(language.pick(
+                en: "PostgreSQL desks are not supported by this build yet; use a SQLite path",
+                zh: "此版本尚不支持 PostgreSQL；请使用 SQLite 文件路径"))
+        }
+        let path = text.hasPrefix("sqlite:") ? String(text.dropFirst("sqlite:".count)) : text
+        guard !path.isEmpty else { throw CLIFailure(language.pick(en: "--db needs a path", zh: "--db 需要一个路径")) }
+        return (path as NSString).expandingTildeInPath
+    }
+
+    private func defaultDatabasePath() -> String {
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+        return (base as NSString).appendingPathComponent("shiftdesk/desk.sqlite")
+    }
+
+    func openStore(create: Bool = false) throws(CLIFailure) -> any Store {
+        let path = try databaseLocation()
+        do {
+            return try SQLiteStore(path: path, create: create)
+        } catch {
+            throw CLIFailure(error, self)
+        }
+    }
+
+    func desk(create: Bool = false) throws(CLIFailure) -> Desk {
+        Desk(store: try openStore(create: create), clock: clock)
+    }
+
+    func show(_ date: Date?) -> String {
+        date.map { DisplayTime.format($0, in: timeZone) } ?? "—"
+    }
+}
+
+struct SystemClock: Clock {
+    func now() -> Date { Date() }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import ShiftDeskCore
+
+/// `ticket show` for people: the fields, then the history, times in the operator's zone.
+struct TicketReport {
+    let ticket: Ticket
+    let events: [TicketEvent]
+    let context: Context
+
+    var text: String {
+        let l = context.language
+        let t = ticket
+        var fields: [(String, String)] = [
+            (l.pick(en: "Title", zh: "标题"), t.title),
+            (l.pick(en: "Priority", zh: "优先级"), t.priority.label(l)),
+            (l.pick(en: "State", zh: "状态"), t.state.label(l)),
+            (l.pick(en: "Queue", zh: "队列"), t.tier.label(l)),
+            (l.pick(en: "Assignee", zh: "处理人"), t.assignee ?? "—"),
+            (l.pick(en: "Owner (desk)", zh: "负责坐席"), t.owner ?? "—"),
+            (l.pick(en: "Caller", zh: "报障人"), [t.caller.name, t.caller.phone, t.caller.department].compactMap { $0 }.joined(separator: " · ")),
+            (l.pick(en: "Channel", zh: "渠道"), t.channel.label(l)),
+            (l.pick(en: "Category", zh: "类别"), t.category ?? "—"),
+            (l.pick(en: "Service", zh: "受影响服务"), t.affectedService ?? "—"),
+            (l.pick(en: "Opened", zh: "开单时间"), context.show(t.openedAt)),
+            (l.pick(en: "First response", zh: "首次响应"), context.show(t.firstResponseAt)),
+            (l.pick(en: "Resolved", zh: "解决时间"), context.show(t.resolvedAt)),
+            (l.pick(en: "Closed", zh: "关闭时间"), context.show(t.closedAt)),
+        ]
+        if let note = t.resolutionNote { fields.append((l.pick(en: "Resolution", zh: "解决方案"), note)) }
+        if let survey = t.satisfaction {
+            fields.append((l.pick(en: "Satisfaction", zh: "满意度"), survey == .unreachable ? l.pick(en: "customer unreachable", zh: "客户无法联系") : survey.auditText))
+        }
+        if let problem = t.problem { fields.append((l.pick(en: "Problem", zh: "问题单"), problem.description)) }
+        var flags: [String] = []
+        if t.backfilled { flags.append(l.pick(en: "back-filled", zh: "补录")) }
+        if t.bypassedDesk { flags.append(l.pick(en: "bypassed the desk", zh: "绕过服务台")) }
+        if t.reopenCount > 0 { flags.append(l.pick(en: "reopened \(t.reopenCount)×", zh: "重开 \(t.reopenCount) 次")) }
+        if !flags.isEmpty { fields.append((l.pick(en: "Flags", zh: "标记"), flags.joined(separator: ", "))) }
+        if !t.description.isEmpty { fields.append((l.pick(en: "Description", zh: "描述"), t.description)) }
+
+        let labelWidth = fields.map { ColumnText.width($0.0) }.max() ?? 0
+        var lines = ["\(t.id)  v\(t.version)"]
+        lines += fields.map { ColumnText.fit($0.0, width: labelWidth) + "  " + TerminalSafe.line($0.1) }
+        lines.append("")
+        lines.append(l.pick(en: "History", zh: "处理记录"))
+        for event in events {
+            var line = "  \(context.show(event.at))  \(event.actor)  \(event.kind.label(l))"
+            let moved = event.changes.filter { ["state", "tier", "assignee", "priority"].contains($0.field) }
+            if !moved.isEmpty, event.kind != .opened {
+                line += "  " + moved.map { "\($0.field): \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: ", ")
+            }
+            if let note = event.note { line += "  “\(note)”" }
+            lines.append(TerminalSafe.line(line))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
