@@ -23,8 +23,8 @@ struct EntryPoint {
                 print(ShiftDesk.fullMessage(for: error))
                 exit(0)
             }
-            Output.error(ShiftDesk.message(for: error).split(separator: "\n").first.map(String.init) ?? "usage error")
-            Output.error("see `shiftdesk help` or add --help to the command", prefixed: false)
+            let reason = ShiftDesk.message(for: error).split(separator: "\n").first.map(String.init) ?? "usage error"
+            Output.error(reason + " (see --help)")
             exit(2)
         }
     }

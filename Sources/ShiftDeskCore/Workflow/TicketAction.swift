@@ -37,7 +37,8 @@ public enum TicketAction: Sendable, Hashable {
     case pend(PendingReason)
     case resume
     case resolve(note: String)
-    case close(Satisfaction)
+    /// Closing records the satisfaction survey; nil (no survey) is refused.
+    case close(Satisfaction?)
     case reopen(note: String)
     case note(String)
     case changePriority(Priority)

@@ -153,6 +153,7 @@ public enum Workflow {
         case let .close(survey):
             guard actor.role == .desk else { throw refuse(.onlyDeskCloses) }
             guard ticket.state == .resolved else { throw refuse(.closeNeedsResolved(ticket.state)) }
+            guard let survey else { throw refuse(.surveyRequired) }
             if case let .rated(score, comment) = survey {
                 guard Satisfaction.scores.contains(score) else { throw refuse(.surveyScore(score)) }
                 after.satisfaction = .rated(score: score, comment: comment?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty)

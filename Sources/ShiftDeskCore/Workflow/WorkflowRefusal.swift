@@ -8,6 +8,7 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case callerRequired
         case onlyDeskCloses
         case closeNeedsResolved(TicketState)
+        case surveyRequired
         case surveyScore(Int)
         case heldByOther(holder: String)
         case alreadyYours
@@ -45,6 +46,7 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case .callerRequired: "ticket.caller-required"
         case .onlyDeskCloses: "close.desk-only"
         case .closeNeedsResolved: "close.needs-resolved"
+        case .surveyRequired: "close.needs-survey"
         case .surveyScore: "close.survey-score"
         case .heldByOther: "take.held-by-other"
         case .alreadyYours: "take.already-yours"
@@ -88,6 +90,9 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case let .closeNeedsResolved(state):
             return l.pick(en: "only a resolved incident can be closed (it is \(state.label(l)))",
                           zh: "只有已解决的事件可以关闭（当前：\(state.label(l))）")
+        case .surveyRequired:
+            return l.pick(en: "closing needs the satisfaction survey: a score 1 to 5, or the customer unreachable",
+                          zh: "关闭事件需要满意度调查结果：评分 1 到 5，或记录客户无法联系")
         case let .surveyScore(score):
             return l.pick(en: "the satisfaction score must be 1 to 5 (got \(score)), or the customer unreachable",
                           zh: "满意度评分须为 1 到 5（收到 \(score)），或记录客户无法联系")

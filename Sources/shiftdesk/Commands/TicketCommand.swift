@@ -175,16 +175,13 @@ struct TicketCommand: AsyncParsableCommand {
         @Flag(help: "The customer could not be reached for the survey.") var unreachable = false
 
         func validate() throws {
-            switch (csat, unreachable) {
-            case (nil, false): throw ValidationError("closing needs the survey: --csat 1..5 or --unreachable")
-            case (_?, true): throw ValidationError("give either --csat or --unreachable, not both")
-            default: break
-            }
+            if csat != nil, unreachable { throw ValidationError("give either --csat or --unreachable, not both") }
             if comment != nil, unreachable { throw ValidationError("--comment goes with --csat") }
         }
 
         func run() async throws {
-            let survey: Satisfaction = csat.map { .rated(score: $0, comment: comment) } ?? .unreachable
+            // No survey at all is the workflow's to refuse, naming its rule.
+            let survey: Satisfaction? = csat.map { .rated(score: $0, comment: comment) } ?? (unreachable ? .unreachable : nil)
             try await ActionRunner.run(.close(survey), on: id, global)
         }
     }

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import ShiftDeskCore
+@testable import ShiftDeskStore
+
+/// Every backend the contract runs against. PostgreSQL joins when its backend exists and
+/// `SHIFTDESK_TEST_POSTGRES` names a server (the README's test command starts one).
+enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+
+    var testDescription: String { rawValue }
+
+    static var available: [Backend] { [.sqlite] }
+
+    func makeStore() throws -> any Store {
+        switch self {
+        case .sqlite:
+            return try SQLiteStore(path: TemporaryFolder.make().appendingPathComponent("desk.sqlite").path, create: true)
+        }
+    }
+}
+
+enum TemporaryFolder {
+    static func make() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+enum People {
+    static let desk = Operator(login: "zhang.wei", name: "张伟", role: .desk, shift: .day)
+    static let l1 = Operator(login: "wang.fang", name: "王芳", role: .l1, shift: .day)
+    static let l1b = Operator(login: "raj.patel", name: "Raj Patel", role: .l1, shift: .night)
+    static let l2 = Operator(login: "chen.jing", name: "陈静", role: .l2, shift: .day)
+    static let im = Operator(login: "sun.li", name: "孙丽", role: .im)
+    static let all = [desk, l1, l1b, l2, im]
+}
+
+let t0 = Date(timeIntervalSince1970: 1_795_917_600)
+
+/// A clock tests move by hand.
+final class ManualClock: Clock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+    init(_ start: Date) { current = start }
+    func now() -> Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+}
+
+func staffedDesk(_ backend: Backend) async throws -> (Desk, ManualClock) {
+    let store = try backend.makeStore()
+    for person in People.all { try await store.addOperator(person) }
+    let clock = ManualClock(t0)
+    return (Desk(store: store, clock: clock), clock)
+}
+
+func sampleDraft(_ title: String = "打印机卡纸 printer jam") -> TicketDraft {
+    TicketDraft(title: title, caller: Caller(name: "王小明", phone: "138-0013-8000", department: "财务部"), channel: .phone,
+                priority: .general, category: "Hardware", affectedService: "Printing")
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import Testing
+import ShiftDeskCore
+@testable import ShiftDeskStore
+
+/// What only the SQLite backend promises: its file, its mode, its refusals.
+@Suite struct SQLiteStoreTests {
+    @Test func createsThePrivateFileInWALModeAndReopensIt() async throws {
+        let folder = try TemporaryFolder.make().appendingPathComponent("nested/deeper")
+        let path = folder.appendingPathComponent("desk.sqlite").path
+        let store = try SQLiteStore(path: path, create: true)
+        try await store.addOperator(People.desk)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let mode = try await store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let again = try SQLiteStore(path: path, create: false)
+        #expect(try await again.operators() == [People.desk])
+    }
+
+    @Test func aMissingFileIsNotCreatedUnlessAsked() throws {
+        let path = try TemporaryFolder.make().appendingPathComponent("none.sqlite").path
+        #expect(throws: StoreError.databaseMissing(path: path)) { _ = try SQLiteStore(path: path, create: false) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func aFileThatIsNotSQLiteIsRefusedAndLeftAlone() throws {
+        let path = try TemporaryFolder.make().appendingPathComponent("notes.txt").path
+        let content = Data("minutes of the weekly review\n".utf8)
+        try content.write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.notADatabase(path: path)) { _ = try SQLiteStore(path: path, create: true) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == content)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    @Test func aFolderIsRefused() throws {
+        let path = try TemporaryFolder.make().path
+        #expect(throws: StoreError.self) { _ = try SQLiteStore(path: path, create: false) }
+    }
+
+    @Test func theEventLogIsAppendOnly() async throws {
+        let (desk, _) = try await staffedDesk(.sqlite)
+        _ = try await desk.open(sampleDraft(), as: "zhang.wei")
+        let store = try #require(desk.store as? SQLiteStore)
+        await #expect(throws: DatabaseError.self) {
+            try await store.pool.write { db in try db.execute(sql: "UPDATE events SET actor = 'mallory'") }
+        }
+        await #expect(throws: DatabaseError.self) {
+            try await store.pool.write { db in try db.execute(sql: "DELETE FROM events") }
+        }
+    }
+
+    @Test func aDatabaseFromANewerVersionIsRefused() async throws {
+        let path = try TemporaryFolder.make().appendingPathComponent("desk.sqlite").path
+        let store = try SQLiteStore(path: path, create: true)
+        try await store.pool.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')")
+        }
+        #expect(throws: StoreError.newerSchema(path: path)) { _ = try SQLiteStore(path: path, create: false) }
+    }
+}
