@@ -60,9 +60,18 @@ public protocol Store: Sendable {
     /// The change feed: events with an id greater than `id`, oldest first.
     func events(after id: Int64, limit: Int) async throws(StoreError) -> [TicketEvent]
     func lastEventID() async throws(StoreError) -> Int64
+    /// A signal for writes by anyone, this process included.
+    func changeSignal() throws(StoreError) -> any ChangeSignal
 
     func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem
     func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem
     func problem(_ id: ProblemID) async throws(StoreError) -> Problem?
     func problems() async throws(StoreError) -> [Problem]
+}
+
+/// Tells a console cheaply that someone (another seat, a script) wrote to the store, so that it
+/// reads the change feed only then.
+public protocol ChangeSignal: Sendable {
+    /// True when something was committed since the previous poll (the first poll answers false).
+    func poll() async throws(StoreError) -> Bool
 }

@@ -59,4 +59,16 @@ import ShiftDeskCore
         }
         #expect(throws: StoreError.newerSchema(path: path)) { _ = try SQLiteStore(path: path, create: false) }
     }
+
+    @Test func anotherConnectionsWritesAreSignalled() async throws {
+        let path = try TemporaryFolder.make().appendingPathComponent("desk.sqlite").path
+        let mine = try SQLiteStore(path: path, create: true)
+        let signal = try mine.changeSignal()
+        _ = try await signal.poll()
+        // Another seat: its own store on the same file, as another process would have.
+        let theirs = try SQLiteStore(path: path, create: false)
+        try await theirs.addOperator(People.l1)
+        #expect(try await signal.poll() == true)
+        #expect(try await mine.findOperator(login: "wang.fang") == People.l1)
+    }
 }

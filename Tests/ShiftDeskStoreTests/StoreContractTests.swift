@@ -196,4 +196,15 @@ struct StoreContractTests {
             #expect(try await desk.store.events(of: ticket.id).filter { $0.kind == .taken }.count == 1)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func theChangeSignalFiresOnceForEachBatchOfWrites(_ backend: Backend) async throws {
+        let (desk, _) = try await staffedDesk(backend)
+        let signal = try desk.store.changeSignal()
+        #expect(try await signal.poll() == false)
+        #expect(try await signal.poll() == false)
+        _ = try await desk.open(sampleDraft(), as: "zhang.wei")
+        #expect(try await signal.poll() == true)
+        #expect(try await signal.poll() == false)
+    }
 }

@@ -256,6 +256,10 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func changeSignal() throws(StoreError) -> any ChangeSignal {
+        try SQLiteChangeSignal(path: path)
+    }
+
     // MARK: Problems
 
     public func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem {

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Why a message could not be handed to the mail system.
+public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// Something that takes a mail for delivery.
+public protocol MailTransport: Sendable {
+    func send(_ message: MailMessage) async throws(DeliveryFailure)
+}
+
+/// Hands mail to any sendmail-compatible command (`/usr/sbin/sendmail -t -i`, msmtp, a test
+/// stand-in), as mutt and cron do. The command is split into words (single and double quotes
+/// group) and run directly, without a shell.
+public struct SendmailTransport: MailTransport {
+    public let arguments: [String]
+
+    public init(command: String) throws(DeliveryFailure) {
+        let words = try Self.split(command)
+        guard !words.isEmpty else { throw DeliveryFailure("the sendmail command is empty") }
+        arguments = words
+    }
+
+    public func send(_ message: MailMessage) async throws(DeliveryFailure) {
+        let arguments = self.arguments
+        let result: Result<Void, DeliveryFailure> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Self.run(arguments, input: Data(message.rfc5322.utf8)))
+            }
+        }
+        try result.get()
+    }
+
+    private static func run(_ arguments: [String], input: Data) -> Result<Void, DeliveryFailure> {
+        let process = Process()
+        let executable = arguments[0]
+        if executable.contains("/") {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = Array(arguments.dropFirst())
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = arguments
+        }
+        let stdin = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderr
+        do {
+            try process.run()
+        } catch {
+            return .failure(DeliveryFailure("cannot run \(executable): \(error.localizedDescription)"))
+        }
+        do {
+            try stdin.fileHandleForWriting.write(contentsOf: input)
+            try stdin.fileHandleForWriting.close()
+        } catch {
+            // The command may have exited early; its status says why.
+        }
+        let errorText = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            let detail = errorText.split(separator: "\n").first.map(String.init) ?? ""
+            return .failure(DeliveryFailure("\(executable) exited \(process.terminationStatus)\(detail.isEmpty ? "" : ": \(detail)")"))
+        }
+        return .success(())
+    }
+
+    /// `a "b c" 'd e'` → [a, b c, d e].
+    static func split(_ command: String) throws(DeliveryFailure) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        for character in command {
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "\"" || character == "'" {
+                quote = character
+                inWord = true
+            } else if character.isWhitespace {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(character)
+                inWord = true
+            }
+        }
+        guard quote == nil else { throw DeliveryFailure("unbalanced quote in the sendmail command: \(command)") }
+        if inWord { words.append(current) }
+        return words
+    }
+}
