@@ -22,6 +22,9 @@ public struct SendmailTransport: MailTransport {
         let words = try Self.split(command)
         guard !words.isEmpty else { throw DeliveryFailure("the sendmail command is empty") }
         arguments = words
+        // A command that exits before reading its input must fail the delivery, not kill this
+        // process with SIGPIPE: the write then reports EPIPE and the exit status says why.
+        signal(SIGPIPE, SIG_IGN)
     }
 
     public func send(_ message: MailMessage) async throws(DeliveryFailure) {

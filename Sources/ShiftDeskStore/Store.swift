@@ -63,6 +63,27 @@ public protocol Store: Sendable {
     /// A signal for writes by anyone, this process included.
     func changeSignal() throws(StoreError) -> any ChangeSignal
 
+    /// Open tickets whose next escalation step is due at `instant`, most overdue first.
+    func ticketsDueForEscalation(at instant: Date, limit: Int) async throws(StoreError) -> [Ticket]
+    /// Records when the ticket's next step falls due, unless the ticket changed since `version`
+    /// (whoever changed it planned afresh). Does not bump the version: it is derived data.
+    func setEscalationDue(_ ticket: TicketID, at instant: Date?, ifVersion version: Int) async throws(StoreError)
+    /// Records a fired step and queues its notifications in one transaction. Returns false, and
+    /// writes nothing, when the step was already recorded (by this or any other process).
+    func recordStep(_ step: FiredStep, messages: [OutboxMessage]) async throws(StoreError) -> Bool
+    func firedSteps(of ticket: TicketID) async throws(StoreError) -> [FiredStep]
+
+    /// Takes up to `limit` undelivered e-mails due by `instant` for delivery, leasing them until
+    /// `leaseUntil` so that no other flusher takes them meanwhile.
+    func claimMail(dueBy instant: Date, leaseUntil: Date, limit: Int) async throws(StoreError) -> [OutboxMessage]
+    func markDelivered(_ message: Int64, at instant: Date) async throws(StoreError)
+    func markFailed(_ message: Int64, error: String, retryAt: Date) async throws(StoreError)
+    /// Phone calls of fired steps that nobody has confirmed yet, oldest first.
+    func pendingCalls() async throws(StoreError) -> [OutboxMessage]
+    /// Records that `login` made the call; false when someone already confirmed it.
+    func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool
+    func outbox(of ticket: TicketID) async throws(StoreError) -> [OutboxMessage]
+
     func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem
     func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem
     func problem(_ id: ProblemID) async throws(StoreError) -> Problem?

@@ -100,6 +100,10 @@ public struct Ticket: Codable, Hashable, Sendable {
     public var source: String?
     /// Bumped by every write; a write that expects another version is refused.
     public var version: Int
+    /// When this ticket's next management-escalation step falls due, as the desk last planned it
+    /// from the SLA policy; nil when none is ahead. Derived, not audited: the store indexes it so
+    /// that an escalation sweep reads only the tickets that are due.
+    public var escalationDueAt: Date?
 
     public init(
         id: TicketID, title: String, description: String = "", caller: Caller, channel: Channel,
@@ -108,7 +112,7 @@ public struct Ticket: Codable, Hashable, Sendable {
         openedAt: Date, firstResponseAt: Date? = nil, resolvedAt: Date? = nil, closedAt: Date? = nil,
         resolutionNote: String? = nil, satisfaction: Satisfaction? = nil, onSiteSheet: OnSiteSheet = OnSiteSheet(),
         problem: ProblemID? = nil, backfilled: Bool = false, bypassedDesk: Bool = false, reopenCount: Int = 0,
-        source: String? = nil, version: Int = 1
+        source: String? = nil, version: Int = 1, escalationDueAt: Date? = nil
     ) {
         self.id = id
         self.title = title
@@ -135,6 +139,7 @@ public struct Ticket: Codable, Hashable, Sendable {
         self.reopenCount = reopenCount
         self.source = source
         self.version = version
+        self.escalationDueAt = escalationDueAt
     }
 }
 

@@ -15,7 +15,7 @@ enum SQLiteRows {
         number, title, description, caller_name, caller_phone, caller_department, channel, priority, category,
         affected_service, state, tier, assignee, owner, opened_at, first_response_at, resolved_at, closed_at,
         resolution_note, csat_score, csat_comment, csat_unreachable, sheet_printed_at, sheet_signed_at, problem,
-        backfilled, bypassed_desk, reopen_count, source, version
+        backfilled, bypassed_desk, reopen_count, source, version, escalation_due_at
         """
 
     static func ticketArguments(_ t: Ticket, includeNumber: Bool) -> StatementArguments {
@@ -35,7 +35,7 @@ enum SQLiteRows {
             t.owner, Millis.from(t.openedAt), Millis.from(t.firstResponseAt), Millis.from(t.resolvedAt),
             Millis.from(t.closedAt), t.resolutionNote, score, comment, unreachable,
             Millis.from(t.onSiteSheet.printedAt), Millis.from(t.onSiteSheet.signedAt), t.problem?.number,
-            t.backfilled, t.bypassedDesk, t.reopenCount, t.source, t.version,
+            t.backfilled, t.bypassedDesk, t.reopenCount, t.source, t.version, Millis.from(t.escalationDueAt),
         ]
         return StatementArguments(values)
     }
@@ -81,7 +81,8 @@ enum SQLiteRows {
             bypassedDesk: row["bypassed_desk"] ?? false,
             reopenCount: row["reopen_count"] ?? 0,
             source: row["source"],
-            version: row["version"] ?? 0)
+            version: row["version"] ?? 0,
+            escalationDueAt: Millis.date(row["escalation_due_at"] as Int64?))
     }
 
     static let eventColumns = "id, ticket, actor, at, kind, changes, note"
@@ -116,6 +117,37 @@ enum SQLiteRows {
         let shiftText: String? = row["shift"]
         return Operator(login: row["login"] ?? "", name: row["name"] ?? "", role: role,
                         shift: shiftText.flatMap(ShiftName.init(rawValue:)))
+    }
+
+    static let outboxColumns = """
+        id, ticket, priority, level, recipient_role, address, via, message_id, subject, body, created_at, attempts,
+        next_attempt_at, last_error, delivered_at, confirmed_by
+        """
+
+    static func outbox(_ row: Row) throws(StoreError) -> OutboxMessage {
+        let priorityText: String = row["priority"] ?? ""
+        let roleText: String = row["recipient_role"] ?? ""
+        let viaText: String = row["via"] ?? ""
+        guard let priority = Priority(rawValue: priorityText), let role = RecipientRole(rawValue: roleText),
+              let via = ContactMethod(rawValue: viaText) else {
+            throw StoreError.corrupt("outbox row \(row["id"] ?? 0): \(priorityText) \(roleText) \(viaText)")
+        }
+        var message = OutboxMessage(
+            id: row["id"] ?? 0, ticket: TicketID(row["ticket"] ?? 0), priority: priority, level: row["level"] ?? 0,
+            recipientRole: role, address: row["address"] ?? "", via: via, subject: row["subject"] ?? "",
+            body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0), attempts: row["attempts"] ?? 0,
+            nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
+            deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"])
+        message.messageID = row["message_id"] ?? message.messageID
+        return message
+    }
+
+    static func firedStep(_ row: Row) throws(StoreError) -> FiredStep {
+        let priorityText: String = row["priority"] ?? ""
+        guard let priority = Priority(rawValue: priorityText) else { throw StoreError.corrupt("step priority \(priorityText)") }
+        return FiredStep(ticket: TicketID(row["ticket"] ?? 0), priority: priority, level: row["level"] ?? 0,
+                         dueAt: Millis.date(row["due_at"] ?? 0), firedAt: Millis.date(row["fired_at"] ?? 0),
+                         firedBy: row["fired_by"] ?? "")
     }
 
     static func problem(_ row: Row) throws(StoreError) -> Problem {

@@ -74,6 +74,43 @@ enum SQLiteSchema {
                     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2: escalation steps and the outbox") { db in
+            try db.execute(sql: """
+                ALTER TABLE tickets ADD COLUMN escalation_due_at INTEGER;
+                CREATE INDEX tickets_escalation_due ON tickets(escalation_due_at)
+                    WHERE escalation_due_at IS NOT NULL;
+                CREATE TABLE escalation_steps (
+                    ticket INTEGER NOT NULL REFERENCES tickets(number),
+                    priority TEXT NOT NULL,
+                    level INTEGER NOT NULL,
+                    due_at INTEGER NOT NULL,
+                    fired_at INTEGER NOT NULL,
+                    fired_by TEXT NOT NULL,
+                    PRIMARY KEY (ticket, priority, level)
+                );
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    ticket INTEGER NOT NULL REFERENCES tickets(number),
+                    priority TEXT NOT NULL,
+                    level INTEGER NOT NULL,
+                    recipient_role TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    via TEXT NOT NULL,
+                    message_id TEXT NOT NULL UNIQUE,
+                    subject TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    claimed_until INTEGER,
+                    delivered_at INTEGER,
+                    confirmed_by TEXT
+                );
+                CREATE INDEX outbox_undelivered ON outbox(via, next_attempt_at) WHERE delivered_at IS NULL;
+                CREATE INDEX outbox_by_ticket ON outbox(ticket);
+                """)
+        }
         return migrator
     }
 }

@@ -260,6 +260,134 @@ public final class SQLiteStore: Store {
         try SQLiteChangeSignal(path: path)
     }
 
+    // MARK: Escalation and the outbox
+
+    public func ticketsDueForEscalation(at instant: Date, limit: Int) async throws(StoreError) -> [Ticket] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT \(SQLiteRows.ticketColumns) FROM tickets
+                    WHERE escalation_due_at IS NOT NULL AND escalation_due_at <= ?
+                    ORDER BY escalation_due_at LIMIT ?
+                    """, arguments: [Millis.from(instant), max(0, limit)]).map(SQLiteRows.ticket)
+            }
+        }
+    }
+
+    public func setEscalationDue(_ ticket: TicketID, at instant: Date?, ifVersion version: Int) async throws(StoreError) {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE tickets SET escalation_due_at = ? WHERE number = ? AND version = ?",
+                               arguments: [Millis.from(instant), ticket.number, version])
+            }
+        }
+    }
+
+    public func recordStep(_ step: FiredStep, messages: [OutboxMessage]) async throws(StoreError) -> Bool {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO escalation_steps (ticket, priority, level, due_at, fired_at, fired_by)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """, arguments: [step.ticket.number, step.priority.rawValue, step.level, Millis.from(step.dueAt),
+                                   Millis.from(step.firedAt), step.firedBy])
+                guard db.changesCount == 1 else { return false }
+                for message in messages {
+                    try db.execute(sql: """
+                        INSERT INTO outbox (ticket, priority, level, recipient_role, address, via, message_id, subject, body,
+                                            created_at, attempts, next_attempt_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT(message_id) DO NOTHING
+                        """, arguments: [message.ticket.number, message.priority.rawValue, message.level,
+                                       message.recipientRole.rawValue, message.address, message.via.rawValue,
+                                       message.messageID, message.subject, message.body, Millis.from(message.createdAt),
+                                       Millis.from(message.nextAttemptAt)])
+                }
+                return true
+            }
+        }
+    }
+
+    public func firedSteps(of ticket: TicketID) async throws(StoreError) -> [FiredStep] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM escalation_steps WHERE ticket = ? ORDER BY fired_at, priority, level",
+                                 arguments: [ticket.number]).map(SQLiteRows.firedStep)
+            }
+        }
+    }
+
+    public func claimMail(dueBy instant: Date, leaseUntil: Date, limit: Int) async throws(StoreError) -> [OutboxMessage] {
+        try await guarded {
+            try await pool.write { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT \(SQLiteRows.outboxColumns) FROM outbox
+                    WHERE via = 'email' AND delivered_at IS NULL AND next_attempt_at <= ?
+                      AND (claimed_until IS NULL OR claimed_until < ?)
+                    ORDER BY next_attempt_at, id LIMIT ?
+                    """, arguments: [Millis.from(instant), Millis.from(instant), max(0, limit)])
+                let messages = try rows.map(SQLiteRows.outbox)
+                for message in messages {
+                    try db.execute(sql: "UPDATE outbox SET claimed_until = ? WHERE id = ?",
+                                   arguments: [Millis.from(leaseUntil), message.id])
+                }
+                return messages
+            }
+        }
+    }
+
+    public func markDelivered(_ message: Int64, at instant: Date) async throws(StoreError) {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: """
+                    UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, claimed_until = NULL, last_error = NULL
+                    WHERE id = ? AND delivered_at IS NULL
+                    """, arguments: [Millis.from(instant), message])
+            }
+        }
+    }
+
+    public func markFailed(_ message: Int64, error: String, retryAt: Date) async throws(StoreError) {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: """
+                    UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL
+                    WHERE id = ? AND delivered_at IS NULL
+                    """, arguments: [error, Millis.from(retryAt), message])
+            }
+        }
+    }
+
+    public func pendingCalls() async throws(StoreError) -> [OutboxMessage] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE via = 'phone' AND delivered_at IS NULL ORDER BY id
+                    """).map(SQLiteRows.outbox)
+            }
+        }
+    }
+
+    public func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: """
+                    UPDATE outbox SET delivered_at = ?, confirmed_by = ?, attempts = attempts + 1
+                    WHERE id = ? AND via = 'phone' AND delivered_at IS NULL
+                    """, arguments: [Millis.from(instant), login, message])
+                return db.changesCount == 1
+            }
+        }
+    }
+
+    public func outbox(of ticket: TicketID) async throws(StoreError) -> [OutboxMessage] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE ticket = ? ORDER BY id",
+                                 arguments: [ticket.number]).map(SQLiteRows.outbox)
+            }
+        }
+    }
+
     // MARK: Problems
 
     public func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem {

@@ -1,0 +1,79 @@
+import Foundation
+
+/// One rung of one priority's ladder, as fired for one ticket. Unique in the store, so any
+/// number of consoles and escalators record it exactly once.
+public struct FiredStep: Sendable, Hashable {
+    public var ticket: TicketID
+    public var priority: Priority
+    public var level: Int
+    /// When the step fell due.
+    public var dueAt: Date
+    public var firedAt: Date
+    /// Which process or operator recorded it (`escalator@host:pid`, a login).
+    public var firedBy: String
+
+    public init(ticket: TicketID, priority: Priority, level: Int, dueAt: Date, firedAt: Date, firedBy: String) {
+        self.ticket = ticket
+        self.priority = priority
+        self.level = level
+        self.dueAt = dueAt
+        self.firedAt = firedAt
+        self.firedBy = firedBy
+    }
+}
+
+/// A notification waiting in the outbox: an e-mail to deliver, or a phone call an operator
+/// must make and confirm.
+public struct OutboxMessage: Sendable, Hashable {
+    public var id: Int64
+    public var ticket: TicketID
+    public var priority: Priority
+    public var level: Int
+    public var recipientRole: RecipientRole
+    /// An e-mail address, or for phone calls the person or role to call.
+    public var address: String
+    public var via: ContactMethod
+    /// Derived from ticket, step and recipient: the same message is never queued twice.
+    public var messageID: String
+    public var subject: String
+    public var body: String
+    public var createdAt: Date
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var lastError: String?
+    public var deliveredAt: Date?
+    /// For phone calls: who confirmed they called.
+    public var confirmedBy: String?
+
+    public init(id: Int64 = 0, ticket: TicketID, priority: Priority, level: Int, recipientRole: RecipientRole,
+                address: String, via: ContactMethod, subject: String, body: String, createdAt: Date,
+                attempts: Int = 0, nextAttemptAt: Date? = nil, lastError: String? = nil, deliveredAt: Date? = nil,
+                confirmedBy: String? = nil) {
+        self.id = id
+        self.ticket = ticket
+        self.priority = priority
+        self.level = level
+        self.recipientRole = recipientRole
+        self.address = address
+        self.via = via
+        self.messageID = OutboxMessage.messageID(ticket: ticket, priority: priority, level: level, role: recipientRole,
+                                                 address: address, via: via)
+        self.subject = subject
+        self.body = body
+        self.createdAt = createdAt
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt ?? createdAt
+        self.lastError = lastError
+        self.deliveredAt = deliveredAt
+        self.confirmedBy = confirmedBy
+    }
+
+    public static func messageID(ticket: TicketID, priority: Priority, level: Int, role: RecipientRole, address: String,
+                                 via: ContactMethod) -> String {
+        let safeAddress = address.unicodeScalars.map { scalar -> String in
+            CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII || "@.-_".unicodeScalars.contains(scalar)
+                ? String(scalar) : "_"
+        }.joined()
+        return "\(ticket).\(priority.rawValue).\(level).\(role.rawValue).\(via.rawValue).\(safeAddress)@shiftdesk"
+    }
+}
