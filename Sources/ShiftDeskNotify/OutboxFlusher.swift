@@ -1,0 +1,66 @@
+import Foundation
+import ShiftDeskCore
+import ShiftDeskStore
+
+/// Delivers the outbox's due e-mails. Each message is leased before it is sent, so several
+/// flushers (consoles, `notify flush`, the escalator) never send one message twice; a failure
+/// stays queued with its error and is retried with back-off.
+public struct OutboxFlusher: Sendable {
+    public struct Report: Sendable, Hashable {
+        public var delivered: [Int64] = []
+        public var failed: [Failure] = []
+
+        public struct Failure: Sendable, Hashable {
+            public var message: Int64
+            public var address: String
+            public var error: String
+            public var retryAt: Date
+        }
+    }
+
+    public let store: any Store
+    public let transport: any MailTransport
+    public let from: String
+    public let clock: any Clock
+    /// How long a claimed message is reserved for this flusher.
+    public var lease: TimeInterval = 300
+
+    public init(store: any Store, transport: any MailTransport, from: String, clock: any Clock) {
+        self.store = store
+        self.transport = transport
+        self.from = from
+        self.clock = clock
+    }
+
+    /// 1 min after the first failure, then doubling, at most an hour.
+    public static func backoff(afterAttempts attempts: Int) -> TimeInterval {
+        min(3600, 60 * pow(2, Double(max(0, min(attempts, 12) - 1))))
+    }
+
+    public func flush(limit: Int = 200) async throws(StoreError) -> Report {
+        var report = Report()
+        let now = clock.now()
+        let batch = try await store.claimMail(dueBy: now, leaseUntil: now.addingTimeInterval(lease), limit: limit)
+        for message in batch {
+            let mail = MailMessage(from: from, to: message.address, subject: message.subject, body: message.body,
+                                   messageID: message.messageID, date: message.createdAt)
+            do {
+                guard message.address.contains("@") else {
+                    throw DeliveryFailure("no e-mail address configured for \(message.recipientRole.rawValue) ([notify.roles] in config.toml)")
+                }
+                try await transport.send(mail)
+                try await store.markDelivered(message.id, at: clock.now())
+                report.delivered.append(message.id)
+            } catch let failure as DeliveryFailure {
+                let retryAt = clock.now().addingTimeInterval(Self.backoff(afterAttempts: message.attempts + 1))
+                try await store.markFailed(message.id, error: failure.reason, retryAt: retryAt)
+                report.failed.append(.init(message: message.id, address: message.address, error: failure.reason, retryAt: retryAt))
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError.failure("\(error)")
+            }
+        }
+        return report
+    }
+}
