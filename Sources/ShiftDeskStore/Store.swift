@@ -84,6 +84,15 @@ public protocol Store: Sendable {
     func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool
     func outbox(of ticket: TicketID) async throws(StoreError) -> [OutboxMessage]
 
+    /// Records a submitted handover with its items; the store assigns the id.
+    func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover
+    func handover(_ id: Int64) async throws(StoreError) -> Handover?
+    /// Handovers whose outgoing shift started in `[from, to)`, newest first.
+    func handovers(from: Date?, to: Date?, limit: Int) async throws(StoreError) -> [Handover]
+    /// Acknowledges the given items (all when nil) not yet acknowledged; returns the handover as stored.
+    func acknowledge(handover id: Int64, tickets: [TicketID]?, by login: String, at instant: Date,
+                     note: String?) async throws(StoreError) -> Handover
+
     func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem
     func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem
     func problem(_ id: ProblemID) async throws(StoreError) -> Problem?

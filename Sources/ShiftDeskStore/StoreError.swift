@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case conflict(ticket: TicketID, changedBy: String, at: Date, kind: EventKind, current: Ticket)
     case ticketNotFound(TicketID)
     case problemNotFound(ProblemID)
+    case handoverNotFound(Int64)
+    case notInHandover(handover: Int64, ticket: TicketID)
     case operatorExists(String)
     case databaseMissing(path: String)
     case notADatabase(path: String)
@@ -28,6 +30,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return l.pick(en: "no incident \(id)", zh: "找不到事件 \(id)")
         case let .problemNotFound(id):
             return l.pick(en: "no problem \(id)", zh: "找不到问题单 \(id)")
+        case let .handoverNotFound(id):
+            return l.pick(en: "no handover #\(id)", zh: "找不到交接记录 #\(id)")
+        case let .notInHandover(handover, ticket):
+            return l.pick(en: "\(ticket) is not in handover #\(handover)", zh: "\(ticket) 不在交接记录 #\(handover) 中")
         case let .operatorExists(login):
             return l.pick(en: "operator \(login) already exists", zh: "操作员 \(login) 已存在")
         case let .databaseMissing(path):

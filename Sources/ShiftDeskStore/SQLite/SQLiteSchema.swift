@@ -111,6 +111,34 @@ enum SQLiteSchema {
                 CREATE INDEX outbox_by_ticket ON outbox(ticket);
                 """)
         }
+        migrator.registerMigration("v3: shift handovers") { db in
+            try db.execute(sql: """
+                CREATE TABLE handovers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    from_shift TEXT NOT NULL,
+                    from_start INTEGER NOT NULL,
+                    from_end INTEGER NOT NULL,
+                    to_shift TEXT NOT NULL,
+                    to_start INTEGER NOT NULL,
+                    to_end INTEGER NOT NULL,
+                    prepared_by TEXT NOT NULL,
+                    prepared_at INTEGER NOT NULL,
+                    note TEXT NOT NULL DEFAULT ''
+                );
+                CREATE INDEX handovers_by_shift ON handovers(from_start);
+                CREATE TABLE handover_items (
+                    handover INTEGER NOT NULL REFERENCES handovers(id),
+                    position INTEGER NOT NULL,
+                    ticket INTEGER NOT NULL REFERENCES tickets(number),
+                    note TEXT NOT NULL DEFAULT '',
+                    acknowledged_by TEXT,
+                    acknowledged_at INTEGER,
+                    acknowledgement_note TEXT,
+                    PRIMARY KEY (handover, ticket)
+                );
+                CREATE INDEX handover_items_pending ON handover_items(ticket) WHERE acknowledged_at IS NULL;
+                """)
+        }
         return migrator
     }
 }

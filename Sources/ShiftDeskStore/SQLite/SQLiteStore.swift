@@ -388,6 +388,94 @@ public final class SQLiteStore: Store {
         }
     }
 
+    // MARK: Handovers
+
+    public func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO handovers (from_shift, from_start, from_end, to_shift, to_start, to_end, prepared_by, prepared_at, note)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [handover.from.shift.rawValue, Millis.from(handover.from.start), Millis.from(handover.from.end),
+                                   handover.to.shift.rawValue, Millis.from(handover.to.start), Millis.from(handover.to.end),
+                                   handover.preparedBy, Millis.from(handover.preparedAt), handover.note])
+                var stored = handover
+                stored.id = db.lastInsertedRowID
+                for (position, item) in handover.items.enumerated() {
+                    try db.execute(sql: "INSERT INTO handover_items (handover, position, ticket, note) VALUES (?, ?, ?, ?)",
+                                   arguments: [stored.id, position, item.ticket.number, item.note])
+                }
+                return stored
+            }
+        }
+    }
+
+    private static func loadHandovers(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Handover] {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM handovers WHERE \(clause)", arguments: arguments)
+        return try rows.map { row in
+            let id: Int64 = row["id"] ?? 0
+            func occurrence(_ prefix: String) throws -> ShiftSchedule.Occurrence {
+                let name: String = row["\(prefix)_shift"] ?? ""
+                guard let shift = ShiftName(rawValue: name) else { throw StoreError.corrupt("handover \(id) shift \(name)") }
+                return ShiftSchedule.Occurrence(shift: shift, start: Millis.date(row["\(prefix)_start"] ?? 0),
+                                                end: Millis.date(row["\(prefix)_end"] ?? 0))
+            }
+            let items = try Row.fetchAll(db, sql: "SELECT * FROM handover_items WHERE handover = ? ORDER BY position", arguments: [id])
+                .map { item in
+                    HandoverItem(ticket: TicketID(item["ticket"] ?? 0), note: item["note"] ?? "",
+                                 acknowledgedBy: item["acknowledged_by"],
+                                 acknowledgedAt: Millis.date(item["acknowledged_at"] as Int64?),
+                                 acknowledgementNote: item["acknowledgement_note"])
+                }
+            return Handover(id: id, from: try occurrence("from"), to: try occurrence("to"), preparedBy: row["prepared_by"] ?? "",
+                            preparedAt: Millis.date(row["prepared_at"] ?? 0), note: row["note"] ?? "", items: items)
+        }
+    }
+
+    public func handover(_ id: Int64) async throws(StoreError) -> Handover? {
+        try await guarded {
+            try await pool.read { db in try Self.loadHandovers(db, where: "id = ?", [id]).first }
+        }
+    }
+
+    public func handovers(from: Date?, to: Date?, limit: Int) async throws(StoreError) -> [Handover] {
+        try await guarded {
+            try await pool.read { db in
+                try Self.loadHandovers(db, where: "from_start >= ? AND from_start < ? ORDER BY from_start DESC, id DESC LIMIT ?",
+                                       [Millis.from(from) ?? Int64.min, Millis.from(to) ?? Int64.max, max(0, limit)])
+            }
+        }
+    }
+
+    public func acknowledge(handover id: Int64, tickets: [TicketID]?, by login: String, at instant: Date,
+                            note: String?) async throws(StoreError) -> Handover {
+        try await guarded {
+            try await pool.write { db in
+                guard try Row.fetchOne(db, sql: "SELECT 1 FROM handovers WHERE id = ?", arguments: [id]) != nil else {
+                    throw StoreError.handoverNotFound(id)
+                }
+                let targets: [Int64]
+                if let tickets {
+                    for ticket in tickets where try Row.fetchOne(db, sql: "SELECT 1 FROM handover_items WHERE handover = ? AND ticket = ?",
+                                                                 arguments: [id, ticket.number]) == nil {
+                        throw StoreError.notInHandover(handover: id, ticket: ticket)
+                    }
+                    targets = tickets.map(\.number)
+                } else {
+                    targets = try Int64.fetchAll(db, sql: "SELECT ticket FROM handover_items WHERE handover = ?", arguments: [id])
+                }
+                for ticket in targets {
+                    try db.execute(sql: """
+                        UPDATE handover_items SET acknowledged_by = ?, acknowledged_at = ?, acknowledgement_note = ?
+                        WHERE handover = ? AND ticket = ? AND acknowledged_at IS NULL
+                        """, arguments: [login, Millis.from(instant), note, id, ticket])
+                }
+                guard let stored = try Self.loadHandovers(db, where: "id = ?", [id]).first else { throw StoreError.handoverNotFound(id) }
+                return stored
+            }
+        }
+    }
+
     // MARK: Problems
 
     public func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem {

@@ -1,4 +1,7 @@
-// Temporary: these arrive with the SLA module; remove when it lands.
+// Identical in shape and raw values to the main repo's
+// Sources/ShiftDeskCore/Escalation/PendingSLATypes.swift: keep one of the two when merging.
+
+/// Who receives a management escalation (the duty table's four roles).
 public enum RecipientRole: String, Codable, CaseIterable, Sendable {
     case incidentManager = "incident_manager"
     case operationsManager = "operations_manager"
@@ -6,6 +9,8 @@ public enum RecipientRole: String, Codable, CaseIterable, Sendable {
     case managementOwner = "management_owner"
 }
 
+/// How a step reaches its recipients. Phone steps become a confirm-you-called checklist item.
 public enum ContactMethod: String, Codable, CaseIterable, Sendable {
     case phone, email
 }
+
