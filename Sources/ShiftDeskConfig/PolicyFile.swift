@@ -49,7 +49,7 @@ public enum PolicyFile {
     }
 }
 
-private struct Loader {
+struct Loader {
     let path: String
     let source: String
     let defaultTimeZone: TimeZone
@@ -161,16 +161,20 @@ private struct Loader {
 
     // MARK: the file
 
-    mutating func load() throws(PolicyError) -> SLAPolicy {
-        let root: TOMLTable
+    /// The parsed document, or the syntax error with its line.
+    func parse() throws(PolicyError) -> TOMLTable {
         do {
-            root = try TOMLTable(string: source)
+            return try TOMLTable(string: source)
         } catch let e as TOMLParseError {
             throw PolicyError(path: path, line: max(1, e.source.begin.line), kind: .syntax,
                               reason: "TOML syntax error at column \(e.source.begin.column): \(e.description)")
         } catch {
             throw PolicyError(path: path, line: 1, kind: .syntax, reason: "TOML syntax error: \(error)")
         }
+    }
+
+    mutating func load() throws(PolicyError) -> SLAPolicy {
+        let root = try parse()
         try checkKeys(root, allowed: ["timezone", "calendars", "priorities"], at: [])
 
         let zone = try root["timezone"].map { v throws(PolicyError) in try timeZone(v, at: ["timezone"]) } ?? defaultTimeZone

@@ -30,10 +30,30 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct Desk: Sendable {
     public let store: any Store
     public let clock: any Clock
+    public let policy: SLAPolicy
 
-    public init(store: any Store, clock: any Clock) {
+    public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable) {
         self.store = store
         self.clock = clock
+        self.policy = policy
+    }
+
+    /// A ticket's SLA now: both clocks, its ladder and what already fired.
+    public func sla(of ticket: Ticket) async throws(DeskError) -> TicketSLA {
+        do {
+            let events = try await store.events(of: ticket.id)
+            let fired = try await store.firedSteps(of: ticket.id)
+            return TicketSLA(ticket: ticket, events: events, policy: policy, fired: fired, now: clock.now())
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// Where the sweep must look next for this ticket, given its history with `event` appended.
+    func planEscalation(_ ticket: Ticket, appending event: TicketEvent, isNew: Bool) async throws(StoreError) -> Date? {
+        let history = isNew ? [event] : try await store.events(of: ticket.id) + [event]
+        let fired = isNew ? [] : try await store.firedSteps(of: ticket.id)
+        return TicketSLA(ticket: ticket, events: history, policy: policy, fired: fired, now: clock.now()).escalationDueAt
     }
 
     public func addOperator(_ person: Operator) async throws(DeskError) {
@@ -54,9 +74,14 @@ public struct Desk: Sendable {
     /// Logs a new incident as `login`.
     public func open(_ draft: TicketDraft, as login: String) async throws(DeskError) -> Ticket {
         let actor = try await requireOperator(login)
-        let outcome: Workflow.Outcome
+        var outcome: Workflow.Outcome
         do { outcome = try Workflow.open(draft, id: TicketID(1), by: actor, at: clock.now()) } catch { throw .refused(error) }
-        do { return try await store.insertTicket(outcome.ticket, event: outcome.event).0 } catch { throw .store(error) }
+        do {
+            outcome.ticket.escalationDueAt = try await planEscalation(outcome.ticket, appending: outcome.event, isNew: true)
+            return try await store.insertTicket(outcome.ticket, event: outcome.event).0
+        } catch {
+            throw .store(error)
+        }
     }
 
     /// Applies `action` to ticket `id` as `login`. When someone else changed the ticket since it
@@ -73,13 +98,14 @@ public struct Desk: Sendable {
     /// Applies `action` to the ticket as the operator last saw it (`seen.version`).
     public func perform(_ action: TicketAction, on seen: Ticket, by actor: Operator) async throws(DeskError) -> Workflow.Outcome {
         let names = await displayNames()
-        let outcome: Workflow.Outcome
+        var outcome: Workflow.Outcome
         do {
             outcome = try Workflow.apply(action, to: seen, by: actor, at: clock.now(), nameOf: { names[$0] ?? $0 })
         } catch {
             throw .refused(error)
         }
         do {
+            outcome.ticket.escalationDueAt = try await planEscalation(outcome.ticket, appending: outcome.event, isNew: false)
             let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event)
             return Workflow.Outcome(ticket: ticket, event: event)
         } catch let .conflict(ticket, changedBy, at, kind, fresh) {
@@ -88,6 +114,18 @@ public struct Desk: Sendable {
         } catch {
             throw .store(error)
         }
+    }
+
+    /// Stores whole histories (demo data, imports) with their escalation planned.
+    public func insert(_ histories: [TicketHistory]) async throws(DeskError) -> [TicketID] {
+        let now = clock.now()
+        let planned = histories.map { history -> TicketHistory in
+            var copy = history
+            copy.ticket.escalationDueAt = TicketSLA(ticket: history.ticket, events: history.events, policy: policy,
+                                                    fired: [], now: now).escalationDueAt
+            return copy
+        }
+        do { return try await store.insertHistories(planned) } catch { throw .store(error) }
     }
 
     /// Raises a problem (问题单) and links the given incidents to it.

@@ -72,6 +72,11 @@ public protocol Store: Sendable {
     /// writes nothing, when the step was already recorded (by this or any other process).
     func recordStep(_ step: FiredStep, messages: [OutboxMessage]) async throws(StoreError) -> Bool
     func firedSteps(of ticket: TicketID) async throws(StoreError) -> [FiredStep]
+    /// The earliest planned step of any ticket: an escalator sleeps until then.
+    func nextEscalationDue() async throws(StoreError) -> Date?
+    /// A small named value kept with the desk (the fingerprint of the policy the index was planned with).
+    func setting(_ key: String) async throws(StoreError) -> String?
+    func setSetting(_ key: String, to value: String) async throws(StoreError)
 
     /// Takes up to `limit` undelivered e-mails due by `instant` for delivery, leasing them until
     /// `leaseUntil` so that no other flusher takes them meanwhile.

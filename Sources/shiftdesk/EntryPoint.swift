@@ -34,5 +34,6 @@ struct ShiftDesk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shiftdesk",
         abstract: "ShiftDesk: the service-desk console for shift workers.",
-        subcommands: [InitCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self])
+        subcommands: [InitCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self, SLACommand.self,
+                      EscalateDueCommand.self, EscalatorCommand.self, NotifyCommand.self])
 }

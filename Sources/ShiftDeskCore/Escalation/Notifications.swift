@@ -77,3 +77,12 @@ public struct OutboxMessage: Sendable, Hashable {
         return "\(ticket).\(priority.rawValue).\(level).\(role.rawValue).\(via.rawValue).\(safeAddress)@shiftdesk"
     }
 }
+
+/// Who receives management escalations: the configured addresses of each role
+/// (`[notify.roles]` in config.toml).
+public struct RecipientDirectory: Sendable, Hashable {
+    public var addresses: [RecipientRole: [String]]
+
+    public init(addresses: [RecipientRole: [String]] = [:]) { self.addresses = addresses }
+}
+

@@ -9,6 +9,14 @@ public struct PlannedStep: Sendable, Hashable {
     public var at: Date?
     public var notify: [RecipientRole]
     public var via: [ContactMethod]
+
+    public init(level: Int, after: TimeInterval, at: Date?, notify: [RecipientRole], via: [ContactMethod]) {
+        self.level = level
+        self.after = after
+        self.at = at
+        self.notify = notify
+        self.via = via
+    }
 }
 
 /// A ticket's ladder, planned.

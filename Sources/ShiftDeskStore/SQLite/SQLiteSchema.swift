@@ -139,6 +139,9 @@ enum SQLiteSchema {
                 CREATE INDEX handover_items_pending ON handover_items(ticket) WHERE acknowledged_at IS NULL;
                 """)
         }
+        migrator.registerMigration("v4: settings") { db in
+            try db.execute(sql: "CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+        }
         return migrator
     }
 }

@@ -316,6 +316,29 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func nextEscalationDue() async throws(StoreError) -> Date? {
+        try await guarded {
+            try await pool.read { db in
+                try Int64.fetchOne(db, sql: "SELECT MIN(escalation_due_at) FROM tickets WHERE escalation_due_at IS NOT NULL").map(Millis.date)
+            }
+        }
+    }
+
+    public func setting(_ key: String) async throws(StoreError) -> String? {
+        try await guarded {
+            try await pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }
+        }
+    }
+
+    public func setSetting(_ key: String, to value: String) async throws(StoreError) {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               arguments: [key, value])
+            }
+        }
+    }
+
     public func claimMail(dueBy instant: Date, leaseUntil: Date, limit: Int) async throws(StoreError) -> [OutboxMessage] {
         try await guarded {
             try await pool.write { db in

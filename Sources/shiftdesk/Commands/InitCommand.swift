@@ -18,12 +18,13 @@ struct InitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = Context(global)
+        let context = try Context(global)
         let path = try context.databaseLocation()
         let store = try context.openStore(create: true)
         var added = (operators: 0, tickets: 0)
         if demo {
-            added = try await DemoLoader.load(into: store, now: context.clock.now(), tickets: tickets, seed: seed, context: context)
+            added = try await DemoLoader.load(into: Desk(store: store, clock: context.clock, policy: context.policy),
+                                              tickets: tickets, seed: seed, context: context)
         }
         if context.json {
             Output.json(.object([("database", .string(path)), ("operators", .int(added.operators)), ("tickets", .int(added.tickets))]))
@@ -42,7 +43,9 @@ struct InitCommand: AsyncParsableCommand {
 enum DemoLoader {
     /// Loads the demo desk into an empty store. Refuses a store that already holds tickets, so a
     /// real desk never gets demo data mixed in.
-    static func load(into store: any Store, now: Date, tickets: Int, seed: UInt64, context: Context) async throws -> (operators: Int, tickets: Int) {
+    static func load(into desk: Desk, tickets: Int, seed: UInt64, context: Context) async throws -> (operators: Int, tickets: Int) {
+        let store = desk.store
+        let now = desk.clock.now()
         do {
             if try await !store.tickets(TicketQuery(limit: 1)).isEmpty {
                 throw CLIFailure(context.language.pick(
@@ -60,11 +63,17 @@ enum DemoLoader {
             var start = 0
             while start < demo.tickets.count {
                 let slice = demo.tickets[start..<min(start + batch, demo.tickets.count)]
-                stored += try await store.insertHistories(slice.map { TicketHistory(ticket: $0.ticket, events: $0.events) }).count
+                stored += try await desk.insert(slice.map { TicketHistory(ticket: $0.ticket, events: $0.events) }).count
                 start += batch
             }
+            // As if an escalator had been running: the steps already due are on record.
+            let sweep = context.sweep(desk, firedBy: "escalator@demo")
+            try await sweep.replanIfPolicyChanged()
+            _ = try await sweep.run()
             return (operators, stored)
         } catch let error as StoreError {
+            throw CLIFailure(error, context)
+        } catch let error as DeskError {
             throw CLIFailure(error, context)
         }
     }

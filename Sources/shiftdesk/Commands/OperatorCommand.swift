@@ -25,7 +25,7 @@ struct OperatorCommand: AsyncParsableCommand {
         @Option(help: "day or night.") var shift: ShiftName?
 
         func run() async throws {
-            let context = Context(global)
+            let context = try Context(global)
             let desk = try context.desk()
             let person = Operator(login: login, name: name.trimmingCharacters(in: .whitespaces), role: role, shift: shift)
             do { try await desk.addOperator(person) } catch { throw CLIFailure(error, context) }
@@ -43,7 +43,7 @@ struct OperatorCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let context = Context(global)
+            let context = try Context(global)
             let store = try context.openStore()
             let people: [Operator]
             do { people = try await store.operators() } catch { throw CLIFailure(error, context) }

@@ -15,7 +15,7 @@ struct ProblemCommand: AsyncParsableCommand {
         @Option(name: .customLong("incident"), help: "An incident to link (repeat for several).") var incidents: [TicketIDArgument] = []
 
         func run() async throws {
-            let context = Context(global)
+            let context = try Context(global)
             let desk = try context.desk()
             let problem: Problem
             do {
@@ -37,7 +37,7 @@ struct ProblemCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let context = Context(global)
+            let context = try Context(global)
             let store = try context.openStore()
             let problems: [Problem]
             do { problems = try await store.problems() } catch { throw CLIFailure(error, context) }
@@ -60,7 +60,7 @@ struct ProblemCommand: AsyncParsableCommand {
         @Argument(help: "INC-000123.") var incident: TicketIDArgument
 
         func run() async throws {
-            let context = Context(global)
+            let context = try Context(global)
             guard let problemID = ProblemID(parsing: problem) else {
                 throw CLIFailure(context.language.pick(en: "\"\(problem)\" is not a problem ID such as PRB-000045",
                                                        zh: "\"\(problem)\" 不是问题单编号（例如 PRB-000045）"))

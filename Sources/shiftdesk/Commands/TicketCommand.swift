@@ -31,7 +31,7 @@ struct TicketCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let context = Context(global)
+            let context = try Context(global)
             let desk = try context.desk()
             let draft = TicketDraft(
                 title: title, description: description,
@@ -52,12 +52,12 @@ struct TicketCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List incidents (open ones unless --state or --all).")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "desk, l1, l2, vendor or im (major incidents).") var queue: QueueName?
+        @Option(help: "desk, l1, l2, vendor or im (major and SLA-breaching incidents).") var queue: QueueName?
         @Option(help: "new, in_progress, pending_customer, pending_vendor, resolved or closed.") var state: TicketState?
         @Flag(help: "Include resolved and closed incidents.") var all = false
 
         func run() async throws {
-            let context = Context(global)
+            let context = try Context(global)
             let store = try context.openStore()
             var query = TicketQuery(openOnly: state == nil && !all)
             if let state { query.states = [state] }
@@ -66,11 +66,28 @@ struct TicketCommand: AsyncParsableCommand {
             case .l1: query.tiers = [.l1]
             case .l2: query.tiers = [.l2]
             case .vendor: query.tiers = [.vendor]
-            case .im: query.priorities = [.major]
+            case .im: break
             case nil: break
             }
-            let tickets: [Ticket]
+            var tickets: [Ticket]
             do { tickets = try await store.tickets(query) } catch { throw CLIFailure(error, context) }
+            if queue == .im {
+                // The incident manager watches major incidents and every incident past its SLA.
+                let desk = try context.desk()
+                var watched: [Ticket] = []
+                for ticket in tickets {
+                    if ticket.priority == .major {
+                        watched.append(ticket)
+                        continue
+                    }
+                    do {
+                        if try await desk.sla(of: ticket).breached { watched.append(ticket) }
+                    } catch {
+                        throw CLIFailure(error, context)
+                    }
+                }
+                tickets = watched
+            }
             if context.json {
                 Output.json(.array(tickets.map { .object($0.json) }))
                 return
@@ -101,7 +118,7 @@ struct TicketCommand: AsyncParsableCommand {
         @Argument(help: "INC-000123 or 123.") var id: TicketIDArgument
 
         func run() async throws {
-            let context = Context(global)
+            let context = try Context(global)
             let store = try context.openStore()
             let ticket: Ticket?
             let events: [TicketEvent]
@@ -112,10 +129,12 @@ struct TicketCommand: AsyncParsableCommand {
                 throw CLIFailure(error, context)
             }
             guard let ticket else { throw CLIFailure(StoreError.ticketNotFound(id.value), context) }
+            let sla: TicketSLA
+            do { sla = try await context.desk().sla(of: ticket) } catch let error as DeskError { throw CLIFailure(error, context) }
             if context.json {
-                Output.json(.object(ticket.json + [("events", .array(events.map(\.json)))]))
+                Output.json(.object(ticket.json + [("sla", sla.json), ("events", .array(events.map(\.json)))]))
             } else {
-                print(TicketReport(ticket: ticket, events: events, context: context).text)
+                print(TicketReport(ticket: ticket, events: events, sla: sla, context: context).text)
             }
         }
     }
@@ -224,7 +243,7 @@ struct TicketIDArgument: ExpressibleByArgument {
 /// Runs one workflow action from the command line and reports what changed.
 enum ActionRunner {
     static func run(_ action: TicketAction, on id: TicketIDArgument, _ global: GlobalOptions) async throws {
-        let context = Context(global)
+        let context = try Context(global)
         let desk = try context.desk()
         let outcome: Workflow.Outcome
         do { outcome = try await desk.perform(action, on: id.value, as: context.login) } catch { throw CLIFailure(error, context) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShiftDeskConfig
 import ShiftDeskCore
 import ShiftDeskStore
 
@@ -44,13 +45,43 @@ struct Context {
     let timeZone: TimeZone
     let clock: any Clock
     let login: String
+    let config: DeskConfig
+    let policy: SLAPolicy
 
-    init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// Reads the configuration and the SLA policy; a broken file stops the command with its
+    /// file, line and reason (nothing starts on a broken policy).
+    init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIFailure) {
         self.options = options
         self.environment = environment
         language = Language.resolve(explicit: options.lang, environment: environment)
-        timeZone = Context.systemTimeZone(environment)
-        if let text = options.now, let instant = ISO8601.parse(text, defaultZone: timeZone) {
+        let configDirectory = Context.configDirectory(environment)
+        do {
+            if let path = options.config {
+                config = try ConfigFile.load(path: path)
+            } else if let path = configDirectory.map({ ($0 as NSString).appendingPathComponent("config.toml") }),
+                      FileManager.default.fileExists(atPath: path) {
+                config = try ConfigFile.load(path: path)
+            } else {
+                config = DeskConfig()
+            }
+        } catch {
+            throw CLIFailure(error.description)
+        }
+        let zone = config.timeZone ?? Context.systemTimeZone(environment)
+        timeZone = zone
+        do {
+            if let path = options.policy {
+                policy = try PolicyFile.load(path: path, defaultTimeZone: zone)
+            } else if let path = configDirectory.map({ ($0 as NSString).appendingPathComponent("sla.toml") }),
+                      FileManager.default.fileExists(atPath: path) {
+                policy = try PolicyFile.load(path: path, defaultTimeZone: zone)
+            } else {
+                policy = SLAPolicy.dutyTable(timeZone: zone)
+            }
+        } catch {
+            throw CLIFailure(error.description)
+        }
+        if let text = options.now, let instant = ISO8601.parse(text, defaultZone: zone) {
             clock = FixedClock(instant)
         } else {
             clock = SystemClock()
@@ -58,6 +89,17 @@ struct Context {
         login = options.login ?? environment["SHIFTDESK_OPERATOR"] ?? environment["USER"] ?? environment["LOGNAME"]
             ?? ProcessInfo.processInfo.userName
     }
+
+    /// `$XDG_CONFIG_HOME/shiftdesk`, else `~/.config/shiftdesk`.
+    static func configDirectory(_ environment: [String: String]) -> String? {
+        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")
+        return (base as NSString).appendingPathComponent("shiftdesk")
+    }
+
+    var sendmailCommand: String { environment["SHIFTDESK_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? config.sendmail }
+
+    var schedule: ShiftSchedule { config.schedule(in: timeZone) }
 
     /// The operator's zone: `TZ` if it names a zone, else the system's.
     static func systemTimeZone(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> TimeZone {
@@ -98,7 +140,7 @@ struct Context {
     }
 
     func desk(create: Bool = false) throws(CLIFailure) -> Desk {
-        Desk(store: try openStore(create: create), clock: clock)
+        Desk(store: try openStore(create: create), clock: clock, policy: policy)
     }
 
     func show(_ date: Date?) -> String {

@@ -5,6 +5,7 @@ import ShiftDeskCore
 struct TicketReport {
     let ticket: Ticket
     let events: [TicketEvent]
+    let sla: TicketSLA
     let context: Context
 
     var text: String {
@@ -41,6 +42,27 @@ struct TicketReport {
         let labelWidth = fields.map { ColumnText.width($0.0) }.max() ?? 0
         var lines = ["\(t.id)  v\(t.version)"]
         lines += fields.map { ColumnText.fit($0.0, width: labelWidth) + "  " + TerminalSafe.line($0.1) }
+        lines.append("")
+        lines.append(l.pick(en: "SLA", zh: "服务级别"))
+        func clock(_ status: ClockStatus, _ name: String) -> String {
+            let state: String
+            if let ended = status.endedAt {
+                state = status.breached ? l.pick(en: "met late at \(context.show(ended))", zh: "超时完成于 \(context.show(ended))")
+                    : l.pick(en: "met at \(context.show(ended))", zh: "按时完成于 \(context.show(ended))")
+            } else if status.breached {
+                state = l.pick(en: "BREACHED by \(DisplayTime.duration(-status.remaining))", zh: "已超时 \(DisplayTime.duration(-status.remaining))")
+            } else {
+                state = l.pick(en: "\(DisplayTime.duration(status.remaining)) left", zh: "剩余 \(DisplayTime.duration(status.remaining))")
+            }
+            return "  \(name)  \(l.pick(en: "by", zh: "期限")) \(context.show(status.deadline))  \(state)"
+        }
+        lines.append(clock(sla.evaluation.response, l.pick(en: "respond", zh: "响应")))
+        lines.append(clock(sla.evaluation.resolution, l.pick(en: "resolve", zh: "解决")))
+        for step in sla.plan.steps {
+            let fired = sla.fired.contains(step.level) ? l.pick(en: "fired", zh: "已触发") : l.pick(en: "pending", zh: "未触发")
+            lines.append("  L\(step.level) +\(SLADuration.format(step.after))  \(context.show(step.at))  \(fired)  "
+                         + step.notify.map(\.rawValue).joined(separator: ", "))
+        }
         lines.append("")
         lines.append(l.pick(en: "History", zh: "处理记录"))
         for event in events {

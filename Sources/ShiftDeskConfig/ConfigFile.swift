@@ -1,0 +1,100 @@
+import Foundation
+import ShiftDeskCore
+import TOMLKit
+
+/// The desk's configuration (config.toml, DESIGN.md "Configuration"): every key optional,
+/// the defaults built in.
+public struct DeskConfig: Sendable {
+    /// The desk's zone for display, calendars and shifts; nil means the system's.
+    public var timeZone: TimeZone?
+    public var dayShift: (start: LocalTime, end: LocalTime)?
+    public var nightShift: (start: LocalTime, end: LocalTime)?
+    public var sendmail = "/usr/sbin/sendmail -t -i"
+    public var from = "shiftdesk@localhost"
+    public var recipients = RecipientDirectory()
+
+    public init() {}
+
+    /// The shift schedule in `zone`: the configured times, else day 08:30–20:30 and night 20:30–08:30.
+    public func schedule(in zone: TimeZone) -> ShiftSchedule {
+        var schedule = ShiftSchedule.standard(timeZone: zone)
+        if let day = dayShift { schedule.day = ShiftSchedule.Shift(name: .day, start: day.start, end: day.end) }
+        if let night = nightShift { schedule.night = ShiftSchedule.Shift(name: .night, start: night.start, end: night.end) }
+        return schedule
+    }
+}
+
+public enum ConfigFile {
+    /// Reads `path`; errors name the file, the line and the reason, like policy errors.
+    public static func load(path: String) throws(PolicyError) -> DeskConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw PolicyError(path: path, line: nil, kind: .unreadable, reason: "cannot read the configuration: \(error.localizedDescription)")
+        }
+        return try load(contents: text, path: path)
+    }
+
+    public static func load(contents: String, path: String) throws(PolicyError) -> DeskConfig {
+        let reader = Loader(path: path, source: contents, defaultTimeZone: TimeZone(secondsFromGMT: 0) ?? .gmt)
+        let root = try reader.parse()
+        var config = DeskConfig()
+        try reader.checkKeys(root, allowed: ["desk", "shifts", "notify"], at: [])
+
+        if let value = root["desk"] {
+            let desk = try reader.table(value, at: ["desk"])
+            try reader.checkKeys(desk, allowed: ["timezone"], at: ["desk"])
+            if let zone = desk["timezone"] { config.timeZone = try reader.timeZone(zone, at: ["desk", "timezone"]) }
+        }
+        if let value = root["shifts"] {
+            let shifts = try reader.table(value, at: ["shifts"])
+            try reader.checkKeys(shifts, allowed: ["day", "night"], at: ["shifts"])
+            for name in ["day", "night"] {
+                guard let shiftValue = shifts[name] else { continue }
+                let p = ["shifts", name]
+                let shift = try reader.table(shiftValue, at: p)
+                try reader.checkKeys(shift, allowed: ["start", "end"], at: p)
+                func time(_ key: String) throws(PolicyError) -> LocalTime {
+                    guard let raw = shift[key] else {
+                        throw reader.error(.missingKey, "[shifts.\(name)] needs \(key) = \"HH:MM\"", at: p)
+                    }
+                    let text = try reader.string(raw, at: p + [key], hint: "\"08:30\"")
+                    guard let parsed = LocalTime(parsing: text) else {
+                        throw reader.error(.badSpan, "shifts.\(name).\(key): \"\(text)\" is not a time of day like \"08:30\"", at: p + [key])
+                    }
+                    return parsed
+                }
+                let times = (start: try time("start"), end: try time("end"))
+                guard times.start != times.end else {
+                    throw reader.error(.badSpan, "shifts.\(name): start and end are the same time", at: p)
+                }
+                if name == "day" { config.dayShift = times } else { config.nightShift = times }
+            }
+        }
+        if let value = root["notify"] {
+            let notify = try reader.table(value, at: ["notify"])
+            try reader.checkKeys(notify, allowed: ["sendmail", "from", "roles"], at: ["notify"])
+            if let command = notify["sendmail"] {
+                config.sendmail = try reader.string(command, at: ["notify", "sendmail"], hint: "\"/usr/sbin/sendmail -t -i\"")
+            }
+            if let from = notify["from"] { config.from = try reader.string(from, at: ["notify", "from"], hint: "\"shiftdesk@desk.example\"") }
+            if let rolesValue = notify["roles"] {
+                let roles = try reader.table(rolesValue, at: ["notify", "roles"])
+                for key in roles.keys {
+                    let p = ["notify", "roles", key]
+                    guard let role = RecipientRole(rawValue: key) else {
+                        throw reader.error(.unknownRole, "unknown role \"\(key)\" in [notify.roles] (known: \(RecipientRole.allCases.map(\.rawValue).joined(separator: ", ")))", at: p)
+                    }
+                    guard let addressesValue = roles[key] else { continue }
+                    let addresses = try reader.strings(addressesValue, at: p, hint: "[\"im@desk.example\"]")
+                    if let bad = addresses.first(where: { !$0.contains("@") || $0.contains(where: { $0.isWhitespace || $0.isNewline }) }) {
+                        throw reader.error(.wrongType, "\"\(bad)\" in notify.roles.\(key) is not an e-mail address", at: p)
+                    }
+                    config.recipients.addresses[role] = addresses
+                }
+            }
+        }
+        return config
+    }
+}

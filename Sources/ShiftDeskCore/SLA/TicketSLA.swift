@@ -1,0 +1,91 @@
+import Foundation
+
+extension ClockTimeline {
+    /// A ticket's clock timeline rebuilt from its events: waiting on the customer pauses both
+    /// clocks; resolving stops the resolution clock until a reopen resumes it. Waiting on a
+    /// vendor pauses nothing.
+    public init(ticket: Ticket, events: [TicketEvent]) {
+        var stops: [StopInterval] = []
+        var open: StopInterval?
+        for event in events.sorted(by: { ($0.at, $0.id) < ($1.at, $1.id) }) {
+            guard let change = event.change(of: "state"), let after = change.after.flatMap(TicketState.init(rawValue:)) else { continue }
+            let reason: StopReason? = switch after {
+            case .pendingCustomer: .customer
+            case .resolved, .closed: .resolved
+            default: nil
+            }
+            if var current = open, current.reason != reason {
+                current.end = event.at
+                stops.append(current)
+                open = nil
+            }
+            if let reason, open == nil { open = StopInterval(start: event.at, end: nil, reason: reason) }
+        }
+        if let open { stops.append(open) }
+        self.init(openedAt: ticket.openedAt, respondedAt: ticket.firstResponseAt,
+                  resolvedAt: ticket.state.isOpen ? nil : ticket.resolvedAt, stops: stops)
+    }
+}
+
+/// The SLA picture of one ticket at one instant: both clocks, its ladder, and the countdown
+/// an operator watches.
+public struct TicketSLA: Sendable, Hashable {
+    public var evaluation: SLAEvaluation
+    public var plan: EscalationPlan
+    /// Levels of the current priority's ladder already fired.
+    public var fired: Set<Int>
+    /// The next ladder step not yet fired, if one will fall due.
+    public var nextStep: PlannedStep?
+    /// What the countdown counts to: the next step or the resolution deadline, whichever is first.
+    public var countdownTarget: Date?
+    public var now: Date
+
+    public init(ticket: Ticket, events: [TicketEvent], policy: SLAPolicy, fired: [FiredStep], now: Date) {
+        let timeline = ClockTimeline(ticket: ticket, events: events)
+        let changedAt = events.last { $0.kind == .reprioritised }?.at
+        evaluation = policy.evaluate(priority: ticket.priority, timeline: timeline, now: now)
+        plan = EscalationPlanner.plan(priority: ticket.priority, timeline: timeline, policy: policy, priorityChangedAt: changedAt)
+        let firedLevels = Set(fired.filter { $0.priority == ticket.priority }.map(\.level))
+        self.fired = firedLevels
+        nextStep = plan.steps.filter { $0.at != nil && !firedLevels.contains($0.level) }.min { ($0.at ?? .distantFuture) < ($1.at ?? .distantFuture) }
+        let resolution = ticket.state.isOpen ? evaluation.resolution.deadline : nil
+        countdownTarget = [nextStep?.at, resolution].compactMap { $0 }.min()
+        self.now = now
+    }
+
+    public var respondBy: Date? { evaluation.response.deadline }
+    public var resolveBy: Date? { evaluation.resolution.deadline }
+    public var breached: Bool { evaluation.breached }
+
+    /// Seconds of wall-clock time until the countdown target; negative when past it.
+    public var countdownSeconds: TimeInterval? { countdownTarget.map { $0.timeIntervalSince(now) } }
+
+    /// When the next unfired step is due (possibly already past): where the store's sweep index points.
+    public var escalationDueAt: Date? { nextStep?.at }
+
+    public var json: JSONValue {
+        .object([
+            ("respond_by", .instant(respondBy)),
+            ("resolve_by", .instant(resolveBy)),
+            ("remaining_seconds", evaluation.resolution.endedAt == nil
+                ? .int(Int64(evaluation.resolution.remaining.rounded(.down))) : .null),
+            ("breached", .bool(breached)),
+            ("response_breached", .bool(evaluation.response.breached)),
+            ("resolution_breached", .bool(evaluation.resolution.breached)),
+            ("calendar", .string(evaluation.calendar)),
+            ("next_step", nextStep.map { $0.json } ?? .null),
+        ])
+    }
+}
+
+extension PlannedStep {
+    public var json: JSONValue {
+        .object([
+            ("level", .int(Int64(level))),
+            ("after", .string(SLADuration.format(after))),
+            ("at", .instant(at)),
+            ("notify", .array(notify.map { .string($0.rawValue) })),
+            ("via", .array(via.map { .string($0.rawValue) })),
+        ])
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// Several escalator services on one desk: every step once, every mail once, even when one dies.
+@Suite("Escalator processes", .serialized)
+struct EscalatorTests {
+    @Test func threeEscalatorsFireAndDeliverEachStepOnceAndSurviveOneBeingKilled() throws {
+        var cli = try CLI.staffedDesk()
+        let folder = URL(fileURLWithPath: cli.database).deletingLastPathComponent()
+        let mailbox = folder.appendingPathComponent("mailbox")
+        try FileManager.default.createDirectory(at: mailbox, withIntermediateDirectories: true)
+        let standIn = folder.appendingPathComponent("sendmail").path
+        try "#!/bin/sh\ncat > \"\(mailbox.path)/$(date +%s%N)-$$.eml\"\n".write(toFile: standIn, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: standIn)
+        let config = folder.appendingPathComponent("config.toml").path
+        try """
+            [notify]
+            from = "desk@desk.example"
+            [notify.roles]
+            incident_manager = ["im@desk.example"]
+            operations_manager = ["ops@desk.example"]
+            operations_director = ["director@desk.example"]
+            management_owner = ["owner@desk.example"]
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        cli.environment["SHIFTDESK_SENDMAIL"] = standIn
+
+        // 30 general incidents opened five hours ago: both rungs of the ladder are due.
+        let opened = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-5 * 3600))
+        for index in 1...30 {
+            try cli.expectSuccess("ticket", "new", "--title", "disk \(index)", "--caller", "王小明", "--opened", opened, "--as", "desk1")
+        }
+        let escalators = try (0..<3).map { _ -> Process in
+            let (process, _, _) = cli.process(["escalator", "--config", config])
+            try process.run()
+            return process
+        }
+        defer { for process in escalators where process.isRunning { process.terminate() } }
+        // One dies mid-run, without a chance to clean up.
+        usleep(300_000)
+        kill(escalators[0].processIdentifier, SIGKILL)
+
+        // Per incident: L1 to the incident manager, L2 to the three managers: 4 mails each.
+        let expected = 30 * 4
+        var mails: [String] = []
+        for _ in 0..<300 {
+            mails = try FileManager.default.contentsOfDirectory(atPath: mailbox.path)
+            if mails.count >= expected { break }
+            usleep(100_000)
+        }
+        usleep(1_500_000) // any duplicate would arrive now
+        mails = try FileManager.default.contentsOfDirectory(atPath: mailbox.path)
+        #expect(mails.count == expected)
+        let ids = try mails.map { name -> String in
+            let text = try String(contentsOf: mailbox.appendingPathComponent(name), encoding: .utf8)
+            return text.split(separator: "\n").first { $0.hasPrefix("Message-ID:") }.map(String.init) ?? ""
+        }
+        #expect(Set(ids).count == expected)
+
+        // SIGTERM stops the others cleanly.
+        for process in escalators.dropFirst() { process.terminate() }
+        for process in escalators.dropFirst() { process.waitUntilExit() }
+        #expect(escalators.dropFirst().allSatisfy { $0.terminationStatus == 0 })
+
+        let show = try cli.expectSuccess("ticket", "show", "7", "--json")
+        let sla = try #require((show.json as? [String: Any])?["sla"] as? [String: Any])
+        #expect(sla["breached"] as? Bool == true)
+        #expect(sla["next_step"] is NSNull)
+    }
+
+    @Test func slaDueAnswersTheDutyTableLadder() throws {
+        let cli = try CLI.staffedDesk()
+        let result = try cli.expectSuccess("sla", "due", "--priority", "general", "--opened", "2026-11-29T10:00:00+08:00", "--json")
+        let answer = try #require(result.json as? [String: Any])
+        #expect(answer["respond_by"] as? String == "2026-11-29T02:30:00Z")
+        #expect(answer["resolve_by"] as? String == "2026-11-29T06:00:00Z")
+        let steps = try #require(answer["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["at"] as? String } == ["2026-11-29T04:00:00Z", "2026-11-29T06:00:00Z"])
+        #expect(steps.first?["notify"] as? [String] == ["incident_manager"])
+        let paused = try cli.expectSuccess("sla", "due", "--priority", "minor", "--opened", "2026-11-29T10:00:00+08:00", "--paused", "30m", "--json")
+        #expect((paused.json as? [String: Any])?["resolve_by"] as? String == "2026-11-29T10:30:00Z")
+    }
+
+    @Test func aBrokenPolicyStopsEveryCommandWithFileLineAndReason() throws {
+        let cli = try CLI.staffedDesk()
+        let folder = URL(fileURLWithPath: cli.database).deletingLastPathComponent()
+        let policy = folder.appendingPathComponent("sla.toml").path
+        try "[priorities.minor]\nresolve_within = \"4 hours\"\n".write(toFile: policy, atomically: true, encoding: .utf8)
+        let result = try cli.run("sla", "due", "--priority", "minor", "--opened", "2026-11-29T10:00:00Z", "--policy", policy)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("sla.toml:2:"), "\(result.stderr)")
+        let escalate = try cli.run("escalate-due", "--policy", policy)
+        #expect(escalate.status == 1)
+    }
+}
