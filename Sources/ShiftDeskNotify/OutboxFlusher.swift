@@ -58,7 +58,10 @@ public struct OutboxFlusher: Sendable {
             } catch let error as StoreError {
                 throw error
             } catch {
-                throw StoreError.failure("\(error)")
+                // Any other transport error is a failed delivery too: keep it queued with its text.
+                let retryAt = clock.now().addingTimeInterval(Self.backoff(afterAttempts: message.attempts + 1))
+                try await store.markFailed(message.id, error: "\(error)", retryAt: retryAt)
+                report.failed.append(.init(message: message.id, address: message.address, error: "\(error)", retryAt: retryAt))
             }
         }
         return report

@@ -7,9 +7,11 @@ public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String { reason }
 }
 
-/// Something that takes a mail for delivery.
+/// Something that takes a mail for delivery. It throws `DeliveryFailure`; the requirement is
+/// untyped because typed throws through an async existential call crashed at run time with
+/// Swift 6.3 (seen in OutboxFlusherTests).
 public protocol MailTransport: Sendable {
-    func send(_ message: MailMessage) async throws(DeliveryFailure)
+    func send(_ message: MailMessage) async throws
 }
 
 /// Hands mail to any sendmail-compatible command (`/usr/sbin/sendmail -t -i`, msmtp, a test

@@ -60,6 +60,8 @@ public protocol Store: Sendable {
     /// The change feed: events with an id greater than `id`, oldest first.
     func events(after id: Int64, limit: Int) async throws(StoreError) -> [TicketEvent]
     func lastEventID() async throws(StoreError) -> Int64
+    /// Events recorded in `[from, to)`, oldest first.
+    func events(from: Date, to: Date) async throws(StoreError) -> [TicketEvent]
     /// A signal for writes by anyone, this process included.
     func changeSignal() throws(StoreError) -> any ChangeSignal
 

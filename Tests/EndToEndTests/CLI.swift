@@ -51,8 +51,28 @@ struct CLI {
         try run(arguments, withDatabase: withDatabase)
     }
 
+    /// Foundation's Process on Linux is not safe to launch and drain from several threads at
+    /// once (seen: a crash in readDataToEndOfFile while suites ran in parallel), so every
+    /// launch in this target goes through one lock.
+    static let launches = NSLock()
+
+    /// Starts a long-running command (a service) and returns it running.
+    func start(_ arguments: [String]) throws -> Process {
+        try CLI.launches.withLock {
+            let (process, _, _) = process(arguments)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+    }
+
     @discardableResult
     func run(_ arguments: [String], withDatabase: Bool = true) throws -> Result {
+        try CLI.launches.withLock { try runUnlocked(arguments, withDatabase: withDatabase) }
+    }
+
+    private func runUnlocked(_ arguments: [String], withDatabase: Bool) throws -> Result {
         let (process, out, err) = process(arguments, withDatabase: withDatabase)
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
@@ -64,6 +84,10 @@ struct CLI {
 
     /// Starts several invocations at the same moment and waits for all.
     func race(_ invocations: [[String]]) throws -> [Result] {
+        try CLI.launches.withLock { try raceUnlocked(invocations) }
+    }
+
+    private func raceUnlocked(_ invocations: [[String]]) throws -> [Result] {
         let started = invocations.map { process($0) }
         for (process, _, _) in started { try process.run() }
         return started.map { process, out, err in

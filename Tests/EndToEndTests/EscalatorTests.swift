@@ -29,11 +29,7 @@ struct EscalatorTests {
         for index in 1...30 {
             try cli.expectSuccess("ticket", "new", "--title", "disk \(index)", "--caller", "王小明", "--opened", opened, "--as", "desk1")
         }
-        let escalators = try (0..<3).map { _ -> Process in
-            let (process, _, _) = cli.process(["escalator", "--config", config])
-            try process.run()
-            return process
-        }
+        let escalators = try (0..<3).map { _ in try cli.start(["escalator", "--config", config]) }
         defer { for process in escalators where process.isRunning { process.terminate() } }
         // One dies mid-run, without a chance to clean up.
         usleep(300_000)

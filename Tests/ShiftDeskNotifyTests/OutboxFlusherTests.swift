@@ -10,7 +10,7 @@ actor CapturingTransport: MailTransport {
 
     init(failNext: Int = 0) { self.failNext = failNext }
 
-    func send(_ message: MailMessage) async throws(DeliveryFailure) {
+    func send(_ message: MailMessage) async throws {
         if failNext > 0 {
             failNext -= 1
             throw DeliveryFailure("relay refused")

@@ -33,6 +33,8 @@ public struct TicketDraft: Sendable, Hashable {
 public enum TicketAction: Sendable, Hashable {
     /// Take (accept) the ticket from its tier's queue.
     case take
+    /// Take over an incident handed over to your shift, from whoever of the last shift held it.
+    case takeOver
     case escalate(to: Tier, note: String?)
     case pend(PendingReason)
     case resume
@@ -48,7 +50,7 @@ public enum TicketAction: Sendable, Hashable {
 
     public var kind: EventKind {
         switch self {
-        case .take: .taken
+        case .take, .takeOver: .taken
         case .escalate: .escalated
         case .pend: .pended
         case .resume: .resumed

@@ -69,11 +69,7 @@ public enum Workflow {
         }
         /// The actor must work in the ticket's line and nobody else may hold it.
         func requireWorker() throws(WorkflowRefusal) {
-            let worksLine: Bool
-            switch (actor.role, ticket.tier) {
-            case (.desk, .desk), (.l1, .l1), (.l2, .l2), (.l1, .vendor), (.l2, .vendor): worksLine = true
-            default: worksLine = false
-            }
+            let worksLine = Self.worksLine(actor.role, ticket.tier)
             if let holder = ticket.assignee, holder != actor.login {
                 guard worksLine || actor.role.tier == nil else { throw refuse(.wrongTier(tier: ticket.tier, role: actor.role)) }
                 throw refuse(.heldByOther(holder: nameOf(holder)))
@@ -98,6 +94,13 @@ public enum Workflow {
             try requireOpen()
             if ticket.assignee == actor.login { throw refuse(.alreadyYours) }
             try requireWorker()
+            accept()
+
+        case .takeOver:
+            try requireOpen()
+            if ticket.assignee == actor.login { throw refuse(.alreadyYours) }
+            guard Self.worksLine(actor.role, ticket.tier) else { throw refuse(.wrongTier(tier: ticket.tier, role: actor.role)) }
+            note = ticket.assignee.map { "handed over by \(nameOf($0))" }
             accept()
 
         case let .escalate(target, escalationNote):
@@ -210,6 +213,16 @@ public enum Workflow {
         let event = TicketEvent(ticket: ticket.id, actor: actor.login, at: now, kind: action.kind,
                                 changes: after.changes(since: before), note: note)
         return Outcome(ticket: after, event: event)
+    }
+}
+
+extension Workflow {
+    /// Whether `role` works tickets in `tier` (L1 and L2 also coordinate vendor-held ones).
+    static func worksLine(_ role: Role, _ tier: Tier) -> Bool {
+        switch (role, tier) {
+        case (.desk, .desk), (.l1, .l1), (.l2, .l2), (.l1, .vendor), (.l2, .vendor): true
+        default: false
+        }
     }
 }
 

@@ -250,6 +250,15 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func events(from: Date, to: Date) async throws(StoreError) -> [TicketEvent] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.eventColumns) FROM events WHERE at >= ? AND at < ? ORDER BY at, id",
+                                 arguments: [Millis.from(from), Millis.from(to)]).map(SQLiteRows.event)
+            }
+        }
+    }
+
     public func lastEventID() async throws(StoreError) -> Int64 {
         try await guarded {
             try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0 }
