@@ -7,16 +7,32 @@ import ShiftDeskCore
 /// `SHIFTDESK_TEST_POSTGRES` names a server (the README's test command starts one).
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite
+    case postgres
 
     var testDescription: String { rawValue }
 
-    static var available: [Backend] { [.sqlite] }
+    /// The server named by `SHIFTDESK_TEST_POSTGRES` (`postgres://postgres@127.0.0.1:PORT/postgres`).
+    static var postgresServer: String? {
+        ProcessInfo.processInfo.environment["SHIFTDESK_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static var available: [Backend] { postgresServer == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     func makeStore() throws -> any Store {
         switch self {
         case .sqlite:
             return try SQLiteStore(path: TemporaryFolder.make().appendingPathComponent("desk.sqlite").path, create: true)
+        case .postgres:
+            return try PostgresStore(location: try Backend.freshPostgresDatabase(), create: true)
         }
+    }
+
+    /// A database name nobody used yet on the test server; the store creates it on first use.
+    static func freshPostgresDatabase() throws -> PostgresLocation {
+        guard let server = postgresServer else { throw StoreError.failure("SHIFTDESK_TEST_POSTGRES is not set") }
+        var location = try PostgresLocation(url: server)
+        location.database = "shiftdesk_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return location
     }
 }
 

@@ -1,0 +1,215 @@
+import Foundation
+import PostgresNIO
+import ShiftDeskCore
+
+/// Builds a query with numbered, typed parameters: `PG.query { b in "… WHERE number = \(b.int(n))" }`.
+/// Every parameter carries a cast, since postgres-nio sends NULL without a type.
+final class PGBinder {
+    private(set) var bindings = PostgresBindings()
+
+    func text(_ value: String?) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)::text"
+    }
+
+    func int(_ value: Int64?) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)::bigint"
+    }
+
+    func int(_ value: Int?) -> String { int(value.map(Int64.init)) }
+
+    func bool(_ value: Bool) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)::boolean"
+    }
+
+    func millis(_ value: Date?) -> String { int(Millis.from(value)) }
+
+    func texts(_ values: [String]) -> String {
+        bindings.append(values)
+        return "$\(bindings.count)::text[]"
+    }
+
+    func ints(_ values: [Int64]) -> String {
+        bindings.append(values)
+        return "$\(bindings.count)::bigint[]"
+    }
+}
+
+enum PG {
+    static func query(_ build: (PGBinder) -> String) -> PostgresQuery {
+        let binder = PGBinder()
+        let sql = build(binder)
+        return PostgresQuery(unsafeSQL: sql, binds: binder.bindings)
+    }
+}
+
+/// A row read by column name, decoding failures turned into `StoreError.corrupt`.
+struct PGRow {
+    let cells: PostgresRandomAccessRow
+
+    init(_ row: PostgresRow) { cells = row.makeRandomAccess() }
+
+    func value<T: PostgresDecodable>(_ column: String, _: T.Type = T.self) throws(StoreError) -> T {
+        do {
+            return try cells[column].decode(T.self)
+        } catch {
+            throw StoreError.corrupt("column \(column): \(error)")
+        }
+    }
+
+    func int(_ column: String) throws(StoreError) -> Int64 { try value(column, Int64.self) }
+    func optionalInt(_ column: String) throws(StoreError) -> Int64? { try value(column, Int64?.self) }
+    func text(_ column: String) throws(StoreError) -> String { try value(column, String.self) }
+    func optionalText(_ column: String) throws(StoreError) -> String? { try value(column, String?.self) }
+    func date(_ column: String) throws(StoreError) -> Date { Millis.date(try int(column)) }
+    func optionalDate(_ column: String) throws(StoreError) -> Date? { Millis.date(try optionalInt(column)) }
+
+    func raw<E: RawRepresentable>(_ column: String, _: E.Type) throws(StoreError) -> E where E.RawValue == String {
+        let text = try text(column)
+        guard let parsed = E(rawValue: text) else { throw StoreError.corrupt("\(column) = \"\(text)\"") }
+        return parsed
+    }
+}
+
+/// Rows of the PostgreSQL schema to and from the domain types (the twin of `SQLiteRows`).
+enum PostgresRows {
+    static let ticketColumnNames = SQLiteRows.ticketColumns
+        .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    static let ticketColumns = ticketColumnNames.joined(separator: ", ")
+
+    /// The values of every ticket column but `number`, in `ticketColumnNames` order.
+    static func ticketValues(_ t: Ticket, _ b: PGBinder) -> [String] {
+        var score: Int?
+        var comment: String?
+        var unreachable = false
+        switch t.satisfaction {
+        case let .rated(s, c)?: score = s; comment = c
+        case .unreachable?: unreachable = true
+        case nil: break
+        }
+        return [
+            b.text(t.title), b.text(t.description), b.text(t.caller.name), b.text(t.caller.phone),
+            b.text(t.caller.department), b.text(t.channel.rawValue), b.text(t.priority.rawValue), b.text(t.category),
+            b.text(t.affectedService), b.text(t.state.rawValue), b.text(t.tier.rawValue), b.text(t.assignee),
+            b.text(t.owner), b.millis(t.openedAt), b.millis(t.firstResponseAt), b.millis(t.resolvedAt),
+            b.millis(t.closedAt), b.text(t.resolutionNote), b.int(score), b.text(comment), b.bool(unreachable),
+            b.millis(t.onSiteSheet.printedAt), b.millis(t.onSiteSheet.signedAt), b.int(t.problem?.number),
+            b.bool(t.backfilled), b.bool(t.bypassedDesk), b.int(t.reopenCount), b.text(t.source), b.int(t.version),
+            b.millis(t.escalationDueAt),
+        ]
+    }
+
+    static func ticket(_ row: PGRow) throws(StoreError) -> Ticket {
+        let satisfaction: Satisfaction?
+        if try row.value("csat_unreachable", Bool.self) {
+            satisfaction = .unreachable
+        } else if let score = try row.optionalInt("csat_score") {
+            satisfaction = .rated(score: Int(score), comment: try row.optionalText("csat_comment"))
+        } else {
+            satisfaction = nil
+        }
+        return Ticket(
+            id: TicketID(try row.int("number")),
+            title: try row.text("title"),
+            description: try row.text("description"),
+            caller: Caller(name: try row.text("caller_name"), phone: try row.optionalText("caller_phone"),
+                           department: try row.optionalText("caller_department")),
+            channel: try row.raw("channel", Channel.self),
+            priority: try row.raw("priority", Priority.self),
+            category: try row.optionalText("category"),
+            affectedService: try row.optionalText("affected_service"),
+            state: try row.raw("state", TicketState.self),
+            tier: try row.raw("tier", Tier.self),
+            assignee: try row.optionalText("assignee"),
+            owner: try row.optionalText("owner"),
+            openedAt: try row.date("opened_at"),
+            firstResponseAt: try row.optionalDate("first_response_at"),
+            resolvedAt: try row.optionalDate("resolved_at"),
+            closedAt: try row.optionalDate("closed_at"),
+            resolutionNote: try row.optionalText("resolution_note"),
+            satisfaction: satisfaction,
+            onSiteSheet: OnSiteSheet(printedAt: try row.optionalDate("sheet_printed_at"),
+                                     signedAt: try row.optionalDate("sheet_signed_at")),
+            problem: try row.optionalInt("problem").map(ProblemID.init),
+            backfilled: try row.value("backfilled", Bool.self),
+            bypassedDesk: try row.value("bypassed_desk", Bool.self),
+            reopenCount: Int(try row.int("reopen_count")),
+            source: try row.optionalText("source"),
+            version: Int(try row.int("version")),
+            escalationDueAt: try row.optionalDate("escalation_due_at"))
+    }
+
+    static let eventColumns = SQLiteRows.eventColumns
+
+    static func event(_ row: PGRow) throws(StoreError) -> TicketEvent {
+        let kind = try row.raw("kind", EventKind.self)
+        let changesText = try row.text("changes")
+        let changes: [FieldChange]
+        do {
+            changes = try JSONDecoder().decode([FieldChange].self, from: Data(changesText.utf8))
+        } catch {
+            throw StoreError.corrupt("event changes \(changesText.prefix(80))")
+        }
+        return TicketEvent(id: try row.int("id"), ticket: TicketID(try row.int("ticket")), actor: try row.text("actor"),
+                           at: try row.date("at"), kind: kind, changes: changes, note: try row.optionalText("note"))
+    }
+
+    static func operatorRecord(_ row: PGRow) throws(StoreError) -> Operator {
+        let shift = try row.optionalText("shift")
+        return Operator(login: try row.text("login"), name: try row.text("name"), role: try row.raw("role", Role.self),
+                        shift: shift.flatMap(ShiftName.init(rawValue:)))
+    }
+
+    static let outboxColumns = SQLiteRows.outboxColumns
+
+    static func outbox(_ row: PGRow) throws(StoreError) -> OutboxMessage {
+        var message = OutboxMessage(
+            id: try row.int("id"), ticket: TicketID(try row.int("ticket")), priority: try row.raw("priority", Priority.self),
+            level: Int(try row.int("level")), recipientRole: try row.raw("recipient_role", RecipientRole.self),
+            address: try row.text("address"), via: try row.raw("via", ContactMethod.self), subject: try row.text("subject"),
+            body: try row.text("body"), createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")),
+            nextAttemptAt: try row.date("next_attempt_at"), lastError: try row.optionalText("last_error"),
+            deliveredAt: try row.optionalDate("delivered_at"), confirmedBy: try row.optionalText("confirmed_by"))
+        message.messageID = try row.text("message_id")
+        return message
+    }
+
+    static let stepColumns = "ticket, priority, level, due_at, fired_at, fired_by"
+
+    static func firedStep(_ row: PGRow) throws(StoreError) -> FiredStep {
+        FiredStep(ticket: TicketID(try row.int("ticket")), priority: try row.raw("priority", Priority.self),
+                  level: Int(try row.int("level")), dueAt: try row.date("due_at"), firedAt: try row.date("fired_at"),
+                  firedBy: try row.text("fired_by"))
+    }
+
+    static let problemColumns = "number, title, owner, state, raised_by, raised_at, version"
+
+    static func problem(_ row: PGRow) throws(StoreError) -> Problem {
+        Problem(id: ProblemID(try row.int("number")), title: try row.text("title"), owner: try row.optionalText("owner"),
+                state: try row.raw("state", ProblemState.self), raisedBy: try row.text("raised_by"),
+                raisedAt: try row.date("raised_at"), version: Int(try row.int("version")))
+    }
+
+    static let handoverColumns = "id, from_shift, from_start, from_end, to_shift, to_start, to_end, prepared_by, prepared_at, note"
+    static let handoverItemColumns = "handover, position, ticket, note, acknowledged_by, acknowledged_at, acknowledgement_note"
+
+    static func handover(_ row: PGRow, items: [HandoverItem]) throws(StoreError) -> Handover {
+        let id = try row.int("id")
+        func occurrence(_ prefix: String) throws(StoreError) -> ShiftSchedule.Occurrence {
+            let name = try row.text("\(prefix)_shift")
+            guard let shift = ShiftName(rawValue: name) else { throw StoreError.corrupt("handover \(id) shift \(name)") }
+            return ShiftSchedule.Occurrence(shift: shift, start: try row.date("\(prefix)_start"), end: try row.date("\(prefix)_end"))
+        }
+        return Handover(id: id, from: try occurrence("from"), to: try occurrence("to"), preparedBy: try row.text("prepared_by"),
+                        preparedAt: try row.date("prepared_at"), note: try row.text("note"), items: items)
+    }
+
+    static func handoverItem(_ row: PGRow) throws(StoreError) -> HandoverItem {
+        HandoverItem(ticket: TicketID(try row.int("ticket")), note: try row.text("note"),
+                     acknowledgedBy: try row.optionalText("acknowledged_by"),
+                     acknowledgedAt: try row.optionalDate("acknowledged_at"),
+                     acknowledgementNote: try row.optionalText("acknowledgement_note"))
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+
+/// Versioned schema of the PostgreSQL backend, the same tables and meaning as `SQLiteSchema`'s
+/// v1..v4. Instants are `bigint` milliseconds since 1970 UTC, as in SQLite.
+///
+/// Numbers (tickets, problems, handovers) and event ids come from rows of `counters`, taken
+/// with a row lock inside the writing transaction, not from sequences: a rolled-back write
+/// leaves no gap (as SQLite), and event ids follow commit order, so a console that has read
+/// the feed up to id N never misses an event committed later with a smaller id.
+///
+/// Every table a console shows fires `pg_notify('shiftdesk_events', …)` once per statement;
+/// PostgreSQL folds the identical notifications of a transaction into one.
+enum PostgresSchema {
+    struct Migration: Sendable {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static let channel = "shiftdesk_events"
+
+    /// Serialises migrations of every seat on the server (`pg_advisory_xact_lock`).
+    static let migrationLock: Int64 = 0x5348_4946_5444_534B  // "SHIFTDSK"
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "v1: operators, tickets, events, problems", sql: """
+            CREATE TABLE counters (
+                name text PRIMARY KEY,
+                value bigint NOT NULL
+            );
+            INSERT INTO counters (name, value) VALUES ('tickets', 0), ('events', 0), ('problems', 0);
+            CREATE TABLE operators (
+                login text PRIMARY KEY,
+                name text NOT NULL,
+                role text NOT NULL,
+                shift text
+            );
+            CREATE TABLE problems (
+                number bigint PRIMARY KEY,
+                title text NOT NULL,
+                owner text,
+                state text NOT NULL,
+                raised_by text NOT NULL,
+                raised_at bigint NOT NULL,
+                version bigint NOT NULL
+            );
+            CREATE TABLE tickets (
+                number bigint PRIMARY KEY,
+                title text NOT NULL,
+                description text NOT NULL DEFAULT '',
+                caller_name text NOT NULL,
+                caller_phone text,
+                caller_department text,
+                channel text NOT NULL,
+                priority text NOT NULL,
+                category text,
+                affected_service text,
+                state text NOT NULL,
+                tier text NOT NULL,
+                assignee text,
+                owner text,
+                opened_at bigint NOT NULL,
+                first_response_at bigint,
+                resolved_at bigint,
+                closed_at bigint,
+                resolution_note text,
+                csat_score bigint,
+                csat_comment text,
+                csat_unreachable boolean NOT NULL DEFAULT false,
+                sheet_printed_at bigint,
+                sheet_signed_at bigint,
+                problem bigint REFERENCES problems(number),
+                backfilled boolean NOT NULL DEFAULT false,
+                bypassed_desk boolean NOT NULL DEFAULT false,
+                reopen_count bigint NOT NULL DEFAULT 0,
+                source text UNIQUE,
+                version bigint NOT NULL
+            );
+            CREATE INDEX tickets_open_by_tier ON tickets(tier, priority) WHERE state NOT IN ('resolved', 'closed');
+            CREATE INDEX tickets_opened_at ON tickets(opened_at);
+            CREATE TABLE events (
+                id bigint PRIMARY KEY,
+                ticket bigint NOT NULL REFERENCES tickets(number),
+                actor text NOT NULL,
+                at bigint NOT NULL,
+                kind text NOT NULL,
+                changes text NOT NULL,
+                note text
+            );
+            CREATE INDEX events_by_ticket ON events(ticket, id);
+            CREATE INDEX events_by_time ON events(at);
+            CREATE FUNCTION shiftdesk_events_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the event log is append-only';
+            END $$;
+            CREATE TRIGGER events_are_append_only BEFORE UPDATE OR DELETE ON events
+                FOR EACH ROW EXECUTE FUNCTION shiftdesk_events_are_append_only();
+            CREATE TRIGGER events_are_not_truncated BEFORE TRUNCATE ON events
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_events_are_append_only();
+            CREATE FUNCTION shiftdesk_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('shiftdesk_events', TG_TABLE_NAME);
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER events_notify AFTER INSERT ON events
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
+            CREATE TRIGGER operators_notify AFTER INSERT OR UPDATE OR DELETE ON operators
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
+            CREATE TRIGGER problems_notify AFTER INSERT OR UPDATE ON problems
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
+            """),
+        Migration(version: 2, name: "v2: escalation steps and the outbox", sql: """
+            ALTER TABLE tickets ADD COLUMN escalation_due_at bigint;
+            CREATE INDEX tickets_escalation_due ON tickets(escalation_due_at) WHERE escalation_due_at IS NOT NULL;
+            CREATE TABLE escalation_steps (
+                ticket bigint NOT NULL REFERENCES tickets(number),
+                priority text NOT NULL,
+                level bigint NOT NULL,
+                due_at bigint NOT NULL,
+                fired_at bigint NOT NULL,
+                fired_by text NOT NULL,
+                PRIMARY KEY (ticket, priority, level)
+            );
+            CREATE TABLE outbox (
+                id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                ticket bigint NOT NULL REFERENCES tickets(number),
+                priority text NOT NULL,
+                level bigint NOT NULL,
+                recipient_role text NOT NULL,
+                address text NOT NULL,
+                via text NOT NULL,
+                message_id text NOT NULL UNIQUE,
+                subject text NOT NULL,
+                body text NOT NULL,
+                created_at bigint NOT NULL,
+                attempts bigint NOT NULL DEFAULT 0,
+                next_attempt_at bigint NOT NULL,
+                last_error text,
+                claimed_until bigint,
+                delivered_at bigint,
+                confirmed_by text
+            );
+            CREATE INDEX outbox_undelivered ON outbox(via, next_attempt_at) WHERE delivered_at IS NULL;
+            CREATE INDEX outbox_by_ticket ON outbox(ticket);
+            CREATE TRIGGER escalation_steps_notify AFTER INSERT ON escalation_steps
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
+            CREATE TRIGGER outbox_notify AFTER INSERT OR UPDATE ON outbox
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
+            """),
+        Migration(version: 3, name: "v3: shift handovers", sql: """
+            INSERT INTO counters (name, value) VALUES ('handovers', 0);
+            CREATE TABLE handovers (
+                id bigint PRIMARY KEY,
+                from_shift text NOT NULL,
+                from_start bigint NOT NULL,
+                from_end bigint NOT NULL,
+                to_shift text NOT NULL,
+                to_start bigint NOT NULL,
+                to_end bigint NOT NULL,
+                prepared_by text NOT NULL,
+                prepared_at bigint NOT NULL,
+                note text NOT NULL DEFAULT ''
+            );
+            CREATE INDEX handovers_by_shift ON handovers(from_start);
+            CREATE TABLE handover_items (
+                handover bigint NOT NULL REFERENCES handovers(id),
+                position bigint NOT NULL,
+                ticket bigint NOT NULL REFERENCES tickets(number),
+                note text NOT NULL DEFAULT '',
+                acknowledged_by text,
+                acknowledged_at bigint,
+                acknowledgement_note text,
+                PRIMARY KEY (handover, ticket)
+            );
+            CREATE INDEX handover_items_pending ON handover_items(ticket) WHERE acknowledged_at IS NULL;
+            CREATE TRIGGER handover_items_notify AFTER INSERT OR UPDATE ON handover_items
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
+            """),
+        Migration(version: 4, name: "v4: settings", sql: """
+            CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
+            """),
+    ]
+
+    static var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// The statements of a migration one by one (the extended protocol takes one at a time):
+    /// split at `;` outside `$$ … $$` bodies.
+    static func statements(_ sql: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        var inBody = false
+        var previous: Character = " "
+        for character in sql {
+            if character == "$" && previous == "$" { inBody.toggle() }
+            if character == ";" && !inBody {
+                let statement = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !statement.isEmpty { statements.append(statement) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+            previous = character == "$" && previous == "$" ? " " : character
+        }
+        let statement = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !statement.isEmpty { statements.append(statement) }
+        return statements
+    }
+}

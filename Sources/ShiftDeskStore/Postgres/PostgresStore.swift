@@ -1,0 +1,699 @@
+import Foundation
+import PostgresNIO
+import ShiftDeskCore
+import Synchronization
+
+/// The backend for desks with many seats on many machines: one PostgreSQL database, reached
+/// through postgres-nio's connection pool.
+///
+/// Opening is quick and synchronous (the command line's `openStore` is): the client starts at
+/// once; the first operation waits until one direct connection has checked the server and run
+/// the migrations under an advisory lock. `ready()` waits for that explicitly (`migrate`, `init`).
+public final class PostgresStore: Store {
+    public let backend = "postgres"
+    public let location: PostgresLocation
+    private let create: Bool
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let opening = Mutex<Task<Result<Int, StoreError>, Never>?>(nil)
+    let logger: Logger
+
+    /// Connections this process keeps open at most (a console needs few; a server has a limit).
+    public static let defaultMaximumConnections = 5
+
+    /// Starts a store on `url` (`postgres://user[:password]@host[:port]/db[?sslmode=…]`). With
+    /// `create`, a database that does not exist yet is created (when the user may) and an empty
+    /// one gets the schema; without it, a database without the desk's schema is refused.
+    public convenience init(url: String, create: Bool, maximumConnections: Int = PostgresStore.defaultMaximumConnections) throws(StoreError) {
+        try self.init(location: PostgresLocation(url: url), create: create, maximumConnections: maximumConnections)
+    }
+
+    public init(location: PostgresLocation, create: Bool, maximumConnections: Int = PostgresStore.defaultMaximumConnections) throws(StoreError) {
+        self.location = location
+        self.create = create
+        var logger = Logger(label: "shiftdesk.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: try Self.clientTLS(location))
+        configuration.options.maximumConnections = max(1, maximumConnections)
+        configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = .seconds(5)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+    }
+
+    deinit {
+        runner.cancel()
+    }
+
+    /// Stops the client: open connections are closed, later operations fail.
+    public func close() async {
+        runner.cancel()
+        await runner.value
+    }
+
+    /// Waits until the database is checked and migrated; returns its schema version.
+    @discardableResult
+    public func ready() async throws(StoreError) -> Int {
+        let task = opening.withLock { current in
+            if let current { return current }
+            let location = self.location, create = self.create, logger = self.logger
+            let task = Task { () async -> Result<Int, StoreError> in
+                do throws(StoreError) {
+                    return .success(try await PostgresMigrator.migrate(location, create: create, logger: logger))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            current = task
+            return task
+        }
+        switch await task.value {
+        case let .success(version):
+            return version
+        case let .failure(error):
+            // A server that was down may be up at the next attempt.
+            opening.withLock { current in if current == task { current = nil } }
+            throw error
+        }
+    }
+
+    // MARK: Connections
+
+    static func clientTLS(_ location: PostgresLocation) throws(StoreError) -> PostgresClient.Configuration.TLS {
+        switch location.tls {
+        case .disable: return .disable
+        case .prefer: return .prefer(opportunisticTLS)
+        case .require: return .require(TLSConfiguration.makeClientConfiguration())
+        }
+    }
+
+    static func connectionTLS(_ location: PostgresLocation) throws(StoreError) -> PostgresConnection.Configuration.TLS {
+        do {
+            switch location.tls {
+            case .disable: return .disable
+            case .prefer: return .prefer(try NIOSSLContext(configuration: opportunisticTLS))
+            case .require: return .require(try NIOSSLContext(configuration: TLSConfiguration.makeClientConfiguration()))
+            }
+        } catch {
+            throw StoreError.cannotOpen(path: location.description, reason: "cannot set up TLS: \(error)")
+        }
+    }
+
+    /// `sslmode=prefer` as libpq means it: encryption when offered, no certificate check.
+    private static var opportunisticTLS: TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        return configuration
+    }
+
+    /// One connection of its own, outside the pool (migrations, LISTEN).
+    static func connect(_ location: PostgresLocation, logger: Logger) async throws(StoreError) -> PostgresConnection {
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: try connectionTLS(location))
+        configuration.options.connectTimeout = .seconds(5)
+        do {
+            return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        } catch {
+            throw PostgresErrors.map(error, location)
+        }
+    }
+
+    /// Runs `body` on a pooled connection, after the schema is ready. A connection the server
+    /// dropped while it sat in the pool (a restart) is replaced once: reads are safe to repeat.
+    func read<T: Sendable>(_ body: (PGSession) async throws -> T) async throws(StoreError) -> T {
+        try await ready()
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection { connection in
+                    try await body(PGSession(connection: connection, logger: logger))
+                }
+            } catch {
+                if attempt < 3, PostgresErrors.isConnectionLost(error) { continue }
+                throw PostgresErrors.map(error, location)
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction: all of it lands or none. A deadlock or serialisation
+    /// failure reported by the server is retried a few times, and so is a pooled connection
+    /// found dropped before anything was sent on it (BEGIN failed); never a lost COMMIT.
+    func write<T: Sendable>(_ body: (PGSession) async throws -> T) async throws(StoreError) -> T {
+        try await ready()
+        var attempt = 0
+        while true {
+            attempt += 1
+            var begun = false
+            do {
+                return try await client.withConnection { connection in
+                    let session = PGSession(connection: connection, logger: logger)
+                    try await session.run("BEGIN")
+                    begun = true
+                    do {
+                        let value = try await body(session)
+                        try await session.run("COMMIT")
+                        return value
+                    } catch {
+                        try? await session.run("ROLLBACK")
+                        throw error
+                    }
+                }
+            } catch {
+                if attempt < 4, PostgresErrors.isRetryable(error) { continue }
+                if attempt < 3, !begun, PostgresErrors.isConnectionLost(error) { continue }
+                throw PostgresErrors.map(error, location)
+            }
+        }
+    }
+
+    // MARK: Operators
+
+    public func addOperator(_ person: Operator) async throws(StoreError) {
+        try await write { session in
+            let rows = try await session.rows(PG.query { b in
+                """
+                INSERT INTO operators (login, name, role, shift)
+                VALUES (\(b.text(person.login)), \(b.text(person.name)), \(b.text(person.role.rawValue)), \(b.text(person.shift?.rawValue)))
+                ON CONFLICT (login) DO NOTHING RETURNING login
+                """
+            })
+            if rows.isEmpty { throw StoreError.operatorExists(person.login) }
+        }
+    }
+
+    public func operators() async throws(StoreError) -> [Operator] {
+        try await read { session in
+            try await session.rows("SELECT login, name, role, shift FROM operators ORDER BY role COLLATE \"C\", login COLLATE \"C\"")
+                .map(PostgresRows.operatorRecord)
+        }
+    }
+
+    public func findOperator(login: String) async throws(StoreError) -> Operator? {
+        try await read { session in
+            try await session.rows(PG.query { b in "SELECT login, name, role, shift FROM operators WHERE login = \(b.text(login))" })
+                .first.map(PostgresRows.operatorRecord)
+        }
+    }
+
+    // MARK: Tickets
+
+    public func insertTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
+        let result = try await write { session in try await Self.insert(session, ticket: ticket, events: [event]) }
+        return (result.ticket, result.last)
+    }
+
+    private struct Inserted: Sendable {
+        var ticket: Ticket
+        var last: TicketEvent
+    }
+
+    /// Takes the next number of `counter` (a row lock held to the end of the transaction).
+    private static func next(_ session: PGSession, _ counter: String) async throws -> Int64 {
+        let rows = try await session.rows(PG.query { b in
+            "UPDATE counters SET value = value + 1 WHERE name = \(b.text(counter)) RETURNING value"
+        })
+        guard let row = rows.first else { throw StoreError.corrupt("no counter \(counter)") }
+        return try row.int("value")
+    }
+
+    private static func insert(_ session: PGSession, ticket: Ticket, events: [TicketEvent]) async throws -> Inserted {
+        var stored = ticket
+        stored.version = max(1, ticket.version)
+        let number = try await next(session, "tickets")
+        stored.id = TicketID(number)
+        let copy = stored
+        try await session.run(PG.query { b in
+            let values = [b.int(number)] + PostgresRows.ticketValues(copy, b)
+            return "INSERT INTO tickets (\(PostgresRows.ticketColumns)) VALUES (\(values.joined(separator: ", ")))"
+        })
+        var last = TicketEvent(ticket: stored.id, actor: "", at: stored.openedAt, kind: .opened, changes: [])
+        for event in events {
+            var eventCopy = event
+            eventCopy.ticket = stored.id
+            last = try await appendEvent(session, eventCopy)
+        }
+        return Inserted(ticket: stored, last: last)
+    }
+
+    /// Appends one event; its id is taken last, so ids follow commit order.
+    private static func appendEvent(_ session: PGSession, _ event: TicketEvent) async throws -> TicketEvent {
+        let changes = try SQLiteRows.encodeChanges(event.changes)
+        var stored = event
+        stored.id = try await next(session, "events")
+        let id = stored.id
+        try await session.run(PG.query { b in
+            """
+            INSERT INTO events (id, ticket, actor, at, kind, changes, note)
+            VALUES (\(b.int(id)), \(b.int(event.ticket.number)), \(b.text(event.actor)), \(b.millis(event.at)),
+                    \(b.text(event.kind.rawValue)), \(b.text(changes)), \(b.text(event.note)))
+            """
+        })
+        return stored
+    }
+
+    public func updateTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
+        let result = try await write { session in
+            var stored = ticket
+            stored.version = ticket.version + 1
+            let copy = stored
+            let rows = try await session.rows(PG.query { b in
+                let values = PostgresRows.ticketValues(copy, b)
+                let assignments = zip(PostgresRows.ticketColumnNames.filter { $0 != "number" }, values)
+                    .map { "\($0) = \($1)" }.joined(separator: ", ")
+                return "UPDATE tickets SET \(assignments) WHERE number = \(b.int(ticket.id.number)) AND version = \(b.int(ticket.version)) RETURNING number"
+            })
+            guard rows.count == 1 else { throw try await Self.conflict(session, ticket.id) }
+            var eventCopy = event
+            eventCopy.ticket = ticket.id
+            return Inserted(ticket: stored, last: try await Self.appendEvent(session, eventCopy))
+        }
+        return (result.ticket, result.last)
+    }
+
+    /// Why a versioned write found nothing to update: gone, or changed by someone else.
+    private static func conflict(_ session: PGSession, _ id: TicketID) async throws -> StoreError {
+        guard let row = try await session.rows(PG.query { b in
+            "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(b.int(id.number))"
+        }).first else { return .ticketNotFound(id) }
+        let current = try PostgresRows.ticket(row)
+        let last = try await session.rows(PG.query { b in
+            "SELECT \(PostgresRows.eventColumns) FROM events WHERE ticket = \(b.int(id.number)) ORDER BY id DESC LIMIT 1"
+        }).first.map(PostgresRows.event)
+        return .conflict(ticket: id, changedBy: last?.actor ?? "?", at: last?.at ?? current.openedAt,
+                         kind: last?.kind ?? .opened, current: current)
+    }
+
+    public func insertHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [TicketID] {
+        try await write { session in
+            var ids: [TicketID] = []
+            ids.reserveCapacity(histories.count)
+            for history in histories {
+                ids.append(try await Self.insert(session, ticket: history.ticket, events: history.events).ticket.id)
+            }
+            return ids
+        }
+    }
+
+    public func ticket(_ id: TicketID) async throws(StoreError) -> Ticket? {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(b.int(id.number))"
+            }).first.map(PostgresRows.ticket)
+        }
+    }
+
+    public func tickets(_ query: TicketQuery) async throws(StoreError) -> [Ticket] {
+        let statement = PG.query { b in
+            var clauses: [String] = []
+            func list<V: RawRepresentable>(_ column: String, _ values: Set<V>?) where V.RawValue == String {
+                guard let values else { return }
+                clauses.append("\(column) = ANY(\(b.texts(values.map(\.rawValue).sorted())))")
+            }
+            list("tier", query.tiers)
+            list("state", query.states)
+            list("priority", query.priorities)
+            if query.openOnly { clauses.append("state NOT IN ('resolved', 'closed')") }
+            if let assignee = query.assignee { clauses.append("assignee = \(b.text(assignee))") }
+            var sql = "SELECT \(PostgresRows.ticketColumns) FROM tickets"
+            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            sql += " ORDER BY number"
+            if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
+            return sql
+        }
+        return try await read { session in try await session.rows(statement).map(PostgresRows.ticket) }
+    }
+
+    public func events(of ticket: TicketID) async throws(StoreError) -> [TicketEvent] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.eventColumns) FROM events WHERE ticket = \(b.int(ticket.number)) ORDER BY id"
+            }).map(PostgresRows.event)
+        }
+    }
+
+    public func events(after id: Int64, limit: Int) async throws(StoreError) -> [TicketEvent] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.eventColumns) FROM events WHERE id > \(b.int(id)) ORDER BY id LIMIT \(b.int(max(0, limit)))"
+            }).map(PostgresRows.event)
+        }
+    }
+
+    public func events(from: Date, to: Date) async throws(StoreError) -> [TicketEvent] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.eventColumns) FROM events WHERE at >= \(b.millis(from)) AND at < \(b.millis(to)) ORDER BY at, id"
+            }).map(PostgresRows.event)
+        }
+    }
+
+    public func lastEventID() async throws(StoreError) -> Int64 {
+        try await read { session in
+            try await session.rows("SELECT COALESCE(MAX(id), 0)::bigint AS id FROM events").first?.int("id") ?? 0
+        }
+    }
+
+    public func changeSignal() throws(StoreError) -> any ChangeSignal {
+        PostgresChangeSignal(location: location, logger: logger)
+    }
+
+    // MARK: Escalation and the outbox
+
+    public func ticketsDueForEscalation(at instant: Date, limit: Int) async throws(StoreError) -> [Ticket] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                """
+                SELECT \(PostgresRows.ticketColumns) FROM tickets
+                WHERE escalation_due_at IS NOT NULL AND escalation_due_at <= \(b.millis(instant))
+                ORDER BY escalation_due_at, number LIMIT \(b.int(max(0, limit)))
+                """
+            }).map(PostgresRows.ticket)
+        }
+    }
+
+    public func setEscalationDue(_ ticket: TicketID, at instant: Date?, ifVersion version: Int) async throws(StoreError) {
+        try await write { session in
+            try await session.run(PG.query { b in
+                """
+                UPDATE tickets SET escalation_due_at = \(b.millis(instant))
+                WHERE number = \(b.int(ticket.number)) AND version = \(b.int(version))
+                """
+            })
+        }
+    }
+
+    public func recordStep(_ step: FiredStep, messages: [OutboxMessage]) async throws(StoreError) -> Bool {
+        try await write { session in
+            let inserted = try await session.rows(PG.query { b in
+                """
+                INSERT INTO escalation_steps (ticket, priority, level, due_at, fired_at, fired_by)
+                VALUES (\(b.int(step.ticket.number)), \(b.text(step.priority.rawValue)), \(b.int(step.level)),
+                        \(b.millis(step.dueAt)), \(b.millis(step.firedAt)), \(b.text(step.firedBy)))
+                ON CONFLICT DO NOTHING RETURNING ticket
+                """
+            })
+            guard inserted.count == 1 else { return false }
+            for message in messages {
+                try await session.run(PG.query { b in
+                    """
+                    INSERT INTO outbox (ticket, priority, level, recipient_role, address, via, message_id, subject, body,
+                                        created_at, attempts, next_attempt_at)
+                    VALUES (\(b.int(message.ticket.number)), \(b.text(message.priority.rawValue)), \(b.int(message.level)),
+                            \(b.text(message.recipientRole.rawValue)), \(b.text(message.address)), \(b.text(message.via.rawValue)),
+                            \(b.text(message.messageID)), \(b.text(message.subject)), \(b.text(message.body)),
+                            \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)))
+                    ON CONFLICT (message_id) DO NOTHING
+                    """
+                })
+            }
+            return true
+        }
+    }
+
+    public func firedSteps(of ticket: TicketID) async throws(StoreError) -> [FiredStep] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                """
+                SELECT \(PostgresRows.stepColumns) FROM escalation_steps WHERE ticket = \(b.int(ticket.number))
+                ORDER BY fired_at, priority COLLATE "C", level
+                """
+            }).map(PostgresRows.firedStep)
+        }
+    }
+
+    public func nextEscalationDue() async throws(StoreError) -> Date? {
+        try await read { session in
+            try await session.rows("SELECT MIN(escalation_due_at) AS due FROM tickets WHERE escalation_due_at IS NOT NULL")
+                .first?.optionalDate("due") ?? nil
+        }
+    }
+
+    public func setting(_ key: String) async throws(StoreError) -> String? {
+        try await read { session in
+            try await session.rows(PG.query { b in "SELECT value FROM settings WHERE key = \(b.text(key))" }).first?.text("value")
+        }
+    }
+
+    public func setSetting(_ key: String, to value: String) async throws(StoreError) {
+        try await write { session in
+            try await session.run(PG.query { b in
+                "INSERT INTO settings (key, value) VALUES (\(b.text(key)), \(b.text(value))) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            })
+        }
+    }
+
+    public func claimMail(dueBy instant: Date, leaseUntil: Date, limit: Int) async throws(StoreError) -> [OutboxMessage] {
+        try await write { session in
+            // Rows another flusher holds are skipped, never waited for nor handed out twice.
+            let rows = try await session.rows(PG.query { b in
+                """
+                SELECT \(PostgresRows.outboxColumns) FROM outbox
+                WHERE via = 'email' AND delivered_at IS NULL AND next_attempt_at <= \(b.millis(instant))
+                  AND (claimed_until IS NULL OR claimed_until < \(b.millis(instant)))
+                ORDER BY next_attempt_at, id LIMIT \(b.int(max(0, limit)))
+                FOR UPDATE SKIP LOCKED
+                """
+            })
+            let messages = try rows.map(PostgresRows.outbox)
+            if !messages.isEmpty {
+                try await session.run(PG.query { b in
+                    "UPDATE outbox SET claimed_until = \(b.millis(leaseUntil)) WHERE id = ANY(\(b.ints(messages.map(\.id))))"
+                })
+            }
+            return messages
+        }
+    }
+
+    public func markDelivered(_ message: Int64, at instant: Date) async throws(StoreError) {
+        try await write { session in
+            try await session.run(PG.query { b in
+                """
+                UPDATE outbox SET delivered_at = \(b.millis(instant)), attempts = attempts + 1, claimed_until = NULL, last_error = NULL
+                WHERE id = \(b.int(message)) AND delivered_at IS NULL
+                """
+            })
+        }
+    }
+
+    public func markFailed(_ message: Int64, error: String, retryAt: Date) async throws(StoreError) {
+        try await write { session in
+            try await session.run(PG.query { b in
+                """
+                UPDATE outbox SET attempts = attempts + 1, last_error = \(b.text(error)), next_attempt_at = \(b.millis(retryAt)),
+                                  claimed_until = NULL
+                WHERE id = \(b.int(message)) AND delivered_at IS NULL
+                """
+            })
+        }
+    }
+
+    public func pendingCalls() async throws(StoreError) -> [OutboxMessage] {
+        try await read { session in
+            try await session.rows(PG.query { _ in
+                "SELECT \(PostgresRows.outboxColumns) FROM outbox WHERE via = 'phone' AND delivered_at IS NULL ORDER BY id"
+            }).map(PostgresRows.outbox)
+        }
+    }
+
+    public func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool {
+        try await write { session in
+            try await session.rows(PG.query { b in
+                """
+                UPDATE outbox SET delivered_at = \(b.millis(instant)), confirmed_by = \(b.text(login)), attempts = attempts + 1
+                WHERE id = \(b.int(message)) AND via = 'phone' AND delivered_at IS NULL RETURNING id
+                """
+            }).count == 1
+        }
+    }
+
+    public func outbox(of ticket: TicketID) async throws(StoreError) -> [OutboxMessage] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.outboxColumns) FROM outbox WHERE ticket = \(b.int(ticket.number)) ORDER BY id"
+            }).map(PostgresRows.outbox)
+        }
+    }
+
+    // MARK: Handovers
+
+    public func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover {
+        try await write { session in
+            var stored = handover
+            stored.id = try await Self.next(session, "handovers")
+            let id = stored.id
+            try await session.run(PG.query { b in
+                """
+                INSERT INTO handovers (id, from_shift, from_start, from_end, to_shift, to_start, to_end, prepared_by, prepared_at, note)
+                VALUES (\(b.int(id)), \(b.text(handover.from.shift.rawValue)), \(b.millis(handover.from.start)),
+                        \(b.millis(handover.from.end)), \(b.text(handover.to.shift.rawValue)), \(b.millis(handover.to.start)),
+                        \(b.millis(handover.to.end)), \(b.text(handover.preparedBy)), \(b.millis(handover.preparedAt)),
+                        \(b.text(handover.note)))
+                """
+            })
+            for (position, item) in handover.items.enumerated() {
+                try await session.run(PG.query { b in
+                    """
+                    INSERT INTO handover_items (handover, position, ticket, note)
+                    VALUES (\(b.int(id)), \(b.int(position)), \(b.int(item.ticket.number)), \(b.text(item.note)))
+                    """
+                })
+            }
+            return stored
+        }
+    }
+
+    private static func loadHandovers(_ session: PGSession, _ statement: PostgresQuery) async throws -> [Handover] {
+        let rows = try await session.rows(statement)
+        guard !rows.isEmpty else { return [] }
+        let ids = try rows.map { row throws(StoreError) in try row.int("id") }
+        let itemRows = try await session.rows(PG.query { b in
+            "SELECT \(PostgresRows.handoverItemColumns) FROM handover_items WHERE handover = ANY(\(b.ints(ids))) ORDER BY handover, position"
+        })
+        var items: [Int64: [HandoverItem]] = [:]
+        for row in itemRows {
+            items[try row.int("handover"), default: []].append(try PostgresRows.handoverItem(row))
+        }
+        return try rows.map { row throws(StoreError) in try PostgresRows.handover(row, items: items[try row.int("id")] ?? []) }
+    }
+
+    public func handover(_ id: Int64) async throws(StoreError) -> Handover? {
+        try await read { session in
+            try await Self.loadHandovers(session, PG.query { b in
+                "SELECT \(PostgresRows.handoverColumns) FROM handovers WHERE id = \(b.int(id))"
+            }).first
+        }
+    }
+
+    public func handovers(from: Date?, to: Date?, limit: Int) async throws(StoreError) -> [Handover] {
+        try await read { session in
+            try await Self.loadHandovers(session, PG.query { b in
+                """
+                SELECT \(PostgresRows.handoverColumns) FROM handovers
+                WHERE from_start >= \(b.int(Millis.from(from) ?? Int64.min)) AND from_start < \(b.int(Millis.from(to) ?? Int64.max))
+                ORDER BY from_start DESC, id DESC LIMIT \(b.int(max(0, limit)))
+                """
+            })
+        }
+    }
+
+    public func acknowledge(handover id: Int64, tickets: [TicketID]?, by login: String, at instant: Date,
+                            note: String?) async throws(StoreError) -> Handover {
+        try await write { session in
+            guard try await !session.rows(PG.query { b in "SELECT 1 FROM handovers WHERE id = \(b.int(id)) FOR UPDATE" }).isEmpty else {
+                throw StoreError.handoverNotFound(id)
+            }
+            let held = Set(try await session.rows(PG.query { b in "SELECT ticket FROM handover_items WHERE handover = \(b.int(id))" })
+                .map { row throws(StoreError) in try row.int("ticket") })
+            let targets: [Int64]
+            if let tickets {
+                if let missing = tickets.first(where: { !held.contains($0.number) }) {
+                    throw StoreError.notInHandover(handover: id, ticket: missing)
+                }
+                targets = tickets.map(\.number)
+            } else {
+                targets = Array(held)
+            }
+            if !targets.isEmpty {
+                try await session.run(PG.query { b in
+                    """
+                    UPDATE handover_items SET acknowledged_by = \(b.text(login)), acknowledged_at = \(b.millis(instant)),
+                                              acknowledgement_note = \(b.text(note))
+                    WHERE handover = \(b.int(id)) AND ticket = ANY(\(b.ints(targets))) AND acknowledged_at IS NULL
+                    """
+                })
+            }
+            guard let stored = try await Self.loadHandovers(session, PG.query { b in
+                "SELECT \(PostgresRows.handoverColumns) FROM handovers WHERE id = \(b.int(id))"
+            }).first else { throw StoreError.handoverNotFound(id) }
+            return stored
+        }
+    }
+
+    // MARK: Problems
+
+    public func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+        try await write { session in
+            var stored = problem
+            stored.id = ProblemID(try await Self.next(session, "problems"))
+            stored.version = 1
+            let number = stored.id.number
+            try await session.run(PG.query { b in
+                """
+                INSERT INTO problems (number, title, owner, state, raised_by, raised_at, version)
+                VALUES (\(b.int(number)), \(b.text(problem.title)), \(b.text(problem.owner)), \(b.text(problem.state.rawValue)),
+                        \(b.text(problem.raisedBy)), \(b.millis(problem.raisedAt)), 1)
+                """
+            })
+            return stored
+        }
+    }
+
+    public func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+        try await write { session in
+            let rows = try await session.rows(PG.query { b in
+                """
+                UPDATE problems SET title = \(b.text(problem.title)), owner = \(b.text(problem.owner)),
+                                    state = \(b.text(problem.state.rawValue)), version = version + 1
+                WHERE number = \(b.int(problem.id.number)) AND version = \(b.int(problem.version)) RETURNING number
+                """
+            })
+            guard rows.count == 1 else {
+                if try await session.rows(PG.query { b in "SELECT 1 FROM problems WHERE number = \(b.int(problem.id.number))" }).isEmpty {
+                    throw StoreError.problemNotFound(problem.id)
+                }
+                throw StoreError.failure("\(problem.id) was changed by someone else; look at it again and retry")
+            }
+            var stored = problem
+            stored.version += 1
+            return stored
+        }
+    }
+
+    public func problem(_ id: ProblemID) async throws(StoreError) -> Problem? {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.problemColumns) FROM problems WHERE number = \(b.int(id.number))"
+            }).first.map(PostgresRows.problem)
+        }
+    }
+
+    public func problems() async throws(StoreError) -> [Problem] {
+        try await read { session in
+            try await session.rows(PG.query { _ in "SELECT \(PostgresRows.problemColumns) FROM problems ORDER BY number" })
+                .map(PostgresRows.problem)
+        }
+    }
+}
+
+/// One leased connection and the few things done with it.
+struct PGSession {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func rows(_ query: PostgresQuery) async throws -> [PGRow] {
+        try await connection.query(query, logger: logger).collect().map(PGRow.init)
+    }
+
+    func run(_ query: PostgresQuery) async throws {
+        _ = try await connection.query(query, logger: logger).collect()
+    }
+
+    /// BEGIN … COMMIT around `body`, ROLLBACK when it throws (its error is passed on as is).
+    func transaction<T>(_ body: () async throws -> T) async throws -> T {
+        try await run("BEGIN")
+        do {
+            let value = try await body()
+            try await run("COMMIT")
+            return value
+        } catch {
+            try? await run("ROLLBACK")
+            throw error
+        }
+    }
+}
