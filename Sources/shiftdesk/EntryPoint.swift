@@ -34,6 +34,6 @@ struct ShiftDesk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shiftdesk",
         abstract: "ShiftDesk: the service-desk console for shift workers.",
-        subcommands: [InitCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self, SLACommand.self,
+        subcommands: [InitCommand.self, MigrateCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self, SLACommand.self,
                       EscalateDueCommand.self, EscalatorCommand.self, NotifyCommand.self, HandoverCommand.self])
 }

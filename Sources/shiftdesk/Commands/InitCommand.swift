@@ -20,7 +20,7 @@ struct InitCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try Context(global)
         let path = try context.databaseLocation()
-        let store = try context.openStore(create: true)
+        let store = try await context.openPreparedStore(create: true).store
         var added = (operators: 0, tickets: 0)
         if demo {
             added = try await DemoLoader.load(into: Desk(store: store, clock: context.clock, policy: context.policy),

@@ -111,14 +111,25 @@ struct Context {
 
     var json: Bool { options.json }
 
-    /// Where the desk database lives.
+    /// What `--db` (else `$SHIFTDESK_DB`, else the default path) names, as given.
+    private func databaseText() -> String {
+        options.db ?? environment["SHIFTDESK_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultDatabasePath()
+    }
+
+    /// Where the desk database lives, fit to show: a path, or a PostgreSQL URL without its password.
     func databaseLocation() throws(CLIFailure) -> String {
-        let text = options.db ?? environment["SHIFTDESK_DB"] ?? defaultDatabasePath()
-        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-            throw CLIFailure(language.pick(
-                en: "PostgreSQL desks are not supported by this build yet; use a SQLite path",
-                zh: "此版本尚不支持 PostgreSQL；请使用 SQLite 文件路径"))
+        let text = databaseText()
+        if PostgresLocation.matches(text) {
+            do {
+                return try PostgresLocation(url: text).description
+            } catch {
+                throw CLIFailure(error, self)
+            }
         }
+        return try sqlitePath(text)
+    }
+
+    private func sqlitePath(_ text: String) throws(CLIFailure) -> String {
         let path = text.hasPrefix("sqlite:") ? String(text.dropFirst("sqlite:".count)) : text
         guard !path.isEmpty else { throw CLIFailure(language.pick(en: "--db needs a path", zh: "--db 需要一个路径")) }
         return (path as NSString).expandingTildeInPath
@@ -130,10 +141,34 @@ struct Context {
         return (base as NSString).appendingPathComponent("shiftdesk/desk.sqlite")
     }
 
+    /// The desk's store: SQLite for a path, PostgreSQL for a `postgres://` URL. A PostgreSQL store
+    /// connects and migrates on its first operation (`openPreparedStore` waits for that).
     func openStore(create: Bool = false) throws(CLIFailure) -> any Store {
-        let path = try databaseLocation()
+        let text = databaseText()
+        let isPostgres = PostgresLocation.matches(text)
+        let path = isPostgres ? text : try sqlitePath(text)
         do {
+            if isPostgres {
+                return try PostgresStore(url: text, create: create)
+            }
             return try SQLiteStore(path: path, create: create)
+        } catch {
+            throw CLIFailure(error, self)
+        }
+    }
+
+    /// Opens the store and waits until its schema is in place (created or migrated); returns the
+    /// store with its schema version.
+    func openPreparedStore(create: Bool) async throws(CLIFailure) -> (store: any Store, schemaVersion: Int) {
+        let store = try openStore(create: create)
+        do {
+            if let postgres = store as? PostgresStore {
+                return (store, try await postgres.ready())
+            }
+            if let sqlite = store as? SQLiteStore {
+                return (store, try await sqlite.schemaVersion())
+            }
+            return (store, 0)
         } catch {
             throw CLIFailure(error, self)
         }
