@@ -22,8 +22,9 @@ public struct OutboxFlusher: Sendable {
     public let transport: any MailTransport
     public let from: String
     public let clock: any Clock
-    /// How long a claimed message is reserved for this flusher.
-    public var lease: TimeInterval = 300
+    /// How long a claimed message is reserved for this flusher: long enough for one sendmail
+    /// hand-off, short enough that mail claimed by a flusher that died goes out soon after.
+    public var lease: TimeInterval = 20
 
     public init(store: any Store, transport: any MailTransport, from: String, clock: any Clock) {
         self.store = store

@@ -35,5 +35,5 @@ struct ShiftDesk: AsyncParsableCommand {
         commandName: "shiftdesk",
         abstract: "ShiftDesk: the service-desk console for shift workers.",
         subcommands: [InitCommand.self, MigrateCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self, SLACommand.self,
-                      EscalateDueCommand.self, EscalatorCommand.self, NotifyCommand.self, HandoverCommand.self])
+                      EscalateDueCommand.self, EscalatorCommand.self, NotifyCommand.self, HandoverCommand.self, ReportCommand.self])
 }

@@ -98,7 +98,9 @@ public struct DemoDesk: Sendable {
         let maxAge: Double = finished ? 21 * 86_400 : 48 * 3600
         let age = 300 + Double(random.next() % UInt64(maxAge))
         let opened = now.addingTimeInterval(-age)
-        let step = (age - 60) / 6
+        // Work moves in steps of minutes to a few hours, as on a real desk; some drag on for days.
+        let pace = random.next() % 5 == 0 ? 6.0 : 1.0
+        let step = min((age - 60) / 6, Double(600 + random.next() % 3000) * pace)
         var at = opened
         func later() -> Date {
             at = at.addingTimeInterval(step * (0.4 + Double(random.next() % 60) / 100))

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Every figure the reports and the console show, each defined once, here. README.md quotes
+/// these definitions.
+public enum KPI: String, Sendable, CaseIterable {
+    // Service desk (assessed by the incident manager)
+    case deskRequestsTaken = "desk.requests_taken"
+    case deskResolvedAtFirstContact = "desk.resolved_first_contact"
+    case deskEscalatedAsRules = "desk.escalated_as_rules"
+    case deskPhoneCallsConfirmed = "desk.phone_calls_confirmed"
+    case deskClosed = "desk.closed"
+    case deskClosedWithSurvey = "desk.closed_with_survey"
+    case deskClosedOnTime = "desk.closed_on_time"
+    case deskHandovers = "desk.handovers"
+    case deskHandoversAsRules = "desk.handovers_as_rules"
+    // First and second line (assessed by the incident manager)
+    case lineTaken = "line.taken"
+    case lineResolvedDirectly = "line.resolved_directly"
+    case linePastSLA = "line.past_sla"
+    case lineEscalatedOnward = "line.escalated_onward"
+    case lineSheetsPrinted = "line.sheets_printed"
+    case lineSheetsSigned = "line.sheets_signed"
+    case lineSatisfactionPassRate = "line.satisfaction_pass_rate"
+    // Incident manager (assessed by the internal auditor)
+    case imMajorAndBreachedHandled = "im.major_breached_handled"
+    case imTurnedIntoProblems = "im.turned_into_problems"
+    case imBackfilled = "im.backfilled"
+    case imBypassedDesk = "im.bypassed_desk"
+    // Service KPIs
+    case responseCompliance = "sla.response_compliance"
+    case resolutionCompliance = "sla.resolution_compliance"
+    case meanTimeToResolve = "ttr.mean_hours"
+    case medianTimeToResolve = "ttr.median_hours"
+    case firstContactResolutionRate = "fcr.rate"
+    case reopenRate = "reopen.rate"
+    case backlog = "backlog.open_at_end"
+    case satisfactionAverage = "csat.average"
+    case satisfactionRated = "csat.rated"
+
+    public enum Unit: String, Sendable { case count, percent, hours, score }
+
+    public var unit: Unit {
+        switch self {
+        case .lineSatisfactionPassRate, .responseCompliance, .resolutionCompliance, .firstContactResolutionRate, .reopenRate,
+             .deskEscalatedAsRules, .deskPhoneCallsConfirmed, .deskClosedWithSurvey, .deskClosedOnTime, .deskHandoversAsRules:
+            .percent
+        case .meanTimeToResolve, .medianTimeToResolve: .hours
+        case .satisfactionAverage: .score
+        default: .count
+        }
+    }
+
+    /// Whether a higher figure is worse (assessed "against").
+    public var countsAgainst: Bool { [.linePastSLA, .lineEscalatedOnward, .imBypassedDesk, .reopenRate, .backlog].contains(self) }
+
+    public func name(_ l: Language) -> String {
+        switch self {
+        case .deskRequestsTaken: l.pick(en: "requests taken", zh: "受理请求数")
+        case .deskResolvedAtFirstContact: l.pick(en: "resolved at first contact", zh: "首次接触解决数")
+        case .deskEscalatedAsRules: l.pick(en: "escalation steps fired on time", zh: "按规定管理升级")
+        case .deskPhoneCallsConfirmed: l.pick(en: "escalation calls confirmed", zh: "升级电话已确认")
+        case .deskClosed: l.pick(en: "incidents closed", zh: "关闭事件数")
+        case .deskClosedWithSurvey: l.pick(en: "closed with a survey score", zh: "完成满意度调查的关闭数")
+        case .deskClosedOnTime: l.pick(en: "closed within 24 h of resolution", zh: "解决后 24 小时内关闭")
+        case .deskHandovers: l.pick(en: "handovers", zh: "交接次数")
+        case .deskHandoversAsRules: l.pick(en: "handovers as the rules say", zh: "符合规定的交接")
+        case .lineTaken: l.pick(en: "requests taken", zh: "受理请求数")
+        case .lineResolvedDirectly: l.pick(en: "resolved directly", zh: "直接解决数")
+        case .linePastSLA: l.pick(en: "resolved past SLA", zh: "超 SLA 事件数")
+        case .lineEscalatedOnward: l.pick(en: "escalated onward", zh: "向上升级数")
+        case .lineSheetsPrinted: l.pick(en: "on-site sheets printed", zh: "打印现场服务单")
+        case .lineSheetsSigned: l.pick(en: "on-site sheets signed", zh: "客户签字的现场服务单")
+        case .lineSatisfactionPassRate: l.pick(en: "satisfaction pass rate", zh: "满意度合格率")
+        case .imMajorAndBreachedHandled: l.pick(en: "major and breaching incidents handled", zh: "协调处理重大及超时事件")
+        case .imTurnedIntoProblems: l.pick(en: "incidents turned into problems", zh: "转为问题的事件")
+        case .imBackfilled: l.pick(en: "incidents back-filled", zh: "补录事件数")
+        case .imBypassedDesk: l.pick(en: "incidents bypassing the desk", zh: "绕过服务台的事件")
+        case .responseCompliance: l.pick(en: "response SLA met", zh: "响应 SLA 达成率")
+        case .resolutionCompliance: l.pick(en: "resolution SLA met", zh: "解决 SLA 达成率")
+        case .meanTimeToResolve: l.pick(en: "mean time to resolve (h)", zh: "平均解决时长（小时）")
+        case .medianTimeToResolve: l.pick(en: "median time to resolve (h)", zh: "解决时长中位数（小时）")
+        case .firstContactResolutionRate: l.pick(en: "first-contact resolution rate", zh: "首次接触解决率")
+        case .reopenRate: l.pick(en: "reopen rate", zh: "重开率")
+        case .backlog: l.pick(en: "backlog at period end", zh: "期末积压")
+        case .satisfactionAverage: l.pick(en: "satisfaction average (1–5)", zh: "满意度平均分（1–5）")
+        case .satisfactionRated: l.pick(en: "surveys with a score", zh: "有评分的调查数")
+        }
+    }
+
+    /// The definition, as used by the code below and quoted in README.md.
+    public var definition: String {
+        switch self {
+        case .deskRequestsTaken: "incidents whose opening event falls in the period and was logged by a desk agent"
+        case .deskResolvedAtFirstContact: "of those, incidents whose first resolution was by the desk with no escalation before it"
+        case .deskEscalatedAsRules: "management-escalation steps due in the period that were recorded within 5 minutes of falling due (of all due)"
+        case .deskPhoneCallsConfirmed: "phone calls of steps due in the period that an operator confirmed (of all such calls)"
+        case .deskClosed: "incidents with a closing event in the period"
+        case .deskClosedWithSurvey: "of those, closed with a 1–5 score (not 'customer unreachable')"
+        case .deskClosedOnTime: "of those, closed within 24 hours of their resolution"
+        case .deskHandovers: "handovers submitted for shifts that started in the period"
+        case .deskHandoversAsRules: "of those, prepared in the outgoing shift's last 30 minutes and every item acknowledged in the incoming shift's first 30 minutes"
+        case .lineTaken: "distinct incidents the line's operators worked in the period: took, escalated onward, put on hold, resolved or printed a sheet for"
+        case .lineResolvedDirectly: "resolution events in the period by the line's operators"
+        case .linePastSLA: "of those, incidents whose resolution clock ended past its deadline (counts against)"
+        case .lineEscalatedOnward: "escalation events in the period by the line's operators to another line (counts against)"
+        case .lineSheetsPrinted: "on-site service sheets printed in the period"
+        case .lineSheetsSigned: "on-site service sheets marked signed in the period"
+        case .lineSatisfactionPassRate: "of incidents closed in the period with a score whose last resolver was in the line, the share scored 4 or 5"
+        case .imMajorAndBreachedHandled: "distinct incidents, major or past their resolution deadline, on which an incident manager recorded an event in the period"
+        case .imTurnedIntoProblems: "distinct incidents linked to a problem in the period"
+        case .imBackfilled: "incidents flagged back-filled whose opening event falls in the period"
+        case .imBypassedDesk: "incidents flagged bypassed_desk whose opening event falls in the period (counts against)"
+        case .responseCompliance: "of incidents first responded to in the period, the share responded by their response deadline (paused time excluded)"
+        case .resolutionCompliance: "of incidents resolved in the period (last resolution), the share resolved by their resolution deadline (paused time excluded)"
+        case .meanTimeToResolve: "mean wall-clock hours from opening to last resolution, incidents resolved in the period"
+        case .medianTimeToResolve: "median of the same"
+        case .firstContactResolutionRate: "resolved at first contact ÷ requests taken by the desk"
+        case .reopenRate: "incidents reopened in the period ÷ incidents resolved in the period"
+        case .backlog: "incidents opened before the period's end and neither resolved nor closed at that instant, replayed from the events"
+        case .satisfactionAverage: "mean score of incidents closed in the period with a score"
+        case .satisfactionRated: "incidents closed in the period with a score"
+        }
+    }
+}
