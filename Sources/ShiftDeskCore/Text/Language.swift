@@ -26,6 +26,14 @@ public enum Language: String, Codable, CaseIterable, Sendable {
         }
     }
 
+    /// `zh…` → zh, `en…` → en, anything else nil.
+    public static func parse(_ value: String) -> Language? {
+        let lowered = value.lowercased()
+        if lowered.hasPrefix("zh") { return .zh }
+        if lowered.hasPrefix("en") { return .en }
+        return nil
+    }
+
     /// Picks the text for this language.
     public func pick(en: String, zh: String) -> String {
         self == .zh ? zh : en

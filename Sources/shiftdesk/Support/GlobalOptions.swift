@@ -3,6 +3,7 @@ import Foundation
 import ShiftDeskConfig
 import ShiftDeskCore
 import ShiftDeskStore
+import ShiftDeskTUI
 
 /// The options every command takes (DESIGN.md, "Command line").
 struct GlobalOptions: ParsableArguments {
@@ -183,6 +184,4 @@ struct Context {
     }
 }
 
-struct SystemClock: Clock {
-    func now() -> Date { Date() }
-}
+

@@ -1,0 +1,93 @@
+import Foundation
+import ShiftDeskCore
+
+/// What the runner feeds into `update`.
+public enum AppEvent<Message: Sendable>: Sendable {
+    case key(KeyEvent)
+    case resize(TerminalSize)
+    /// Once per second, with the injected clock's time: recompute countdowns from it.
+    case tick(Date)
+    /// The polling hook reported that the store changed.
+    case externalChange
+    /// What a performed effect returned.
+    case result(Message)
+}
+
+/// What `update` asks the runner to do: side effects leave `update` this way.
+public enum AppCommand<Effect> {
+    case quit
+    /// Run the effect with the program's `execute`; its result comes back as `.result`.
+    case perform(Effect)
+    /// Switch theme (e.g. from the `:theme NAME` command).
+    case setTheme(Theme)
+}
+
+/// What `render` may need besides the state.
+public struct RenderContext: Sendable {
+    public var size: TerminalSize
+    public var theme: Theme
+    public var colorMode: ColorMode
+    public var now: Date
+}
+
+/// A program for ``AppRunner``: a state value, `update`, `render`, and the
+/// side-effect executor. Everything runs on the runner's thread.
+public struct AppProgram<State, Effect, Message: Sendable> {
+    public var initialState: State
+    public var update: (inout State, AppEvent<Message>) -> [AppCommand<Effect>]
+    public var render: (State, inout Canvas, RenderContext) -> Void
+    /// Executes an effect (store write, notification…); a thrown error ends the
+    /// run (after restoring the terminal) and is rethrown by ``AppRunner/run()``.
+    public var execute: (Effect) throws -> Message?
+    /// Called on every loop iteration; returns true when the store changed.
+    public var pollExternalChange: () -> Bool
+
+    public init(initialState: State,
+                update: @escaping (inout State, AppEvent<Message>) -> [AppCommand<Effect>],
+                render: @escaping (State, inout Canvas, RenderContext) -> Void,
+                execute: @escaping (Effect) throws -> Message? = { _ in nil },
+                pollExternalChange: @escaping () -> Bool = { false }) {
+        self.initialState = initialState
+        self.update = update
+        self.render = render
+        self.execute = execute
+        self.pollExternalChange = pollExternalChange
+    }
+}
+
+public struct AppRunnerOptions: Sendable {
+    /// Below this size the layout is replaced by a "terminal too small" message.
+    public var minimumSize: TerminalSize
+    public var tickInterval: Duration
+    /// Longest wait for input: bounds how late a signal is noticed.
+    public var pollInterval: Duration
+    public var language: Language
+    /// Installs SIGINT/SIGTERM/SIGHUP handling (off in unit tests).
+    public var handleSignals: Bool
+
+    public init(minimumSize: TerminalSize = TerminalSize(columns: 60, rows: 16),
+                tickInterval: Duration = .seconds(1),
+                pollInterval: Duration = .milliseconds(200),
+                language: Language = .en,
+                handleSignals: Bool = true) {
+        self.minimumSize = minimumSize
+        self.tickInterval = tickInterval
+        self.pollInterval = pollInterval
+        self.language = language
+        self.handleSignals = handleSignals
+    }
+}
+
+/// Why ``AppRunner/run()`` returned.
+public enum ExitReason: Sendable, Equatable {
+    case quit
+    /// SIGINT, SIGTERM or SIGHUP arrived; exit with 128 + the number.
+    case signal(Int32)
+
+    public var exitCode: Int32 {
+        switch self {
+        case .quit: return 0
+        case .signal(let number): return 128 + number
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Runs an ``AppProgram`` on a ``Terminal``.
+///
+/// Loop: check signals → poll external change → emit a tick when the clock
+/// passed the next whole second → render and present if anything changed →
+/// wait for input (at most `pollInterval`). When nothing happens, nothing is
+/// rendered and nothing is written. The terminal is shut down on every exit
+/// path of ``run()``: quit, signal, and a thrown error.
+public final class AppRunner<State, Effect, Message: Sendable> {
+    public private(set) var state: State
+    public private(set) var theme: Theme
+    private let terminal: any Terminal
+    private let program: AppProgram<State, Effect, Message>
+    private let clock: any AppClock
+    public let options: AppRunnerOptions
+    private let signals = SignalWatcher()
+    private var nextTick: Date
+    private var needsRender = true
+    private var pendingExit: ExitReason?
+    private var started = false
+
+    public init(terminal: any Terminal, program: AppProgram<State, Effect, Message>, theme: Theme,
+                clock: any AppClock = SystemClock(), options: AppRunnerOptions = AppRunnerOptions()) {
+        self.terminal = terminal
+        self.program = program
+        self.state = program.initialState
+        self.theme = theme
+        self.clock = clock
+        self.options = options
+        self.nextTick = clock.now()
+    }
+
+    /// Runs until quit or a signal; restores the terminal on every path.
+    public func run() throws -> ExitReason {
+        start()
+        defer { finish() }
+        while true {
+            if let reason = try step() { return reason }
+        }
+    }
+
+    /// Prepares the terminal (theme, signal handling). Called by ``run()``.
+    public func start() {
+        guard !started else { return }
+        started = true
+        if options.handleSignals { signals.start() }
+        terminal.apply(theme: theme)
+    }
+
+    /// Restores the terminal and signal dispositions. Idempotent.
+    public func finish() {
+        if options.handleSignals { signals.stop() }
+        terminal.shutdown()
+    }
+
+    /// One loop iteration; returns why the program ended, or nil to go on.
+    @discardableResult
+    public func step() throws -> ExitReason? {
+        start()
+        if let number = signals.received { return .signal(number) }
+        if program.pollExternalChange() { try handle(.externalChange) }
+        if let pendingExit { return pendingExit }
+        let now = clock.now()
+        if now >= nextTick {
+            try handle(.tick(now))
+            nextTick = Self.nextBoundary(after: now, interval: options.tickInterval)
+        }
+        if let pendingExit { return pendingExit }
+        if needsRender {
+            renderNow(now: now)
+        }
+        let untilTick = max(0, nextTick.timeIntervalSince(clock.now()))
+        let wait = min(Duration.milliseconds(Int64((untilTick * 1000).rounded(.up))), options.pollInterval)
+        if let event = terminal.nextEvent(timeout: wait) {
+            switch event {
+            case .key(let key): try handle(.key(key))
+            case .resize(let size): try handle(.resize(size))
+            }
+        }
+        return pendingExit
+    }
+
+    /// Renders the current state into a canvas of the terminal's size and presents it.
+    public func renderNow(now: Date? = nil) {
+        needsRender = false
+        let size = terminal.size
+        var canvas = Canvas(size: size, glyphs: theme.glyphs)
+        if size.covers(options.minimumSize) {
+            let context = RenderContext(size: size, theme: theme, colorMode: terminal.colorMode, now: now ?? clock.now())
+            program.render(state, &canvas, context)
+        } else {
+            let message = Labels.terminalTooSmall(minimum: options.minimumSize, current: size, language: options.language)
+            CenteredMessage.draw(message, in: canvas.bounds, canvas: &canvas)
+        }
+        terminal.present(canvas)
+    }
+
+    private func handle(_ event: AppEvent<Message>) throws {
+        var queue: [AppEvent<Message>] = [event]
+        while !queue.isEmpty {
+            let current = queue.removeFirst()
+            let commands = program.update(&state, current)
+            needsRender = true
+            for command in commands {
+                switch command {
+                case .quit:
+                    pendingExit = pendingExit ?? .quit
+                case .perform(let effect):
+                    if let message = try program.execute(effect) { queue.append(.result(message)) }
+                case .setTheme(let newTheme):
+                    theme = newTheme
+                    terminal.apply(theme: newTheme)
+                }
+            }
+        }
+    }
+
+    /// The next whole multiple of `interval` after `date` (ticks land on second boundaries).
+    static func nextBoundary(after date: Date, interval: Duration) -> Date {
+        let seconds = max(0.001, Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+        let reference = date.timeIntervalSinceReferenceDate
+        return Date(timeIntervalSinceReferenceDate: (reference / seconds).rounded(.down) * seconds + seconds)
+    }
+}
