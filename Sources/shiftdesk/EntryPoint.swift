@@ -34,6 +34,8 @@ struct ShiftDesk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shiftdesk",
         abstract: "ShiftDesk: the service-desk console for shift workers.",
-        subcommands: [InitCommand.self, MigrateCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self, SLACommand.self,
-                      EscalateDueCommand.self, EscalatorCommand.self, NotifyCommand.self, HandoverCommand.self, ReportCommand.self])
+        discussion: "Without a command, opens the console.",
+        subcommands: [ConsoleCommand.self, InitCommand.self, MigrateCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self, SLACommand.self,
+                      EscalateDueCommand.self, EscalatorCommand.self, NotifyCommand.self, HandoverCommand.self, ReportCommand.self],
+        defaultSubcommand: ConsoleCommand.self)
 }

@@ -94,8 +94,9 @@ public struct DemoDesk: Sendable {
         let fates = Fate.allCases
         let fate = fates[index % fates.count]
         let finished = [.resolvedAwaitingClose, .closed, .closedUnreachable, .backfilledClosed].contains(fate)
-        // Open work is up to two days old; finished work up to three weeks.
-        let maxAge: Double = finished ? 21 * 86_400 : 48 * 3600
+        // Most open work is from this shift; some drags on for up to two days. Finished work
+        // goes back three weeks.
+        let maxAge: Double = finished ? 21 * 86_400 : (random.next() % 5 == 0 ? 48 * 3600 : 5 * 3600)
         let age = 300 + Double(random.next() % UInt64(maxAge))
         let opened = now.addingTimeInterval(-age)
         // Work moves in steps of minutes to a few hours, as on a real desk; some drag on for days.

@@ -1,0 +1,347 @@
+import Foundation
+import ShiftDeskCore
+import ShiftDeskStore
+
+public enum ConsoleEffect {
+    case reload
+    case act(TicketAction, Ticket)
+    case open(TicketDraft, resolution: String?)
+    case loadDetail(TicketID)
+    case sweep
+    case confirmCall(Int64)
+    case printSheet(Ticket)
+    case loadTheme(String)
+}
+
+public enum ConsoleMessage: Sendable {
+    case loaded([QueueEntry], [OutboxMessage])
+    case acted(Result<Workflow.Outcome, DeskError>)
+    case opened(Result<Ticket, DeskError>)
+    case detail(ConsoleState.Detail?)
+    case swept(fired: Int)
+    case confirmed(Bool)
+    case sheet(path: String?, error: String?)
+    case failed(String)
+    case theme(ThemeLoadResult)
+}
+
+/// The console's update and render: pure functions of the state and the event.
+public struct ConsoleApp {
+    public static let sweepInterval: TimeInterval = 15
+
+    // MARK: Update
+
+    public static func update(_ state: inout ConsoleState, _ event: AppEvent<ConsoleMessage>) -> [AppCommand<ConsoleEffect>] {
+        switch event {
+        case let .tick(now):
+            state.now = now
+            if now >= state.nextSweep {
+                state.nextSweep = now.addingTimeInterval(sweepInterval)
+                return [.perform(.sweep)]
+            }
+            return []
+        case let .resize(size):
+            state.size = size
+            return []
+        case .externalChange:
+            return reloadCommands(state)
+        case let .result(message):
+            return handle(&state, message)
+        case let .key(key):
+            return handleKey(&state, key)
+        }
+    }
+
+    static func reloadCommands(_ state: ConsoleState) -> [AppCommand<ConsoleEffect>] {
+        if case let .detail(id, _) = state.mode { return [.perform(.reload), .perform(.loadDetail(id))] }
+        return [.perform(.reload)]
+    }
+
+    static func say(_ state: inout ConsoleState, _ text: String, error: Bool = false) {
+        state.message = TerminalSafe.line(text)
+        state.messageIsError = error
+    }
+
+    static func handle(_ state: inout ConsoleState, _ message: ConsoleMessage) -> [AppCommand<ConsoleEffect>] {
+        switch message {
+        case let .loaded(entries, calls):
+            let hadCalls = Set(state.myCalls.map(\.id))
+            state.entries = entries
+            state.calls = calls
+            state.loaded = true
+            state.table.reconcile(with: rows(state))
+            // A new call for this operator pops up at once.
+            if case .browse = state.mode, let call = state.myCalls.first(where: { !hadCalls.contains($0.id) }), state.me.role != .l1, state.me.role != .l2 {
+                state.mode = .call(call)
+            }
+            return []
+        case let .acted(.success(outcome)):
+            say(&state, "\(outcome.ticket.id) \(outcome.event.kind.label(state.language)): \(outcome.ticket.state.label(state.language))")
+            return reloadCommands(state)
+        case let .acted(.failure(error)), let .opened(.failure(error)):
+            say(&state, error.message(state.language, timeZone: state.timeZone), error: true)
+            return reloadCommands(state)
+        case let .opened(.success(ticket)):
+            say(&state, state.pick("Logged \(ticket.id)", "已登记 \(ticket.id)"))
+            state.table.selectedID = ticket.id.number
+            return [.perform(.reload)]
+        case let .detail(detail):
+            state.detail = detail
+            return []
+        case let .swept(fired):
+            if fired > 0 {
+                say(&state, state.pick("\(fired) management escalation step(s) fired", "触发 \(fired) 级管理升级"))
+                return [.perform(.reload)]
+            }
+            return []
+        case let .confirmed(done):
+            if !done { say(&state, state.pick("someone else already confirmed that call", "该电话已由他人确认"), error: true) }
+            return [.perform(.reload)]
+        case let .sheet(path, error):
+            if let error { say(&state, error, error: true) } else if let path { say(&state, state.pick("sheet saved: \(path)", "现场服务单已保存：\(path)")) }
+            return reloadCommands(state)
+        case let .failed(text):
+            say(&state, text, error: true)
+            return []
+        case let .theme(result):
+            if let warning = result.warnings.first { say(&state, warning, error: true) }
+            return [.setTheme(result.theme)]
+        }
+    }
+
+    static func context(_ state: ConsoleState) -> ScreenContext {
+        if case .detail = state.mode { return .detail }
+        return .queue
+    }
+
+    static func handleKey(_ state: inout ConsoleState, _ key: KeyEvent) -> [AppCommand<ConsoleEffect>] {
+        let pageSize = TableView.visibleRowCount(height: ConsoleLayout(size: state.size, banner: false).table.height)
+        switch state.mode {
+        case let .help(offset):
+            switch key.key {
+            case .down, .character("j"): state.mode = .help(offset: offset + 1)
+            case .up, .character("k"): state.mode = .help(offset: max(0, offset - 1))
+            default: state.mode = .browse
+            }
+            return []
+        case var .filter(field):
+            switch key.key {
+            case .escape: state.filter = ""; state.mode = .browse
+            case .enter: state.mode = .browse
+            default:
+                field.handle(key)
+                state.filter = field.text
+                state.mode = .filter(field)
+            }
+            state.table.reconcile(with: rows(state))
+            return []
+        case var .command(field):
+            switch key.key {
+            case .escape: state.mode = .browse; return []
+            case .enter: state.mode = .browse; return runCommand(&state, field.text)
+            default: field.handle(key); state.mode = .command(field); return []
+            }
+        case .form(var form, let purpose):
+            switch form.handle(key) {
+            case .editing: state.mode = .form(form, purpose); return []
+            case .cancelled: state.mode = back(state); return []
+            case .submitted:
+                state.mode = back(state)
+                return submit(&state, form, purpose)
+            }
+        case let .call(call):
+            switch key.key {
+            case .enter, .character("y"):
+                state.mode = .browse
+                return [.perform(.confirmCall(call.id))]
+            default:
+                state.mode = .browse
+                return []
+            }
+        case let .detail(id, offset):
+            switch key.key {
+            case .escape, .character("q"), .left:
+                state.mode = .browse
+                return []
+            case .down, .character("j"): state.mode = .detail(id, offset: offset + 1); return []
+            case .up, .character("k"): state.mode = .detail(id, offset: max(0, offset - 1)); return []
+            default: break
+            }
+        case .browse:
+            break
+        }
+        guard let action = ConsoleKeys.keymap.action(for: key.key, in: context(state)) else { return [] }
+        let ticket = state.selectedTicket
+        func need(_ body: (Ticket) -> [AppCommand<ConsoleEffect>]) -> [AppCommand<ConsoleEffect>] {
+            guard let ticket else { say(&state, state.pick("no incident selected", "未选中事件"), error: true); return [] }
+            return body(ticket)
+        }
+        let l = state.language
+        if case .detail = state.mode { state.afterForm = state.mode } else { state.afterForm = .browse }
+        switch action {
+        case .quit: return [.quit]
+        case .help: state.mode = .help(offset: 0)
+        case .filter: state.mode = .filter(TextFieldState(text: state.filter, visibleWidth: max(10, state.size.columns - 4)))
+        case .command: state.mode = .command(TextFieldState(visibleWidth: max(10, state.size.columns - 4)))
+        case .back: state.filter = ""; state.message = nil; state.table.reconcile(with: rows(state))
+        case .open:
+            if state.queue == .supervisor, let id = state.table.selectedID, let drill = SupervisorView.queue(forRow: id) {
+                state.queue = drill
+                state.table = TableState()
+                state.table.reconcile(with: rows(state))
+                return []
+            }
+            return need { ticket in
+                state.mode = .detail(ticket.id, offset: 0)
+                state.detail = nil
+                return [.perform(.loadDetail(ticket.id))]
+            }
+        case .nextQueue:
+            let queues = QueueKind.visible(to: state.me.role)
+            let index = queues.firstIndex(of: state.queue) ?? 0
+            state.queue = queues[(index + 1) % queues.count]
+            state.table = TableState()
+            state.table.reconcile(with: rows(state))
+        case .sort:
+            let next = ((state.table.sort?.column ?? -1) + 1) % max(1, columns(state).count)
+            state.table.sort = TableSort(column: next, ascending: true)
+            state.table.reconcile(with: rows(state))
+        case .take: return need { [.perform(.act(.take, $0))] }
+        case .resume: return need { [.perform(.act(.resume, $0))] }
+        case .signSheet: return need { [.perform(.act(.signSheet, $0))] }
+        case .printSheet: return need { [.perform(.printSheet($0))] }
+        case .calls:
+            if let call = state.myCalls.first { state.mode = .call(call) } else { say(&state, state.pick("no calls to confirm", "没有待确认的电话")) }
+        case .newCall:
+            state.mode = .form(ConsoleForms.newCall(l), .newCall)
+        case .escalate:
+            return need { ticket in
+                let targets = ConsoleForms.escalationTargets(role: state.me.role, tier: ticket.tier)
+                guard !targets.isEmpty else {
+                    say(&state, WorkflowRefusal(.escalationPath(from: ticket.tier, to: ticket.tier == .desk ? .l1 : .l2, role: state.me.role),
+                                                ticket: ticket.id).message(l), error: true)
+                    return []
+                }
+                state.mode = .form(ConsoleForms.escalate(l, ticket, targets), .escalate(ticket, targets))
+                return []
+            }
+        case .resolve: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Resolve \($0.id)", zh: "解决 \($0.id)"), label: l.pick(en: "What fixed it", zh: "解决方案")), .resolve($0)); return [] }
+        case .close: return need { state.mode = .form(ConsoleForms.close(l, $0), .close($0)); return [] }
+        case .note: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Note on \($0.id)", zh: "备注 \($0.id)"), label: l.pick(en: "Note / customer update", zh: "备注/客户进展")), .note($0)); return [] }
+        case .reopen: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Reopen \($0.id)", zh: "重新打开 \($0.id)"), label: l.pick(en: "Why it is not fixed", zh: "原因")), .reopen($0)); return [] }
+        case .pend: return need { state.mode = .form(ConsoleForms.pend(l, $0), .pend($0)); return [] }
+        case .priority: return need { state.mode = .form(ConsoleForms.priority(l, $0), .priority($0)); return [] }
+        default:
+            _ = state.table.navigate(action, rows: rows(state), pageSize: pageSize)
+        }
+        return []
+    }
+
+    /// Where a form returns to: the incident's detail if it was opened from there.
+    static func back(_ state: ConsoleState) -> ConsoleState.Mode { state.afterForm }
+
+    static func submit(_ state: inout ConsoleState, _ form: FormDialogState, _ purpose: ConsoleState.FormPurpose) -> [AppCommand<ConsoleEffect>] {
+        func value(_ id: String) -> String { form.value(of: id) ?? "" }
+        func choice(_ id: String) -> Int {
+            for field in form.fields where field.id == id { if case let .choice(_, selected) = field.kind { return selected } }
+            return 0
+        }
+        switch purpose {
+        case .newCall:
+            let draft = TicketDraft(
+                title: value("title"), description: value("description"),
+                caller: Caller(name: value("caller"), phone: value("phone").isEmpty ? nil : value("phone"),
+                               department: value("department").isEmpty ? nil : value("department")),
+                channel: ConsoleForms.channels[choice("channel")], priority: Priority.allCases[choice("priority")],
+                category: value("category"), affectedService: value("service"))
+            let resolution = value("resolution").trimmingCharacters(in: .whitespaces)
+            return [.perform(.open(draft, resolution: resolution.isEmpty ? nil : resolution))]
+        case let .escalate(ticket, targets):
+            return [.perform(.act(.escalate(to: targets[choice("to")], note: value("note")), ticket))]
+        case let .resolve(ticket): return [.perform(.act(.resolve(note: value("text")), ticket))]
+        case let .note(ticket): return [.perform(.act(.note(value("text")), ticket))]
+        case let .reopen(ticket): return [.perform(.act(.reopen(note: value("text")), ticket))]
+        case let .pend(ticket): return [.perform(.act(.pend(choice("reason") == 0 ? .customer : .vendor), ticket))]
+        case let .priority(ticket): return [.perform(.act(.changePriority(Priority.allCases[choice("priority")]), ticket))]
+        case let .close(ticket):
+            let score = choice("score")
+            let survey: Satisfaction = score == 5 ? .unreachable : .rated(score: 5 - score, comment: value("comment"))
+            return [.perform(.act(.close(survey), ticket))]
+        }
+    }
+
+    static func runCommand(_ state: inout ConsoleState, _ text: String) -> [AppCommand<ConsoleEffect>] {
+        let words = text.split(separator: " ").map(String.init)
+        switch (words.first ?? "", words.count) {
+        case ("q", 1), ("quit", 1): return [.quit]
+        case ("reload", 1): return [.perform(.reload)]
+        case ("theme", 2): return [.perform(.loadTheme(words[1]))]
+        case ("lang", 2):
+            if let language = Language.parse(words[1]) { state.language = language }
+            return []
+        case ("queue", 2):
+            if let queue = QueueKind(rawValue: words[1]) {
+                state.queue = queue
+                state.table = TableState()
+                state.table.reconcile(with: rows(state))
+            } else {
+                say(&state, state.pick("queues: desk l1 l2 im supervisor", "队列：desk l1 l2 im supervisor"), error: true)
+            }
+            return []
+        default:
+            say(&state, state.pick("unknown command: \(text) (try q, reload, queue NAME, lang zh|en, theme NAME)",
+                                   "未知命令：\(text)（可用 q、reload、queue 队列、lang zh|en、theme 主题）"), error: true)
+            return []
+        }
+    }
+
+    // MARK: Rows
+
+    static func columns(_ state: ConsoleState) -> [TableColumn] {
+        if state.queue == .supervisor { return SupervisorView.columns(state.language) }
+        let zh = state.language == .zh
+        return [
+            TableColumn("ID", width: .fixed(10)),
+            TableColumn(state.pick("Pri", "级别"), width: .fixed(zh ? 4 : 7)),
+            TableColumn(state.pick("Title", "标题"), width: .flex(weight: 3, minimum: 12)),
+            TableColumn(state.pick("Caller", "报障人"), width: .flex(weight: 1, minimum: 8)),
+            TableColumn(state.pick("Line/holder", "队列/处理人"), width: .flex(weight: 1, minimum: 10)),
+            TableColumn(state.pick("State", "状态"), width: .fixed(zh ? 8 : 11)),
+            TableColumn(state.pick("SLA", "时限"), width: .fixed(9), alignment: .right),
+        ]
+    }
+
+    static func rows(_ state: ConsoleState) -> [TableRow<Int64>] {
+        if state.queue == .supervisor { return SupervisorView.rows(state) }
+        let l = state.language
+        let built = state.visibleEntries.map { entry -> TableRow<Int64> in
+            let t = entry.ticket
+            let countdown = entry.countdown(now: state.now)
+            let slaText: String
+            let slaRole: ThemeRole
+            if let countdown {
+                slaText = Countdown.text(countdown)
+                slaRole = countdown < 0 ? .breached : countdown < 1800 ? .warning : .ok
+            } else if entry.paused {
+                slaText = l.pick(en: "paused", zh: "暂停")
+                slaRole = .muted
+            } else {
+                slaText = t.state == .resolved ? l.pick(en: "to close", zh: "待关闭") : "—"
+                slaRole = .muted
+            }
+            let holder = t.assignee ?? l.pick(en: "queue", zh: "待受理")
+            let priorityRole: ThemeRole = t.priority == .major ? .major : t.priority == .general ? .general : .minor
+            return TableRow(id: t.id.number, cells: [
+                TableCell(t.id.description, sortKey: .number(Double(t.id.number))),
+                TableCell(t.priority.label(l), sortKey: .number(Double(t.priority.rank)), role: priorityRole),
+                TableCell(t.title),
+                TableCell(t.caller.name),
+                TableCell("\(t.tier.label(l)) \(holder)"),
+                TableCell(t.state.label(l), role: t.state == .resolved ? .muted : nil),
+                TableCell(slaText, sortKey: .number(entry.urgency(now: state.now)), role: slaRole),
+            ])
+        }
+        let sort = state.table.sort ?? TableSort(column: 6, ascending: true)
+        return TableView.sorted(built, by: sort)
+    }
+}

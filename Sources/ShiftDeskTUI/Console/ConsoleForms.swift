@@ -1,0 +1,125 @@
+import ShiftDeskCore
+
+/// The console's forms: logging a call, escalating, resolving, closing with the survey …
+enum ConsoleForms {
+    static let channels: [Channel] = [.phone, .email, .walkIn, .monitoring]
+
+    static func field(_ id: String, _ label: String, required: Bool = false, width: Int = 40) -> FormField {
+        FormField(id: id, label: label, kind: .text(TextFieldState(visibleWidth: width, maxLength: 500)), required: required)
+    }
+
+    static func choice(_ id: String, _ label: String, _ options: [String], selected: Int = 0) -> FormField {
+        FormField(id: id, label: label, kind: .choice(options: options, selected: selected))
+    }
+
+    static func newCall(_ l: Language) -> FormDialogState {
+        FormDialogState(title: l.pick(en: "Log a call", zh: "登记来电"), fields: [
+            field("title", l.pick(en: "Title", zh: "标题"), required: true),
+            field("caller", l.pick(en: "Caller", zh: "报障人")),
+            field("phone", l.pick(en: "Phone", zh: "电话")),
+            field("department", l.pick(en: "Department", zh: "部门")),
+            choice("channel", l.pick(en: "Channel", zh: "渠道"), channels.map { $0.label(l) }),
+            choice("priority", l.pick(en: "Priority", zh: "优先级"), Priority.allCases.map { $0.label(l) }, selected: 1),
+            field("category", l.pick(en: "Category", zh: "类别")),
+            field("service", l.pick(en: "Service", zh: "受影响服务")),
+            field("description", l.pick(en: "Description", zh: "描述")),
+            field("resolution", l.pick(en: "Fixed now? How", zh: "当场解决？方案")),
+        ], language: l)
+    }
+
+    /// Where `role` may escalate a ticket of `tier`, as the workflow allows.
+    static func escalationTargets(role: Role, tier: Tier) -> [Tier] {
+        switch (role, tier) {
+        case (.desk, .desk): [.l1]
+        case (.l1, .l1): [.l2, .vendor]
+        case (.l1, .vendor): [.l2]
+        case (.l2, .l2): [.vendor]
+        case (.l2, .vendor): [.l2]
+        default: []
+        }
+    }
+
+    static func escalate(_ l: Language, _ ticket: Ticket, _ targets: [Tier]) -> FormDialogState {
+        FormDialogState(title: l.pick(en: "Escalate \(ticket.id)", zh: "升级 \(ticket.id)"), fields: [
+            choice("to", l.pick(en: "To", zh: "升级到"), targets.map { $0.label(l) }),
+            field("note", l.pick(en: "What they need to know", zh: "交代事项")),
+        ], language: l)
+    }
+
+    static func text(_ l: Language, title: String, label: String) -> FormDialogState {
+        FormDialogState(title: title, fields: [field("text", label, required: true, width: 50)], language: l)
+    }
+
+    static func close(_ l: Language, _ ticket: Ticket) -> FormDialogState {
+        let scores = [
+            l.pick(en: "5 very satisfied", zh: "5 非常满意"), l.pick(en: "4 satisfied", zh: "4 满意"), l.pick(en: "3 neutral", zh: "3 一般"),
+            l.pick(en: "2 dissatisfied", zh: "2 不满意"), l.pick(en: "1 very dissatisfied", zh: "1 非常不满意"),
+            l.pick(en: "customer unreachable", zh: "客户无法联系"),
+        ]
+        return FormDialogState(title: l.pick(en: "Close \(ticket.id) — satisfaction survey", zh: "关闭 \(ticket.id) — 满意度调查"), fields: [
+            choice("score", l.pick(en: "Satisfaction", zh: "满意度"), scores),
+            field("comment", l.pick(en: "Comment", zh: "客户意见")),
+        ], language: l)
+    }
+
+    static func pend(_ l: Language, _ ticket: Ticket) -> FormDialogState {
+        FormDialogState(title: l.pick(en: "Put \(ticket.id) on hold", zh: "挂起 \(ticket.id)"), fields: [
+            choice("reason", l.pick(en: "Waiting on", zh: "等待"), [l.pick(en: "the customer (clocks pause)", zh: "客户（时钟暂停）"),
+                                                                   l.pick(en: "a vendor (clocks run)", zh: "厂商（时钟继续）")]),
+        ], language: l)
+    }
+
+    static func priority(_ l: Language, _ ticket: Ticket) -> FormDialogState {
+        FormDialogState(title: l.pick(en: "Priority of \(ticket.id)", zh: "\(ticket.id) 的优先级"), fields: [
+            choice("priority", l.pick(en: "Priority", zh: "优先级"), Priority.allCases.map { $0.label(l) },
+                   selected: Priority.allCases.firstIndex(of: ticket.priority) ?? 1),
+        ], language: l)
+    }
+}
+
+/// The supervisor's load view: one row per queue, counts by priority, at risk, breached, oldest.
+enum SupervisorView {
+    static let queues: [(Int64, QueueKind?, Tier?)] = [(1, .desk, .desk), (2, .l1, .l1), (3, .l2, .l2), (4, .l2, .vendor), (5, .im, nil)]
+
+    static func queue(forRow id: Int64) -> QueueKind? { queues.first { $0.0 == id }?.1 }
+
+    static func columns(_ l: Language) -> [TableColumn] {
+        [
+            TableColumn(l.pick(en: "Queue", zh: "队列"), width: .flex(weight: 2, minimum: 10)),
+            TableColumn(l.pick(en: "Open", zh: "未结"), width: .fixed(6), alignment: .right),
+            TableColumn(Priority.major.label(l), width: .fixed(7), alignment: .right),
+            TableColumn(Priority.general.label(l), width: .fixed(7), alignment: .right),
+            TableColumn(Priority.minor.label(l), width: .fixed(7), alignment: .right),
+            TableColumn(l.pick(en: "Unheld", zh: "待受理"), width: .fixed(7), alignment: .right),
+            TableColumn(l.pick(en: "Risk<1h", zh: "1小时内"), width: .fixed(8), alignment: .right),
+            TableColumn(l.pick(en: "Breach", zh: "已超时"), width: .fixed(7), alignment: .right),
+            TableColumn(l.pick(en: "Oldest", zh: "最久"), width: .fixed(7), alignment: .right),
+        ]
+    }
+
+    static func rows(_ state: ConsoleState) -> [TableRow<Int64>] {
+        let l = state.language
+        let open = state.entries.filter { $0.ticket.state.isOpen }
+        return queues.map { id, queue, tier in
+            let members = open.filter { entry in
+                if let tier { return entry.ticket.tier == tier }
+                return QueueKind.im.contains(entry.ticket, breached: entry.breached(now: state.now))
+            }
+            let name = tier == .vendor ? Tier.vendor.label(l) : (queue?.label(l) ?? "")
+            func n(_ value: Int) -> TableCell { TableCell(String(value), sortKey: .number(Double(value))) }
+            let atRisk = members.filter { ($0.countdown(now: state.now) ?? -1) >= 0 && ($0.countdown(now: state.now) ?? 0) < 3600 }.count
+            let breached = members.filter { $0.breached(now: state.now) }.count
+            let oldest = members.map { state.now.timeIntervalSince($0.ticket.openedAt) }.max() ?? 0
+            return TableRow(id: id, cells: [
+                TableCell(name), n(members.count),
+                n(members.filter { $0.ticket.priority == .major }.count),
+                n(members.filter { $0.ticket.priority == .general }.count),
+                n(members.filter { $0.ticket.priority == .minor }.count),
+                n(members.filter { $0.ticket.assignee == nil }.count),
+                TableCell(String(atRisk), sortKey: .number(Double(atRisk)), role: atRisk > 0 ? .warning : nil),
+                TableCell(String(breached), sortKey: .number(Double(breached)), role: breached > 0 ? .breached : .ok),
+                TableCell(members.isEmpty ? "—" : DisplayTime.duration(oldest), sortKey: .number(oldest)),
+            ])
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import ShiftDeskCore
+import ShiftDeskStore
+
+/// Carries out the console's effects against the desk: the only place the console touches the store.
+struct ConsoleServices: Sendable {
+    let desk: Desk
+    let sweep: EscalationSweep
+    let me: Operator
+    let sheetsDirectory: String
+    let themeDirectories: [String]
+    let language: Language
+
+    func execute(_ effect: ConsoleEffect) -> ConsoleMessage? {
+        do {
+            switch effect {
+            case .reload:
+                return try Blocking.run { [desk] in try await Self.snapshot(desk) }
+            case let .act(action, ticket):
+                return try Blocking.run { [desk, me] in
+                    do throws(DeskError) {
+                        return .acted(.success(try await desk.perform(action, on: ticket, by: me)))
+                    } catch {
+                        return .acted(.failure(error))
+                    }
+                }
+            case let .open(draft, resolution):
+                return try Blocking.run { [desk, me] in
+                    do throws(DeskError) {
+                        let ticket = try await desk.open(draft, as: me.login)
+                        if let resolution {
+                            // First-contact resolution: logged and resolved in one go.
+                            let outcome = try await desk.perform(.resolve(note: resolution), on: ticket.id, as: me.login)
+                            return .opened(.success(outcome.ticket))
+                        }
+                        return .opened(.success(ticket))
+                    } catch {
+                        return .opened(.failure(error))
+                    }
+                }
+            case let .loadDetail(id):
+                return try Blocking.run { [desk] in
+                    guard let ticket = try await desk.store.ticket(id) else { return .detail(nil) }
+                    let names = Dictionary(try await desk.store.operators().map { ($0.login, $0.name) }, uniquingKeysWith: { a, _ in a })
+                    return .detail(ConsoleState.Detail(ticket: ticket, sla: try await desk.sla(of: ticket),
+                                                       events: try await desk.store.events(of: id), names: names))
+                }
+            case .sweep:
+                return try Blocking.run { [sweep] in .swept(fired: try await sweep.run().fired.count) }
+            case let .confirmCall(id):
+                return try Blocking.run { [desk, me] in .confirmed(try await desk.store.confirmCall(id, by: me.login, at: desk.clock.now())) }
+            case let .printSheet(ticket):
+                return printSheet(ticket)
+            case let .loadTheme(name):
+                return .theme(Theme.load(nameOrPath: name, searchDirectories: themeDirectories))
+            }
+        } catch let error as StoreError {
+            return .failed(error.message(language))
+        } catch let error as DeskError {
+            return .failed(error.message(language))
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    static func snapshot(_ desk: Desk) async throws -> ConsoleMessage {
+        let now = desk.clock.now()
+        let tickets = try await desk.store.tickets(TicketQuery(states: Set(TicketState.allCases.filter { $0 != .closed })))
+        let earliest = tickets.map(\.openedAt).min() ?? now
+        var history: [TicketID: [TicketEvent]] = [:]
+        for event in try await desk.store.events(from: earliest, to: now.addingTimeInterval(366 * 86_400)) {
+            history[event.ticket, default: []].append(event)
+        }
+        let entries = tickets.map { ticket in
+            QueueEntry(ticket: ticket, sla: TicketSLA(ticket: ticket, events: history[ticket.id] ?? [], policy: desk.policy, fired: [], now: now))
+        }
+        return .loaded(entries, try await desk.store.pendingCalls())
+    }
+
+    /// The on-site service sheet (现场服务单): a printable text with the incident and lines for
+    /// the customer's rating and signature, saved and sent to `lp` when there is one.
+    func printSheet(_ ticket: Ticket) -> ConsoleMessage {
+        guard me.role == .l1 else {
+            return .acted(.failure(.refused(WorkflowRefusal(.sheetRole(me.role), ticket: ticket.id))))
+        }
+        let now = desk.clock.now()
+        let text = OnSiteSheetText.render(ticket, engineer: me, printedAt: now, timeZone: desk.policy.timeZone)
+        let path = (sheetsDirectory as NSString).appendingPathComponent("\(ticket.id).txt")
+        do {
+            try FileManager.default.createDirectory(atPath: sheetsDirectory, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            return .sheet(path: nil, error: language.pick(en: "cannot save the sheet: \(error.localizedDescription)", zh: "无法保存现场服务单：\(error.localizedDescription)"))
+        }
+        if let lp = ["/usr/bin/lp", "/bin/lp"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: lp)
+            process.arguments = [path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try? process.run()
+            process.waitUntilExit()
+        }
+        do {
+            _ = try Blocking.run { [desk, me] in try await desk.perform(.printSheet, on: ticket, by: me) }
+        } catch let error as DeskError {
+            return .sheet(path: nil, error: error.message(language))
+        } catch {
+            return .sheet(path: nil, error: "\(error)")
+        }
+        return .sheet(path: path, error: nil)
+    }
+}
+
+enum OnSiteSheetText {
+    static func render(_ t: Ticket, engineer: Operator, printedAt: Date, timeZone: TimeZone) -> String {
+        func time(_ date: Date?) -> String { date.map { DisplayTime.format($0, in: timeZone) } ?? "—" }
+        return """
+            现场服务单 / ON-SITE SERVICE SHEET                         \(t.id)
+            ======================================================================
+            标题 Title:            \(TerminalSafe.line(t.title))
+            报障人 Caller:         \(TerminalSafe.line(t.caller.name))  \(t.caller.phone ?? "")  \(t.caller.department ?? "")
+            受影响服务 Service:    \(TerminalSafe.line(t.affectedService ?? "—"))   类别 Category: \(TerminalSafe.line(t.category ?? "—"))
+            优先级 Priority:       \(t.priority.label(.zh)) / \(t.priority.label(.en))
+            开单时间 Opened:       \(time(t.openedAt))
+            工程师 Engineer:       \(engineer.name) (\(engineer.login))
+            打印时间 Printed:      \(time(printedAt))
+
+            描述 Description:
+            \(TerminalSafe.lines(t.description))
+
+            处理过程 Work done:
+            ______________________________________________________________________
+            ______________________________________________________________________
+            ______________________________________________________________________
+
+            客户满意度 Customer satisfaction (circle one):
+                5 非常满意 very satisfied   4 满意 satisfied   3 一般 neutral
+                2 不满意 dissatisfied       1 非常不满意 very dissatisfied
+
+            客户签字 Customer signature: ____________________   日期 Date: ____________
+            工程师签字 Engineer signature: __________________
+
+            请交服务台存档 / Return to the service desk for safe keeping.
+
+            """
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import ShiftDeskCore
+
+/// The queues of the console: one per role, and the supervisor's load view.
+public enum QueueKind: String, CaseIterable, Sendable {
+    case desk, l1, l2, im, supervisor
+
+    public func label(_ l: Language) -> String {
+        switch self {
+        case .desk: l.pick(en: "Desk", zh: "服务台")
+        case .l1: l.pick(en: "L1", zh: "一线")
+        case .l2: l.pick(en: "L2 + vendor", zh: "二线/厂商")
+        case .im: l.pick(en: "Incident manager", zh: "事件经理")
+        case .supervisor: l.pick(en: "Load", zh: "队列负载")
+        }
+    }
+
+    /// The queue a role opens on.
+    public static func home(of role: Role) -> QueueKind {
+        switch role {
+        case .desk: .desk
+        case .l1: .l1
+        case .l2: .l2
+        case .im: .im
+        case .supervisor: .supervisor
+        }
+    }
+
+    /// The queues a role may look at, its own first (Tab cycles through them).
+    public static func visible(to role: Role) -> [QueueKind] {
+        let home = home(of: role)
+        return [home] + allCases.filter { $0 != home }
+    }
+
+    /// Whether a ticket belongs in this queue: the desk follows everything it owns, including
+    /// what awaits closing; L1 and L2 their lines; the incident manager majors and breaches.
+    public func contains(_ ticket: Ticket, breached: Bool) -> Bool {
+        switch self {
+        case .desk: ticket.state != .closed
+        case .l1: ticket.state.isOpen && ticket.tier == .l1
+        case .l2: ticket.state.isOpen && (ticket.tier == .l2 || ticket.tier == .vendor)
+        case .im: ticket.state.isOpen && (ticket.priority == .major || breached)
+        case .supervisor: ticket.state.isOpen
+        }
+    }
+}
+
+/// One line of a queue: the ticket and its SLA as of the last load; the countdown is
+/// recomputed from the clock at every frame.
+public struct QueueEntry: Sendable {
+    public var ticket: Ticket
+    public var sla: TicketSLA
+    /// Items handed over to this shift and not yet acknowledged.
+    public var pendingHandover: Bool
+
+    public init(ticket: Ticket, sla: TicketSLA, pendingHandover: Bool = false) {
+        self.ticket = ticket
+        self.sla = sla
+        self.pendingHandover = pendingHandover
+    }
+
+    public var paused: Bool { ticket.state == .pendingCustomer }
+
+    /// The next escalation step (as the store's index plans it) or the resolution deadline,
+    /// whichever comes first.
+    public var target: Date? {
+        guard ticket.state.isOpen else { return nil }
+        return [ticket.escalationDueAt, sla.resolveBy].compactMap { $0 }.min()
+    }
+
+    /// Seconds to the next escalation step or the breach; nil when no clock runs.
+    public func countdown(now: Date) -> TimeInterval? {
+        guard !paused, let target else { return nil }
+        return target.timeIntervalSince(now)
+    }
+
+    public func breached(now: Date) -> Bool {
+        sla.evaluation.response.breached || sla.evaluation.resolution.breached
+            || (ticket.state.isOpen && !paused && (sla.resolveBy.map { $0 <= now } ?? false))
+    }
+
+    /// Lower is more urgent: breached and nearest deadlines first, then resolved work awaiting
+    /// closing, then what waits on the customer.
+    public func urgency(now: Date) -> Double {
+        if let seconds = countdown(now: now) { return seconds - Double(2 - ticket.priority.rank) * 60 }
+        if ticket.state == .resolved { return 1e9 + (ticket.resolvedAt?.timeIntervalSince1970 ?? 0) / 1e3 }
+        return 2e9 + ticket.openedAt.timeIntervalSince1970 / 1e3
+    }
+}
+
+public enum Countdown {
+    /// `0:25:01`, `-1:02:03`, `3d04h`.
+    public static func text(_ seconds: TimeInterval) -> String {
+        let total = Int(seconds.rounded(.down))
+        let sign = total < 0 ? "-" : ""
+        let value = abs(total)
+        if value >= 100 * 3600 { return sign + String(format: "%dd%02dh", value / 86_400, value % 86_400 / 3600) }
+        return sign + String(format: "%d:%02d:%02d", value / 3600, value % 3600 / 60, value % 60)
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import ShiftDeskCore
+import ShiftDeskStore
+import ShiftDeskTUI
+
+struct ConsoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console", abstract: "Open the console (the default command).")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Open on this role's queue: desk, l1, l2, im or supervisor (default: your role's).") var role: Role?
+    @Option(help: "Colour theme: a name from themes/ (default, high-contrast, mono, ascii) or a path.") var theme: String?
+    @Flag(help: "A fresh demo desk in a temporary place, opened as its desk agent unless --as names another.") var demo = false
+
+    func run() async throws {
+        var options = global
+        let environment = ProcessInfo.processInfo.environment
+        if demo {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-demo-\(UUID().uuidString)")
+            options.db = folder.appendingPathComponent("desk.sqlite").path
+            if options.login == nil, environment["SHIFTDESK_OPERATOR"] == nil { options.login = DemoDesk.deskAgent }
+        }
+        let context = try Context(options)
+        let desk = try context.desk(create: demo)
+        if demo {
+            _ = try await DemoLoader.load(into: desk, tickets: 60, seed: 2026, context: context)
+        }
+        let sweep = context.sweep(desk, firedBy: "console@\(context.login)")
+        do { try await sweep.replanIfPolicyChanged() } catch { throw CLIFailure(error, context) }
+        let setup = Console.Setup(
+            desk: desk, sweep: sweep, login: context.login, queue: role.map(QueueKind.home(of:)), language: context.language,
+            timeZone: context.timeZone, theme: theme, themeDirectories: Self.themeDirectories(environment),
+            sheetsDirectory: Self.dataDirectory(environment).appendingPathComponent("sheets").path, environment: environment)
+        // ncurses and the console's waits live on a thread of their own, off the concurrency pool.
+        let status: Result<Int32, Console.Failure> = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                do throws(Console.Failure) {
+                    continuation.resume(returning: .success(try Console.run(setup)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        switch status {
+        case let .success(code):
+            if code != 0 { throw ExitCode(code) }
+        case let .failure(failure):
+            throw CLIFailure(failure.description)
+        }
+    }
+
+    static func themeDirectories(_ environment: [String: String]) -> [String] {
+        var directories = [FileManager.default.currentDirectoryPath + "/themes"]
+        if let config = Context.configDirectory(environment) { directories.append((config as NSString).appendingPathComponent("themes")) }
+        var url = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            directories.append(url.appendingPathComponent("themes").path)
+            url = url.deletingLastPathComponent()
+        }
+        return directories
+    }
+
+    static func dataDirectory(_ environment: [String: String]) -> URL {
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+        return URL(fileURLWithPath: base).appendingPathComponent("shiftdesk")
+    }
+}
