@@ -49,6 +49,7 @@ let package = Package(
         .executableTarget(name: "Benchmarks", dependencies: [
             "ShiftDeskCore",
             "ShiftDeskStore",
+            "ShiftDeskTUI",
         ], path: "Benchmarks"),
         .testTarget(name: "ShiftDeskCoreTests", dependencies: ["ShiftDeskCore"]),
         .testTarget(name: "ShiftDeskConfigTests", dependencies: ["ShiftDeskConfig"]),

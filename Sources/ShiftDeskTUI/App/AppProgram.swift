@@ -28,6 +28,13 @@ public struct RenderContext: Sendable {
     public var theme: Theme
     public var colorMode: ColorMode
     public var now: Date
+
+    public init(size: TerminalSize, theme: Theme, colorMode: ColorMode, now: Date) {
+        self.size = size
+        self.theme = theme
+        self.colorMode = colorMode
+        self.now = now
+    }
 }
 
 /// A program for ``AppRunner``: a state value, `update`, `render`, and the
