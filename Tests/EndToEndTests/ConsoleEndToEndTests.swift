@@ -143,3 +143,29 @@ final class ConsoleEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("operator add nobody"), result.stderr)
     }
 }
+
+extension ConsoleEndToEndTests {
+    func testSecondLineRaisesAProblemFromTheConsoleAndTheDeskIsRefusedByRule() throws {
+        let cli = try CLI.staffedDesk()
+        try cli.expectSuccess("ticket", "new", "--title", "VPN 断线", "--caller", "王小明", "--as", "desk1")
+        try cli.expectSuccess("ticket", "escalate", "1", "--to", "l1", "--as", "desk1")
+        try cli.expectSuccess("ticket", "escalate", "1", "--to", "l2", "--as", "l1a")
+        let l2 = try console(cli, as: "l2a")
+        defer { l2.kill() }
+        try l2.wait(for: "INC-000001")
+        try l2.sendKeys("R")
+        try l2.wait(for: "Raise a problem from INC-000001")
+        try l2.sendKeys("Enter")
+        try l2.wait(for: "Raised PRB-000001")
+        let show = try cli.expectSuccess("ticket", "show", "1", "--json")
+        XCTAssertEqual((show.json as? [String: Any])?["problem"] as? String, "PRB-000001")
+
+        let desk = try console(cli, as: "desk1")
+        defer { desk.kill() }
+        try desk.wait(for: "INC-000001")
+        try desk.sendKeys("F7")
+        try desk.wait(for: "satisfaction survey")
+        try desk.sendKeys("Enter")
+        try desk.wait(for: "close.needs-resolved")
+    }
+}

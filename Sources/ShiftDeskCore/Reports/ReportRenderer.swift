@@ -180,7 +180,7 @@ public struct ReportRenderer: Sendable {
             body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:2em;color:#222;max-width:60em}
             h1{font-size:1.5em;margin-bottom:0}.period{color:#666;margin-top:.2em}
             h2{font-size:1.1em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.5em;break-after:avoid}
-            table{border-collapse:collapse;min-width:28em}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left}
+            table{border-collapse:collapse;width:34em}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left}
             td{text-align:right;font-variant-numeric:tabular-nums}th{font-weight:normal;background:#f7f7f7}
             .charts{display:flex;flex-wrap:wrap;gap:1.5em}.chart{break-inside:avoid}.chart h3{font-size:.95em;margin:.3em 0}
             dt{font-weight:bold;margin-top:.4em}dd{margin-left:1em;color:#444}

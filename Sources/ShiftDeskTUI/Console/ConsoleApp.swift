@@ -10,12 +10,14 @@ public enum ConsoleEffect {
     case sweep
     case confirmCall(Int64)
     case printSheet(Ticket)
+    case raiseProblem(title: String, Ticket)
     case loadTheme(String)
 }
 
 public enum ConsoleMessage: Sendable {
     case loaded([QueueEntry], [OutboxMessage])
     case acted(Result<Workflow.Outcome, DeskError>)
+    case raised(Result<Problem, DeskError>)
     case opened(Result<Ticket, DeskError>)
     case detail(ConsoleState.Detail?)
     case swept(fired: Int)
@@ -81,6 +83,12 @@ public struct ConsoleApp {
         case let .acted(.failure(error)), let .opened(.failure(error)):
             say(&state, error.message(state.language, timeZone: state.timeZone), error: true)
             return reloadCommands(state)
+        case let .raised(.success(problem)):
+            say(&state, state.pick("Raised \(problem.id) for the problem manager", "已提交 \(problem.id) 给问题经理"))
+            return reloadCommands(state)
+        case let .raised(.failure(error)):
+            say(&state, error.message(state.language, timeZone: state.timeZone), error: true)
+            return []
         case let .opened(.success(ticket)):
             say(&state, state.pick("Logged \(ticket.id)", "已登记 \(ticket.id)"))
             state.table.selectedID = ticket.id.number
@@ -229,6 +237,14 @@ public struct ConsoleApp {
         case .close: return need { state.mode = .form(ConsoleForms.close(l, $0), .close($0)); return [] }
         case .note: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Note on \($0.id)", zh: "备注 \($0.id)"), label: l.pick(en: "Note / customer update", zh: "备注/客户进展")), .note($0)); return [] }
         case .reopen: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Reopen \($0.id)", zh: "重新打开 \($0.id)"), label: l.pick(en: "Why it is not fixed", zh: "原因")), .reopen($0)); return [] }
+        case .raiseProblem:
+            return need { ticket in
+                var form = ConsoleForms.text(l, title: l.pick(en: "Raise a problem from \(ticket.id)", zh: "由 \(ticket.id) 提交问题单"),
+                                             label: l.pick(en: "Problem", zh: "问题"))
+                form.fields[0].kind = .text(TextFieldState(text: ticket.title, visibleWidth: 50, maxLength: 500))
+                state.mode = .form(form, .raiseProblem(ticket))
+                return []
+            }
         case .pend: return need { state.mode = .form(ConsoleForms.pend(l, $0), .pend($0)); return [] }
         case .priority: return need { state.mode = .form(ConsoleForms.priority(l, $0), .priority($0)); return [] }
         default:
@@ -261,6 +277,7 @@ public struct ConsoleApp {
         case let .resolve(ticket): return [.perform(.act(.resolve(note: value("text")), ticket))]
         case let .note(ticket): return [.perform(.act(.note(value("text")), ticket))]
         case let .reopen(ticket): return [.perform(.act(.reopen(note: value("text")), ticket))]
+        case let .raiseProblem(ticket): return [.perform(.raiseProblem(title: value("text"), ticket))]
         case let .pend(ticket): return [.perform(.act(.pend(choice("reason") == 0 ? .customer : .vendor), ticket))]
         case let .priority(ticket): return [.perform(.act(.changePriority(Priority.allCases[choice("priority")]), ticket))]
         case let .close(ticket):

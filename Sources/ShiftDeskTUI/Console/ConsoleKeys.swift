@@ -14,6 +14,7 @@ extension ActionID {
     static let printSheet: ActionID = "printSheet"
     static let signSheet: ActionID = "signSheet"
     static let calls: ActionID = "calls"
+    static let raiseProblem: ActionID = "raiseProblem"
     static let nextQueue: ActionID = "nextQueue"
 }
 
@@ -41,6 +42,7 @@ public enum ConsoleKeys {
             KeyBinding([.character("o")], .reopen, label: LocalizedText(en: "Reopen", zh: "重新打开"), contexts: both),
             KeyBinding([.character("S")], .printSheet, label: LocalizedText(en: "Print on-site sheet (L1)", zh: "打印现场服务单（一线）"), contexts: both),
             KeyBinding([.character("K")], .signSheet, label: LocalizedText(en: "Mark sheet signed", zh: "现场服务单已签字"), contexts: both),
+            KeyBinding([.character("R")], .raiseProblem, label: LocalizedText(en: "Raise a problem (L2, incident manager)", zh: "提交问题单（二线、事件经理）"), contexts: both),
             KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: both),
             KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.queue]),
             KeyBinding([.character("s")], .sort, label: LocalizedText(en: "Sort by next column", zh: "按下一列排序"), contexts: [.queue]),

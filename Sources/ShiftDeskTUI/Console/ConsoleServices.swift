@@ -49,6 +49,14 @@ struct ConsoleServices: Sendable {
                 return try Blocking.run { [sweep] in .swept(fired: try await sweep.run().fired.count) }
             case let .confirmCall(id):
                 return try Blocking.run { [desk, me] in .confirmed(try await desk.store.confirmCall(id, by: me.login, at: desk.clock.now())) }
+            case let .raiseProblem(title, ticket):
+                return try Blocking.run { [desk, me] in
+                    do throws(DeskError) {
+                        return .raised(.success(try await desk.raiseProblem(title: title, linking: [ticket.id], as: me.login)))
+                    } catch {
+                        return .raised(.failure(error))
+                    }
+                }
             case let .printSheet(ticket):
                 return printSheet(ticket)
             case let .loadTheme(name):

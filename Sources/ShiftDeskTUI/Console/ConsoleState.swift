@@ -24,6 +24,7 @@ public struct ConsoleState {
         case note(Ticket)
         case priority(Ticket)
         case reopen(Ticket)
+        case raiseProblem(Ticket)
     }
 
     public struct Detail: Sendable {
