@@ -1,3 +1,4 @@
+import ShiftDeskCore
 import XCTest
 @testable import ShiftDeskTUI
 

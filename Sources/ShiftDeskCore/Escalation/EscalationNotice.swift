@@ -5,21 +5,21 @@ import Foundation
 public enum EscalationNotice {
     public static func subject(ticket: Ticket, step: PlannedStep) -> String {
         "[\(ticket.priority.label(.zh)) \(ticket.priority.label(.en))] \(ticket.id) 管理升级 escalation L\(step.level): "
-            + TerminalSafe.line(ticket.title)
+            + TerminalText.sanitize(ticket.title)
     }
 
     public static func body(ticket: Ticket, step: PlannedStep, sla: TicketSLA?, timeZone: TimeZone) -> String {
         func time(_ date: Date?) -> String { date.map { DisplayTime.format($0, in: timeZone) + " (\(timeZone.identifier))" } ?? "—" }
         var lines = [
-            "\(ticket.id)  \(TerminalSafe.line(ticket.title))",
+            "\(ticket.id)  \(TerminalText.sanitize(ticket.title))",
             "",
             "优先级 Priority:        \(ticket.priority.label(.zh)) / \(ticket.priority.label(.en))",
             "状态 State:             \(ticket.state.label(.zh)) / \(ticket.state.label(.en))",
             "队列 Queue:             \(ticket.tier.label(.zh)) / \(ticket.tier.label(.en))",
             "处理人 Assignee:        \(ticket.assignee ?? "—")",
             "负责坐席 Desk owner:    \(ticket.owner ?? "—")",
-            "报障人 Caller:          \(TerminalSafe.line([ticket.caller.name, ticket.caller.phone, ticket.caller.department].compactMap { $0 }.joined(separator: ", ")))",
-            "受影响服务 Service:     \(TerminalSafe.line(ticket.affectedService ?? "—"))",
+            "报障人 Caller:          \(TerminalText.sanitize([ticket.caller.name, ticket.caller.phone, ticket.caller.department].compactMap { $0 }.joined(separator: ", ")))",
+            "受影响服务 Service:     \(TerminalText.sanitize(ticket.affectedService ?? "—"))",
             "开单时间 Opened:        \(time(ticket.openedAt))",
             "解决期限 Resolve by:    \(time(sla?.resolveBy))",
             "",

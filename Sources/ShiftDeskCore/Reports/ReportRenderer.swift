@@ -90,7 +90,7 @@ public struct ReportRenderer: Sendable {
     }
 
     private func markdownSafe(_ text: String) -> String {
-        TerminalSafe.line(text).replacingOccurrences(of: "|", with: "\\|")
+        TerminalText.sanitize(text).replacingOccurrences(of: "|", with: "\\|")
     }
 
     // MARK: CSV
@@ -206,7 +206,7 @@ public struct ReportRenderer: Sendable {
     }
 
     private func escape(_ text: String) -> String {
-        TerminalSafe.line(text).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        TerminalText.sanitize(text).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -1,3 +1,4 @@
+import ShiftDeskCore
 /// An in-memory grid of cells that widgets draw into; terminals present it.
 ///
 /// Invariants kept by every mutating method:

@@ -60,7 +60,7 @@ public struct ConsoleApp {
     }
 
     static func say(_ state: inout ConsoleState, _ text: String, error: Bool = false) {
-        state.message = TerminalSafe.line(text)
+        state.message = TerminalText.sanitize(text)
         state.messageIsError = error
     }
 

@@ -126,16 +126,16 @@ enum OnSiteSheetText {
         return """
             现场服务单 / ON-SITE SERVICE SHEET                         \(t.id)
             ======================================================================
-            标题 Title:            \(TerminalSafe.line(t.title))
-            报障人 Caller:         \(TerminalSafe.line(t.caller.name))  \(t.caller.phone ?? "")  \(t.caller.department ?? "")
-            受影响服务 Service:    \(TerminalSafe.line(t.affectedService ?? "—"))   类别 Category: \(TerminalSafe.line(t.category ?? "—"))
+            标题 Title:            \(TerminalText.sanitize(t.title))
+            报障人 Caller:         \(TerminalText.sanitize(t.caller.name))  \(t.caller.phone ?? "")  \(t.caller.department ?? "")
+            受影响服务 Service:    \(TerminalText.sanitize(t.affectedService ?? "—"))   类别 Category: \(TerminalText.sanitize(t.category ?? "—"))
             优先级 Priority:       \(t.priority.label(.zh)) / \(t.priority.label(.en))
             开单时间 Opened:       \(time(t.openedAt))
             工程师 Engineer:       \(engineer.name) (\(engineer.login))
             打印时间 Printed:      \(time(printedAt))
 
             描述 Description:
-            \(TerminalSafe.lines(t.description))
+            \(TerminalText.sanitize(t.description, keepNewlines: true))
 
             处理过程 Work done:
             ______________________________________________________________________

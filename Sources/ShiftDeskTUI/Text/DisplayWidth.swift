@@ -1,3 +1,4 @@
+import ShiftDeskCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

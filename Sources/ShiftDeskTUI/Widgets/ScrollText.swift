@@ -1,3 +1,4 @@
+import ShiftDeskCore
 /// Wrapped, scrollable text.
 ///
 /// Wrapping is by display width: Latin words break at spaces (a word longer

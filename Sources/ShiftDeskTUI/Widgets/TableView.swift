@@ -1,3 +1,4 @@
+import ShiftDeskCore
 /// How wide a table column is.
 public enum ColumnWidth: Sendable, Equatable {
     case fixed(Int)

@@ -1,3 +1,4 @@
+import ShiftDeskCore
 /// A one-line text editor working on grapheme clusters.
 ///
 /// Any Unicode can be typed (CJK, combining marks merge with the previous

@@ -188,7 +188,7 @@ struct HandoverText {
                             zh: "交接 #\(h.id)：\(h.from.shift.label(l)) → \(h.to.shift.label(l))，\(h.preparedBy) 于 \(context.show(h.preparedAt)) 提交")]
         lines.append(l.pick(en: "prepared in window: \(h.preparedInWindow ? "yes" : "NO"); acknowledged in window: \(h.acknowledgedInWindow ? "yes" : "NO")",
                             zh: "按时提交：\(h.preparedInWindow ? "是" : "否")；按时确认：\(h.acknowledgedInWindow ? "是" : "否")"))
-        if !h.note.isEmpty { lines.append(TerminalSafe.line(h.note)) }
+        if !h.note.isEmpty { lines.append(TerminalText.sanitize(h.note)) }
         var table = TextTable(headers: ["ID", l.pick(en: "NOTE", zh: "交接说明"), l.pick(en: "ACKNOWLEDGED", zh: "确认")])
         table.rows = h.items.map { item in
             [item.ticket.description, item.note,

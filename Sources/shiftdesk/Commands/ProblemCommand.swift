@@ -26,8 +26,8 @@ struct ProblemCommand: AsyncParsableCommand {
             if context.json {
                 Output.json(problem.json)
             } else {
-                print(context.language.pick(en: "Raised \(problem.id): \(TerminalSafe.line(problem.title))",
-                                            zh: "已提交 \(problem.id)：\(TerminalSafe.line(problem.title))"))
+                print(context.language.pick(en: "Raised \(problem.id): \(TerminalText.sanitize(problem.title))",
+                                            zh: "已提交 \(problem.id)：\(TerminalText.sanitize(problem.title))"))
             }
         }
     }

@@ -43,8 +43,8 @@ struct TicketCommand: AsyncParsableCommand {
             if context.json {
                 Output.json(.object(ticket.json))
             } else {
-                print(context.language.pick(en: "Logged \(ticket.id): \(TerminalSafe.line(ticket.title))",
-                                            zh: "已登记 \(ticket.id)：\(TerminalSafe.line(ticket.title))"))
+                print(context.language.pick(en: "Logged \(ticket.id): \(TerminalText.sanitize(ticket.title))",
+                                            zh: "已登记 \(ticket.id)：\(TerminalText.sanitize(ticket.title))"))
             }
         }
     }

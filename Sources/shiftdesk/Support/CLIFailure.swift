@@ -24,7 +24,7 @@ struct CLIFailure: Error {
 
 enum Output {
     static func error(_ message: String, prefixed: Bool = true) {
-        let line = (prefixed ? "shiftdesk: " : "") + TerminalSafe.line(message) + "\n"
+        let line = (prefixed ? "shiftdesk: " : "") + TerminalText.sanitize(message) + "\n"
         FileHandle.standardError.write(Data(line.utf8))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ShiftDeskCore
+import ShiftDeskTUI
 
 /// `ticket show` for people: the fields, then the history, times in the operator's zone.
 struct TicketReport {
@@ -41,7 +42,7 @@ struct TicketReport {
 
         let labelWidth = fields.map { ColumnText.width($0.0) }.max() ?? 0
         var lines = ["\(t.id)  v\(t.version)"]
-        lines += fields.map { ColumnText.fit($0.0, width: labelWidth) + "  " + TerminalSafe.line($0.1) }
+        lines += fields.map { ColumnText.fit($0.0, width: labelWidth) + "  " + TerminalText.sanitize($0.1) }
         lines.append("")
         lines.append(l.pick(en: "SLA", zh: "服务级别"))
         func clock(_ status: ClockStatus, _ name: String) -> String {
@@ -72,7 +73,7 @@ struct TicketReport {
                 line += "  " + moved.map { "\($0.field): \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: ", ")
             }
             if let note = event.note { line += "  “\(note)”" }
-            lines.append(TerminalSafe.line(line))
+            lines.append(TerminalText.sanitize(line))
         }
         return lines.joined(separator: "\n")
     }

@@ -1,4 +1,5 @@
-/// Makes text safe to write to a terminal.
+/// Makes text from the database or another seat safe to write to a terminal (the console and
+/// the CLI's human output both go through here).
 ///
 /// Placeholder scheme (every unsafe scalar becomes exactly one visible,
 /// one-column character; nothing is dropped, so the operator sees that
@@ -70,7 +71,7 @@ public enum TerminalText {
         }
     }
 
-    static func isAlreadySafe(_ text: String) -> Bool {
+    public static func isAlreadySafe(_ text: String) -> Bool {
         for scalar in text.unicodeScalars where !isSafe(scalar) { return false }
         return true
     }
