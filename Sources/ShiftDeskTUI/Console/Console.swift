@@ -66,12 +66,14 @@ public enum Console {
         initial.size = terminal.size
         initial.message = themeResult.warnings.first
         if let first = services.execute(.reload) { _ = ConsoleApp.update(&initial, .result(first)) }
+        // Other seats' changes show within half a second; polling more often only costs an idle console CPU.
+        let throttle = Throttle(interval: 0.5)
         let program = AppProgram<ConsoleState, ConsoleEffect, ConsoleMessage>(
             initialState: initial,
             update: ConsoleApp.update,
             render: ConsoleApp.render,
             execute: services.execute,
-            pollExternalChange: { (try? Blocking.run { try await signal.poll() }) ?? false })
+            pollExternalChange: { throttle.due() && ((try? Blocking.run { try await signal.poll() }) ?? false) })
         let runner = AppRunner(terminal: terminal, program: program, theme: themeResult.theme, clock: setup.desk.clock,
                                options: AppRunnerOptions(language: setup.language))
         do {
@@ -79,5 +81,20 @@ public enum Console {
         } catch {
             throw .terminal("\(error)")
         }
+    }
+}
+
+/// Lets something happen at most once per interval (of the monotonic clock).
+final class Throttle {
+    private let interval: UInt64
+    private var last: UInt64 = 0
+
+    init(interval: TimeInterval) { self.interval = UInt64(interval * 1e9) }
+
+    func due() -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now &- last >= interval else { return false }
+        last = now
+        return true
     }
 }
