@@ -34,12 +34,12 @@ public enum QueueKind: String, CaseIterable, Sendable {
 
     /// Whether a ticket belongs in this queue: the desk follows everything it owns, including
     /// what awaits closing; L1 and L2 their lines; the incident manager majors and breaches.
-    public func contains(_ ticket: Ticket, breached: Bool) -> Bool {
+    public func contains(_ ticket: Ticket, breached: @autoclosure () -> Bool) -> Bool {
         switch self {
         case .desk: ticket.state != .closed
         case .l1: ticket.state.isOpen && ticket.tier == .l1
         case .l2: ticket.state.isOpen && (ticket.tier == .l2 || ticket.tier == .vendor)
-        case .im: ticket.state.isOpen && (ticket.priority == .major || breached)
+        case .im: ticket.state.isOpen && (ticket.priority == .major || breached())
         case .supervisor: ticket.state.isOpen
         }
     }
@@ -50,13 +50,10 @@ public enum QueueKind: String, CaseIterable, Sendable {
 public struct QueueEntry: Sendable {
     public var ticket: Ticket
     public var sla: TicketSLA
-    /// Items handed over to this shift and not yet acknowledged.
-    public var pendingHandover: Bool
 
-    public init(ticket: Ticket, sla: TicketSLA, pendingHandover: Bool = false) {
+    public init(ticket: Ticket, sla: TicketSLA) {
         self.ticket = ticket
         self.sla = sla
-        self.pendingHandover = pendingHandover
     }
 
     public var paused: Bool { ticket.state == .pendingCustomer }
