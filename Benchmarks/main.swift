@@ -118,7 +118,7 @@ func consoleBenchmark() async throws {
         var state = ConsoleState(me: me, language: .zh, timeZone: .gmt, now: t0)
         state.size = size
         let entries = demo.tickets.map { QueueEntry(ticket: $0.ticket, sla: TicketSLA(ticket: $0.ticket, events: $0.events, policy: .dutyTable, fired: [], now: t0)) }
-        _ = ConsoleApp.update(&state, .result(.loaded(entries, [])))
+        _ = ConsoleApp.update(&state, .result(.loaded(ConsoleSnapshot(entries: entries, calls: [], handovers: nil))))
         let terminal = VirtualTerminal(size: size)
         let theme = Theme.builtinDefault
         func frame(_ now: Date) {

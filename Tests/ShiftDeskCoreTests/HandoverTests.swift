@@ -89,3 +89,75 @@ import Testing
         #expect(items.first?.ticket.id.number == 2, "the most pressing deadline first")
     }
 }
+
+@Suite struct HandoverDraftTests {
+    let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+    func local(_ text: String) -> Date { ISO8601.parse(text, defaultZone: shanghai) ?? .distantPast }
+
+    func ticket(_ number: Int64, state: TicketState = .inProgress) -> Ticket {
+        Ticket(id: TicketID(number), title: "t\(number)", caller: Caller(name: "c"), channel: .phone, priority: .general,
+               state: state, openedAt: local("2026-11-29T09:00"))
+    }
+
+    var draft: HandoverDraft {
+        let schedule = ShiftSchedule.standard(timeZone: shanghai)
+        let day = schedule.occurrence(at: local("2026-11-29T12:00"))
+        let proposed = [
+            HandoverProposalItem(ticket: ticket(1), reasons: [.unfinished], deadline: nil),
+            HandoverProposalItem(ticket: ticket(2), reasons: [.breachesNextShift], deadline: local("2026-11-30T01:00")),
+        ]
+        return HandoverDraft(from: day, to: schedule.next(after: day), proposed: proposed, note: { "status of \($0.ticket.id)" })
+    }
+
+    @Test func untickedItemsStayOffTheRecordAndNotesAreKept() throws {
+        var draft = draft
+        #expect(draft.items.map(\.note) == ["status of INC-000001", "status of INC-000002"])
+        #expect(draft.toggle(TicketID(1)) == false)
+        draft.setNote("  vendor comes at 9  ", for: TicketID(2))
+        draft.note = " switch fault \n"
+        let handover = draft.handover(preparedBy: "zhang.wei", at: local("2026-11-29T20:10"))
+        #expect(handover.items == [HandoverItem(ticket: TicketID(2), note: "vendor comes at 9")])
+        #expect(handover.note == "switch fault")
+        #expect(handover.preparedInWindow)
+        #expect(draft.toggle(TicketID(1)) == true)
+        #expect(draft.included.count == 2)
+    }
+
+    @Test func addingByHandRefusesClosedAndDuplicatesButReticksAnUntickedOne() throws {
+        var draft = draft
+        try draft.add(ticket(3, state: .pendingCustomer), note: "waits for the caller")
+        #expect(draft.items.last?.addedByHand == true && draft.items.last?.note == "waits for the caller")
+        #expect(throws: HandoverDraft.Refusal.alreadyListed(TicketID(3))) { try draft.add(ticket(3), note: "") }
+        #expect(throws: HandoverDraft.Refusal.closed(TicketID(4))) { try draft.add(ticket(4, state: .closed), note: "") }
+        draft.toggle(TicketID(1))
+        try draft.add(ticket(1), note: "ignored: the proposal's note stays")
+        #expect(draft.items.count == 3 && draft.included.count == 3)
+        #expect(draft.items.first?.note == "status of INC-000001")
+        #expect(HandoverDraft.Refusal.closed(TicketID(4)).message(.zh).contains("已关闭"))
+    }
+
+    @Test func aShiftWithNothingUnfinishedStillRecordsItsHandover() {
+        var draft = draft
+        draft.toggle(TicketID(1))
+        draft.toggle(TicketID(2))
+        let handover = draft.handover(preparedBy: "li.na", at: local("2026-11-29T20:20"))
+        #expect(handover.items.isEmpty && handover.preparedInWindow)
+        #expect(handover.acknowledgedInWindow, "nothing to acknowledge is acknowledged")
+    }
+
+    @Test func acknowledgementIsUndecidedWhileTheReviewWindowRuns() {
+        var handover = draft.handover(preparedBy: "zhang.wei", at: local("2026-11-29T20:10"))
+        #expect(handover.acknowledgedInWindow(asOf: local("2026-11-29T20:45")) == nil)
+        #expect(handover.acknowledgedInWindow(asOf: local("2026-11-29T21:00:01")) == false)
+        handover.items[0].acknowledgedAt = local("2026-11-29T20:40")
+        handover.items[1].acknowledgedAt = local("2026-11-29T20:50")
+        #expect(handover.acknowledgedInWindow(asOf: local("2026-11-29T20:55")) == true)
+    }
+
+    @Test func whereAnInstantStandsAgainstAWindow() {
+        let window = DateInterval(start: local("2026-11-29T20:00"), end: local("2026-11-29T20:30"))
+        #expect(HandoverWindowStatus(window, at: local("2026-11-29T19:59")) == .before(opensAt: window.start))
+        #expect(HandoverWindowStatus(window, at: local("2026-11-29T20:00")) == .open(closesAt: window.end))
+        #expect(HandoverWindowStatus(window, at: local("2026-11-29T20:30")) == .after(closedAt: window.end))
+    }
+}

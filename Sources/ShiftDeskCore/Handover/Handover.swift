@@ -50,6 +50,13 @@ public struct Handover: Sendable, Hashable {
         items.allSatisfy { item in item.acknowledgedAt.map { $0 <= to.reviewWindow.end } ?? false }
     }
 
+    /// Like ``acknowledgedInWindow``, but nil while the incoming shift's half hour is still
+    /// running and items wait: not yet late, not yet done.
+    public func acknowledgedInWindow(asOf now: Date) -> Bool? {
+        if acknowledgedInWindow { return true }
+        return now < to.reviewWindow.end ? nil : false
+    }
+
     public var unacknowledged: [HandoverItem] { items.filter { !$0.isAcknowledged } }
 
     /// The desk's "handed over as the rules say" KPI for this handover.
@@ -62,6 +69,13 @@ public enum HandoverReason: String, Sendable, Hashable, Codable {
     case unfinished
     /// Its SLA will breach during the next shift.
     case breachesNextShift = "breaches_next_shift"
+
+    public func label(_ l: Language) -> String {
+        switch self {
+        case .unfinished: l.pick(en: "unfinished", zh: "未完成")
+        case .breachesNextShift: l.pick(en: "breaches next shift", zh: "下一班将超时")
+        }
+    }
 }
 
 public struct HandoverProposalItem: Sendable, Hashable {

@@ -27,15 +27,10 @@ public struct HandoverDesk: Sendable {
         return schedule.previous(before: current)
     }
 
-    public struct Proposal: Sendable {
-        public var from: ShiftSchedule.Occurrence
-        public var to: ShiftSchedule.Occurrence
-        public var items: [HandoverProposalItem]
-    }
-
-    /// Every unfinished incident the shift touched or owns, plus those whose SLA breaches during
-    /// the next shift.
-    public func proposal(for login: String) async throws(DeskError) -> Proposal {
+    /// The outgoing shift's handover, proposed: every unfinished incident the shift touched or
+    /// owns, plus those whose SLA breaches during the next shift, each with a status line in
+    /// the operator's language.
+    public func draft(for login: String, language: Language) async throws(DeskError) -> HandoverDraft {
         let person = try await desk.requireOperator(login)
         let now = desk.clock.now()
         let from = shift(of: person, at: now)
@@ -53,29 +48,27 @@ public struct HandoverDesk: Sendable {
             }
             let items = HandoverProposal.make(from: from, next: to, tickets: candidates, eventsDuringShift: events,
                                               shiftMembers: members, deadline: { deadlines[$0.id] })
-            return Proposal(from: from, to: to, items: items)
+            return HandoverDraft(from: from, to: to, proposed: items, note: { Self.statusLine($0, language, timeZone: schedule.timeZone) })
         } catch {
             throw .store(error)
         }
     }
 
-    /// Records the handover as submitted by `login` now.
-    public func submit(_ proposal: Proposal, notes: [TicketID: String], note: String, as login: String) async throws(DeskError) -> Handover {
+    /// Records the handover as `login` submits it now.
+    public func submit(_ draft: HandoverDraft, as login: String) async throws(DeskError) -> Handover {
         _ = try await desk.requireOperator(login)
-        let items = proposal.items.map { item in
-            HandoverItem(ticket: item.ticket.id, note: notes[item.ticket.id] ?? Self.statusLine(item))
-        }
-        let handover = Handover(from: proposal.from, to: proposal.to, preparedBy: login, preparedAt: desk.clock.now(),
-                                note: note.trimmingCharacters(in: .whitespacesAndNewlines), items: items)
-        do { return try await desk.store.insertHandover(handover) } catch { throw .store(error) }
+        do { return try await desk.store.insertHandover(draft.handover(preparedBy: login, at: desk.clock.now())) } catch { throw .store(error) }
     }
 
     /// A one-line status an agent can accept as is: state, line, holder, deadline.
-    public static func statusLine(_ item: HandoverProposalItem) -> String {
+    public static func statusLine(_ item: HandoverProposalItem, _ l: Language, timeZone: TimeZone) -> String {
         let t = item.ticket
-        var parts = ["\(t.state.rawValue)", "\(t.tier.rawValue)", t.assignee ?? "unassigned"]
-        if item.reasons.contains(.breachesNextShift), let due = item.deadline { parts.append("due \(ISO8601.format(due))") }
-        return parts.joined(separator: ", ")
+        var parts = [t.state.label(l), t.tier.label(l), t.assignee ?? l.pick(en: "unassigned", zh: "未分派")]
+        if item.reasons.contains(.breachesNextShift), let due = item.deadline {
+            parts.append(l.pick(en: "due \(DisplayTime.format(due, in: timeZone).dropFirst(5).prefix(11))",
+                                zh: "\(DisplayTime.format(due, in: timeZone).dropFirst(5).prefix(11)) 到期"))
+        }
+        return parts.joined(separator: l.pick(en: ", ", zh: "，"))
     }
 
     /// The incoming shift acknowledges items (all when `tickets` is nil), optionally taking them
@@ -99,22 +92,64 @@ public struct HandoverDesk: Sendable {
         return (stored, refused)
     }
 
-    /// What the incident manager and supervisors must chase at `now`: the last ended shift
-    /// without a handover, and handovers not acknowledged within the half hour.
-    public func lapses() async throws(DeskError) -> [HandoverLapse] {
+    /// Where the handovers stand for `person` (or for the desk as a whole when nil) now: what
+    /// their shift must review, which incidents wait for acknowledgement, and the lapses.
+    public func overview(for person: Operator?) async throws(DeskError) -> HandoverOverview {
         let now = desk.clock.now()
         let current = schedule.occurrence(at: now)
         let ended = schedule.previous(before: current)
+        let recent: [Handover]
         do {
-            let recent = try await desk.store.handovers(from: ended.start.addingTimeInterval(-86_400 * 2), to: nil, limit: 50)
-            var lapses: [HandoverLapse] = []
-            if !recent.contains(where: { $0.from.start == ended.start }) { lapses.append(.notPrepared(ended)) }
-            for handover in recent where handover.to.reviewWindow.end < now && !handover.unacknowledged.isEmpty {
-                lapses.append(.notAcknowledged(handover, pending: handover.unacknowledged.count))
-            }
-            return lapses
+            recent = try await desk.store.handovers(from: ended.start.addingTimeInterval(-HandoverOverview.horizon), to: nil, limit: 200)
         } catch {
             throw .store(error)
         }
+        return HandoverOverview(shift: person.map { shift(of: $0, at: now) } ?? current, ended: ended, recent: recent, now: now)
     }
+}
+
+/// The handovers of the last days as one operator's console needs them.
+public struct HandoverOverview: Sendable {
+    /// How far back handovers stay relevant: a weekend's worth of shifts.
+    public static let horizon: TimeInterval = 3 * 86_400
+
+    /// The operator's shift: on duty now, else their last one.
+    public var shift: ShiftSchedule.Occurrence
+    /// Handovers whose outgoing shift started within the horizon, newest first.
+    public var recent: [Handover]
+    /// What the incident manager and supervisors must chase: the last ended shift without a
+    /// handover, and handovers not acknowledged within the incoming shift's half hour.
+    public var lapses: [HandoverLapse]
+
+    public init(shift: ShiftSchedule.Occurrence, ended: ShiftSchedule.Occurrence, recent: [Handover], now: Date) {
+        self.shift = shift
+        self.recent = recent
+        var lapses: [HandoverLapse] = []
+        if !recent.contains(where: { $0.from.start == ended.start }) { lapses.append(.notPrepared(ended)) }
+        for handover in recent where handover.to.reviewWindow.end < now && !handover.unacknowledged.isEmpty {
+            lapses.append(.notAcknowledged(handover, pending: handover.unacknowledged.count))
+        }
+        self.lapses = lapses
+    }
+
+    /// What the operator's shift reviews: handovers addressed to it, and older ones with items
+    /// nobody acknowledged (the previous day's unhandled incidents), oldest first.
+    public var incoming: [Handover] {
+        recent.filter { $0.to.start == shift.start || ($0.to.start < shift.start && !$0.unacknowledged.isEmpty) }.reversed()
+    }
+
+    /// Handed-over incidents not yet acknowledged, with the handover that lists them.
+    public var pending: [TicketID: Int64] {
+        var pending: [TicketID: Int64] = [:]
+        for handover in recent.reversed() {
+            for item in handover.unacknowledged { pending[item.ticket] = handover.id }
+        }
+        return pending
+    }
+
+    /// Items the operator's shift still has to acknowledge.
+    public var pendingForShift: Int { incoming.reduce(0) { $0 + $1.unacknowledged.count } }
+
+    /// Handovers the operator's shift already submitted.
+    public var submittedByShift: [Handover] { recent.filter { $0.from.start == shift.start } }
 }

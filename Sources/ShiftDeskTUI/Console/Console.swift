@@ -16,10 +16,13 @@ public enum Console {
         public var themeDirectories: [String]
         public var sheetsDirectory: String
         public var environment: [String: String]
+        public var schedule: ShiftSchedule
 
         public init(desk: Desk, sweep: EscalationSweep, login: String, queue: QueueKind?, language: Language, timeZone: TimeZone,
-                    theme: String?, themeDirectories: [String], sheetsDirectory: String, environment: [String: String]) {
+                    theme: String?, themeDirectories: [String], sheetsDirectory: String, environment: [String: String],
+                    schedule: ShiftSchedule) {
             self.desk = desk
+            self.schedule = schedule
             self.sweep = sweep
             self.login = login
             self.queue = queue
@@ -57,7 +60,7 @@ public enum Console {
         let signal: any ChangeSignal
         do { signal = try setup.desk.store.changeSignal() } catch { throw .desk(.store(error), setup.language) }
         let themeResult = Theme.load(nameOrPath: setup.theme ?? setup.environment["SHIFTDESK_THEME"], searchDirectories: setup.themeDirectories)
-        let services = ConsoleServices(desk: setup.desk, sweep: setup.sweep, me: me, sheetsDirectory: setup.sheetsDirectory,
+        let services = ConsoleServices(desk: setup.desk, handovers: HandoverDesk(desk: setup.desk, schedule: setup.schedule), sweep: setup.sweep, me: me, sheetsDirectory: setup.sheetsDirectory,
                                        themeDirectories: setup.themeDirectories, language: setup.language)
         let terminal: NcursesTerminal
         do { terminal = try NcursesTerminal(environment: setup.environment) } catch { throw .terminal(error.description) }

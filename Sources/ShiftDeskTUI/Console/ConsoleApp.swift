@@ -12,10 +12,27 @@ public enum ConsoleEffect {
     case printSheet(Ticket)
     case raiseProblem(title: String, Ticket)
     case loadTheme(String)
+    case loadHandoverDraft
+    case loadHandoverHistory(DateInterval)
+    case submitHandover(HandoverDraft)
+    case acknowledgeHandover(Int64, tickets: [TicketID], note: String?, take: Bool)
+}
+
+/// What a reload brings: the queues, the calls to make, and the handovers.
+public struct ConsoleSnapshot: Sendable {
+    public var entries: [QueueEntry]
+    public var calls: [OutboxMessage]
+    public var handovers: HandoverOverview?
+
+    public init(entries: [QueueEntry], calls: [OutboxMessage], handovers: HandoverOverview?) {
+        self.entries = entries
+        self.calls = calls
+        self.handovers = handovers
+    }
 }
 
 public enum ConsoleMessage: Sendable {
-    case loaded([QueueEntry], [OutboxMessage])
+    case loaded(ConsoleSnapshot)
     case acted(Result<Workflow.Outcome, DeskError>)
     case raised(Result<Problem, DeskError>)
     case opened(Result<Ticket, DeskError>)
@@ -25,6 +42,10 @@ public enum ConsoleMessage: Sendable {
     case sheet(path: String?, error: String?)
     case failed(String)
     case theme(ThemeLoadResult)
+    case handoverDraft(Result<HandoverDraft, DeskError>)
+    case handoverHistory(Result<[Handover], DeskError>)
+    case handoverSubmitted(Result<Handover, DeskError>)
+    case handoverAcknowledged(Result<HandoverAcknowledgement, DeskError>)
 }
 
 /// The console's update and render: pure functions of the state and the event.
@@ -56,6 +77,9 @@ public struct ConsoleApp {
 
     static func reloadCommands(_ state: ConsoleState) -> [AppCommand<ConsoleEffect>] {
         if case let .detail(id, _) = state.mode { return [.perform(.reload), .perform(.loadDetail(id))] }
+        if state.mode.showsHandover(afterForm: state.afterForm), state.handover.tab == .history, let week = state.handover.historyWeek {
+            return [.perform(.reload), .perform(.loadHandoverHistory(HandoverView.week(startingAt: week, in: state.timeZone)))]
+        }
         return [.perform(.reload)]
     }
 
@@ -66,12 +90,14 @@ public struct ConsoleApp {
 
     static func handle(_ state: inout ConsoleState, _ message: ConsoleMessage) -> [AppCommand<ConsoleEffect>] {
         switch message {
-        case let .loaded(entries, calls):
+        case let .loaded(snapshot):
             let hadCalls = Set(state.myCalls.map(\.id))
-            state.entries = entries
-            state.calls = calls
+            state.entries = snapshot.entries
+            state.calls = snapshot.calls
+            state.handoverOverview = snapshot.handovers
             state.loaded = true
             state.table.reconcile(with: rows(state))
+            state.handover.reviewTable.reconcile(with: HandoverView.reviewRows(state))
             // A new call for this operator pops up at once.
             if case .browse = state.mode, let call = state.myCalls.first(where: { !hadCalls.contains($0.id) }), state.me.role != .l1, state.me.role != .l2 {
                 state.mode = .call(call)
@@ -114,22 +140,33 @@ public struct ConsoleApp {
         case let .theme(result):
             if let warning = result.warnings.first { say(&state, warning, error: true) }
             return [.setTheme(result.theme)]
+        case .handoverDraft, .handoverHistory, .handoverSubmitted, .handoverAcknowledged:
+            return handleHandoverMessage(&state, message)
         }
     }
 
     static func context(_ state: ConsoleState) -> ScreenContext {
-        if case .detail = state.mode { return .detail }
-        return .queue
+        switch state.mode {
+        case .detail: .detail
+        case .handover: state.handover.context
+        case .help, .form, .filter, .command, .call:
+            switch state.afterForm {
+            case .detail: .detail
+            case .handover: state.handover.context
+            default: .queue
+            }
+        case .browse: .queue
+        }
     }
 
     static func handleKey(_ state: inout ConsoleState, _ key: KeyEvent) -> [AppCommand<ConsoleEffect>] {
-        let pageSize = TableView.visibleRowCount(height: ConsoleLayout(size: state.size, banner: false).table.height)
+        let pageSize = TableView.visibleRowCount(height: ConsoleLayout(size: state.size, banners: banners(state).count).table.height)
         switch state.mode {
         case let .help(offset):
             switch key.key {
             case .down, .character("j"): state.mode = .help(offset: offset + 1)
             case .up, .character("k"): state.mode = .help(offset: max(0, offset - 1))
-            default: state.mode = .browse
+            default: state.mode = state.afterForm
             }
             return []
         case var .filter(field):
@@ -145,8 +182,8 @@ public struct ConsoleApp {
             return []
         case var .command(field):
             switch key.key {
-            case .escape: state.mode = .browse; return []
-            case .enter: state.mode = .browse; return runCommand(&state, field.text)
+            case .escape: state.mode = state.afterForm; return []
+            case .enter: state.mode = state.afterForm; return runCommand(&state, field.text)
             default: field.handle(key); state.mode = .command(field); return []
             }
         case .form(var form, let purpose):
@@ -175,6 +212,8 @@ public struct ConsoleApp {
             case .up, .character("k"): state.mode = .detail(id, offset: max(0, offset - 1)); return []
             default: break
             }
+        case .handover:
+            return handleHandoverKey(&state, key, pageSize: pageSize)
         case .browse:
             break
         }
@@ -246,6 +285,7 @@ public struct ConsoleApp {
                 return []
             }
         case .pend: return need { state.mode = .form(ConsoleForms.pend(l, $0), .pend($0)); return [] }
+        case .handover: return openHandover(&state)
         case .priority: return need { state.mode = .form(ConsoleForms.priority(l, $0), .priority($0)); return [] }
         default:
             _ = state.table.navigate(action, rows: rows(state), pageSize: pageSize)
@@ -284,6 +324,8 @@ public struct ConsoleApp {
             let score = choice("score")
             let survey: Satisfaction = score == 5 ? .unreachable : .rated(score: 5 - score, comment: value("comment"))
             return [.perform(.act(.close(survey), ticket))]
+        case .handoverNote, .handoverGeneralNote, .handoverAdd, .handoverSubmit, .handoverAck:
+            return submitHandoverForm(&state, form, purpose)
         }
     }
 
@@ -298,6 +340,7 @@ public struct ConsoleApp {
             return []
         case ("queue", 2):
             if let queue = QueueKind(rawValue: words[1]) {
+                state.mode = .browse
                 state.queue = queue
                 state.table = TableState()
                 state.table.reconcile(with: rows(state))
@@ -318,7 +361,7 @@ public struct ConsoleApp {
         if state.queue == .supervisor { return SupervisorView.columns(state.language) }
         let zh = state.language == .zh
         return [
-            TableColumn("ID", width: .fixed(10)),
+            TableColumn(" ID", width: .fixed(11)),
             TableColumn(state.pick("Pri", "级别"), width: .fixed(zh ? 4 : 7)),
             TableColumn(state.pick("Title", "标题"), width: .flex(weight: 3, minimum: 12)),
             TableColumn(state.pick("Caller", "报障人"), width: .flex(weight: 1, minimum: 8)),
@@ -331,6 +374,7 @@ public struct ConsoleApp {
     static func rows(_ state: ConsoleState) -> [TableRow<Int64>] {
         if state.queue == .supervisor { return SupervisorView.rows(state) }
         let l = state.language
+        let handedOver = state.handoverOverview?.pending ?? [:]
         let built = state.visibleEntries.map { entry -> TableRow<Int64> in
             let t = entry.ticket
             let countdown = entry.countdown(now: state.now)
@@ -349,7 +393,9 @@ public struct ConsoleApp {
             let holder = t.assignee ?? l.pick(en: "queue", zh: "待受理")
             let priorityRole: ThemeRole = t.priority == .major ? .major : t.priority == .general ? .general : .minor
             return TableRow(id: t.id.number, cells: [
-                TableCell(t.id.description, sortKey: .number(Double(t.id.number))),
+                // » marks an incident handed over and not yet acknowledged by the incoming shift.
+                TableCell((handedOver[t.id] == nil ? " " : "»") + t.id.description, sortKey: .number(Double(t.id.number)),
+                          role: handedOver[t.id] == nil ? nil : .warning),
                 TableCell(t.priority.label(l), sortKey: .number(Double(t.priority.rank)), role: priorityRole),
                 TableCell(t.title),
                 TableCell(t.caller.name),

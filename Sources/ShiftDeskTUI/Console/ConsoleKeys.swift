@@ -16,6 +16,17 @@ extension ActionID {
     static let calls: ActionID = "calls"
     static let raiseProblem: ActionID = "raiseProblem"
     static let nextQueue: ActionID = "nextQueue"
+    static let handover: ActionID = "handover"
+    static let handoverSubmit: ActionID = "handoverSubmit"
+    static let handoverTick: ActionID = "handoverTick"
+    static let handoverItemNote: ActionID = "handoverItemNote"
+    static let handoverAdd: ActionID = "handoverAdd"
+    static let handoverGeneralNote: ActionID = "handoverGeneralNote"
+    static let handoverAck: ActionID = "handoverAck"
+    static let handoverAckAll: ActionID = "handoverAckAll"
+    static let handoverAckTake: ActionID = "handoverAckTake"
+    static let handoverEarlier: ActionID = "handoverEarlier"
+    static let handoverLater: ActionID = "handoverLater"
 }
 
 extension ScreenContext {
@@ -46,7 +57,26 @@ public enum ConsoleKeys {
             KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: both),
             KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.queue]),
             KeyBinding([.character("s")], .sort, label: LocalizedText(en: "Sort by next column", zh: "按下一列排序"), contexts: [.queue]),
+            KeyBinding([.character("H")], .handover, label: LocalizedText(en: "Shift handover: prepare, review, history", zh: "交接班：交班、接班、记录"), contexts: both),
         ]
+        let handover: Set<ScreenContext> = [.handoverPrepare, .handoverReview, .handoverHistory]
+        let handoverBindings: [KeyBinding] = [
+            KeyBinding([.tab], .nextPane, label: LocalizedText(en: "Prepare / review / history", zh: "交班/接班/记录"), contexts: handover),
+            KeyBinding([.escape], .back, label: LocalizedText(en: "Back to the queue", zh: "返回队列"), contexts: handover),
+            KeyBinding([.function(2), .character("S")], .handoverSubmit, label: LocalizedText(en: "Submit", zh: "提交"), slot: 2, contexts: [.handoverPrepare]),
+            KeyBinding([.function(3), .character("g")], .handoverGeneralNote, label: LocalizedText(en: "Gen.note", zh: "总说明"), slot: 3, contexts: [.handoverPrepare]),
+            KeyBinding([.function(4), .character(" "), .character("x")], .handoverTick, label: LocalizedText(en: "Tick", zh: "勾选"), slot: 4, contexts: [.handoverPrepare]),
+            KeyBinding([.function(5), .enter, .character("n")], .handoverItemNote, label: LocalizedText(en: "Note", zh: "说明"), slot: 5, contexts: [.handoverPrepare]),
+            KeyBinding([.function(6), .character("a")], .handoverAdd, label: LocalizedText(en: "Add", zh: "添加"), slot: 6, contexts: [.handoverPrepare]),
+            KeyBinding([.function(3), .character("A")], .handoverAckAll, label: LocalizedText(en: "Ack all", zh: "全部确认"), slot: 3, contexts: [.handoverReview]),
+            KeyBinding([.function(4), .enter, .character("a")], .handoverAck, label: LocalizedText(en: "Ack", zh: "确认"), slot: 4, contexts: [.handoverReview]),
+            KeyBinding([.function(5), .character("t")], .handoverAckTake, label: LocalizedText(en: "Ack+take", zh: "确认接手"), slot: 5, contexts: [.handoverReview]),
+            KeyBinding([.enter], .open, label: LocalizedText(en: "Open the handover", zh: "查看交接"), contexts: [.handoverHistory]),
+            KeyBinding([.function(3), .character("[")], .handoverEarlier, label: LocalizedText(en: "Earlier", zh: "上一周"), slot: 3, contexts: [.handoverHistory]),
+            KeyBinding([.function(4), .character("]")], .handoverLater, label: LocalizedText(en: "Later", zh: "下一周"), slot: 4, contexts: [.handoverHistory]),
+            KeyBinding([.escape, .enter, .left], .back, label: LocalizedText(en: "Back to the list", zh: "返回列表"), contexts: [.handoverRecord]),
+        ]
+        for binding in handoverBindings { map.add(binding) }
         for binding in bindings { map.add(binding) }
         return map
     }()

@@ -4,21 +4,22 @@ import ShiftDeskCore
 /// Where things go on the screen.
 struct ConsoleLayout {
     var header: Rect
-    var banner: Rect?
+    var banners: [Rect] = []
     var table: Rect
     var status: Rect
     var keyBar: Rect
     var body: Rect
 
-    init(size: TerminalSize, banner hasBanner: Bool) {
+    init(size: TerminalSize, banners count: Int) {
         let screen = Rect(size: size)
         let (header, rest) = screen.splitTop(1)
         let (middle, keyBar) = rest.splitBottom(1)
         var (body, status) = middle.splitBottom(1)
         self.body = body
-        if hasBanner {
+        // Banners never take more than a third of the screen.
+        for _ in 0..<min(count, max(0, body.height / 3)) {
             let (top, remainder) = body.splitTop(1)
-            banner = top
+            banners.append(top)
             body = remainder
         }
         self.header = header
@@ -31,8 +32,8 @@ struct ConsoleLayout {
 extension ConsoleApp {
     public static func render(_ state: ConsoleState, _ canvas: inout Canvas, _ context: RenderContext) {
         let l = state.language
-        let calls = state.myCalls
-        let layout = ConsoleLayout(size: context.size, banner: !calls.isEmpty)
+        let notices = banners(state)
+        let layout = ConsoleLayout(size: context.size, banners: notices.count)
 
         // Header: product, queue tabs, who, clock.
         canvas.fill(layout.header, role: .header)
@@ -52,11 +53,9 @@ extension ConsoleApp {
             canvas.put(short, x: max(x, layout.header.maxX - DisplayWidth.width(of: short)), y: layout.header.y, role: .header)
         }
 
-        if let banner = layout.banner {
-            canvas.fill(banner, role: .warning)
-            let text = l.pick(en: " ☎ \(calls.count) escalation call(s) to make and confirm — press C",
-                              zh: " ☎ 有 \(calls.count) 个升级电话待拨打并确认 — 按 C")
-            canvas.put(text, x: banner.x, y: banner.y, role: .warning, maxWidth: banner.width, ellipsis: true)
+        for (banner, notice) in zip(layout.banners, notices) {
+            canvas.fill(banner, role: notice.1)
+            canvas.put(notice.0, x: banner.x, y: banner.y, role: notice.1, maxWidth: banner.width, ellipsis: true)
         }
 
         let rows = Self.rows(state)
@@ -64,6 +63,8 @@ extension ConsoleApp {
         table.reconcile(with: rows)
         if case let .detail(id, offset) = state.mode {
             drawDetail(state, id: id, offset: offset, in: layout.table, canvas: &canvas)
+        } else if state.mode.showsHandover(afterForm: state.afterForm) {
+            drawHandover(state, in: layout.table, canvas: &canvas)
         } else {
             TableView.draw(columns: columns(state), rows: rows, state: table, in: layout.table, canvas: &canvas,
                            emptyMessage: state.loaded ? l.pick(en: "Nothing in this queue", zh: "该队列为空") : l.pick(en: "Loading…", zh: "加载中…"))
@@ -81,6 +82,7 @@ extension ConsoleApp {
         default:
             var left = " \(state.queue.label(l)): \(rows.count)"
             if !state.filter.isEmpty { left += " · / \(state.filter)" }
+            if state.mode.showsHandover(afterForm: state.afterForm) { left = " " + l.pick(en: "Shift handover", zh: "交接班") }
             StatusLine.draw(left: left, right: (state.message ?? "") + " ", in: layout.status, canvas: &canvas,
                             role: state.messageIsError ? .error : .status)
         }
@@ -109,6 +111,35 @@ extension ConsoleApp {
         default:
             break
         }
+    }
+
+    /// One-line notices above the queue: calls to make, handovers waiting, handover lapses.
+    static func banners(_ state: ConsoleState) -> [(String, ThemeRole)] {
+        let l = state.language
+        var notices: [(String, ThemeRole)] = []
+        let calls = state.myCalls
+        if !calls.isEmpty {
+            notices.append((l.pick(en: " ☎ \(calls.count) escalation call(s) to make and confirm — press C",
+                                   zh: " ☎ 有 \(calls.count) 个升级电话待拨打并确认 — 按 C"), .warning))
+        }
+        guard let overview = state.handoverOverview else { return notices }
+        if state.me.role == .desk, overview.pendingForShift > 0, !(state.mode.showsHandover(afterForm: state.afterForm) && state.handover.tab == .review) {
+            notices.append((l.pick(en: " » \(overview.pendingForShift) handed-over incident(s) to acknowledge — press H",
+                                   zh: " » 有 \(overview.pendingForShift) 个交接事件待确认 — 按 H"), .warning))
+        }
+        if state.me.role == .im || state.me.role == .supervisor {
+            for lapse in overview.lapses {
+                switch lapse {
+                case let .notPrepared(shift):
+                    notices.append((l.pick(en: " ! Handover lapse: \(HandoverView.shiftText(shift, state)) ended without a handover",
+                                           zh: " ! 交接缺失：\(HandoverView.shiftText(shift, state)) 结束时未提交交接"), .breached))
+                case let .notAcknowledged(handover, pending):
+                    notices.append((l.pick(en: " ! Handover #\(handover.id) to \(HandoverView.shiftText(handover.to, state)): \(pending) item(s) not acknowledged in its first half hour",
+                                           zh: " ! 交接 #\(handover.id)（\(HandoverView.shiftText(handover.to, state))）：\(pending) 项未在接班半小时内确认"), .breached))
+                }
+            }
+        }
+        return notices
     }
 
     static func drawDetail(_ state: ConsoleState, id: TicketID, offset: Int, in rect: Rect, canvas: inout Canvas) {

@@ -5,6 +5,7 @@ import ShiftDeskStore
 /// Carries out the console's effects against the desk: the only place the console touches the store.
 struct ConsoleServices: Sendable {
     let desk: Desk
+    let handovers: HandoverDesk
     let sweep: EscalationSweep
     let me: Operator
     let sheetsDirectory: String
@@ -15,7 +16,7 @@ struct ConsoleServices: Sendable {
         do {
             switch effect {
             case .reload:
-                return try Blocking.run { [desk] in try await Self.snapshot(desk) }
+                return try Blocking.run { [desk, handovers, me] in try await Self.snapshot(desk, handovers: handovers, for: me) }
             case let .act(action, ticket):
                 return try Blocking.run { [desk, me] in
                     do throws(DeskError) {
@@ -61,6 +62,31 @@ struct ConsoleServices: Sendable {
                 return printSheet(ticket)
             case let .loadTheme(name):
                 return .theme(Theme.load(nameOrPath: name, searchDirectories: themeDirectories))
+            case .loadHandoverDraft:
+                return try Blocking.run { [handovers, me] in
+                    do throws(DeskError) { return .handoverDraft(.success(try await handovers.draft(for: me.login, language: language))) } catch { return .handoverDraft(.failure(error)) }
+                }
+            case let .loadHandoverHistory(week):
+                return try Blocking.run { [desk] in
+                    do throws(StoreError) {
+                        return .handoverHistory(.success(try await desk.store.handovers(from: week.start, to: week.end, limit: 1000)))
+                    } catch {
+                        return .handoverHistory(.failure(.store(error)))
+                    }
+                }
+            case let .submitHandover(draft):
+                return try Blocking.run { [handovers, me] in
+                    do throws(DeskError) { return .handoverSubmitted(.success(try await handovers.submit(draft, as: me.login))) } catch { return .handoverSubmitted(.failure(error)) }
+                }
+            case let .acknowledgeHandover(id, tickets, note, take):
+                return try Blocking.run { [handovers, me] in
+                    do throws(DeskError) {
+                        let (handover, refused) = try await handovers.acknowledge(id, tickets: tickets, note: note, take: take, as: me.login)
+                        return .handoverAcknowledged(.success(HandoverAcknowledgement(handover: handover, refusedTakes: refused)))
+                    } catch {
+                        return .handoverAcknowledged(.failure(error))
+                    }
+                }
             }
         } catch let error as StoreError {
             return .failed(error.message(language))
@@ -71,7 +97,7 @@ struct ConsoleServices: Sendable {
         }
     }
 
-    static func snapshot(_ desk: Desk) async throws -> ConsoleMessage {
+    static func snapshot(_ desk: Desk, handovers: HandoverDesk, for me: Operator) async throws -> ConsoleMessage {
         let now = desk.clock.now()
         let tickets = try await desk.store.tickets(TicketQuery(states: Set(TicketState.allCases.filter { $0 != .closed })))
         let earliest = tickets.map(\.openedAt).min() ?? now
@@ -82,7 +108,8 @@ struct ConsoleServices: Sendable {
         let entries = tickets.map { ticket in
             QueueEntry(ticket: ticket, sla: TicketSLA(ticket: ticket, events: history[ticket.id] ?? [], policy: desk.policy, fired: [], now: now))
         }
-        return .loaded(entries, try await desk.store.pendingCalls())
+        return .loaded(ConsoleSnapshot(entries: entries, calls: try await desk.store.pendingCalls(),
+                                       handovers: try await handovers.overview(for: me)))
     }
 
     /// The on-site service sheet (现场服务单): a printable text with the incident and lines for

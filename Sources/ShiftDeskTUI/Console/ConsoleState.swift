@@ -1,5 +1,6 @@
 import Foundation
 import ShiftDeskCore
+import ShiftDeskStore
 
 /// Everything the console shows, as one value; the update function is the only thing that
 /// changes it.
@@ -12,6 +13,7 @@ public struct ConsoleState {
         case help(offset: Int)
         case form(FormDialogState, FormPurpose)
         case call(OutboxMessage)
+        case handover
     }
 
     /// What a submitted form does.
@@ -25,6 +27,11 @@ public struct ConsoleState {
         case priority(Ticket)
         case reopen(Ticket)
         case raiseProblem(Ticket)
+        case handoverNote(TicketID)
+        case handoverGeneralNote
+        case handoverAdd
+        case handoverSubmit
+        case handoverAck(Int64, [TicketID])
     }
 
     public struct Detail: Sendable {
@@ -40,6 +47,9 @@ public struct ConsoleState {
     public var queue: QueueKind
     public var entries: [QueueEntry] = []
     public var calls: [OutboxMessage] = []
+    /// Handovers as they stand for this operator, refreshed with the queue.
+    public var handoverOverview: HandoverOverview?
+    public var handover = HandoverScreen()
     public var detail: Detail?
     public var mode: Mode = .browse
     /// Where the open form returns to.
@@ -90,6 +100,17 @@ public struct ConsoleState {
         case .desk, .supervisor: calls
         case .im: calls.filter { $0.address.contains("(\(me.login))") || $0.recipientRole != .incidentManager }
         case .l1, .l2: []
+        }
+    }
+}
+
+extension ConsoleState.Mode {
+    /// Whether the handover screen is on show (under a form or help opened from it, too).
+    func showsHandover(afterForm: ConsoleState.Mode) -> Bool {
+        switch self {
+        case .handover: true
+        case .form, .help, .command: if case .handover = afterForm { true } else { false }
+        default: false
         }
     }
 }

@@ -27,42 +27,47 @@ struct HandoverCommand: AsyncParsableCommand {
                 }
                 notes[id] = parts[1]
             }
-            do {
-                let proposal = try await handovers.proposal(for: context.login)
-                if submit {
-                    let stored = try await handovers.submit(proposal, notes: notes, note: note, as: context.login)
-                    if context.json { Output.json(stored.json) } else { print(HandoverText(context: context).render(stored)) }
-                    return
+            var draft: HandoverDraft
+            do { draft = try await handovers.draft(for: context.login, language: context.language) } catch { throw CLIFailure(error, context) }
+            draft.note = note
+            for (id, text) in notes {
+                guard draft.index(of: id) != nil else {
+                    throw CLIFailure(context.language.pick(en: "\(id) is not on the proposed handover", zh: "\(id) 不在建议的交接单上"))
                 }
-                if context.json {
-                    Output.json(.object([
-                        ("from", stored(proposal.from)), ("to", stored(proposal.to)),
-                        ("items", .array(proposal.items.map { item in
-                            .object([("ticket", .string(item.ticket.id.description)),
-                                     ("reasons", .array(item.reasons.map { .string($0.rawValue) })),
-                                     ("deadline", .instant(item.deadline)),
-                                     ("note", .string(notes[item.ticket.id] ?? HandoverDesk.statusLine(item)))])
-                        })),
-                    ]))
-                    return
-                }
-                let l = context.language
-                print(l.pick(en: "Handover from \(proposal.from.shift.label(l)) (\(context.show(proposal.from.start)) – \(context.show(proposal.from.end))) to \(proposal.to.shift.label(l))",
-                             zh: "\(proposal.from.shift.label(l))（\(context.show(proposal.from.start)) – \(context.show(proposal.from.end))）交接给\(proposal.to.shift.label(l))"))
-                var table = TextTable(headers: ["ID", l.pick(en: "PRIORITY", zh: "优先级"), l.pick(en: "WHY", zh: "原因"),
-                                                l.pick(en: "DUE", zh: "期限"), l.pick(en: "NOTE", zh: "交接说明"), l.pick(en: "TITLE", zh: "标题")])
-                table.rows = proposal.items.map { item in
-                    [item.ticket.id.description, item.ticket.priority.label(l),
-                     item.reasons.map { $0 == .unfinished ? l.pick(en: "unfinished", zh: "未完成") : l.pick(en: "breaches next shift", zh: "下一班将超时") }.joined(separator: ", "),
-                     item.deadline.map { context.show($0) } ?? "—", notes[item.ticket.id] ?? HandoverDesk.statusLine(item), item.ticket.title]
-                }
-                table.maxWidths = [4: 40, 5: 40]
-                print(table.render())
-                print(l.pick(en: "\(proposal.items.count) incidents; add --submit to record the handover",
-                             zh: "共 \(proposal.items.count) 个事件；加 --submit 提交交接"))
-            } catch {
-                throw CLIFailure(error, context)
+                draft.setNote(text, for: id)
             }
+            if submit {
+                let stored: Handover
+                do { stored = try await handovers.submit(draft, as: context.login) } catch { throw CLIFailure(error, context) }
+                if context.json { Output.json(stored.json) } else { print(HandoverText(context: context).render(stored)) }
+                return
+            }
+            if context.json {
+                Output.json(.object([
+                    ("from", stored(draft.from)), ("to", stored(draft.to)),
+                    ("items", .array(draft.items.map { item in
+                        .object([("ticket", .string(item.ticket.id.description)),
+                                 ("reasons", .array(item.reasons.map { .string($0.rawValue) })),
+                                 ("deadline", .instant(item.deadline)),
+                                 ("note", .string(item.note))])
+                    })),
+                ]))
+                return
+            }
+            let l = context.language
+            print(l.pick(en: "Handover from \(draft.from.shift.label(l)) (\(context.show(draft.from.start)) – \(context.show(draft.from.end))) to \(draft.to.shift.label(l))",
+                         zh: "\(draft.from.shift.label(l))（\(context.show(draft.from.start)) – \(context.show(draft.from.end))）交接给\(draft.to.shift.label(l))"))
+            var table = TextTable(headers: ["ID", l.pick(en: "PRIORITY", zh: "优先级"), l.pick(en: "WHY", zh: "原因"),
+                                            l.pick(en: "DUE", zh: "期限"), l.pick(en: "NOTE", zh: "交接说明"), l.pick(en: "TITLE", zh: "标题")])
+            table.rows = draft.items.map { item in
+                [item.ticket.id.description, item.ticket.priority.label(l),
+                 item.reasons.map { $0.label(l) }.joined(separator: ", "),
+                 item.deadline.map { context.show($0) } ?? "—", item.note, item.ticket.title]
+            }
+            table.maxWidths = [4: 40, 5: 40]
+            print(table.render())
+            print(l.pick(en: "\(draft.items.count) incidents; add --submit to record the handover",
+                         zh: "共 \(draft.items.count) 个事件；加 --submit 提交交接"))
         }
     }
 
