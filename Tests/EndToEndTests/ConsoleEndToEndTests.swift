@@ -3,9 +3,10 @@ import XCTest
 
 /// The real console in tmux, driven by keys only, several seats at once.
 final class ConsoleEndToEndTests: XCTestCase {
-    func console(_ cli: CLI, as login: String, columns: Int = 110, rows: Int = 30, language: String = "en") throws -> Tmux {
+    func console(_ cli: CLI, as login: String, columns: Int = 110, rows: Int = 30, language: String = "en",
+                 arguments: [String] = []) throws -> Tmux {
         try Tmux.requireInstalled()
-        let tmux = try Tmux(command: [CLI.binary, "console", "--db", cli.database, "--as", login], columns: columns, rows: rows,
+        let tmux = try Tmux(command: [CLI.binary, "console", "--db", cli.database, "--as", login] + arguments, columns: columns, rows: rows,
                             environment: ["SHIFTDESK_LANG": language, "TZ": "Asia/Shanghai"])
         try tmux.wait(for: language == "zh" ? "F10退出" : "F10Quit")
         return tmux
@@ -167,5 +168,72 @@ extension ConsoleEndToEndTests {
         try desk.wait(for: "satisfaction survey")
         try desk.sendKeys("Enter")
         try desk.wait(for: "close.needs-resolved")
+    }
+
+    func testTheDayShiftHandsOverByKeysAndNightDutyAcknowledgesEachItemInItsWindow() throws {
+        var cli = try CLI.withFreshDatabase()
+        cli.environment["TZ"] = "Asia/Shanghai"
+        try cli.expectSuccess("init")
+        try cli.expectSuccess("operator", "add", "day1", "--name", "张伟", "--role", "desk", "--shift", "day")
+        try cli.expectSuccess("operator", "add", "night1", "--name", "Li Na", "--role", "desk", "--shift", "night")
+        try cli.expectSuccess("ticket", "new", "--title", "Printer jam 打印机卡纸", "--caller", "王小明", "--as", "day1",
+                              "--now", "2026-11-29T15:00:00+08:00")
+        try cli.expectSuccess("ticket", "new", "--title", "VPN drops every hour", "--caller", "Sophie", "--as", "day1",
+                              "--now", "2026-11-29T16:00:00+08:00")
+
+        // 20:10, the day shift's last half hour: the proposal lists both; a note on the first, then submit.
+        let day = try console(cli, as: "day1", columns: 80, rows: 24, language: "zh", arguments: ["--now", "2026-11-29T20:10:00+08:00"])
+        defer { day.kill() }
+        try day.sendKeys("H")
+        var screen = try day.wait(for: "交班 20:00–20:30：剩余 0:20:00")
+        XCTAssertTrue(screen.contains("[x] INC-000001") && screen.contains("[x] INC-000002"), screen)
+        try day.sendKeys("n")
+        try day.wait(for: "INC-000001 的交接说明")
+        try day.type("；报障人 9 点回电")
+        try day.sendKeys("Enter")
+        try day.sendKeys("F2")
+        try day.wait(for: "将 2 个事件交给夜班")
+        try day.type("打印机厂商明早到场")
+        try day.sendKeys("Enter")
+        screen = try day.wait(for: "交接 #1 已提交：2 个事件交给夜班")
+        XCTAssertTrue(screen.contains("1 次待确认"), "the history shows it, acknowledgement still open: \(screen)")
+
+        // 20:40, night duty's first half hour: the queue marks both, the review lists both.
+        let night = try console(cli, as: "night1", arguments: ["--now", "2026-11-29T20:40:00+08:00"])
+        defer { night.kill() }
+        screen = try night.wait(for: "2 handed-over incident(s) to acknowledge")
+        XCTAssertTrue(screen.contains("»INC-000001") && screen.contains("»INC-000002"), screen)
+        try night.sendKeys("H")
+        screen = try night.wait(for: "review 20:30–21:00: 0:20:00 left · 2 to acknowledge")
+        XCTAssertTrue(screen.contains("#1 day1: 打印机厂商明早到场"), screen)
+        XCTAssertTrue(screen.contains("报障人 9 点回电"), screen)
+        // Each item by itself: the first taken over with a note, the second just acknowledged.
+        try night.sendKeys("t")
+        try night.wait(for: "Acknowledge INC-000001")
+        try night.type("calling back at 9")
+        try night.sendKeys("Enter")
+        try night.wait(for: "1 of 2 acknowledged by you")
+        try night.sendKeys("Enter")
+        try night.wait(for: "Acknowledge INC-000002")
+        try night.sendKeys("Enter")
+        screen = try night.wait(for: "2 of 2 acknowledged by you")
+        XCTAssertFalse(screen.contains("pending"), screen)
+
+        // The review of the record, in both consoles, without a key press on the day side.
+        try night.sendKeys("Tab")
+        screen = try night.wait(for: "1 handover(s), 1 as the rules say")
+        XCTAssertTrue(screen.contains("2/2"), screen)
+        screen = try day.wait(for: "符合规定 1 次")
+        XCTAssertTrue(screen.contains("2/2"), screen)
+        try day.sendKeys("Enter")
+        screen = try day.wait(for: "全部事件均在接班后半小时内确认")
+        XCTAssertTrue(screen.contains("night1") && screen.contains("calling back at 9"), screen)
+
+        let list = try cli.expectSuccess("handover", "list", "--json")
+        let record = try XCTUnwrap((list.json as? [[String: Any]])?.first)
+        XCTAssertEqual(record["prepared_in_window"] as? Bool, true)
+        XCTAssertEqual(record["acknowledged_in_window"] as? Bool, true)
+        let ticket = try XCTUnwrap(try cli.expectSuccess("ticket", "show", "1", "--json").json as? [String: Any])
+        XCTAssertEqual(ticket["assignee"] as? String, "night1", "taken over with the acknowledgement")
     }
 }

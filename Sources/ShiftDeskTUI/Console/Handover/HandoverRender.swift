@@ -44,6 +44,12 @@ extension ConsoleApp {
                 table.y += 1
                 table.height -= 1
             }
+            // The selected item's whole note, which the table column may have cut.
+            if table.height > 4, let id = screen.reviewTable.selectedID,
+               let (_, item) = HandoverScreen.reviewItem(id, in: state.handoverOverview?.incoming ?? []) {
+                canvas.put("\(item.ticket): \(item.note)", x: rect.x + 1, y: table.maxY - 1, role: .muted, maxWidth: rect.width - 2, ellipsis: true)
+                table.height -= 1
+            }
             TableView.draw(columns: HandoverView.reviewColumns(l), rows: HandoverView.reviewRows(state), state: screen.reviewTable,
                            in: table, canvas: &canvas,
                            emptyMessage: l.pick(en: "Nothing was handed over to this shift", zh: "没有交给本班的事件"))
