@@ -55,6 +55,14 @@ public struct ConsoleApp {
     // MARK: Update
 
     public static func update(_ state: inout ConsoleState, _ event: AppEvent<ConsoleMessage>) -> [AppCommand<ConsoleEffect>] {
+        let commands = apply(&state, event)
+        // Whatever changed what the queue shows, its order follows here, once.
+        _ = QueueOrder.refresh(&state)
+        state.table.reconcile(with: rows(state))
+        return commands
+    }
+
+    static func apply(_ state: inout ConsoleState, _ event: AppEvent<ConsoleMessage>) -> [AppCommand<ConsoleEffect>] {
         switch event {
         case let .tick(now):
             state.now = now
@@ -95,8 +103,8 @@ public struct ConsoleApp {
             state.entries = snapshot.entries
             state.calls = snapshot.calls
             state.handoverOverview = snapshot.handovers
+            state.handedOver = snapshot.handovers?.pending ?? [:]
             state.loaded = true
-            state.table.reconcile(with: rows(state))
             state.handover.reviewTable.reconcile(with: HandoverView.reviewRows(state))
             // A new call for this operator pops up at once.
             if case .browse = state.mode, let call = state.myCalls.first(where: { !hadCalls.contains($0.id) }), state.me.role != .l1, state.me.role != .l2 {
@@ -178,7 +186,6 @@ public struct ConsoleApp {
                 state.filter = field.text
                 state.mode = .filter(field)
             }
-            state.table.reconcile(with: rows(state))
             return []
         case var .command(field):
             switch key.key {
@@ -230,12 +237,11 @@ public struct ConsoleApp {
         case .help: state.mode = .help(offset: 0)
         case .filter: state.mode = .filter(TextFieldState(text: state.filter, visibleWidth: max(10, state.size.columns - 4)))
         case .command: state.mode = .command(TextFieldState(visibleWidth: max(10, state.size.columns - 4)))
-        case .back: state.filter = ""; state.message = nil; state.table.reconcile(with: rows(state))
+        case .back: state.filter = ""; state.message = nil
         case .open:
             if state.queue == .supervisor, let id = state.table.selectedID, let drill = SupervisorView.queue(forRow: id) {
                 state.queue = drill
                 state.table = TableState()
-                state.table.reconcile(with: rows(state))
                 return []
             }
             return need { ticket in
@@ -248,11 +254,9 @@ public struct ConsoleApp {
             let index = queues.firstIndex(of: state.queue) ?? 0
             state.queue = queues[(index + 1) % queues.count]
             state.table = TableState()
-            state.table.reconcile(with: rows(state))
         case .sort:
             let next = ((state.table.sort?.column ?? -1) + 1) % max(1, columns(state).count)
             state.table.sort = TableSort(column: next, ascending: true)
-            state.table.reconcile(with: rows(state))
         case .take: return need { [.perform(.act(.take, $0))] }
         case .resume: return need { [.perform(.act(.resume, $0))] }
         case .signSheet: return need { [.perform(.act(.signSheet, $0))] }
@@ -343,7 +347,6 @@ public struct ConsoleApp {
                 state.mode = .browse
                 state.queue = queue
                 state.table = TableState()
-                state.table.reconcile(with: rows(state))
             } else {
                 say(&state, state.pick("queues: desk l1 l2 im supervisor", "队列：desk l1 l2 im supervisor"), error: true)
             }
@@ -371,40 +374,42 @@ public struct ConsoleApp {
         ]
     }
 
-    static func rows(_ state: ConsoleState) -> [TableRow<Int64>] {
-        if state.queue == .supervisor { return SupervisorView.rows(state) }
+    static let slaColumn = 6
+    static let defaultSort = TableSort(column: slaColumn, ascending: true)
+
+    /// The current queue's rows, built as the table asks for them.
+    static func rows(_ state: ConsoleState) -> TableRows<Int64> {
+        if state.queue == .supervisor { return TableRows(SupervisorView.rows(state)) }
+        let entries = state.entries, order = state.order.indices
+        return TableRows(count: order.count, id: { entries[order[$0]].ticket.id.number }, row: { index in
+            let entry = entries[order[index]]
+            return TableRow(id: entry.ticket.id.number, cells: (0..<7).map { cell($0, of: entry, state) })
+        })
+    }
+
+    /// One cell of a queue row; sorting by a column uses the same cell's key.
+    static func cell(_ column: Int, of entry: QueueEntry, _ state: ConsoleState) -> TableCell {
         let l = state.language
-        let handedOver = state.handoverOverview?.pending ?? [:]
-        let built = state.visibleEntries.map { entry -> TableRow<Int64> in
-            let t = entry.ticket
-            let countdown = entry.countdown(now: state.now)
-            let slaText: String
-            let slaRole: ThemeRole
-            if let countdown {
-                slaText = Countdown.text(countdown)
-                slaRole = countdown < 0 ? .breached : countdown < 1800 ? .warning : .ok
-            } else if entry.paused {
-                slaText = l.pick(en: "paused", zh: "暂停")
-                slaRole = .muted
-            } else {
-                slaText = t.state == .resolved ? l.pick(en: "to close", zh: "待关闭") : "—"
-                slaRole = .muted
+        let t = entry.ticket
+        switch column {
+        case 0:
+            // » marks an incident handed over and not yet acknowledged by the incoming shift.
+            let handedOver = state.handedOver[t.id] != nil
+            return TableCell((handedOver ? "»" : " ") + t.id.description, sortKey: .number(Double(t.id.number)), role: handedOver ? .warning : nil)
+        case 1:
+            let role: ThemeRole = t.priority == .major ? .major : t.priority == .general ? .general : .minor
+            return TableCell(t.priority.label(l), sortKey: .number(Double(t.priority.rank)), role: role)
+        case 2: return TableCell(t.title)
+        case 3: return TableCell(t.caller.name)
+        case 4: return TableCell("\(t.tier.label(l)) \(t.assignee ?? l.pick(en: "queue", zh: "待受理"))")
+        case 5: return TableCell(t.state.label(l), role: t.state == .resolved ? .muted : nil)
+        default:
+            let key = SortKey.number(entry.urgencyKey)
+            if let countdown = entry.countdown(now: state.now) {
+                return TableCell(Countdown.text(countdown), sortKey: key, role: countdown < 0 ? .breached : countdown < 1800 ? .warning : .ok)
             }
-            let holder = t.assignee ?? l.pick(en: "queue", zh: "待受理")
-            let priorityRole: ThemeRole = t.priority == .major ? .major : t.priority == .general ? .general : .minor
-            return TableRow(id: t.id.number, cells: [
-                // » marks an incident handed over and not yet acknowledged by the incoming shift.
-                TableCell((handedOver[t.id] == nil ? " " : "»") + t.id.description, sortKey: .number(Double(t.id.number)),
-                          role: handedOver[t.id] == nil ? nil : .warning),
-                TableCell(t.priority.label(l), sortKey: .number(Double(t.priority.rank)), role: priorityRole),
-                TableCell(t.title),
-                TableCell(t.caller.name),
-                TableCell("\(t.tier.label(l)) \(holder)"),
-                TableCell(t.state.label(l), role: t.state == .resolved ? .muted : nil),
-                TableCell(slaText, sortKey: .number(entry.urgency(now: state.now)), role: slaRole),
-            ])
+            if entry.paused { return TableCell(l.pick(en: "paused", zh: "暂停"), sortKey: key, role: .muted) }
+            return TableCell(t.state == .resolved ? l.pick(en: "to close", zh: "待关闭") : "—", sortKey: key, role: .muted)
         }
-        let sort = state.table.sort ?? TableSort(column: 6, ascending: true)
-        return TableView.sorted(built, by: sort)
     }
 }

@@ -45,7 +45,19 @@ public struct ConsoleState {
     public var language: Language
     public var timeZone: TimeZone
     public var queue: QueueKind
-    public var entries: [QueueEntry] = []
+    public var entries: [QueueEntry] = [] {
+        didSet {
+            entriesVersion &+= 1
+            searchTexts = entries.map(\.searchText)
+        }
+    }
+    /// What the filter searches in each entry, worked out once per load.
+    private(set) var searchTexts: [String] = []
+    private(set) var entriesVersion = 0
+    /// The current queue in display order; `ConsoleApp.update` keeps it.
+    var order = QueueOrder()
+    /// Handed-over incidents not yet acknowledged, with their handover.
+    public var handedOver: [TicketID: Int64] = [:]
     public var calls: [OutboxMessage] = []
     /// Handovers as they stand for this operator, refreshed with the queue.
     public var handoverOverview: HandoverOverview?
@@ -73,20 +85,6 @@ public struct ConsoleState {
     }
 
     func pick(_ en: String, _ zh: String) -> String { language.pick(en: en, zh: zh) }
-
-    /// The entries of the current queue, filtered as typed.
-    var visibleEntries: [QueueEntry] {
-        let needle = filter.lowercased()
-        return entries.filter { entry in
-            guard queue.contains(entry.ticket, breached: entry.breached(now: now)) else { return false }
-            guard !needle.isEmpty else { return true }
-            let t = entry.ticket
-            return t.id.description.lowercased().contains(needle) || t.title.lowercased().contains(needle)
-                || t.caller.name.lowercased().contains(needle) || (t.assignee ?? "").lowercased().contains(needle)
-                || (t.category ?? "").lowercased().contains(needle) || (t.affectedService ?? "").lowercased().contains(needle)
-                || t.state.label(language).lowercased().contains(needle)
-        }
-    }
 
     var selectedTicket: Ticket? {
         if case let .detail(id, _) = mode { return detail?.ticket.id == id ? detail?.ticket : entries.first { $0.ticket.id == id }?.ticket }

@@ -62,7 +62,10 @@ public struct QueueEntry: Sendable {
     /// whichever comes first.
     public var target: Date? {
         guard ticket.state.isOpen else { return nil }
-        return [ticket.escalationDueAt, sla.resolveBy].compactMap { $0 }.min()
+        switch (ticket.escalationDueAt, sla.resolveBy) {
+        case let (step?, deadline?): return min(step, deadline)
+        case let (step, deadline): return step ?? deadline
+        }
     }
 
     /// Seconds to the next escalation step or the breach; nil when no clock runs.
@@ -71,17 +74,13 @@ public struct QueueEntry: Sendable {
         return target.timeIntervalSince(now)
     }
 
+    /// Past a deadline: as judged at the last load, or since, by the clock.
     public func breached(now: Date) -> Bool {
-        sla.evaluation.response.breached || sla.evaluation.resolution.breached
-            || (ticket.state.isOpen && !paused && (sla.resolveBy.map { $0 <= now } ?? false))
-    }
-
-    /// Lower is more urgent: breached and nearest deadlines first, then resolved work awaiting
-    /// closing, then what waits on the customer.
-    public func urgency(now: Date) -> Double {
-        if let seconds = countdown(now: now) { return seconds - Double(2 - ticket.priority.rank) * 60 }
-        if ticket.state == .resolved { return 1e9 + (ticket.resolvedAt?.timeIntervalSince1970 ?? 0) / 1e3 }
-        return 2e9 + ticket.openedAt.timeIntervalSince1970 / 1e3
+        if sla.evaluation.response.breached || sla.evaluation.resolution.breached { return true }
+        guard ticket.state.isOpen, !paused else { return false }
+        if let deadline = sla.resolveBy, deadline <= now { return true }
+        if ticket.firstResponseAt == nil, let deadline = sla.respondBy, deadline <= now { return true }
+        return false
     }
 }
 

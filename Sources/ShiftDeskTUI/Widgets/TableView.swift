@@ -59,6 +59,29 @@ public struct TableSort: Sendable, Equatable {
     }
 }
 
+/// Rows built on demand: a table draws only the rows it shows, so a queue of 100k tickets
+/// costs a screenful of rows per frame. An array of rows is the simple case.
+public struct TableRows<ID: Hashable & Sendable> {
+    public let count: Int
+    private let idAt: (Int) -> ID
+    private let rowAt: (Int) -> TableRow<ID>
+
+    public init(count: Int, id: @escaping (Int) -> ID, row: @escaping (Int) -> TableRow<ID>) {
+        self.count = count
+        idAt = id
+        rowAt = row
+    }
+
+    public init(_ rows: [TableRow<ID>]) {
+        self.init(count: rows.count, id: { rows[$0].id }, row: { rows[$0] })
+    }
+
+    public var isEmpty: Bool { count == 0 }
+    public func id(at index: Int) -> ID { idAt(index) }
+    public func row(at index: Int) -> TableRow<ID> { rowAt(index) }
+    public func firstIndex(of id: ID) -> Int? { (0..<count).first { idAt($0) == id } }
+}
+
 /// Selection, scroll and sort of a table. Selection follows the row's
 /// identity: after the rows change (reorder, insert, removal) call
 /// ``reconcile(with:)`` and the same row stays selected; when it is gone, the
@@ -77,18 +100,22 @@ public struct TableState<ID: Hashable & Sendable>: Sendable {
     }
 
     /// Keeps the selection on the same row identity in `rows` (displayed order).
-    public mutating func reconcile(with rows: [TableRow<ID>]) {
+    public mutating func reconcile(with rows: [TableRow<ID>]) { reconcile(with: TableRows(rows)) }
+
+    public mutating func reconcile(with rows: TableRows<ID>) {
         guard !rows.isEmpty else {
             selectedIndex = 0
             selectedID = nil
             scrollOffset = 0
             return
         }
-        if let selectedID, let index = rows.firstIndex(where: { $0.id == selectedID }) {
+        if let selectedID, selectedIndex < rows.count, rows.id(at: selectedIndex) == selectedID {
+            return
+        } else if let selectedID, let index = rows.firstIndex(of: selectedID) {
             selectedIndex = index
         } else {
             selectedIndex = min(max(0, selectedIndex), rows.count - 1)
-            selectedID = rows[selectedIndex].id
+            selectedID = rows.id(at: selectedIndex)
         }
     }
 
@@ -96,6 +123,11 @@ public struct TableState<ID: Hashable & Sendable>: Sendable {
     /// Returns false when the action is not a table movement.
     @discardableResult
     public mutating func navigate(_ action: ActionID, rows: [TableRow<ID>], pageSize: Int) -> Bool {
+        navigate(action, rows: TableRows(rows), pageSize: pageSize)
+    }
+
+    @discardableResult
+    public mutating func navigate(_ action: ActionID, rows: TableRows<ID>, pageSize: Int) -> Bool {
         guard !rows.isEmpty else { return false }
         let page = max(1, pageSize)
         var index = selectedIndex
@@ -113,9 +145,13 @@ public struct TableState<ID: Hashable & Sendable>: Sendable {
     }
 
     public mutating func select(index: Int, rows: [TableRow<ID>], pageSize: Int) {
+        select(index: index, rows: TableRows(rows), pageSize: pageSize)
+    }
+
+    public mutating func select(index: Int, rows: TableRows<ID>, pageSize: Int) {
         guard !rows.isEmpty else { return }
         selectedIndex = min(max(0, index), rows.count - 1)
-        selectedID = rows[selectedIndex].id
+        selectedID = rows.id(at: selectedIndex)
         scrollOffset = Self.offset(keeping: selectedIndex, visible: pageSize, current: scrollOffset, count: rows.count)
     }
 
@@ -184,6 +220,11 @@ public enum TableView {
 
     public static func draw<ID>(columns: [TableColumn], rows: [TableRow<ID>], state: TableState<ID>,
                                 in rect: Rect, canvas: inout Canvas, focused: Bool = true, emptyMessage: String = "") {
+        draw(columns: columns, rows: TableRows(rows), state: state, in: rect, canvas: &canvas, focused: focused, emptyMessage: emptyMessage)
+    }
+
+    public static func draw<ID>(columns: [TableColumn], rows: TableRows<ID>, state: TableState<ID>,
+                                in rect: Rect, canvas: inout Canvas, focused: Bool = true, emptyMessage: String = "") {
         guard !rect.isEmpty else { return }
         let widths = columnWidths(columns, totalWidth: rect.width)
         canvas.withClip(rect) { canvas in
@@ -211,7 +252,7 @@ public enum TableView {
             for line in 0..<visible {
                 let index = offset + line
                 guard index < rows.count else { break }
-                let row = rows[index]
+                let row = rows.row(at: index)
                 let y = rect.y + 1 + line
                 let isSelected = index == state.selectedIndex
                 let rowRole: ThemeRole = isSelected ? (focused ? .selected : .focus) : (row.role ?? .normal)
