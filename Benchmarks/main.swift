@@ -5,7 +5,7 @@ import ShiftDeskTUI
 
 // The budget figures of DESIGN.md, measured on this machine. Medians (and p99) over repeated
 // runs; the machine is shared, so compare ratios between sizes rather than absolute times.
-//   swift run -c release Benchmarks [sweep|writes|console|all] [--large]
+//   swift run -c release Benchmarks [sweep|writes|console|start|all] [--large]
 
 let arguments = Set(CommandLine.arguments.dropFirst())
 let large = arguments.contains("--large")
@@ -41,8 +41,29 @@ final class StepClock: Clock, @unchecked Sendable {
 }
 
 func freshStore() throws -> SQLiteStore {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-bench-\(UUID().uuidString)")
-    return try SQLiteStore(path: folder.appendingPathComponent("desk.sqlite").path, create: true)
+    try SQLiteStore(path: freshPath(), create: true)
+}
+
+func freshPath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-bench-\(UUID().uuidString)/desk.sqlite").path
+}
+
+/// Resident memory now (VmRSS), in MiB.
+func residentMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+          let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kib / 1024
+}
+
+/// Runs `body` on a thread of its own, as the console runs (it blocks on store work).
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+        let thread = Thread { continuation.resume(returning: Result { try body() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+    return try result.get()
 }
 
 /// `count` open general incidents; the sweep index puts their next step a day ahead.
@@ -110,6 +131,31 @@ func writeBenchmark() async throws {
     print("  notes recorded: \(events) of \(writers * each) (lost updates: \(writers * each - events))")
 }
 
+func startBenchmark() async throws {
+    print("Console start: open the SQLite file, sign in, load the queue, draw the first frame (200x60):")
+    for count in large ? [10_000, 100_000] : [1_000, 10_000] {
+        let path = freshPath()
+        _ = try await openTickets(count, into: try SQLiteStore(path: path, create: true))
+        let size = TerminalSize(columns: 200, rows: 60)
+        var growth: [Double] = []
+        let samples = try await measure(5) {
+            let before = residentMiB()
+            let grew = try await onThread {
+                let desk = Desk(store: try SQLiteStore(path: path, create: false), clock: StepClock(t0.addingTimeInterval(3600)))
+                let setup = Console.Setup(desk: desk, sweep: EscalationSweep(desk: desk, directory: RecipientDirectory(), firedBy: "bench", timeZone: .gmt),
+                                          login: "desk", queue: nil, language: .zh, timeZone: .gmt, theme: nil, themeDirectories: [],
+                                          sheetsDirectory: NSTemporaryDirectory(), environment: [:], schedule: .standard(timeZone: .gmt))
+                _ = try Console.firstFrame(setup, size: size)
+                return residentMiB() - before
+            }
+            growth.append(grew)
+        }
+        line("  \(count) open tickets: start to first frame", samples)
+        // Freed pages stay resident, so only the first load shows what holding the queue costs.
+        print(String(format: "  %d open tickets: resident memory added by the first load %.1f MiB", count, growth.first ?? 0))
+    }
+}
+
 func consoleBenchmark() async throws {
     let size = TerminalSize(columns: 200, rows: 60)
     let me = Operator(login: "desk", name: "张伟", role: .desk)
@@ -157,6 +203,7 @@ do {
     if which == "sweep" || which == "all" { try await sweepBenchmark() }
     if which == "writes" || which == "all" { try await writeBenchmark() }
     if which == "console" || which == "all" { try await consoleBenchmark() }
+    if which == "start" || which == "all" { try await startBenchmark() }
 } catch {
     FileHandle.standardError.write(Data("Benchmarks: \(error)\n".utf8))
     exit(1)

@@ -49,26 +49,15 @@ public enum Console {
 
     /// Returns the exit status.
     public static func run(_ setup: Setup) throws(Failure) -> Int32 {
-        let me: Operator
-        do {
-            me = try Blocking.run { [desk = setup.desk, login = setup.login] in try await desk.requireOperator(login) }
-        } catch let error as DeskError {
-            throw .desk(error, setup.language)
-        } catch {
-            throw .terminal("\(error)")
-        }
+        let me = try signIn(setup)
         let signal: any ChangeSignal
         do { signal = try setup.desk.store.changeSignal() } catch { throw .desk(.store(error), setup.language) }
         let themeResult = Theme.load(nameOrPath: setup.theme ?? setup.environment["SHIFTDESK_THEME"], searchDirectories: setup.themeDirectories)
-        let services = ConsoleServices(desk: setup.desk, handovers: HandoverDesk(desk: setup.desk, schedule: setup.schedule), sweep: setup.sweep, me: me, sheetsDirectory: setup.sheetsDirectory,
-                                       themeDirectories: setup.themeDirectories, language: setup.language)
+        let services = ConsoleServices(setup, me: me)
         let terminal: NcursesTerminal
         do { terminal = try NcursesTerminal(environment: setup.environment) } catch { throw .terminal(error.description) }
-        var initial = ConsoleState(me: me, language: setup.language, timeZone: setup.timeZone, now: setup.desk.clock.now())
-        if let queue = setup.queue { initial.queue = queue }
-        initial.size = terminal.size
+        var initial = initialState(setup, me: me, services: services, size: terminal.size)
         initial.message = themeResult.warnings.first
-        if let first = services.execute(.reload) { _ = ConsoleApp.update(&initial, .result(first)) }
         // Other seats' changes show within half a second; polling more often only costs an idle console CPU.
         let throttle = Throttle(interval: 0.5)
         let program = AppProgram<ConsoleState, ConsoleEffect, ConsoleMessage>(
@@ -84,6 +73,38 @@ public enum Console {
         } catch {
             throw .terminal("\(error)")
         }
+    }
+}
+
+extension Console {
+    static func signIn(_ setup: Setup) throws(Failure) -> Operator {
+        do {
+            return try Blocking.run { [desk = setup.desk, login = setup.login] in try await desk.requireOperator(login) }
+        } catch let error as DeskError {
+            throw .desk(error, setup.language)
+        } catch {
+            throw .terminal("\(error)")
+        }
+    }
+
+    /// The state of the first frame: the operator's queue, loaded.
+    static func initialState(_ setup: Setup, me: Operator, services: ConsoleServices, size: TerminalSize) -> ConsoleState {
+        var state = ConsoleState(me: me, language: setup.language, timeZone: setup.timeZone, now: setup.desk.clock.now())
+        if let queue = setup.queue { state.queue = queue }
+        state.size = size
+        if let first = services.execute(.reload) { _ = ConsoleApp.update(&state, .result(first)) }
+        return state
+    }
+
+    /// What `run` puts on the screen first, drawn off-terminal: sign-in, load, first frame.
+    /// For the start-up benchmark; like `run`, call it off the concurrency pool.
+    public static func firstFrame(_ setup: Setup, size: TerminalSize) throws(Failure) -> Canvas {
+        let me = try signIn(setup)
+        let services = ConsoleServices(setup, me: me)
+        let state = initialState(setup, me: me, services: services, size: size)
+        var canvas = Canvas(size: size)
+        ConsoleApp.render(state, &canvas, RenderContext(size: size, theme: .builtinDefault, colorMode: .color256, now: state.now))
+        return canvas
     }
 }
 

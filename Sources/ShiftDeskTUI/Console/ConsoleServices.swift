@@ -12,6 +12,16 @@ struct ConsoleServices: Sendable {
     let themeDirectories: [String]
     let language: Language
 
+    init(_ setup: Console.Setup, me: Operator) {
+        desk = setup.desk
+        handovers = HandoverDesk(desk: setup.desk, schedule: setup.schedule)
+        sweep = setup.sweep
+        self.me = me
+        sheetsDirectory = setup.sheetsDirectory
+        themeDirectories = setup.themeDirectories
+        language = setup.language
+    }
+
     func execute(_ effect: ConsoleEffect) -> ConsoleMessage? {
         do {
             switch effect {

@@ -52,7 +52,7 @@ public struct ConsoleState {
         }
     }
     /// What the filter searches in each entry, worked out once per load.
-    private(set) var searchTexts: [String] = []
+    private(set) var searchTexts: [[UInt8]] = []
     private(set) var entriesVersion = 0
     /// The current queue in display order; `ConsoleApp.update` keeps it.
     var order = QueueOrder()
