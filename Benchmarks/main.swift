@@ -98,7 +98,7 @@ func sweepBenchmark() async throws {
             // Ten tickets fall due (as a write by a seat would plan them), then one sweep.
             round += 1
             for id in ids.suffix(10 * round).prefix(10) {
-                try await store.setEscalationDue(id, at: t0, ifVersion: 1)
+                try await store.setPlan(id, TicketPlan(escalationDueAt: t0), ifVersion: 1)
             }
             _ = try await sweep.run()
         }
@@ -163,7 +163,11 @@ func consoleBenchmark() async throws {
         let demo = DemoDesk(now: t0, tickets: count, seed: 7)
         var state = ConsoleState(me: me, language: .zh, timeZone: .gmt, now: t0)
         state.size = size
-        let entries = demo.tickets.map { QueueEntry(ticket: $0.ticket, sla: TicketSLA(ticket: $0.ticket, events: $0.events, policy: .dutyTable, fired: [], now: t0)) }
+        let entries = demo.tickets.map { history in
+            var ticket = history.ticket
+            ticket.plan = TicketSLA(ticket: ticket, events: history.events, policy: .dutyTable, fired: [], now: t0).ticketPlan
+            return QueueEntry(ticket: ticket)
+        }
         _ = ConsoleApp.update(&state, .result(.loaded(ConsoleSnapshot(entries: entries, calls: [], handovers: nil))))
         let terminal = VirtualTerminal(size: size)
         let theme = Theme.builtinDefault

@@ -49,11 +49,11 @@ public struct Desk: Sendable {
         }
     }
 
-    /// Where the sweep must look next for this ticket, given its history with `event` appended.
-    func planEscalation(_ ticket: Ticket, appending event: TicketEvent, isNew: Bool) async throws(StoreError) -> Date? {
+    /// The ticket's plan (next step, deadlines), given its history with `event` appended.
+    func plan(_ ticket: Ticket, appending event: TicketEvent, isNew: Bool) async throws(StoreError) -> TicketPlan {
         let history = isNew ? [event] : try await store.events(of: ticket.id) + [event]
         let fired = isNew ? [] : try await store.firedSteps(of: ticket.id)
-        return TicketSLA(ticket: ticket, events: history, policy: policy, fired: fired, now: clock.now()).escalationDueAt
+        return TicketSLA(ticket: ticket, events: history, policy: policy, fired: fired, now: clock.now()).ticketPlan
     }
 
     public func addOperator(_ person: Operator) async throws(DeskError) {
@@ -77,7 +77,7 @@ public struct Desk: Sendable {
         var outcome: Workflow.Outcome
         do { outcome = try Workflow.open(draft, id: TicketID(1), by: actor, at: clock.now()) } catch { throw .refused(error) }
         do {
-            outcome.ticket.escalationDueAt = try await planEscalation(outcome.ticket, appending: outcome.event, isNew: true)
+            outcome.ticket.plan = try await plan(outcome.ticket, appending: outcome.event, isNew: true)
             return try await store.insertTicket(outcome.ticket, event: outcome.event).0
         } catch {
             throw .store(error)
@@ -105,7 +105,7 @@ public struct Desk: Sendable {
             throw .refused(error)
         }
         do {
-            outcome.ticket.escalationDueAt = try await planEscalation(outcome.ticket, appending: outcome.event, isNew: false)
+            outcome.ticket.plan = try await plan(outcome.ticket, appending: outcome.event, isNew: false)
             let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event)
             return Workflow.Outcome(ticket: ticket, event: event)
         } catch let .conflict(ticket, changedBy, at, kind, fresh) {
@@ -116,13 +116,12 @@ public struct Desk: Sendable {
         }
     }
 
-    /// Stores whole histories (demo data, imports) with their escalation planned.
+    /// Stores whole histories (demo data, imports) with their escalation and deadlines planned.
     public func insert(_ histories: [TicketHistory]) async throws(DeskError) -> [TicketID] {
         let now = clock.now()
         let planned = histories.map { history -> TicketHistory in
             var copy = history
-            copy.ticket.escalationDueAt = TicketSLA(ticket: history.ticket, events: history.events, policy: policy,
-                                                    fired: [], now: now).escalationDueAt
+            copy.ticket.plan = TicketSLA(ticket: history.ticket, events: history.events, policy: policy, fired: [], now: now).ticketPlan
             return copy
         }
         do { return try await store.insertHistories(planned) } catch { throw .store(error) }

@@ -67,9 +67,9 @@ public protocol Store: Sendable {
 
     /// Open tickets whose next escalation step is due at `instant`, most overdue first.
     func ticketsDueForEscalation(at instant: Date, limit: Int) async throws(StoreError) -> [Ticket]
-    /// Records when the ticket's next step falls due, unless the ticket changed since `version`
-    /// (whoever changed it planned afresh). Does not bump the version: it is derived data.
-    func setEscalationDue(_ ticket: TicketID, at instant: Date?, ifVersion version: Int) async throws(StoreError)
+    /// Records the ticket's plan (next step, deadlines), unless the ticket changed since
+    /// `version` (whoever changed it planned afresh). Does not bump the version: it is derived data.
+    func setPlan(_ ticket: TicketID, _ plan: TicketPlan, ifVersion version: Int) async throws(StoreError)
     /// Records a fired step and queues its notifications in one transaction. Returns false, and
     /// writes nothing, when the step was already recorded (by this or any other process).
     func recordStep(_ step: FiredStep, messages: [OutboxMessage]) async throws(StoreError) -> Bool

@@ -96,4 +96,25 @@ struct EscalationSweepTests {
         #expect(try await sweep(replanned).replanIfPolicyChanged() == 1)
         #expect(try await desk.store.ticket(ticket.id)?.escalationDueAt == t0.addingTimeInterval(3600))
     }
+
+    @Test(arguments: Backend.available)
+    func everyWritePlansTheDeadlinesAndAReplanRestoresThem(_ backend: Backend) async throws {
+        let (desk, clock) = try await staffedDesk(backend)
+        let opened = try await desk.open(sampleDraft(), as: "zhang.wei")
+        let sla = try await desk.sla(of: opened)
+        #expect(opened.plan == sla.ticketPlan)
+        #expect(opened.resolveBy != nil && opened.resolveBy == sla.resolveBy)
+        // Waiting on the customer holds the resolution clock: no deadline while it waits.
+        clock.advance(600)
+        let pended = try await desk.perform(.pend(.customer), on: opened.id, as: "zhang.wei").ticket
+        #expect(pended.resolveBy == nil && pended.escalationDueAt == nil)
+        clock.advance(3600)
+        let resumed = try await desk.perform(.resume, on: opened.id, as: "zhang.wei").ticket
+        #expect(resumed.resolveBy == opened.resolveBy.map { $0.addingTimeInterval(3600) }, "the hour waiting moved it")
+        // A database migrated from before plans had deadlines: the next start plans them.
+        try await desk.store.setPlan(resumed.id, TicketPlan(), ifVersion: resumed.version)
+        try await desk.store.setSetting(EscalationSweep.policyKey, to: "a policy long gone")
+        #expect(try await sweep(desk).replanIfPolicyChanged() == 1)
+        #expect(try await desk.store.ticket(opened.id)?.plan == resumed.plan)
+    }
 }

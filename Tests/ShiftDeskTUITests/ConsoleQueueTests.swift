@@ -14,15 +14,15 @@ final class ConsoleQueueTests: XCTestCase {
                state: TicketState = .inProgress, assignee: String? = "zhang.wei") -> QueueEntry {
         var ticket = Ticket(id: TicketID(number), title: title, caller: Caller(name: "王小明"), channel: .phone, priority: priority,
                             state: state, assignee: assignee, owner: "zhang.wei", openedAt: t0.addingTimeInterval(-openedMinutesAgo * 60))
+        ticket.firstResponseAt = ticket.openedAt  // taken on the phone
         if state == .resolved { ticket.resolvedAt = t0 }
         var events: [TicketEvent] = []
         if state == .pendingCustomer {
             events.append(TicketEvent(ticket: ticket.id, actor: "zhang.wei", at: t0.addingTimeInterval(-60), kind: .pended,
                                       changes: [FieldChange(field: "state", before: "in_progress", after: "pending_customer")]))
         }
-        let sla = TicketSLA(ticket: ticket, events: events, policy: .dutyTable, fired: [], now: t0)
-        ticket.escalationDueAt = sla.escalationDueAt
-        return QueueEntry(ticket: ticket, sla: sla)
+        ticket.plan = TicketSLA(ticket: ticket, events: events, policy: .dutyTable, fired: [], now: t0).ticketPlan
+        return QueueEntry(ticket: ticket)
     }
 
     func loaded(_ entries: [QueueEntry], queue: QueueKind = .desk, role: Role = .desk) -> ConsoleState {
@@ -46,8 +46,9 @@ final class ConsoleQueueTests: XCTestCase {
             entry(5, "major, just now", priority: .major, openedMinutesAgo: 0),
             entry(6, "general, 1 h ago", openedMinutesAgo: 60),
         ])
-        // A major escalates at once (breached), then nearest deadlines; resolved; waiting on the customer.
-        let expected: [Int64] = [5, 3, 6, 4, 2, 1]
+        // Nearest steps first: the general's first step was due an hour ago, the major's is due
+        // now; then the general's in an hour, the minor's in four; resolved; waiting on the customer.
+        let expected: [Int64] = [3, 5, 6, 4, 2, 1]
         XCTAssertEqual(ids(state), expected)
         for second in 1...5 {
             _ = ConsoleApp.update(&state, .tick(t0.addingTimeInterval(Double(second) * 900)))
@@ -79,13 +80,18 @@ final class ConsoleQueueTests: XCTestCase {
     }
 
     func testAnIncidentCrossingItsDeadlineJoinsTheIncidentManagersQueueWithoutAReload() throws {
-        let late = entry(1, "general, about to breach", openedMinutesAgo: 0)
-        let deadline = try XCTUnwrap(late.sla.resolveBy)
+        var late = entry(1, "general, by mail, about to breach", openedMinutesAgo: 0)
+        late.ticket.firstResponseAt = nil
+        // Not responded to: the response deadline comes first.
+        let deadline = try XCTUnwrap(late.ticket.respondBy)
+        XCTAssertLessThan(deadline, try XCTUnwrap(late.ticket.resolveBy))
         var state = loaded([late, entry(2, "major", priority: .major, openedMinutesAgo: 0)], queue: .im, role: .im)
         XCTAssertEqual(ids(state), [2])
         _ = ConsoleApp.update(&state, .tick(deadline.addingTimeInterval(-1)))
         XCTAssertEqual(ids(state), [2])
         _ = ConsoleApp.update(&state, .tick(deadline))
+        XCTAssertEqual(ids(state), [2], "at the deadline, not yet past it")
+        _ = ConsoleApp.update(&state, .tick(deadline.addingTimeInterval(1)))
         XCTAssertEqual(Set(ids(state)), [1, 2])
         XCTAssertEqual(ConsoleApp.rows(state).row(at: ids(state).firstIndex(of: 1) ?? 0).cells[6].role, .breached)
     }
@@ -101,5 +107,21 @@ final class ConsoleQueueTests: XCTestCase {
         XCTAssertEqual(ids(state), [3, 2, 1])
         XCTAssertEqual(state.table.selectedID, 1)
         XCTAssertEqual(state.table.selectedIndex, 2)
+    }
+}
+
+final class QueueFilterSearchTests: XCTestCase {
+    func found(_ needle: String, in text: String) -> Bool {
+        Array(text.utf8).withUnsafeBytes { text in Array(needle.utf8).withUnsafeBytes { QueueOrder.contains(text, $0) } }
+    }
+
+    func testByteSearchFindsWhatStringContainsFinds() {
+        let texts = ["", "a", "abc", "vpn 连接断开", "xxabcxabd", "printer jam", "ababab", "打印机卡纸"]
+        let needles = ["", "a", "c", "abd", "ababa", "连接", "断开", "jam", "打印机卡纸x", "卡", "zz", "b"]
+        for text in texts {
+            for needle in needles {
+                XCTAssertEqual(found(needle, in: text), needle.isEmpty || text.contains(needle), "\(needle) in \(text)")
+            }
+        }
     }
 }

@@ -104,6 +104,11 @@ public struct Ticket: Codable, Hashable, Sendable {
     /// from the SLA policy; nil when none is ahead. Derived, not audited: the store indexes it so
     /// that an escalation sweep reads only the tickets that are due.
     public var escalationDueAt: Date?
+    /// The response and resolution deadlines as the desk last planned them (see ``TicketPlan``).
+    /// Derived like ``escalationDueAt``: a queue counts down and judges breaches from them
+    /// without reading the ticket's history.
+    public var respondBy: Date?
+    public var resolveBy: Date?
 
     public init(
         id: TicketID, title: String, description: String = "", caller: Caller, channel: Channel,
@@ -112,7 +117,7 @@ public struct Ticket: Codable, Hashable, Sendable {
         openedAt: Date, firstResponseAt: Date? = nil, resolvedAt: Date? = nil, closedAt: Date? = nil,
         resolutionNote: String? = nil, satisfaction: Satisfaction? = nil, onSiteSheet: OnSiteSheet = OnSiteSheet(),
         problem: ProblemID? = nil, backfilled: Bool = false, bypassedDesk: Bool = false, reopenCount: Int = 0,
-        source: String? = nil, version: Int = 1, escalationDueAt: Date? = nil
+        source: String? = nil, version: Int = 1, escalationDueAt: Date? = nil, respondBy: Date? = nil, resolveBy: Date? = nil
     ) {
         self.id = id
         self.title = title
@@ -140,6 +145,8 @@ public struct Ticket: Codable, Hashable, Sendable {
         self.source = source
         self.version = version
         self.escalationDueAt = escalationDueAt
+        self.respondBy = respondBy
+        self.resolveBy = resolveBy
     }
 }
 

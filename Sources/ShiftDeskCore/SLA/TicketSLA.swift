@@ -36,7 +36,8 @@ public struct TicketSLA: Sendable, Hashable {
     public var fired: Set<Int>
     /// The next ladder step not yet fired, if one will fall due.
     public var nextStep: PlannedStep?
-    /// What the countdown counts to: the next step or the resolution deadline, whichever is first.
+    /// What the countdown counts to: the next step, or the response (until responded) or
+    /// resolution deadline, whichever is first.
     public var countdownTarget: Date?
     public var now: Date
 
@@ -48,9 +49,8 @@ public struct TicketSLA: Sendable, Hashable {
         let firedLevels = Set(fired.filter { $0.priority == ticket.priority }.map(\.level))
         self.fired = firedLevels
         nextStep = plan.steps.filter { $0.at != nil && !firedLevels.contains($0.level) }.min { ($0.at ?? .distantFuture) < ($1.at ?? .distantFuture) }
-        let resolution = ticket.state.isOpen ? evaluation.resolution.deadline : nil
-        countdownTarget = [nextStep?.at, resolution].compactMap { $0 }.min()
         self.now = now
+        countdownTarget = ticketPlan.countdownTarget(for: ticket)
     }
 
     public var respondBy: Date? { evaluation.response.deadline }

@@ -38,7 +38,7 @@ public struct EscalationSweep: Sendable {
         let open = try await store.tickets(TicketQuery(openOnly: true))
         for ticket in open {
             let sla = try await plan(ticket)
-            try await store.setEscalationDue(ticket.id, at: sla.escalationDueAt, ifVersion: ticket.version)
+            try await store.setPlan(ticket.id, sla.ticketPlan, ifVersion: ticket.version)
         }
         try await store.setSetting(Self.policyKey, to: fingerprint)
         return open.count
@@ -72,8 +72,9 @@ public struct EscalationSweep: Sendable {
                     }
                     fired.insert(step.level)
                 }
-                let next = sla.plan.nextDueInstant(after: now, alreadyRecorded: fired)
-                try await store.setEscalationDue(ticket.id, at: next, ifVersion: ticket.version)
+                var plan = sla.ticketPlan
+                plan.escalationDueAt = sla.plan.nextDueInstant(after: now, alreadyRecorded: fired)
+                try await store.setPlan(ticket.id, plan, ifVersion: ticket.version)
             }
             if due.count < batch { break }
         }

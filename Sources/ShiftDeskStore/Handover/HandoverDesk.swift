@@ -40,14 +40,8 @@ public struct HandoverDesk: Sendable {
             let members = Set(people.filter { $0.shift == from.shift }.map(\.login) + [login])
             let candidates = try await desk.store.tickets(TicketQuery(states: Set(TicketState.allCases.filter { $0 != .closed })))
             let events = try await desk.store.events(from: from.start, to: min(from.end, now.addingTimeInterval(1)))
-            var deadlines: [TicketID: Date] = [:]
-            for ticket in candidates where ticket.state.isOpen {
-                let sla = TicketSLA(ticket: ticket, events: try await desk.store.events(of: ticket.id), policy: desk.policy,
-                                    fired: try await desk.store.firedSteps(of: ticket.id), now: now)
-                if let target = sla.countdownTarget { deadlines[ticket.id] = target }
-            }
             let items = HandoverProposal.make(from: from, next: to, tickets: candidates, eventsDuringShift: events,
-                                              shiftMembers: members, deadline: { deadlines[$0.id] })
+                                              shiftMembers: members, deadline: { $0.plan.countdownTarget(for: $0) })
             return HandoverDraft(from: from, to: to, proposed: items, note: { Self.statusLine($0, language, timeZone: schedule.timeZone) })
         } catch {
             throw .store(error)

@@ -97,7 +97,7 @@ enum PostgresRows {
             b.millis(t.closedAt), b.text(t.resolutionNote), b.int(score), b.text(comment), b.bool(unreachable),
             b.millis(t.onSiteSheet.printedAt), b.millis(t.onSiteSheet.signedAt), b.int(t.problem?.number),
             b.bool(t.backfilled), b.bool(t.bypassedDesk), b.int(t.reopenCount), b.text(t.source), b.int(t.version),
-            b.millis(t.escalationDueAt),
+            b.millis(t.escalationDueAt), b.millis(t.respondBy), b.millis(t.resolveBy),
         ]
     }
 
@@ -138,7 +138,9 @@ enum PostgresRows {
             reopenCount: Int(try row.int("reopen_count")),
             source: try row.optionalText("source"),
             version: Int(try row.int("version")),
-            escalationDueAt: try row.optionalDate("escalation_due_at"))
+            escalationDueAt: try row.optionalDate("escalation_due_at"),
+            respondBy: try row.optionalDate("respond_by"),
+            resolveBy: try row.optionalDate("resolve_by"))
     }
 
     static let eventColumns = SQLiteRows.eventColumns

@@ -179,6 +179,11 @@ enum PostgresSchema {
         Migration(version: 4, name: "v4: settings", sql: """
             CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
             """),
+        Migration(version: 5, name: "v5: planned SLA deadlines", sql: """
+            ALTER TABLE tickets ADD COLUMN respond_by bigint;
+            ALTER TABLE tickets ADD COLUMN resolve_by bigint;
+            DELETE FROM settings WHERE key = 'escalation.policy';
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -377,11 +377,12 @@ public final class PostgresStore: Store {
         }
     }
 
-    public func setEscalationDue(_ ticket: TicketID, at instant: Date?, ifVersion version: Int) async throws(StoreError) {
+    public func setPlan(_ ticket: TicketID, _ plan: TicketPlan, ifVersion version: Int) async throws(StoreError) {
         try await write { session in
             try await session.run(PG.query { b in
                 """
-                UPDATE tickets SET escalation_due_at = \(b.millis(instant))
+                UPDATE tickets SET escalation_due_at = \(b.millis(plan.escalationDueAt)), respond_by = \(b.millis(plan.respondBy)),
+                    resolve_by = \(b.millis(plan.resolveBy))
                 WHERE number = \(b.int(ticket.number)) AND version = \(b.int(version))
                 """
             })

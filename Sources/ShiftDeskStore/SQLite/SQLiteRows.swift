@@ -15,7 +15,7 @@ enum SQLiteRows {
         number, title, description, caller_name, caller_phone, caller_department, channel, priority, category,
         affected_service, state, tier, assignee, owner, opened_at, first_response_at, resolved_at, closed_at,
         resolution_note, csat_score, csat_comment, csat_unreachable, sheet_printed_at, sheet_signed_at, problem,
-        backfilled, bypassed_desk, reopen_count, source, version, escalation_due_at
+        backfilled, bypassed_desk, reopen_count, source, version, escalation_due_at, respond_by, resolve_by
         """
 
     static func ticketArguments(_ t: Ticket, includeNumber: Bool) -> StatementArguments {
@@ -36,6 +36,7 @@ enum SQLiteRows {
             Millis.from(t.closedAt), t.resolutionNote, score, comment, unreachable,
             Millis.from(t.onSiteSheet.printedAt), Millis.from(t.onSiteSheet.signedAt), t.problem?.number,
             t.backfilled, t.bypassedDesk, t.reopenCount, t.source, t.version, Millis.from(t.escalationDueAt),
+            Millis.from(t.respondBy), Millis.from(t.resolveBy),
         ]
         return StatementArguments(values)
     }
@@ -82,7 +83,9 @@ enum SQLiteRows {
             reopenCount: row["reopen_count"] ?? 0,
             source: row["source"],
             version: row["version"] ?? 0,
-            escalationDueAt: Millis.date(row["escalation_due_at"] as Int64?))
+            escalationDueAt: Millis.date(row["escalation_due_at"] as Int64?),
+            respondBy: Millis.date(row["respond_by"] as Int64?),
+            resolveBy: Millis.date(row["resolve_by"] as Int64?))
     }
 
     static let eventColumns = "id, ticket, actor, at, kind, changes, note"

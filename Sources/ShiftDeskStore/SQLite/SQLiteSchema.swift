@@ -142,6 +142,15 @@ enum SQLiteSchema {
         migrator.registerMigration("v4: settings") { db in
             try db.execute(sql: "CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
         }
+        migrator.registerMigration("v5: planned SLA deadlines") { db in
+            // Forgetting the policy the plans were made with makes the next start plan every
+            // open ticket, deadlines included.
+            try db.execute(sql: """
+                ALTER TABLE tickets ADD COLUMN respond_by INTEGER;
+                ALTER TABLE tickets ADD COLUMN resolve_by INTEGER;
+                DELETE FROM settings WHERE key = 'escalation.policy';
+                """)
+        }
         return migrator
     }
 }

@@ -283,11 +283,13 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func setEscalationDue(_ ticket: TicketID, at instant: Date?, ifVersion version: Int) async throws(StoreError) {
+    public func setPlan(_ ticket: TicketID, _ plan: TicketPlan, ifVersion version: Int) async throws(StoreError) {
         try await guarded {
             try await pool.write { db in
-                try db.execute(sql: "UPDATE tickets SET escalation_due_at = ? WHERE number = ? AND version = ?",
-                               arguments: [Millis.from(instant), ticket.number, version])
+                try db.execute(sql: """
+                    UPDATE tickets SET escalation_due_at = ?, respond_by = ?, resolve_by = ? WHERE number = ? AND version = ?
+                    """, arguments: [Millis.from(plan.escalationDueAt), Millis.from(plan.respondBy), Millis.from(plan.resolveBy),
+                                     ticket.number, version])
             }
         }
     }

@@ -108,17 +108,9 @@ struct ConsoleServices: Sendable {
     }
 
     static func snapshot(_ desk: Desk, handovers: HandoverDesk, for me: Operator) async throws -> ConsoleMessage {
-        let now = desk.clock.now()
+        // The plan stored with each ticket is all a queue needs: no history is read.
         let tickets = try await desk.store.tickets(TicketQuery(states: Set(TicketState.allCases.filter { $0 != .closed })))
-        let earliest = tickets.map(\.openedAt).min() ?? now
-        var history: [TicketID: [TicketEvent]] = [:]
-        for event in try await desk.store.events(from: earliest, to: now.addingTimeInterval(366 * 86_400)) {
-            history[event.ticket, default: []].append(event)
-        }
-        let entries = tickets.map { ticket in
-            QueueEntry(ticket: ticket, sla: TicketSLA(ticket: ticket, events: history[ticket.id] ?? [], policy: desk.policy, fired: [], now: now))
-        }
-        return .loaded(ConsoleSnapshot(entries: entries, calls: try await desk.store.pendingCalls(),
+        return .loaded(ConsoleSnapshot(entries: tickets.map(QueueEntry.init), calls: try await desk.store.pendingCalls(),
                                        handovers: try await handovers.overview(for: me)))
     }
 

@@ -45,28 +45,19 @@ public enum QueueKind: String, CaseIterable, Sendable {
     }
 }
 
-/// One line of a queue: the ticket and its SLA as of the last load; the countdown is
-/// recomputed from the clock at every frame.
+/// One line of a queue: the ticket with its plan as the desk stored it at the last write; the
+/// countdown is recomputed from the clock at every frame.
 public struct QueueEntry: Sendable {
     public var ticket: Ticket
-    public var sla: TicketSLA
 
-    public init(ticket: Ticket, sla: TicketSLA) {
+    public init(ticket: Ticket) {
         self.ticket = ticket
-        self.sla = sla
     }
 
     public var paused: Bool { ticket.state == .pendingCustomer }
 
-    /// The next escalation step (as the store's index plans it) or the resolution deadline,
-    /// whichever comes first.
-    public var target: Date? {
-        guard ticket.state.isOpen else { return nil }
-        switch (ticket.escalationDueAt, sla.resolveBy) {
-        case let (step?, deadline?): return min(step, deadline)
-        case let (step, deadline): return step ?? deadline
-        }
-    }
+    /// The next escalation step, or the response or resolution deadline, whichever comes first.
+    public var target: Date? { ticket.plan.countdownTarget(for: ticket) }
 
     /// Seconds to the next escalation step or the breach; nil when no clock runs.
     public func countdown(now: Date) -> TimeInterval? {
@@ -74,14 +65,7 @@ public struct QueueEntry: Sendable {
         return target.timeIntervalSince(now)
     }
 
-    /// Past a deadline: as judged at the last load, or since, by the clock.
-    public func breached(now: Date) -> Bool {
-        if sla.evaluation.response.breached || sla.evaluation.resolution.breached { return true }
-        guard ticket.state.isOpen, !paused else { return false }
-        if let deadline = sla.resolveBy, deadline <= now { return true }
-        if ticket.firstResponseAt == nil, let deadline = sla.respondBy, deadline <= now { return true }
-        return false
-    }
+    public func breached(now: Date) -> Bool { ticket.plan.breached(ticket, now: now) }
 }
 
 public enum Countdown {

@@ -103,8 +103,10 @@ struct QueueOrder {
     private static func nextBreach(_ state: ConsoleState) -> Date {
         var next = Date.distantFuture
         for entry in state.entries where entry.ticket.state.isOpen && !entry.paused {
-            for deadline in [entry.sla.resolveBy, entry.ticket.firstResponseAt == nil ? entry.sla.respondBy : nil] {
-                if let deadline, deadline > state.now, deadline < next { next = deadline }
+            for deadline in [entry.ticket.resolveBy, entry.ticket.firstResponseAt == nil ? entry.ticket.respondBy : nil] {
+                // Past a deadline means after it: at the deadline itself the order is refreshed
+                // until the clock moves on.
+                if let deadline, deadline >= state.now, deadline < next { next = deadline }
             }
         }
         return next
