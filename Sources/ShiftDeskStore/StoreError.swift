@@ -14,11 +14,19 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case databaseMissing(path: String)
     case notADatabase(path: String)
     case cannotOpen(path: String, reason: String)
+    /// The database server cannot be reached (down, restarting, network): worth retrying, and
+    /// nothing was written.
+    case unreachable(path: String, reason: String)
     case newerSchema(path: String)
     case corrupt(String)
     case failure(String)
 
     public var description: String { message(.en) }
+
+    public var isUnreachable: Bool {
+        if case .unreachable = self { return true }
+        return false
+    }
 
     public func message(_ l: Language, timeZone: TimeZone = .gmt) -> String {
         switch self {
@@ -44,6 +52,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                           zh: "\(path) 不是 ShiftDesk 数据库（不是 SQLite 文件）；未做任何修改")
         case let .cannotOpen(path, reason):
             return l.pick(en: "cannot open \(path): \(reason)", zh: "无法打开 \(path)：\(reason)")
+        case let .unreachable(path, reason):
+            return l.pick(en: "cannot open \(path): \(reason); nothing was written", zh: "无法打开 \(path)：\(reason)；未写入任何内容")
         case let .newerSchema(path):
             return l.pick(en: "\(path) was written by a newer ShiftDesk; upgrade this one",
                           zh: "\(path) 由更新版本的 ShiftDesk 写入；请升级本程序")

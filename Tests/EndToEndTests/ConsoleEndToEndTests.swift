@@ -236,4 +236,42 @@ extension ConsoleEndToEndTests {
         let ticket = try XCTUnwrap(try cli.expectSuccess("ticket", "show", "1", "--json").json as? [String: Any])
         XCTAssertEqual(ticket["assignee"] as? String, "night1", "taken over with the acknowledgement")
     }
+
+    func testAConsoleSurvivesAPostgreSQLRestartKeepsWhatWasTypedAndCatchesUp() throws {
+        let server: PrivatePostgres
+        do { server = try PrivatePostgres() } catch PrivatePostgres.Failure.noServer {
+            throw XCTSkip("no PostgreSQL server installed (scripts/test installs one)")
+        }
+        defer { server.destroy() }
+        let cli = CLI(database: server.url)
+        try cli.expectSuccess("init")
+        try cli.expectSuccess("operator", "add", "desk1", "--name", "张伟", "--role", "desk")
+        try cli.expectSuccess("ticket", "new", "--title", "Before the restart", "--caller", "x", "--as", "desk1")
+        let desk = try console(cli, as: "desk1")
+        defer { desk.kill() }
+        try desk.wait(for: "Before the restart")
+
+        // The server goes down: the console says so without a key press, and keeps running.
+        try server.stop()
+        try desk.wait(for: "Reconnecting to the desk database")
+        // A call logged meanwhile is not lost: the form comes back with what was typed.
+        try desk.sendKeys("F2")
+        try desk.wait(for: "Log a call")
+        try desk.type("Typed offline")
+        try desk.sendKeys("Tab")
+        try desk.type("王小明")
+        try desk.sendKeys("Enter")
+        var screen = try desk.wait(for: "Not sent: the database cannot be reached")
+        XCTAssertTrue(screen.contains("Typed offline") && screen.contains("王小明"), screen)
+
+        // The server is back: the console reconnects by itself and the kept form goes through.
+        try server.start()
+        try desk.wait(for: "Reconnected: the queue is up to date", timeout: 15)
+        try desk.sendKeys("Enter")
+        try desk.wait(for: "Logged INC-000002")
+        // … and follows the change feed again: another seat's write shows without a key press.
+        try cli.expectSuccess("ticket", "new", "--title", "Logged by another seat", "--caller", "y", "--as", "desk1")
+        screen = try desk.wait(for: "Logged by another seat")
+        XCTAssertTrue(screen.contains("Typed offline") && screen.contains("Before the restart"), screen)
+    }
 }

@@ -25,17 +25,10 @@ final class PostgresChangeSignal: ChangeSignal {
     }
 }
 
-/// Set from postgres-nio's event loop, read by polls.
-final class NotificationFlag: Sendable {
-    private let arrived = Mutex(false)
-    func raise() { arrived.withLock { $0 = true } }
-    func take() -> Bool { arrived.withLock { value in defer { value = false }; return value } }
-}
-
 actor PostgresListener {
     private let location: PostgresLocation
     private let logger: Logger
-    private let flag = NotificationFlag()
+    private let flag = Flag()
     private var connection: PostgresConnection?
     private var listening: PostgresListenContext?
     private var polled = false

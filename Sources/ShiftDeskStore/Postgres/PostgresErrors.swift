@@ -31,8 +31,8 @@ enum PostgresErrors {
         if let decoding = error as? PostgresDecodingError {
             return .corrupt("column \(decoding.columnName): \(decoding.code)")
         }
-        let unreachable = StoreError.cannotOpen(path: location.description,
-                                                reason: "cannot reach the PostgreSQL server at \(location.server)")
+        let unreachable = StoreError.unreachable(path: location.description,
+                                                 reason: "cannot reach the PostgreSQL server at \(location.server)")
         guard let psql = error as? PSQLError else {
             // The pool gives up on a server it cannot connect to ("circuit breaker tripped").
             let text = String(describing: error)
@@ -57,14 +57,14 @@ enum PostgresErrors {
             case "53300":
                 return .cannotOpen(path: location.description, reason: "the PostgreSQL server at \(location.server) has no free connections")
             case "57P01", "57P02", "57P03":
-                return .cannotOpen(path: location.description,
+                return .unreachable(path: location.description,
                                    reason: "the PostgreSQL server at \(location.server) is shutting down or starting up; retry in a moment")
             default:
                 return .failure(message + detail)
             }
         case .connectionError, .uncleanShutdown, .serverClosedConnection, .clientClosedConnection, .poolClosed:
             let reason = describeUnderlying(psql.underlying)
-            return .cannotOpen(path: location.description,
+            return .unreachable(path: location.description,
                                reason: "cannot reach the PostgreSQL server at \(location.server)" + (reason.map { " (\($0))" } ?? ""))
         case .sslUnsupported:
             return .cannotOpen(path: location.description,

@@ -123,19 +123,60 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// How long an operation waits for a pooled connection before the server counts as
+    /// unreachable. The pool itself would keep a request waiting for a minute while it retries
+    /// a server that is down; a console must say so at once and keep what was typed.
+    static let leaseTimeout: Duration = .seconds(4)
+
+    /// Leases a pooled connection for `body`; gives up with `unreachable` when none comes within
+    /// `leaseTimeout`. Once `body` has a connection it is never abandoned: a write either
+    /// commits or fails on its own.
+    private func withLeasedConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let granted = Flag()
+        let client = self.client
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    granted.raise()
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.leaseTimeout)
+                return nil
+            }
+            while let result = try await group.next() {
+                if let value = result {
+                    group.cancelAll()
+                    return value
+                }
+                if !granted.isRaised {
+                    group.cancelAll()
+                    throw StoreError.unreachable(path: location.description,
+                                                 reason: "cannot reach the PostgreSQL server at \(location.server)")
+                }
+            }
+            throw StoreError.failure("the operation was cancelled")
+        }
+    }
+
     /// Runs `body` on a pooled connection, after the schema is ready. A connection the server
     /// dropped while it sat in the pool (a restart) is replaced once: reads are safe to repeat.
-    func read<T: Sendable>(_ body: (PGSession) async throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (PGSession) async throws -> T) async throws(StoreError) -> T {
         try await ready()
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await client.withConnection { connection in
+                return try await withLeasedConnection { [logger] connection in
                     try await body(PGSession(connection: connection, logger: logger))
                 }
             } catch {
-                if attempt < 3, PostgresErrors.isConnectionLost(error) { continue }
+                if attempt < 3, PostgresErrors.isConnectionLost(error) {
+                    // Just after a restart the pool may still hold connections the server closed.
+                    try? await Task.sleep(for: .milliseconds(150 * attempt))
+                    continue
+                }
                 throw PostgresErrors.map(error, location)
             }
         }
@@ -144,17 +185,17 @@ public final class PostgresStore: Store {
     /// Runs `body` in one transaction: all of it lands or none. A deadlock or serialisation
     /// failure reported by the server is retried a few times, and so is a pooled connection
     /// found dropped before anything was sent on it (BEGIN failed); never a lost COMMIT.
-    func write<T: Sendable>(_ body: (PGSession) async throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (PGSession) async throws -> T) async throws(StoreError) -> T {
         try await ready()
         var attempt = 0
         while true {
             attempt += 1
-            var begun = false
+            let begun = Flag()
             do {
-                return try await client.withConnection { connection in
+                return try await withLeasedConnection { [logger] connection in
                     let session = PGSession(connection: connection, logger: logger)
                     try await session.run("BEGIN")
-                    begun = true
+                    begun.raise()
                     do {
                         let value = try await body(session)
                         try await session.run("COMMIT")
@@ -166,7 +207,10 @@ public final class PostgresStore: Store {
                 }
             } catch {
                 if attempt < 4, PostgresErrors.isRetryable(error) { continue }
-                if attempt < 3, !begun, PostgresErrors.isConnectionLost(error) { continue }
+                if attempt < 3, !begun.isRaised, PostgresErrors.isConnectionLost(error) {
+                    try? await Task.sleep(for: .milliseconds(150 * attempt))
+                    continue
+                }
                 throw PostgresErrors.map(error, location)
             }
         }

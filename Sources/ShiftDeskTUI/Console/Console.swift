@@ -1,6 +1,7 @@
 import Foundation
 import ShiftDeskCore
 import ShiftDeskStore
+import Synchronization
 
 /// Opens the console for one operator. Runs on the calling thread, which must not be a
 /// Swift-concurrency thread (the console waits on store work while it owns ncurses).
@@ -60,12 +61,25 @@ public enum Console {
         initial.message = themeResult.warnings.first
         // Other seats' changes show within half a second; polling more often only costs an idle console CPU.
         let throttle = Throttle(interval: 0.5)
+        let link = services.link
         let program = AppProgram<ConsoleState, ConsoleEffect, ConsoleMessage>(
             initialState: initial,
             update: ConsoleApp.update,
             render: ConsoleApp.render,
             execute: services.execute,
-            pollExternalChange: { throttle.due() && ((try? Blocking.run { try await signal.poll() }) ?? false) })
+            pollExternalChange: {
+                guard throttle.due() else { return false }
+                // A failing poll reloads once, which tells the console the database is gone;
+                // the poll that works again reloads: the console catches up where it stopped.
+                do {
+                    let changed = try Blocking.run { try await signal.poll() }
+                    return link.restored() || changed
+                } catch let error as StoreError {
+                    return link.lost(error.message(setup.language))
+                } catch {
+                    return link.lost("\(error)")
+                }
+            })
         let runner = AppRunner(terminal: terminal, program: program, theme: themeResult.theme, clock: setup.desk.clock,
                                options: AppRunnerOptions(language: setup.language))
         do {
@@ -105,6 +119,30 @@ extension Console {
         var canvas = Canvas(size: size)
         ConsoleApp.render(state, &canvas, RenderContext(size: size, theme: .builtinDefault, colorMode: .color256, now: state.now))
         return canvas
+    }
+}
+
+/// Whether the database answered the last poll. While it does not, the console does not
+/// queue work behind a pool that waits for it: every effect answers "connection lost" at once.
+final class DatabaseLink: Sendable {
+    private let lostBecause = Mutex<String?>(nil)
+
+    var lostReason: String? { lostBecause.withLock { $0 } }
+
+    /// The poll failed; true the first time in a row (the console reloads, and hears why).
+    func lost(_ reason: String) -> Bool {
+        lostBecause.withLock { current in
+            defer { current = reason }
+            return current == nil
+        }
+    }
+
+    /// The poll worked; true when it had failed before (the console reloads and catches up).
+    func restored() -> Bool {
+        lostBecause.withLock { current in
+            defer { current = nil }
+            return current != nil
+        }
     }
 }
 

@@ -46,6 +46,8 @@ public enum ConsoleMessage: Sendable {
     case handoverHistory(Result<[Handover], DeskError>)
     case handoverSubmitted(Result<Handover, DeskError>)
     case handoverAcknowledged(Result<HandoverAcknowledgement, DeskError>)
+    /// The database cannot be reached; the text says why.
+    case connectionLost(String)
 }
 
 /// The console's update and render: pure functions of the state and the event.
@@ -97,6 +99,21 @@ public struct ConsoleApp {
     }
 
     static func handle(_ state: inout ConsoleState, _ message: ConsoleMessage) -> [AppCommand<ConsoleEffect>] {
+        if let lost = unreachable(message) { return connectionLost(&state, lost) }
+        if case let .refused(refusal)? = failure(of: message), state.sentForm != nil {
+            // The duty table said no to what the form asked: the form comes back as typed, with the reason.
+            restoreSentForm(&state, message: refusal.message(state.language))
+            return reloadCommands(state)
+        }
+        switch message {
+        case .loaded, .acted(.success), .opened(.success), .raised(.success), .handoverSubmitted(.success), .handoverAcknowledged(.success):
+            state.sentForm = nil
+        default: break
+        }
+        if state.connectionLost != nil, case .loaded = message {
+            state.connectionLost = nil
+            say(&state, state.pick("Reconnected: the queue is up to date", "已重新连接：队列已更新"))
+        }
         switch message {
         case let .loaded(snapshot):
             let hadCalls = Set(state.myCalls.map(\.id))
@@ -150,7 +167,47 @@ public struct ConsoleApp {
             return [.setTheme(result.theme)]
         case .handoverDraft, .handoverHistory, .handoverSubmitted, .handoverAcknowledged:
             return handleHandoverMessage(&state, message)
+        case .connectionLost:
+            return []
         }
+    }
+
+    /// The desk's answer when it is a failure.
+    static func failure(of message: ConsoleMessage) -> DeskError? {
+        switch message {
+        case let .acted(.failure(e)), let .opened(.failure(e)), let .raised(.failure(e)), let .handoverDraft(.failure(e)),
+             let .handoverHistory(.failure(e)), let .handoverSubmitted(.failure(e)), let .handoverAcknowledged(.failure(e)):
+            e
+        default:
+            nil
+        }
+    }
+
+    /// Why the database could not be reached, when that is what the message says.
+    static func unreachable(_ message: ConsoleMessage) -> String? {
+        if case let .connectionLost(reason) = message { return reason }
+        guard case let .store(store)? = failure(of: message), store.isUnreachable else { return nil }
+        return store.message(.en)
+    }
+
+    /// Opens the last form sent again, as it was typed, with `message` in it.
+    static func restoreSentForm(_ state: inout ConsoleState, message: String) {
+        guard let sent = state.sentForm else { return }
+        var form = sent.form
+        form.message = message
+        state.afterForm = sent.returnTo
+        state.mode = .form(form, sent.purpose)
+        state.sentForm = nil
+    }
+
+    /// The database went away: say so, keep following (the poll reconnects), and give back
+    /// the form that could not be sent, with everything typed in it.
+    static func connectionLost(_ state: inout ConsoleState, _ reason: String) -> [AppCommand<ConsoleEffect>] {
+        if state.connectionLost == nil { state.connectionLost = (state.now, reason) }
+        say(&state, reason, error: true)
+        restoreSentForm(&state, message: state.pick("Not sent: the database cannot be reached. Your entry is kept; press Enter once reconnected.",
+                                                    "未发送：无法连接数据库。内容已保留，重新连接后按 Enter 再次提交。"))
+        return []
     }
 
     static func context(_ state: ConsoleState) -> ScreenContext {
@@ -199,6 +256,7 @@ public struct ConsoleApp {
             case .cancelled: state.mode = back(state); return []
             case .submitted:
                 state.mode = back(state)
+                state.sentForm = (form, purpose, state.mode)
                 return submit(&state, form, purpose)
             }
         case let .call(call):

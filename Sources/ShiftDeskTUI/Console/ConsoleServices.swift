@@ -11,6 +11,7 @@ struct ConsoleServices: Sendable {
     let sheetsDirectory: String
     let themeDirectories: [String]
     let language: Language
+    let link = DatabaseLink()
 
     init(_ setup: Console.Setup, me: Operator) {
         desk = setup.desk
@@ -23,6 +24,10 @@ struct ConsoleServices: Sendable {
     }
 
     func execute(_ effect: ConsoleEffect) -> ConsoleMessage? {
+        if let reason = link.lostReason {
+            if case let .loadTheme(name) = effect { return .theme(Theme.load(nameOrPath: name, searchDirectories: themeDirectories)) }
+            return .connectionLost(reason)
+        }
         do {
             switch effect {
             case .reload:
@@ -99,8 +104,10 @@ struct ConsoleServices: Sendable {
                 }
             }
         } catch let error as StoreError {
+            if error.isUnreachable { return .connectionLost(error.message(language)) }
             return .failed(error.message(language))
         } catch let error as DeskError {
+            if case let .store(store) = error, store.isUnreachable { return .connectionLost(store.message(language)) }
             return .failed(error.message(language))
         } catch {
             return .failed("\(error)")

@@ -63,6 +63,11 @@ public struct ConsoleState {
     public var handoverOverview: HandoverOverview?
     public var handover = HandoverScreen()
     public var detail: Detail?
+    /// Since when the database cannot be reached, and why; nil while connected.
+    public var connectionLost: (since: Date, reason: String)?
+    /// The last form sent, kept until the desk answers: when the database cannot be reached,
+    /// it comes back with everything typed in it.
+    var sentForm: (form: FormDialogState, purpose: FormPurpose, returnTo: Mode)?
     public var mode: Mode = .browse
     /// Where the open form returns to.
     public var afterForm: Mode = .browse

@@ -108,7 +108,9 @@ public struct FormDialogState: Sendable, Equatable {
     public func draw(in area: Rect, canvas: inout Canvas) {
         let labelWidth = min(20, fields.map { DisplayWidth.width(of: $0.label) }.max() ?? 0)
         let width = min(area.width, max(44, labelWidth + 36))
-        let height = fields.count * 2 + 5
+        // A message (why the desk said no) wraps over up to four lines: its end names the rule.
+        let messageLines = message.map { Array(ScrollText.wrap($0, width: max(1, width - 4)).prefix(4)) } ?? []
+        let height = fields.count * 2 + 4 + max(1, messageLines.count)
         let inner = Modal.frame(width: width, height: height, title: title, in: area, canvas: &canvas)
         guard inner.width > 4, inner.height > 0 else { return }
         canvas.withClip(inner) { canvas in
@@ -129,9 +131,9 @@ public struct FormDialogState: Sendable, Equatable {
                     canvas.put("< \(value) >", x: fieldX, y: y, role: index == focus ? .focus : .input, maxWidth: fieldWidth, ellipsis: true)
                 }
             }
-            let messageY = inner.maxY - 2
-            if let message {
-                canvas.put(message, x: inner.x + 1, y: messageY, role: .error, maxWidth: inner.width - 2, ellipsis: true)
+            for (index, line) in messageLines.enumerated() {
+                canvas.put(line, x: inner.x + 1, y: inner.maxY - 1 - messageLines.count + index, role: .error,
+                           maxWidth: inner.width - 2, ellipsis: true)
             }
             let ok = "[ \(okLabel) ]"
             let cancel = "[ \(cancelLabel) ]"

@@ -1,0 +1,69 @@
+import Foundation
+
+/// A PostgreSQL cluster of one test's own, on a loopback port, so the test can stop and start
+/// the server under a running console without disturbing other tests.
+final class PrivatePostgres {
+    enum Failure: Error { case noServer, command(String) }
+
+    let bin: String
+    let folder: String
+    let port: Int
+
+    var url: String { "postgres://postgres@127.0.0.1:\(port)/shiftdesk" }
+
+    init() throws {
+        let root = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        guard let version = versions.compactMap(Int.init).max() else { throw Failure.noServer }
+        bin = "\(root)/\(version)/bin"
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-pg-\(UUID().uuidString)").path
+        port = 40_000 + Int.random(in: 0..<20_000)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        if getuid() == 0 { try run("/bin/chown", ["postgres:postgres", folder]) }
+        try pg("initdb", ["-D", "\(folder)/data", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "-U", "postgres"])
+        try start()
+    }
+
+    func start() throws {
+        try pg("pg_ctl", ["-D", "\(folder)/data", "-w", "-l", "\(folder)/log", "start", "-o",
+                          "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories=\(folder) -c fsync=off"])
+    }
+
+    func stop() throws {
+        try pg("pg_ctl", ["-D", "\(folder)/data", "-w", "-m", "fast", "stop"])
+    }
+
+    func destroy() {
+        try? stop()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    private func pg(_ tool: String, _ arguments: [String]) throws {
+        if getuid() == 0 {
+            try run("/sbin/runuser", ["-u", "postgres", "--", "\(bin)/\(tool)"] + arguments)
+        } else {
+            try run("\(bin)/\(tool)", arguments)
+        }
+    }
+
+    /// posix_spawn and waitpid, not Foundation's Process: pg_ctl leaves the server running,
+    /// and the server inherits the descriptor Process watches for the child's exit, so
+    /// Process.waitUntilExit would wait for the server to stop.
+    private func run(_ executable: String, _ arguments: [String]) throws {
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor in [1, 2] { posix_spawn_file_actions_addopen(&actions, Int32(descriptor), "/dev/null", O_WRONLY, 0) }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw Failure.command("cannot start \(executable): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else {
+            throw Failure.command("\(executable) \(arguments.joined(separator: " ")) exited with status \(status)")
+        }
+    }
+}
