@@ -67,7 +67,7 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
 }
 
 /// `count` open general incidents; the sweep index puts their next step a day ahead.
-func openTickets(_ count: Int, into store: SQLiteStore) async throws -> [TicketID] {
+func openTickets(_ count: Int, into store: any Store) async throws -> [TicketID] {
     try await store.addOperator(Operator(login: "desk", name: "Desk", role: .desk))
     var ids: [TicketID] = []
     var batch: [TicketHistory] = []
@@ -107,9 +107,25 @@ func sweepBenchmark() async throws {
 }
 
 func writeBenchmark() async throws {
+    print("Write latency, 50 concurrent writers in one process, 20 notes each:")
+    print(" on one SQLite file:")
+    try await writeBenchmark(on: try freshStore())
+    // A PostgreSQL server to measure against: `SHIFTDESK_BENCH_POSTGRES=postgres://user@host:port`
+    // (the benchmark creates a fresh database on it).
+    if let server = ProcessInfo.processInfo.environment["SHIFTDESK_BENCH_POSTGRES"], !server.isEmpty {
+        let url = server + "/shiftdesk_bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let store = try PostgresStore(url: url, create: true, maximumConnections: 20)
+        try await store.ready()
+        print(" on PostgreSQL (\(server), a pool of 20 connections):")
+        try await writeBenchmark(on: store)
+        await store.close()
+    } else {
+        print(" on PostgreSQL: set SHIFTDESK_BENCH_POSTGRES=postgres://USER@HOST:PORT to measure")
+    }
+}
+
+func writeBenchmark(on store: any Store) async throws {
     let writers = 50, each = 20
-    print("Write latency, \(writers) concurrent writers in one process on one SQLite file, \(each) notes each:")
-    let store = try freshStore()
     let ids = try await openTickets(writers, into: store)
     let desk = Desk(store: store, clock: StepClock(t0))
     let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in

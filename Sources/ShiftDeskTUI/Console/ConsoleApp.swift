@@ -283,9 +283,8 @@ public struct ConsoleApp {
             break
         }
         guard let action = ConsoleKeys.keymap.action(for: key.key, in: context(state)) else { return [] }
-        let ticket = state.selectedTicket
         func need(_ body: (Ticket) -> [AppCommand<ConsoleEffect>]) -> [AppCommand<ConsoleEffect>] {
-            guard let ticket else { say(&state, state.pick("no incident selected", "未选中事件"), error: true); return [] }
+            guard let ticket = state.selectedTicket else { say(&state, state.pick("no incident selected", "未选中事件"), error: true); return [] }
             return body(ticket)
         }
         let l = state.language

@@ -94,6 +94,11 @@ public struct ConsoleState {
     var selectedTicket: Ticket? {
         if case let .detail(id, _) = mode { return detail?.ticket.id == id ? detail?.ticket : entries.first { $0.ticket.id == id }?.ticket }
         guard let id = table.selectedID else { return nil }
+        // The selected row is found through the queue's order, not by searching every entry.
+        let index = table.selectedIndex
+        if queue != .supervisor, index < order.indices.count, entries[order.indices[index]].ticket.id.number == id {
+            return entries[order.indices[index]].ticket
+        }
         return entries.first { $0.ticket.id.number == id }?.ticket
     }
 
