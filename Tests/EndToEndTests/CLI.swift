@@ -101,7 +101,15 @@ struct CLI {
 
     /// An initialised desk with one operator of each line.
     static func staffedDesk() throws -> CLI {
-        let cli = try withFreshDatabase()
+        try staffedDesk(on: withFreshDatabase())
+    }
+
+    /// The same desk on a fresh PostgreSQL database (`postgres`), or on SQLite.
+    static func staffedDesk(backend: String) throws -> CLI {
+        backend == "postgres" ? try staffedDesk(on: withFreshPostgresDatabase()) : try staffedDesk()
+    }
+
+    static func staffedDesk(on cli: CLI) throws -> CLI {
         try cli.expectSuccess("init")
         for (login, name, role) in [("desk1", "张伟", "desk"), ("l1a", "王芳", "l1"), ("l1b", "Raj Patel", "l1"),
                                     ("l2a", "陈静", "l2"), ("im1", "孙丽", "im")] {

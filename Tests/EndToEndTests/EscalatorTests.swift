@@ -4,9 +4,12 @@ import Testing
 /// Several escalator services on one desk: every step once, every mail once, even when one dies.
 @Suite("Escalator processes", .serialized)
 struct EscalatorTests {
-    @Test func threeEscalatorsFireAndDeliverEachStepOnceAndSurviveOneBeingKilled() throws {
-        var cli = try CLI.staffedDesk()
-        let folder = URL(fileURLWithPath: cli.database).deletingLastPathComponent()
+    static let backends = CLI.postgresServer == nil ? ["sqlite"] : ["sqlite", "postgres"]
+
+    @Test(arguments: backends)
+    func threeEscalatorsFireAndDeliverEachStepOnceAndSurviveOneBeingKilled(_ backend: String) throws {
+        var cli = try CLI.staffedDesk(backend: backend)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-escalators-\(UUID().uuidString)")
         let mailbox = folder.appendingPathComponent("mailbox")
         try FileManager.default.createDirectory(at: mailbox, withIntermediateDirectories: true)
         let standIn = folder.appendingPathComponent("sendmail").path
