@@ -125,3 +125,87 @@ final class QueueFilterSearchTests: XCTestCase {
         }
     }
 }
+
+/// The handover screen drawn through the virtual terminal, in both languages, at 80x24.
+final class HandoverScreenSnapshotTests: XCTestCase {
+    let zone = TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
+
+    func at(_ text: String) -> Date { ISO8601.parse(text, defaultZone: zone) ?? .distantPast }
+
+    func screen(_ language: Language, tab: HandoverScreen.Tab) -> [String] {
+        let schedule = ShiftSchedule.standard(timeZone: zone)
+        let day = schedule.occurrence(at: at("2026-11-29T12:00"))
+        let night = schedule.next(after: day)
+        func ticket(_ n: Int64, _ title: String, _ priority: Priority) -> Ticket {
+            Ticket(id: TicketID(n), title: title, caller: Caller(name: "王小明"), channel: .phone, priority: priority,
+                   state: .inProgress, assignee: "day1", openedAt: at("2026-11-29T15:00"))
+        }
+        let tickets = [ticket(1, "打印机卡纸 Printer jam", .general), ticket(2, "VPN 每小时断线", .major)]
+        var draft = HandoverDraft(from: day, to: night, proposed: tickets.map {
+            HandoverProposalItem(ticket: $0, reasons: [.unfinished], deadline: at("2026-11-29T23:00"))
+        }, note: { _ in "处理中，服务台，day1" })
+        draft.note = "打印机厂商明早到场"
+        var handover = draft.handover(preparedBy: "day1", at: at("2026-11-29T20:10"))
+        handover.id = 1
+        handover.items[0].acknowledgedBy = "night1"
+        handover.items[0].acknowledgedAt = at("2026-11-29T20:35")
+        var state = ConsoleState(me: Operator(login: "night1", name: "李娜", role: .desk, shift: .night), language: language,
+                                 timeZone: zone, now: at("2026-11-29T20:40"))
+        state.size = TerminalSize(columns: 80, rows: 24)
+        _ = ConsoleApp.update(&state, .result(.loaded(ConsoleSnapshot(
+            entries: tickets.map(QueueEntry.init), calls: [],
+            handovers: HandoverOverview(shift: night, ended: day, recent: [handover], now: state.now)))))
+        state.handover.draft = draft
+        state.handover.history = [handover]
+        state.handover.tab = tab
+        state.mode = .handover
+        let terminal = VirtualTerminal(size: state.size)
+        var canvas = Canvas(size: state.size)
+        ConsoleApp.render(state, &canvas, RenderContext(size: state.size, theme: .builtinDefault, colorMode: .color256, now: state.now))
+        terminal.present(canvas)
+        return terminal.lines
+    }
+
+    func testEveryTabFitsAndLinesUpInBothLanguages() {
+        for language in [Language.zh, .en] {
+            for tab in HandoverScreen.Tab.allCases {
+                let lines = screen(language, tab: tab)
+                XCTAssertEqual(lines.count, 24)
+                for line in lines { XCTAssertEqual(DisplayWidth.width(of: line), 80, "\(language) \(tab): \(line)") }
+                let text = lines.joined(separator: "\n")
+                switch tab {
+                case .prepare:
+                    XCTAssertTrue(text.contains("[x] INC-000001") && text.contains("[x] INC-000002"), text)
+                    XCTAssertTrue(text.contains("打印机厂商明早到场"), text)
+                case .review:
+                    XCTAssertTrue(text.contains("#1 day1") && text.contains("打印机厂商明早到场"), text)
+                    XCTAssertTrue(text.contains(language == .zh ? "待确认 1 项" : "1 to acknowledge"), text)
+                    // The two items' IDs start in the same column whatever the width of the text before them.
+                    let starts = lines.compactMap { line in line.range(of: "INC-00000").map { DisplayWidth.width(of: line[..<$0.lowerBound]) } }
+                    XCTAssertEqual(Set(starts.prefix(2)).count, 1, text)
+                case .history:
+                    XCTAssertTrue(text.contains("day1") && text.contains("1/2"), text)
+                }
+            }
+        }
+    }
+
+    func testTheQueueMarksHandedOverIncidentsUntilAcknowledged() {
+        var state = ConsoleState(me: Operator(login: "night1", name: "Li Na", role: .desk, shift: .night), language: .en, timeZone: zone,
+                                 now: at("2026-11-29T20:40"))
+        let schedule = ShiftSchedule.standard(timeZone: zone)
+        let day = schedule.occurrence(at: at("2026-11-29T12:00"))
+        let night = schedule.next(after: day)
+        let handover = Handover(id: 7, from: day, to: night, preparedBy: "day1", preparedAt: at("2026-11-29T20:10"), note: "",
+                                items: [HandoverItem(ticket: TicketID(1), note: "a"),
+                                        HandoverItem(ticket: TicketID(2), note: "b", acknowledgedBy: "night1", acknowledgedAt: at("2026-11-29T20:35"))])
+        let tickets = [Int64(1), 2].map { Ticket(id: TicketID($0), title: "t\($0)", caller: Caller(name: "c"), channel: .phone, priority: .general,
+                                                  state: .inProgress, openedAt: at("2026-11-29T15:00")) }
+        _ = ConsoleApp.update(&state, .result(.loaded(ConsoleSnapshot(entries: tickets.map(QueueEntry.init), calls: [],
+                                                                      handovers: HandoverOverview(shift: night, ended: day, recent: [handover], now: state.now)))))
+        let rows = ConsoleApp.rows(state)
+        let ids = (0..<rows.count).map { rows.row(at: $0).cells[0].text }
+        XCTAssertEqual(Set(ids), ["»INC-000001", " INC-000002"])
+        XCTAssertTrue(ConsoleApp.banners(state).contains { $0.0.contains("1 handed-over incident(s) to acknowledge") })
+    }
+}

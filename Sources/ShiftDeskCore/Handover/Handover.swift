@@ -82,6 +82,12 @@ public struct HandoverProposalItem: Sendable, Hashable {
     public var ticket: Ticket
     public var reasons: [HandoverReason]
     public var deadline: Date?
+
+    public init(ticket: Ticket, reasons: [HandoverReason], deadline: Date?) {
+        self.ticket = ticket
+        self.reasons = reasons
+        self.deadline = deadline
+    }
 }
 
 /// What the outgoing shift should hand over: every unfinished incident the shift touched or
