@@ -15,7 +15,7 @@ enum SQLiteRows {
         number, title, description, caller_name, caller_phone, caller_department, channel, priority, category,
         affected_service, state, tier, assignee, owner, opened_at, first_response_at, resolved_at, closed_at,
         resolution_note, csat_score, csat_comment, csat_unreachable, sheet_printed_at, sheet_signed_at, problem,
-        backfilled, bypassed_desk, reopen_count, source, version, escalation_due_at
+        backfilled, bypassed_desk, reopen_count, source, version, escalation_due_at, source_made_sla, imported_at
         """
 
     static func ticketArguments(_ t: Ticket, includeNumber: Bool) -> StatementArguments {
@@ -36,6 +36,7 @@ enum SQLiteRows {
             Millis.from(t.closedAt), t.resolutionNote, score, comment, unreachable,
             Millis.from(t.onSiteSheet.printedAt), Millis.from(t.onSiteSheet.signedAt), t.problem?.number,
             t.backfilled, t.bypassedDesk, t.reopenCount, t.source, t.version, Millis.from(t.escalationDueAt),
+            t.sourceMadeSLA, Millis.from(t.importedAt),
         ]
         return StatementArguments(values)
     }
@@ -81,8 +82,10 @@ enum SQLiteRows {
             bypassedDesk: row["bypassed_desk"] ?? false,
             reopenCount: row["reopen_count"] ?? 0,
             source: row["source"],
+            sourceMadeSLA: row["source_made_sla"],
             version: row["version"] ?? 0,
-            escalationDueAt: Millis.date(row["escalation_due_at"] as Int64?))
+            escalationDueAt: Millis.date(row["escalation_due_at"] as Int64?),
+            importedAt: Millis.date(row["imported_at"] as Int64?))
     }
 
     static let eventColumns = "id, ticket, actor, at, kind, changes, note"

@@ -194,6 +194,41 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func importHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [ImportedHistory] {
+        try await guarded {
+            try await pool.write { db in
+                try histories.map { history in
+                    if let source = history.ticket.source,
+                       let number = try Int64.fetchOne(db, sql: "SELECT number FROM tickets WHERE source = ?", arguments: [source]) {
+                        return ImportedHistory(id: TicketID(number), isNew: false)
+                    }
+                    return ImportedHistory(id: try Self.insert(db, ticket: history.ticket, events: history.events).0.id, isNew: true)
+                }
+            }
+        }
+    }
+
+    public func histories(opened: DateInterval?) async throws(StoreError) -> [TicketHistory] {
+        let range = opened.map { (Millis.from($0.start), Millis.from($0.end)) } ?? (Int64.min, Int64.max)
+        return try await guarded {
+            try await pool.read { db in
+                let tickets = try Row.fetchAll(db, sql: """
+                    SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE opened_at >= ? AND opened_at < ? ORDER BY number
+                    """, arguments: [range.0, range.1]).map(SQLiteRows.ticket)
+                var events: [Int64: [TicketEvent]] = [:]
+                let cursor = try Row.fetchCursor(db, sql: """
+                    SELECT \(SQLiteRows.eventColumns) FROM events
+                    WHERE ticket IN (SELECT number FROM tickets WHERE opened_at >= ? AND opened_at < ?) ORDER BY id
+                    """, arguments: [range.0, range.1])
+                while let row = try cursor.next() {
+                    let event = try SQLiteRows.event(row)
+                    events[event.ticket.number, default: []].append(event)
+                }
+                return tickets.map { TicketHistory(ticket: $0, events: events[$0.id.number] ?? []) }
+            }
+        }
+    }
+
     public func ticket(_ id: TicketID) async throws(StoreError) -> Ticket? {
         try await guarded {
             try await pool.read { db in
