@@ -212,6 +212,39 @@ enum ServiceNowFixture {
         #expect(XESWriter.timestamp(t0) == "2026-11-29T02:00:00.000+00:00")
     }
 
+    @Test func isoFormattingWithoutACalendarAgreesWithTheCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        var random = SeededRandom(seed: 9)
+        let samples = [-86_400.5, -1, 0, 951_782_400, 1_709_164_800, 4_107_542_399] + (0..<2_000).map { _ in
+            Double(random.next() % 8_000_000_000) - 2_000_000_000 + 0.75
+        }
+        for seconds in samples {
+            let date = Date(timeIntervalSince1970: seconds)
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second],
+                                            from: Date(timeIntervalSince1970: seconds.rounded(.down)))
+            let expected = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0,
+                                  c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+            #expect(ISO8601.format(date) == expected, "\(seconds)")
+        }
+    }
+
+    @Test func theHistoryBuilderRecordsWhatTicketChangesRecords() {
+        let demo = DemoDesk(now: t0, tickets: 40, seed: 3)
+        for (ticket, _) in demo.tickets {
+            var builder = HistoryBuilder()
+            var before: Ticket?
+            var edited = ticket
+            for step in 0..<3 {
+                edited.assignee = step == 1 ? nil : "x\(step)"
+                edited.resolvedAt = step == 2 ? t0 : nil
+                builder.append(edited, at: t0, actor: "a", source: [])
+                #expect(builder.events.last?.changes == edited.changes(since: before))
+                before = edited
+            }
+        }
+    }
+
     @Test func xmlAttributesAreEscaped() {
         #expect(XESWriter.escape("a<b & \"c\"\n\u{1}") == "a&lt;b &amp; &quot;c&quot;&#10;\u{FFFD}")
     }

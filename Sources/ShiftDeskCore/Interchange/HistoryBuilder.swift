@@ -8,11 +8,23 @@ struct HistoryBuilder {
     private(set) var ticket: Ticket?
     private(set) var events: [TicketEvent] = []
     private var sourceFields: [String: String] = [:]
+    /// The audit fields of `ticket`, kept so that each snapshot is rendered once.
+    private var auditFields: [String: String] = [:]
 
     /// Appends the snapshot `next` as an event at `at` by `actor`. `source` holds the source's
     /// own fields as they are in this snapshot (missing values absent), in a fixed order.
+    /// The changes are those of `Ticket.changes(since:)`.
     mutating func append(_ next: Ticket, at: Date, actor: String, source: [(String, String?)], note: String? = nil) {
-        var changes = next.changes(since: ticket)
+        var changes: [FieldChange] = []
+        var fields: [String: String] = [:]
+        fields.reserveCapacity(auditFields.count + 4)
+        for (field, value) in next.auditFields {
+            let previous = auditFields[field]
+            if let value { fields[field] = value }
+            guard previous != value, !(ticket == nil && value == nil) else { continue }
+            changes.append(FieldChange(field: field, before: previous, after: value))
+        }
+        auditFields = fields
         for (field, value) in source {
             let before = sourceFields[field]
             guard before != value else { continue }
