@@ -140,5 +140,25 @@ import ShiftDeskStore
         let again = try await Importer(desk: desk, options: options).run()
         #expect(again.imported == 0 && again.alreadyPresent == 7_554)
         #expect(try await desk.store.lastEventID() == lastEvent)
+
+        // Exported as XES and imported into another desk: the same traces and events.
+        let folder = try Scratch.folder()
+        let exported = folder.appendingPathComponent("bpi-out.xes").path
+        #expect(FileManager.default.createFile(atPath: exported, contents: nil))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: exported))
+        try await Exporter(store: desk.store).write(.xes, opened: nil) { try handle.write(contentsOf: Data($0.utf8)) }
+        try handle.close()
+        let copy = try Scratch.desk()
+        let back = try await Importer(desk: copy, options: ImportOptions(format: .xes, path: exported, batchSize: 2_000)).run()
+        #expect(back.skipped.isEmpty && back.imported == 7_554 && back.importedEvents == 65_533)
+        let before = try await desk.store.histories(opened: nil)
+        let after = try await copy.store.histories(opened: nil)
+        #expect(before.map(\.ticket.source) == after.map(\.ticket.source), "the traces keep their source keys")
+        for (a, b) in zip(before, after) where a.ticket.id.number % 97 == 0 {
+            #expect(a.events.map(\.at) == b.events.map(\.at))
+            #expect(a.events.map(\.actor) == b.events.map(\.actor))
+            #expect(a.events.map(\.kind) == b.events.map(\.kind))
+            #expect(a.ticket.state == b.ticket.state && a.ticket.tier == b.ticket.tier && a.ticket.priority == b.ticket.priority)
+        }
     }
 }

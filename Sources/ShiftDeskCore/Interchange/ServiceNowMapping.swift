@@ -142,9 +142,9 @@ public struct ServiceNowMapping: Sendable {
     /// The ticket and its history from all the rows of one incident, in file order. A bad row
     /// makes the whole incident bad: a history with a hole is not imported.
     public func history(_ rows: [Row]) throws(InterchangeIssue) -> TicketHistory {
-        guard let first = rows.first, let number = number(of: first) else {
-            throw InterchangeIssue(file: file, line: rows.first?.line, reason: "an incident without rows")
-        }
+        guard let first = rows.first else { throw InterchangeIssue(file: file, line: nil, reason: "an incident without rows") }
+        try check(first)
+        guard let number = number(of: first) else { throw issue(first, "no incident number") }
         var builder = HistoryBuilder()
         var groups: [String] = []
         var previousState: TicketState?

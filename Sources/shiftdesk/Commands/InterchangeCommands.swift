@@ -116,8 +116,10 @@ struct ExportCommand: AsyncParsableCommand {
         }
         let counts: (tickets: Int, events: Int)
         do {
+            // On a terminal, text from the database is shown, not obeyed (a CSV cell may hold an escape sequence).
+            let toTerminal = output == nil && isatty(STDOUT_FILENO) != 0
             counts = try await exporter.write(format, opened: interval, logName: period.map { "ShiftDesk \($0)" } ?? "ShiftDesk") { text in
-                try destination.write(contentsOf: Data(text.utf8))
+                try destination.write(contentsOf: Data((toTerminal ? TerminalText.sanitize(text, keepNewlines: true) : text).utf8))
             }
         } catch let error as StoreError {
             if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
