@@ -129,14 +129,17 @@ public final class SQLiteStore: Store {
         }
     }
 
+    private static let insertTicketSQL: String = {
+        let columns = SQLiteRows.ticketColumns.replacingOccurrences(of: "number, ", with: "")
+        let placeholders = Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")
+        return "INSERT INTO tickets (\(columns)) VALUES (\(placeholders))"
+    }()
+
     /// Inserts one ticket (its number chosen here) and its events; returns them as stored.
     private static func insert(_ db: Database, ticket: Ticket, events: [TicketEvent]) throws -> (Ticket, TicketEvent) {
         var stored = ticket
         stored.version = max(1, ticket.version)
-        let columns = SQLiteRows.ticketColumns.replacingOccurrences(of: "number, ", with: "")
-        let placeholders = Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")
-        try db.execute(sql: "INSERT INTO tickets (\(columns)) VALUES (\(placeholders))",
-                       arguments: SQLiteRows.ticketArguments(stored, includeNumber: false))
+        try db.execute(sql: insertTicketSQL, arguments: SQLiteRows.ticketArguments(stored, includeNumber: false))
         stored.id = TicketID(db.lastInsertedRowID)
         var last = TicketEvent(ticket: stored.id, actor: "", at: stored.openedAt, kind: .opened, changes: [])
         for event in events {
