@@ -66,7 +66,7 @@ struct PostgresCommandLineTests {
         #expect(report["backend"] as? String == "postgres")
         #expect(report["schemaVersion"] as? Int == 5)
         // Again: nothing to do, same version; then the desk works.
-        #expect(try postgres.expectSuccess("migrate").stdout.contains("schema version 4"))
+        #expect(try postgres.expectSuccess("migrate").stdout.contains("schema version 5"))
         try postgres.expectSuccess("operator", "add", "desk1", "--name", "张伟", "--role", "desk")
 
         let sqlite = try CLI.withFreshDatabase()
