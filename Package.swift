@@ -16,6 +16,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "ShiftDeskCore"),
         .target(name: "ShiftDeskConfig", dependencies: [
             "ShiftDeskCore",
@@ -25,6 +26,11 @@ let package = Package(
             "ShiftDeskCore",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
+        .target(name: "ShiftDeskInterchange", dependencies: [
+            "CZlib",
+            "ShiftDeskCore",
+            "ShiftDeskStore",
         ]),
         .target(name: "ShiftDeskNotify", dependencies: [
             "ShiftDeskCore",
@@ -41,6 +47,7 @@ let package = Package(
             "ShiftDeskCore",
             "ShiftDeskConfig",
             "ShiftDeskStore",
+            "ShiftDeskInterchange",
             "ShiftDeskNotify",
             "ShiftDeskTUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -49,12 +56,14 @@ let package = Package(
         .executableTarget(name: "Benchmarks", dependencies: [
             "ShiftDeskCore",
             "ShiftDeskStore",
+            "ShiftDeskInterchange",
             "ShiftDeskTUI",
         ], path: "Benchmarks"),
         .testTarget(name: "ShiftDeskCoreTests", dependencies: ["ShiftDeskCore"]),
         .testTarget(name: "ShiftDeskConfigTests", dependencies: ["ShiftDeskConfig"]),
         .testTarget(name: "ShiftDeskStoreTests", dependencies: ["ShiftDeskStore"]),
         .testTarget(name: "ShiftDeskNotifyTests", dependencies: ["ShiftDeskNotify"]),
+        .testTarget(name: "ShiftDeskInterchangeTests", dependencies: ["ShiftDeskInterchange"]),
         .testTarget(name: "ShiftDeskTUITests", dependencies: ["ShiftDeskTUI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ShiftDeskStore"]),
     ],

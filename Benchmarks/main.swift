@@ -1,5 +1,6 @@
 import Foundation
 import ShiftDeskCore
+import ShiftDeskInterchange
 import ShiftDeskStore
 import ShiftDeskTUI
 
@@ -219,7 +220,74 @@ func consoleBenchmark() async throws {
     }
 }
 
+/// Peak resident memory since the last reset (VmHWM), in MiB.
+func peakMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kib / 1024
+}
+
+/// Resets VmHWM to the current RSS (Linux ≥ 4.0), so that each run's peak is its own.
+func resetPeak() {
+    try? Data("5".utf8).write(to: URL(fileURLWithPath: "/proc/self/clear_refs"))
+}
+
+func importBenchmark() async throws {
+    let folder = ProcessInfo.processInfo.environment["SHIFTDESK_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data").path
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-bench-data-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    var logs: [(String, ImportFormat, String, String?)] = []
+    let zip = folder + "/incident_event_log.zip"
+    if FileManager.default.fileExists(atPath: zip) {
+        let unzip = Process()
+        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        unzip.arguments = ["-q", "-o", zip, "-d", scratch.path]
+        try unzip.run()
+        unzip.waitUntilExit()
+        logs.append(("ServiceNow incident_event_log.csv (24,918 incidents, 141,712 rows)", .servicenow,
+                     scratch.appendingPathComponent("incident_event_log.csv").path, nil))
+    }
+    let bpi = folder + "/BPI_Challenge_2013_incidents.xes.gz"
+    if FileManager.default.fileExists(atPath: bpi) {
+        logs.append(("BPI Challenge 2013 XES, gzip (7,554 traces, 65,533 events)", .xes, bpi, "bpi2013"))
+    }
+    guard !logs.isEmpty else {
+        print("Import: no real logs in \(folder); skipped")
+        return
+    }
+    let runs = large ? 5 : 3
+    print("Import of the real logs into a fresh SQLite desk, \(runs) runs each (peak RSS of the whole process during the run):")
+    for (name, format, path, prefix) in logs {
+        var times: [Double] = [], again: [Double] = [], peaks: [Double] = []
+        for _ in 0..<runs {
+            let desk = Desk(store: try freshStore(), clock: StepClock(t0))
+            let options = ImportOptions(format: format, path: path, sourcePrefix: prefix)
+            resetPeak()
+            let start = DispatchTime.now().uptimeNanoseconds
+            let report = try await Importer(desk: desk, options: options).run()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            peaks.append(peakMiB())
+            guard report.skipped.isEmpty, report.imported == report.tickets else {
+                print("  \(name): unexpected report \(report)")
+                return
+            }
+            let second = DispatchTime.now().uptimeNanoseconds
+            _ = try await Importer(desk: desk, options: options).run()
+            again.append(Double(DispatchTime.now().uptimeNanoseconds - second) / 1e9)
+        }
+        print("  \(name)")
+        line("    import", times.sorted(), unit: "s ")
+        line("    the same file again (nothing to write)", again.sorted(), unit: "s ")
+        line("    peak RSS (VmHWM)", peaks.sorted(), unit: "MiB")
+    }
+}
+
 do {
+    if which == "import" { try await importBenchmark() }
     if which == "sweep" || which == "all" { try await sweepBenchmark() }
     if which == "writes" || which == "all" { try await writeBenchmark() }
     if which == "console" || which == "all" { try await consoleBenchmark() }

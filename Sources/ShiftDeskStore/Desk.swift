@@ -127,6 +127,21 @@ public struct Desk: Sendable {
         do { return try await store.insertHistories(planned) } catch { throw .store(error) }
     }
 
+    /// Imports whole histories from another system (or another desk's export) in one transaction:
+    /// each ticket is stamped as imported now, so that escalation steps due before now stay the
+    /// source's history, and its next step is planned; a ticket whose `source` is already stored
+    /// is left as it is (`isNew == false`).
+    public func importHistories(_ histories: [TicketHistory]) async throws(DeskError) -> [ImportedHistory] {
+        let now = clock.now()
+        let planned = histories.map { history -> TicketHistory in
+            var copy = history
+            copy.ticket.importedAt = now
+            copy.ticket.plan = TicketSLA(ticket: copy.ticket, events: copy.events, policy: policy, fired: [], now: now).ticketPlan
+            return copy
+        }
+        do { return try await store.importHistories(planned) } catch { throw .store(error) }
+    }
+
     /// Raises a problem (问题单) and links the given incidents to it.
     public func raiseProblem(title: String, linking incidents: [TicketID], as login: String) async throws(DeskError) -> Problem {
         let actor = try await requireOperator(login)

@@ -24,14 +24,16 @@ public struct TicketQuery: Sendable, Hashable {
     public static let all = TicketQuery()
 }
 
-/// A ticket with its whole history, for bulk loads (demo data, imports).
-public struct TicketHistory: Sendable, Hashable {
-    public var ticket: Ticket
-    public var events: [TicketEvent]
+/// What became of one history handed to `importHistories`.
+public struct ImportedHistory: Sendable, Hashable {
+    /// The ticket's number in this desk.
+    public var id: TicketID
+    /// False when a ticket with the same `source` was already stored: nothing was written for it.
+    public var isNew: Bool
 
-    public init(ticket: Ticket, events: [TicketEvent]) {
-        self.ticket = ticket
-        self.events = events
+    public init(id: TicketID, isNew: Bool) {
+        self.id = id
+        self.isNew = isNew
     }
 }
 
@@ -53,6 +55,13 @@ public protocol Store: Sendable {
     func updateTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent)
     /// Stores many tickets with their events in one transaction; numbers are assigned in order.
     func insertHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [TicketID]
+    /// Like `insertHistories`, for imports: a history whose ticket `source` is already stored is
+    /// left out (its stored number is returned with `isNew == false`), so importing the same
+    /// batch again writes nothing. One transaction: the batch lands whole or not at all.
+    func importHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [ImportedHistory]
+    /// Every ticket with its events, tickets by number and events by id, for export. `opened`
+    /// limits it to tickets opened in `[start, end)`.
+    func histories(opened: DateInterval?) async throws(StoreError) -> [TicketHistory]
 
     func ticket(_ id: TicketID) async throws(StoreError) -> Ticket?
     func tickets(_ query: TicketQuery) async throws(StoreError) -> [Ticket]

@@ -36,6 +36,7 @@ struct ShiftDesk: AsyncParsableCommand {
         abstract: "ShiftDesk: the service-desk console for shift workers.",
         discussion: "Without a command, opens the console.",
         subcommands: [ConsoleCommand.self, InitCommand.self, MigrateCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self, SLACommand.self,
-                      EscalateDueCommand.self, EscalatorCommand.self, NotifyCommand.self, HandoverCommand.self, ReportCommand.self],
+                      EscalateDueCommand.self, EscalatorCommand.self, NotifyCommand.self, HandoverCommand.self, ReportCommand.self,
+                      ImportCommand.self, ExportCommand.self],
         defaultSubcommand: ConsoleCommand.self)
 }

@@ -71,4 +71,16 @@ import ShiftDeskCore
         #expect(try await signal.poll() == true)
         #expect(try await mine.findOperator(login: "wang.fang") == People.l1)
     }
+
+    @Test func eventChangesAreStoredAsJSONThatReadsBackAsWritten() throws {
+        let changes = [
+            FieldChange(field: "title", before: nil, after: "say \"hi\" \\ back/slash\n\t\u{1B}[2J 日志 😀"),
+            FieldChange(field: "assignee", before: "a", after: nil),
+            FieldChange(field: "note", before: "", after: "\u{0}\u{1F}"),
+        ]
+        let text = try SQLiteRows.encodeChanges(changes)
+        #expect(text.hasPrefix("[{\"after\":\"say \\\"hi\\\" \\\\ back/slash\\n\\t\\u001b[2J"))
+        #expect(try JSONDecoder().decode([FieldChange].self, from: Data(text.utf8)) == changes)
+        #expect(try SQLiteRows.encodeChanges([]) == "[]")
+    }
 }

@@ -162,6 +162,60 @@ struct StoreContractTests {
     }
 
     @Test(arguments: Backend.available)
+    func importedTicketsKeepTheirSourceVerdictAndImportStamp(_ backend: Backend) async throws {
+        let store = try backend.makeStore()
+        let ticket = Ticket(id: TicketID(1), title: "INC0000045 · Category 55", caller: Caller(name: "Caller 2403"), channel: .other,
+                            priority: .general, state: .closed, tier: .l1, openedAt: t0, closedAt: t0.addingTimeInterval(60),
+                            source: "servicenow:INC0000045", sourceMadeSLA: false, version: 2, importedAt: t0.addingTimeInterval(3600))
+        let opened = TicketEvent(ticket: ticket.id, actor: "Updated by 21", at: t0, kind: .opened, changes: ticket.changes(since: nil))
+        let ids = try await store.insertHistories([TicketHistory(ticket: ticket, events: [opened])])
+        var expected = ticket
+        expected.id = try #require(ids.first)
+        #expect(try await store.ticket(expected.id) == expected)
+        var unknown = ticket
+        unknown.source = "servicenow:INC0000046"
+        unknown.sourceMadeSLA = nil
+        unknown.importedAt = nil
+        let second = try #require(try await store.insertHistories([TicketHistory(ticket: unknown, events: [opened])]).first)
+        #expect(try await store.ticket(second)?.sourceMadeSLA == nil)
+        #expect(try await store.ticket(second)?.importedAt == nil)
+    }
+
+    @Test(arguments: Backend.available)
+    func importingSkipsTicketsWhoseSourceIsStoredAndWritesNothingForThem(_ backend: Backend) async throws {
+        let store = try backend.makeStore()
+        let demo = DemoDesk(now: t0, tickets: 12, seed: 5)
+        let histories = demo.tickets.enumerated().map { index, made -> TicketHistory in
+            var ticket = made.ticket
+            ticket.source = "test:\(index)"
+            return TicketHistory(ticket: ticket, events: made.events)
+        }
+        let first = try await store.importHistories(Array(histories.prefix(8)))
+        #expect(first.map(\.isNew) == Array(repeating: true, count: 8))
+        #expect(first.map(\.id) == (1...8).map { TicketID(Int64($0)) })
+        let events = try await store.lastEventID()
+        // The whole set again: the eight stored are left as they are, the four new land, numbered after them.
+        let second = try await store.importHistories(histories)
+        #expect(second.map(\.isNew) == Array(repeating: false, count: 8) + Array(repeating: true, count: 4))
+        #expect(second.map(\.id) == (1...12).map { TicketID(Int64($0)) })
+        #expect(try await store.lastEventID() == events + Int64(histories.suffix(4).reduce(0) { $0 + $1.events.count }))
+        let third = try await store.importHistories(histories)
+        #expect(third.allSatisfy { !$0.isNew })
+        #expect(try await store.tickets(.all).count == 12)
+
+        // Read back for export: every ticket with its events, in order; or those opened in a span.
+        let all = try await store.histories(opened: nil)
+        #expect(all.map(\.ticket.id) == (1...12).map { TicketID(Int64($0)) })
+        for history in all {
+            #expect(history.events == (try await store.events(of: history.ticket.id)))
+        }
+        let openings = all.map(\.ticket.openedAt).sorted()
+        let span = DateInterval(start: openings[3], end: openings[9])
+        let some = try await store.histories(opened: span)
+        #expect(Set(some.map(\.ticket.id)) == Set(all.filter { span.start <= $0.ticket.openedAt && $0.ticket.openedAt < span.end }.map(\.ticket.id)))
+    }
+
+    @Test(arguments: Backend.available)
     func problemsAreNumberedAndVersioned(_ backend: Backend) async throws {
         let (desk, _) = try await staffedDesk(backend)
         let a = try await desk.open(sampleDraft("VPN 断线"), as: "zhang.wei")

@@ -97,7 +97,15 @@ public struct Ticket: Codable, Hashable, Sendable {
     public var bypassedDesk: Bool
     public var reopenCount: Int
     /// Where an imported ticket came from (`servicenow:INC0000045`); nil for tickets logged here.
+    /// Unique in the store: it is the key that makes importing the same file twice a no-op.
     public var source: String?
+    /// The source system's own "made SLA" verdict (ServiceNow's `made_sla`), kept beside
+    /// ShiftDesk's own judgement; nil when the source gave none.
+    public var sourceMadeSLA: Bool?
+    /// When this ticket entered this desk by an import; nil for tickets logged here. Escalation
+    /// steps that fell due before it belong to the source's history and never fire here.
+    /// Desk-local, like `escalationDueAt`: not audited, not exported.
+    public var importedAt: Date?
     /// Bumped by every write; a write that expects another version is refused.
     public var version: Int
     /// When this ticket's next management-escalation step falls due, as the desk last planned it
@@ -117,7 +125,8 @@ public struct Ticket: Codable, Hashable, Sendable {
         openedAt: Date, firstResponseAt: Date? = nil, resolvedAt: Date? = nil, closedAt: Date? = nil,
         resolutionNote: String? = nil, satisfaction: Satisfaction? = nil, onSiteSheet: OnSiteSheet = OnSiteSheet(),
         problem: ProblemID? = nil, backfilled: Bool = false, bypassedDesk: Bool = false, reopenCount: Int = 0,
-        source: String? = nil, version: Int = 1, escalationDueAt: Date? = nil, respondBy: Date? = nil, resolveBy: Date? = nil
+        source: String? = nil, sourceMadeSLA: Bool? = nil, version: Int = 1, escalationDueAt: Date? = nil,
+        importedAt: Date? = nil, respondBy: Date? = nil, resolveBy: Date? = nil
     ) {
         self.id = id
         self.title = title
@@ -143,8 +152,10 @@ public struct Ticket: Codable, Hashable, Sendable {
         self.bypassedDesk = bypassedDesk
         self.reopenCount = reopenCount
         self.source = source
+        self.sourceMadeSLA = sourceMadeSLA
         self.version = version
         self.escalationDueAt = escalationDueAt
+        self.importedAt = importedAt
         self.respondBy = respondBy
         self.resolveBy = resolveBy
     }
@@ -180,6 +191,7 @@ extension Ticket {
             "bypassed_desk": bypassedDesk ? "true" : "false",
             "reopen_count": String(reopenCount),
             "source": source,
+            "source_made_sla": sourceMadeSLA.map { $0 ? "true" : "false" },
         ]
     }
 

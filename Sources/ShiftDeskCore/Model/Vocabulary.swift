@@ -19,6 +19,8 @@ public enum Priority: String, Codable, CaseIterable, Sendable, Comparable {
 /// How the call reached the desk.
 public enum Channel: String, Codable, CaseIterable, Sendable {
     case phone, email, walkIn = "walk-in", monitoring
+    /// Another way in (a self-service portal), or none recorded: only imported tickets have it.
+    case other
 }
 
 /// The support line that currently works the ticket.

@@ -54,9 +54,14 @@ public struct EscalationPlan: Sendable, Hashable {
 /// threshold lies before the change is due at the change instant:
 /// `at = max(threshold, priorityChangedAt)`. So raising to major makes its "at once"
 /// step due at the raise.
+///
+/// An imported ticket's history happened in another system: a step that fell due before
+/// `historyBefore` (the import) was that system's business and never falls due here
+/// (`at == nil`), so importing years of open tickets queues no storm of notifications.
+/// Steps falling due after the import fire as usual.
 public enum EscalationPlanner {
     public static func plan(priority: Priority, timeline: ClockTimeline, policy: SLAPolicy,
-                            priorityChangedAt: Date? = nil) -> EscalationPlan {
+                            priorityChangedAt: Date? = nil, historyBefore: Date? = nil) -> EscalationPlan {
         let clock = policy.resolutionClock(for: priority)
         let pauses = clock.pauses(timeline)
         let opened = timeline.openedAt.timeIntervalSince1970
@@ -64,6 +69,7 @@ public enum EscalationPlanner {
             var at = clock.instant(after: step.after, opened: opened, pauses: pauses)
             if let a = at, let changed = priorityChangedAt, changed > a { at = changed }
             if let a = at, let resolved = timeline.resolvedAt, a >= resolved { at = nil }
+            if let a = at, let cutoff = historyBefore, a < cutoff { at = nil }
             return PlannedStep(level: step.level, after: step.after, at: at, notify: step.notify, via: step.via)
         }
         return EscalationPlan(priority: priority, steps: steps)

@@ -45,7 +45,8 @@ public struct TicketSLA: Sendable, Hashable {
         let timeline = ClockTimeline(ticket: ticket, events: events)
         let changedAt = events.last { $0.kind == .reprioritised }?.at
         evaluation = policy.evaluate(priority: ticket.priority, timeline: timeline, now: now)
-        plan = EscalationPlanner.plan(priority: ticket.priority, timeline: timeline, policy: policy, priorityChangedAt: changedAt)
+        plan = EscalationPlanner.plan(priority: ticket.priority, timeline: timeline, policy: policy, priorityChangedAt: changedAt,
+                                      historyBefore: ticket.importedAt)
         let firedLevels = Set(fired.filter { $0.priority == ticket.priority }.map(\.level))
         self.fired = firedLevels
         nextStep = plan.steps.filter { $0.at != nil && !firedLevels.contains($0.level) }.min { ($0.at ?? .distantFuture) < ($1.at ?? .distantFuture) }

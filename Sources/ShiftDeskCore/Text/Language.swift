@@ -94,6 +94,7 @@ extension Channel {
         case .email: language.pick(en: "email", zh: "邮件")
         case .walkIn: language.pick(en: "walk-in", zh: "现场")
         case .monitoring: language.pick(en: "monitoring", zh: "监控")
+        case .other: language.pick(en: "other", zh: "其他")
         }
     }
 }

@@ -38,6 +38,7 @@ extension Ticket {
             ("flags", .object([("backfilled", .bool(backfilled)), ("bypassed_desk", .bool(bypassedDesk))])),
             ("reopen_count", .int(Int64(reopenCount))),
             ("source", .string(source)),
+            ("source_made_sla", sourceMadeSLA.map(JSONValue.bool) ?? .null),
             ("version", .int(Int64(version))),
         ]
     }

@@ -4,11 +4,33 @@ import Foundation
 /// offset or `Z`, or a date and time without one, read in the zone given.
 public enum ISO8601 {
     public static func format(_ date: Date) -> String {
-        let seconds = date.timeIntervalSince1970.rounded(.down)
-        let utc = Date(timeIntervalSince1970: seconds)
-        let parts = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: utc)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
-                      parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+        // Civil date from days since 1970 (Howard Hinnant's civil_from_days): no Calendar, as this
+        // runs for every field of every event written (imports write millions).
+        let interval = date.timeIntervalSince1970.rounded(.down)
+        guard interval.isFinite, abs(interval) < 1e14 else { return "0000-00-00T00:00:00Z" }
+        let total = Int64(interval)
+        var days = total / 86_400
+        var rest = total % 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        var out = ""
+        out.reserveCapacity(20)
+        func pad(_ value: Int64, _ width: Int) {
+            let digits = String(value)
+            if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
+            out += digits
+        }
+        pad(year, 4); out += "-"; pad(month, 2); out += "-"; pad(day, 2); out += "T"
+        pad(rest / 3600, 2); out += ":"; pad(rest / 60 % 60, 2); out += ":"; pad(rest % 60, 2); out += "Z"
+        return out
     }
 
     /// `2026-11-29T04:00:00Z`, `2026-11-29T12:00:00+08:00`, `2026-11-29T12:00` (in `zone`),
@@ -77,9 +99,4 @@ public enum ISO8601 {
         return date.addingTimeInterval(fraction)
     }
 
-    private static let utcCalendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? .gmt
-        return calendar
-    }()
 }

@@ -24,6 +24,11 @@ final class PGBinder {
         return "$\(bindings.count)::boolean"
     }
 
+    func bool(_ value: Bool?) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)::boolean"
+    }
+
     func millis(_ value: Date?) -> String { int(Millis.from(value)) }
 
     func texts(_ values: [String]) -> String {
@@ -97,7 +102,7 @@ enum PostgresRows {
             b.millis(t.closedAt), b.text(t.resolutionNote), b.int(score), b.text(comment), b.bool(unreachable),
             b.millis(t.onSiteSheet.printedAt), b.millis(t.onSiteSheet.signedAt), b.int(t.problem?.number),
             b.bool(t.backfilled), b.bool(t.bypassedDesk), b.int(t.reopenCount), b.text(t.source), b.int(t.version),
-            b.millis(t.escalationDueAt), b.millis(t.respondBy), b.millis(t.resolveBy),
+            b.millis(t.escalationDueAt), b.bool(t.sourceMadeSLA), b.millis(t.importedAt), b.millis(t.respondBy), b.millis(t.resolveBy),
         ]
     }
 
@@ -137,8 +142,10 @@ enum PostgresRows {
             bypassedDesk: try row.value("bypassed_desk", Bool.self),
             reopenCount: Int(try row.int("reopen_count")),
             source: try row.optionalText("source"),
+            sourceMadeSLA: try row.value("source_made_sla", Bool?.self),
             version: Int(try row.int("version")),
             escalationDueAt: try row.optionalDate("escalation_due_at"),
+            importedAt: try row.optionalDate("imported_at"),
             respondBy: try row.optionalDate("respond_by"),
             resolveBy: try row.optionalDate("resolve_by"))
     }

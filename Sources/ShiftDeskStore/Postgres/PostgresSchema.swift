@@ -1,7 +1,7 @@
 import Foundation
 
 /// Versioned schema of the PostgreSQL backend, the same tables and meaning as `SQLiteSchema`'s
-/// v1..v4. Instants are `bigint` milliseconds since 1970 UTC, as in SQLite.
+/// v1..v5. Instants are `bigint` milliseconds since 1970 UTC, as in SQLite.
 ///
 /// Numbers (tickets, problems, handovers) and event ids come from rows of `counters`, taken
 /// with a row lock inside the writing transaction, not from sequences: a rolled-back write
@@ -179,7 +179,11 @@ enum PostgresSchema {
         Migration(version: 4, name: "v4: settings", sql: """
             CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
             """),
-        Migration(version: 5, name: "v5: planned SLA deadlines", sql: """
+        Migration(version: 5, name: "v5: imports (the source's SLA verdict, when a ticket was imported)", sql: """
+            ALTER TABLE tickets ADD COLUMN source_made_sla boolean;
+            ALTER TABLE tickets ADD COLUMN imported_at bigint;
+            """),
+        Migration(version: 6, name: "v6: planned SLA deadlines", sql: """
             ALTER TABLE tickets ADD COLUMN respond_by bigint;
             ALTER TABLE tickets ADD COLUMN resolve_by bigint;
             DELETE FROM settings WHERE key = 'escalation.policy';

@@ -344,6 +344,47 @@ public final class PostgresStore: Store {
         }
     }
 
+    public func importHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [ImportedHistory] {
+        try await write { session in
+            // The ticket counter's row lock serialises every ticket insert on the server; holding it
+            // first, the check below sees whatever another import committed meanwhile.
+            _ = try await session.rows("SELECT value FROM counters WHERE name = 'tickets' FOR UPDATE")
+            var results: [ImportedHistory] = []
+            results.reserveCapacity(histories.count)
+            for history in histories {
+                if let source = history.ticket.source,
+                   let row = try await session.rows(PG.query { b in "SELECT number FROM tickets WHERE source = \(b.text(source))" }).first {
+                    results.append(ImportedHistory(id: TicketID(try row.int("number")), isNew: false))
+                    continue
+                }
+                results.append(ImportedHistory(id: try await Self.insert(session, ticket: history.ticket, events: history.events).ticket.id,
+                                               isNew: true))
+            }
+            return results
+        }
+    }
+
+    public func histories(opened: DateInterval?) async throws(StoreError) -> [TicketHistory] {
+        let start = opened.map { Millis.from($0.start) } ?? Int64.min
+        let end = opened.map { Millis.from($0.end) } ?? Int64.max
+        return try await read { session in
+            let tickets = try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE opened_at >= \(b.int(start)) AND opened_at < \(b.int(end)) ORDER BY number"
+            }).map(PostgresRows.ticket)
+            var events: [Int64: [TicketEvent]] = [:]
+            for row in try await session.rows(PG.query { b in
+                """
+                SELECT \(PostgresRows.eventColumns) FROM events
+                WHERE ticket IN (SELECT number FROM tickets WHERE opened_at >= \(b.int(start)) AND opened_at < \(b.int(end))) ORDER BY id
+                """
+            }) {
+                let event = try PostgresRows.event(row)
+                events[event.ticket.number, default: []].append(event)
+            }
+            return tickets.map { TicketHistory(ticket: $0, events: events[$0.id.number] ?? []) }
+        }
+    }
+
     public func ticket(_ id: TicketID) async throws(StoreError) -> Ticket? {
         try await read { session in
             try await session.rows(PG.query { b in

@@ -142,7 +142,13 @@ enum SQLiteSchema {
         migrator.registerMigration("v4: settings") { db in
             try db.execute(sql: "CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
         }
-        migrator.registerMigration("v5: planned SLA deadlines") { db in
+        migrator.registerMigration("v5: imports (the source's SLA verdict, when a ticket was imported)") { db in
+            try db.execute(sql: """
+                ALTER TABLE tickets ADD COLUMN source_made_sla INTEGER;
+                ALTER TABLE tickets ADD COLUMN imported_at INTEGER;
+                """)
+        }
+        migrator.registerMigration("v6: planned SLA deadlines") { db in
             // Forgetting the policy the plans were made with makes the next start plan every
             // open ticket, deadlines included.
             try db.execute(sql: """

@@ -129,14 +129,17 @@ public final class SQLiteStore: Store {
         }
     }
 
+    private static let insertTicketSQL: String = {
+        let columns = SQLiteRows.ticketColumns.replacingOccurrences(of: "number, ", with: "")
+        let placeholders = Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")
+        return "INSERT INTO tickets (\(columns)) VALUES (\(placeholders))"
+    }()
+
     /// Inserts one ticket (its number chosen here) and its events; returns them as stored.
     private static func insert(_ db: Database, ticket: Ticket, events: [TicketEvent]) throws -> (Ticket, TicketEvent) {
         var stored = ticket
         stored.version = max(1, ticket.version)
-        let columns = SQLiteRows.ticketColumns.replacingOccurrences(of: "number, ", with: "")
-        let placeholders = Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")
-        try db.execute(sql: "INSERT INTO tickets (\(columns)) VALUES (\(placeholders))",
-                       arguments: SQLiteRows.ticketArguments(stored, includeNumber: false))
+        try db.execute(sql: insertTicketSQL, arguments: SQLiteRows.ticketArguments(stored, includeNumber: false))
         stored.id = TicketID(db.lastInsertedRowID)
         var last = TicketEvent(ticket: stored.id, actor: "", at: stored.openedAt, kind: .opened, changes: [])
         for event in events {
@@ -190,6 +193,41 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try histories.map { history in try Self.insert(db, ticket: history.ticket, events: history.events).0.id }
+            }
+        }
+    }
+
+    public func importHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [ImportedHistory] {
+        try await guarded {
+            try await pool.write { db in
+                try histories.map { history in
+                    if let source = history.ticket.source,
+                       let number = try Int64.fetchOne(db, sql: "SELECT number FROM tickets WHERE source = ?", arguments: [source]) {
+                        return ImportedHistory(id: TicketID(number), isNew: false)
+                    }
+                    return ImportedHistory(id: try Self.insert(db, ticket: history.ticket, events: history.events).0.id, isNew: true)
+                }
+            }
+        }
+    }
+
+    public func histories(opened: DateInterval?) async throws(StoreError) -> [TicketHistory] {
+        let range = opened.map { (Millis.from($0.start), Millis.from($0.end)) } ?? (Int64.min, Int64.max)
+        return try await guarded {
+            try await pool.read { db in
+                let tickets = try Row.fetchAll(db, sql: """
+                    SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE opened_at >= ? AND opened_at < ? ORDER BY number
+                    """, arguments: [range.0, range.1]).map(SQLiteRows.ticket)
+                var events: [Int64: [TicketEvent]] = [:]
+                let cursor = try Row.fetchCursor(db, sql: """
+                    SELECT \(SQLiteRows.eventColumns) FROM events
+                    WHERE ticket IN (SELECT number FROM tickets WHERE opened_at >= ? AND opened_at < ?) ORDER BY id
+                    """, arguments: [range.0, range.1])
+                while let row = try cursor.next() {
+                    let event = try SQLiteRows.event(row)
+                    events[event.ticket.number, default: []].append(event)
+                }
+                return tickets.map { TicketHistory(ticket: $0, events: events[$0.id.number] ?? []) }
             }
         }
     }

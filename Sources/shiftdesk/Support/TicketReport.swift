@@ -33,6 +33,14 @@ struct TicketReport {
             fields.append((l.pick(en: "Satisfaction", zh: "满意度"), survey == .unreachable ? l.pick(en: "customer unreachable", zh: "客户无法联系") : survey.auditText))
         }
         if let problem = t.problem { fields.append((l.pick(en: "Problem", zh: "问题单"), problem.description)) }
+        if let source = t.source {
+            var text = source
+            if let made = t.sourceMadeSLA {
+                text += l.pick(en: made ? " (made SLA there)" : " (missed SLA there)", zh: made ? "（来源系统判定：达成 SLA）" : "（来源系统判定：未达成 SLA）")
+            }
+            if let at = t.importedAt { text += l.pick(en: ", imported \(context.show(at))", zh: "，导入于 \(context.show(at))") }
+            fields.append((l.pick(en: "Source", zh: "来源"), text))
+        }
         var flags: [String] = []
         if t.backfilled { flags.append(l.pick(en: "back-filled", zh: "补录")) }
         if t.bypassedDesk { flags.append(l.pick(en: "bypassed the desk", zh: "绕过服务台")) }
