@@ -65,6 +65,9 @@ public struct KPIReport: Sendable {
     public var period: ReportPeriod
     public var figures: [KPIFigure]
     public var workload: [Workload]
+    /// Workload per line: the per-operator workload summed over the operators of each role
+    /// (desk, L1, L2, incident manager), in that order; `login` is the role's name.
+    public var tierWorkload: [Workload]
     /// Closed incidents by score 1…5; index 0 counts "customer unreachable".
     public var satisfactionDistribution: [Int]
     /// Open incidents at the period's end by age: < 1 d, 1–3 d, 3–7 d, ≥ 7 d.
@@ -251,6 +254,18 @@ public struct KPIReport: Sendable {
 
         self.figures = figures
         self.workload = work.values.sorted { ($0.total, $1.login) > ($1.total, $0.login) }
+        var lines: [Role: Workload] = [:]
+        for entry in work.values {
+            guard let role = entry.role else { continue }
+            var line = lines[role] ?? Workload(login: role.rawValue, name: role.rawValue, role: role)
+            line.taken += entry.taken
+            line.resolved += entry.resolved
+            line.escalated += entry.escalated
+            line.closed += entry.closed
+            line.notes += entry.notes
+            lines[role] = line
+        }
+        self.tierWorkload = [Role.desk, .l1, .l2, .im].map { lines[$0] ?? Workload(login: $0.rawValue, name: $0.rawValue, role: $0) }
         self.satisfactionDistribution = distribution
         self.backlogAging = aging
         self.openedByPriority = opened

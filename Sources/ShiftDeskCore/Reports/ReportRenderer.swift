@@ -11,13 +11,15 @@ public struct ReportRenderer: Sendable {
         self.language = language
     }
 
-    struct Section {
-        let title: String
-        let scope: String
-        let kpis: [KPI]
+    /// A table of the report: its KPIs for one scope.
+    public struct Section: Sendable {
+        public let title: String
+        public let scope: String
+        public let kpis: [KPI]
     }
 
-    var sections: [Section] {
+    /// The report's tables in order; the console shows the same.
+    public var sections: [Section] {
         let l = language
         let line: [KPI] = [.lineTaken, .lineResolvedDirectly, .linePastSLA, .lineEscalatedOnward, .lineSheetsPrinted, .lineSheetsSigned, .lineSatisfactionPassRate]
         return [
@@ -78,7 +80,13 @@ public struct ReportRenderer: Sendable {
                 "", "## \(l.pick(en: "Backlog aging at period end", zh: "期末积压账龄"))", "",
                 "| < 1 d | 1–3 d | 3–7 d | ≥ 7 d |", "|---|---|---|---|",
                 "| " + report.backlogAging.map(String.init).joined(separator: " | ") + " |",
-                "", "## \(l.pick(en: "Workload per operator", zh: "人员工作量"))", "",
+                "", "## \(l.pick(en: "Workload per line", zh: "各层级工作量"))", "",
+                "| \(l.pick(en: "line", zh: "层级")) | \(l.pick(en: "taken", zh: "受理")) | \(l.pick(en: "resolved", zh: "解决")) | \(l.pick(en: "escalated", zh: "升级")) | \(l.pick(en: "closed", zh: "关闭")) | \(l.pick(en: "notes", zh: "备注")) |",
+                "|---|---|---|---|---|---|"]
+        for w in report.tierWorkload {
+            out.append("| \(w.role?.label(l) ?? w.login) | \(w.taken) | \(w.resolved) | \(w.escalated) | \(w.closed) | \(w.notes) |")
+        }
+        out += ["", "## \(l.pick(en: "Workload per operator", zh: "人员工作量"))", "",
                 "| \(l.pick(en: "operator", zh: "人员")) | \(l.pick(en: "role", zh: "角色")) | \(l.pick(en: "taken", zh: "受理")) | \(l.pick(en: "resolved", zh: "解决")) | \(l.pick(en: "escalated", zh: "升级")) | \(l.pick(en: "closed", zh: "关闭")) | \(l.pick(en: "notes", zh: "备注")) |",
                 "|---|---|---|---|---|---|---|"]
         for w in report.workload {
@@ -102,6 +110,11 @@ public struct ReportRenderer: Sendable {
             rows.append([report.period.label, figure.kpi.rawValue, figure.scope, figure.kpi.name(language),
                          figure.value.map { String(format: "%.4f", $0) } ?? "", figure.numerator.map(String.init) ?? "",
                          figure.denominator.map(String.init) ?? "", figure.kpi.definition])
+        }
+        for w in report.tierWorkload {
+            for (name, value) in [("taken", w.taken), ("resolved", w.resolved), ("escalated", w.escalated), ("closed", w.closed), ("notes", w.notes)] {
+                rows.append([report.period.label, "workload.\(name)", "tier:\(w.login)", w.role?.label(language) ?? w.login, String(value), "", "", ""])
+            }
         }
         for w in report.workload {
             for (name, value) in [("taken", w.taken), ("resolved", w.resolved), ("escalated", w.escalated), ("closed", w.closed), ("notes", w.notes)] {
@@ -140,6 +153,10 @@ public struct ReportRenderer: Sendable {
                 .object([("login", .string(w.login)), ("name", .string(w.name)), ("role", .string(w.role?.rawValue)),
                          ("taken", .int(w.taken)), ("resolved", .int(w.resolved)), ("escalated", .int(w.escalated)),
                          ("closed", .int(w.closed)), ("notes", .int(w.notes))])
+            })),
+            ("tier_workload", .array(report.tierWorkload.map { w in
+                .object([("tier", .string(w.login)), ("taken", .int(w.taken)), ("resolved", .int(w.resolved)),
+                         ("escalated", .int(w.escalated)), ("closed", .int(w.closed)), ("notes", .int(w.notes))])
             })),
             ("definitions", .object(KPI.allCases.map { ($0.rawValue, .string($0.definition)) })),
         ])

@@ -16,6 +16,8 @@ public enum Console {
         public var themeDirectories: [String]
         public var sheetsDirectory: String
         public var environment: [String: String]
+        /// The desk's shifts (the supervisor's view); default: 08:30/20:30 in `timeZone`.
+        public var schedule: ShiftSchedule?
 
         public init(desk: Desk, sweep: EscalationSweep, login: String, queue: QueueKind?, language: Language, timeZone: TimeZone,
                     theme: String?, themeDirectories: [String], sheetsDirectory: String, environment: [String: String]) {
@@ -57,8 +59,9 @@ public enum Console {
         let signal: any ChangeSignal
         do { signal = try setup.desk.store.changeSignal() } catch { throw .desk(.store(error), setup.language) }
         let themeResult = Theme.load(nameOrPath: setup.theme ?? setup.environment["SHIFTDESK_THEME"], searchDirectories: setup.themeDirectories)
-        let services = ConsoleServices(desk: setup.desk, sweep: setup.sweep, me: me, sheetsDirectory: setup.sheetsDirectory,
+        var services = ConsoleServices(desk: setup.desk, sweep: setup.sweep, me: me, sheetsDirectory: setup.sheetsDirectory,
                                        themeDirectories: setup.themeDirectories, language: setup.language)
+        services.schedule = setup.schedule ?? .standard(timeZone: setup.timeZone)
         let terminal: NcursesTerminal
         do { terminal = try NcursesTerminal(environment: setup.environment) } catch { throw .terminal(error.description) }
         var initial = ConsoleState(me: me, language: setup.language, timeZone: setup.timeZone, now: setup.desk.clock.now())
@@ -66,6 +69,9 @@ public enum Console {
         initial.size = terminal.size
         initial.message = themeResult.warnings.first
         if let first = services.execute(.reload) { _ = ConsoleApp.update(&initial, .result(first)) }
+        for case let .perform(effect) in ConsoleScreens.enter(&initial) {
+            if let message = services.execute(effect) { _ = ConsoleApp.update(&initial, .result(message)) }
+        }
         // Other seats' changes show within half a second; polling more often only costs an idle console CPU.
         let throttle = Throttle(interval: 0.5)
         let program = AppProgram<ConsoleState, ConsoleEffect, ConsoleMessage>(

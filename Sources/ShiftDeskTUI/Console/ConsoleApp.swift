@@ -12,6 +12,8 @@ public enum ConsoleEffect {
     case printSheet(Ticket)
     case raiseProblem(title: String, Ticket)
     case loadTheme(String)
+    /// The supervisor's view, the weekly review, the reports.
+    case screen(ScreenEffect)
 }
 
 public enum ConsoleMessage: Sendable {
@@ -25,6 +27,7 @@ public enum ConsoleMessage: Sendable {
     case sheet(path: String?, error: String?)
     case failed(String)
     case theme(ThemeLoadResult)
+    case screen(ScreenMessage)
 }
 
 /// The console's update and render: pure functions of the state and the event.
@@ -37,11 +40,12 @@ public struct ConsoleApp {
         switch event {
         case let .tick(now):
             state.now = now
+            let screens = ConsoleScreens.tick(&state)
             if now >= state.nextSweep {
                 state.nextSweep = now.addingTimeInterval(sweepInterval)
-                return [.perform(.sweep)]
+                return [.perform(.sweep)] + screens
             }
-            return []
+            return screens
         case let .resize(size):
             state.size = size
             return []
@@ -56,7 +60,7 @@ public struct ConsoleApp {
 
     static func reloadCommands(_ state: ConsoleState) -> [AppCommand<ConsoleEffect>] {
         if case let .detail(id, _) = state.mode { return [.perform(.reload), .perform(.loadDetail(id))] }
-        return [.perform(.reload)]
+        return [.perform(.reload)] + ConsoleScreens.reload(state)
     }
 
     static func say(_ state: inout ConsoleState, _ text: String, error: Bool = false) {
@@ -114,10 +118,13 @@ public struct ConsoleApp {
         case let .theme(result):
             if let warning = result.warnings.first { say(&state, warning, error: true) }
             return [.setTheme(result.theme)]
+        case let .screen(message):
+            return ConsoleScreens.handle(&state, message)
         }
     }
 
     static func context(_ state: ConsoleState) -> ScreenContext {
+        if let context = ConsoleScreens.context(state) { return context }
         if case .detail = state.mode { return .detail }
         return .queue
     }
@@ -186,19 +193,14 @@ public struct ConsoleApp {
         }
         let l = state.language
         if case .detail = state.mode { state.afterForm = state.mode } else { state.afterForm = .browse }
+        if case .browse = state.mode, let handled = ConsoleScreens.handle(&state, action: action) { return handled }
         switch action {
         case .quit: return [.quit]
         case .help: state.mode = .help(offset: 0)
         case .filter: state.mode = .filter(TextFieldState(text: state.filter, visibleWidth: max(10, state.size.columns - 4)))
         case .command: state.mode = .command(TextFieldState(visibleWidth: max(10, state.size.columns - 4)))
-        case .back: state.filter = ""; state.message = nil; state.table.reconcile(with: rows(state))
+        case .back: state.filter = ""; state.message = nil; state.screens.drill = nil; state.table.reconcile(with: rows(state))
         case .open:
-            if state.queue == .supervisor, let id = state.table.selectedID, let drill = SupervisorView.queue(forRow: id) {
-                state.queue = drill
-                state.table = TableState()
-                state.table.reconcile(with: rows(state))
-                return []
-            }
             return need { ticket in
                 state.mode = .detail(ticket.id, offset: 0)
                 state.detail = nil
@@ -208,8 +210,10 @@ public struct ConsoleApp {
             let queues = QueueKind.visible(to: state.me.role)
             let index = queues.firstIndex(of: state.queue) ?? 0
             state.queue = queues[(index + 1) % queues.count]
+            state.screens.drill = nil
             state.table = TableState()
             state.table.reconcile(with: rows(state))
+            return ConsoleScreens.enter(&state)
         case .sort:
             let next = ((state.table.sort?.column ?? -1) + 1) % max(1, columns(state).count)
             state.table.sort = TableSort(column: next, ascending: true)
@@ -233,7 +237,7 @@ public struct ConsoleApp {
                 state.mode = .form(ConsoleForms.escalate(l, ticket, targets), .escalate(ticket, targets))
                 return []
             }
-        case .resolve: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Resolve \($0.id)", zh: "解决 \($0.id)"), label: l.pick(en: "What fixed it", zh: "解决方案")), .resolve($0)); return [] }
+        case .resolve: return need { state.mode = .form(ConsoleForms.resolve(l, $0), .resolve($0)); return [] }
         case .close: return need { state.mode = .form(ConsoleForms.close(l, $0), .close($0)); return [] }
         case .note: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Note on \($0.id)", zh: "备注 \($0.id)"), label: l.pick(en: "Note / customer update", zh: "备注/客户进展")), .note($0)); return [] }
         case .reopen: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Reopen \($0.id)", zh: "重新打开 \($0.id)"), label: l.pick(en: "Why it is not fixed", zh: "原因")), .reopen($0)); return [] }
@@ -274,12 +278,14 @@ public struct ConsoleApp {
             return [.perform(.open(draft, resolution: resolution.isEmpty ? nil : resolution))]
         case let .escalate(ticket, targets):
             return [.perform(.act(.escalate(to: targets[choice("to")], note: value("note")), ticket))]
-        case let .resolve(ticket): return [.perform(.act(.resolve(note: value("text")), ticket))]
+        case let .resolve(ticket):
+            return [.perform(.act(choice("fix") == 1 ? .resolveWithWorkaround(note: value("text")) : .resolve(note: value("text")), ticket))]
         case let .note(ticket): return [.perform(.act(.note(value("text")), ticket))]
         case let .reopen(ticket): return [.perform(.act(.reopen(note: value("text")), ticket))]
         case let .raiseProblem(ticket): return [.perform(.raiseProblem(title: value("text"), ticket))]
         case let .pend(ticket): return [.perform(.act(.pend(choice("reason") == 0 ? .customer : .vendor), ticket))]
         case let .priority(ticket): return [.perform(.act(.changePriority(Priority.allCases[choice("priority")]), ticket))]
+        case let .screen(purpose): return ConsoleScreens.submit(&state, form, purpose)
         case let .close(ticket):
             let score = choice("score")
             let survey: Satisfaction = score == 5 ? .unreachable : .rated(score: 5 - score, comment: value("comment"))
@@ -299,10 +305,12 @@ public struct ConsoleApp {
         case ("queue", 2):
             if let queue = QueueKind(rawValue: words[1]) {
                 state.queue = queue
+                state.screens.drill = nil
                 state.table = TableState()
                 state.table.reconcile(with: rows(state))
+                return ConsoleScreens.enter(&state)
             } else {
-                say(&state, state.pick("queues: desk l1 l2 im supervisor", "队列：desk l1 l2 im supervisor"), error: true)
+                say(&state, state.pick("queues: desk l1 l2 im supervisor review reports", "队列：desk l1 l2 im supervisor review reports"), error: true)
             }
             return []
         default:

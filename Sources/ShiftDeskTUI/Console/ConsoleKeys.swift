@@ -47,7 +47,7 @@ public enum ConsoleKeys {
             KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.queue]),
             KeyBinding([.character("s")], .sort, label: LocalizedText(en: "Sort by next column", zh: "按下一列排序"), contexts: [.queue]),
         ]
-        for binding in bindings { map.add(binding) }
+        for binding in ConsoleScreens.bindings + bindings { map.add(binding) }
         return map
     }()
 }

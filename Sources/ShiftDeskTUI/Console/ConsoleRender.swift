@@ -64,6 +64,8 @@ extension ConsoleApp {
         table.reconcile(with: rows)
         if case let .detail(id, offset) = state.mode {
             drawDetail(state, id: id, offset: offset, in: layout.table, canvas: &canvas)
+        } else if ConsoleScreens.draw(state, in: layout.table, canvas: &canvas) {
+            // The supervisor's view, the weekly review or the reports.
         } else {
             TableView.draw(columns: columns(state), rows: rows, state: table, in: layout.table, canvas: &canvas,
                            emptyMessage: state.loaded ? l.pick(en: "Nothing in this queue", zh: "该队列为空") : l.pick(en: "Loading…", zh: "加载中…"))
@@ -79,7 +81,7 @@ extension ConsoleApp {
             let used = canvas.put(": ", x: 0, y: layout.status.y, role: .title)
             field.draw(in: Rect(x: used, y: layout.status.y, width: layout.status.width - used, height: 1), canvas: &canvas, focused: true)
         default:
-            var left = " \(state.queue.label(l)): \(rows.count)"
+            var left = ConsoleScreens.status(state) ?? " \(state.queue.label(l)): \(rows.count)"
             if !state.filter.isEmpty { left += " · / \(state.filter)" }
             StatusLine.draw(left: left, right: (state.message ?? "") + " ", in: layout.status, canvas: &canvas,
                             role: state.messageIsError ? .error : .status)

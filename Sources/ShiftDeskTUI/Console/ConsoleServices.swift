@@ -10,6 +10,8 @@ struct ConsoleServices: Sendable {
     let sheetsDirectory: String
     let themeDirectories: [String]
     let language: Language
+    /// The desk's shifts, for the supervisor's view.
+    var schedule: ShiftSchedule = .standard(timeZone: .current)
 
     func execute(_ effect: ConsoleEffect) -> ConsoleMessage? {
         do {
@@ -61,6 +63,8 @@ struct ConsoleServices: Sendable {
                 return printSheet(ticket)
             case let .loadTheme(name):
                 return .theme(Theme.load(nameOrPath: name, searchDirectories: themeDirectories))
+            case let .screen(effect):
+                return try execute(effect)
             }
         } catch let error as StoreError {
             return .failed(error.message(language))

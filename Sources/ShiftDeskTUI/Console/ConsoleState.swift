@@ -25,6 +25,7 @@ public struct ConsoleState {
         case priority(Ticket)
         case reopen(Ticket)
         case raiseProblem(Ticket)
+        case screen(ScreenForm)
     }
 
     public struct Detail: Sendable {
@@ -52,6 +53,8 @@ public struct ConsoleState {
     public var size = TerminalSize(columns: 80, rows: 24)
     public var nextSweep: Date
     public var loaded = false
+    /// The supervisor's view, the weekly review and the reports (Console/Review, Supervisor, Reports).
+    public var screens = ScreenStates()
 
     public init(me: Operator, language: Language, timeZone: TimeZone, now: Date) {
         self.me = me
@@ -69,6 +72,7 @@ public struct ConsoleState {
         let needle = filter.lowercased()
         return entries.filter { entry in
             guard queue.contains(entry.ticket, breached: entry.breached(now: now)) else { return false }
+            if let drill = screens.drill, !drill.allows(entry, now: now) { return false }
             guard !needle.isEmpty else { return true }
             let t = entry.ticket
             return t.id.description.lowercased().contains(needle) || t.title.lowercased().contains(needle)

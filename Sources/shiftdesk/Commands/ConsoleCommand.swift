@@ -28,10 +28,12 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let sweep = context.sweep(desk, firedBy: "console@\(context.login)")
         do { try await sweep.replanIfPolicyChanged() } catch { throw CLIFailure(error, context) }
-        let setup = Console.Setup(
+        var configured = Console.Setup(
             desk: desk, sweep: sweep, login: context.login, queue: role.map(QueueKind.home(of:)), language: context.language,
             timeZone: context.timeZone, theme: theme, themeDirectories: Self.themeDirectories(environment),
             sheetsDirectory: Self.dataDirectory(environment).appendingPathComponent("sheets").path, environment: environment)
+        configured.schedule = context.schedule
+        let setup = configured
         // ncurses and the console's waits live on a thread of their own, off the concurrency pool.
         let status: Result<Int32, Console.Failure> = await withCheckedContinuation { continuation in
             let thread = Thread {
