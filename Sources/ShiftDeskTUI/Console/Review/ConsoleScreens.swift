@@ -76,13 +76,13 @@ enum ConsoleScreens {
         KeyBinding([.enter], .open, label: LocalizedText(en: "Open the incident / the cluster's incidents", zh: "查看事件 / 该组事件"), contexts: [.review]),
         KeyBinding([.left, .character("h")], .previousSection, label: LocalizedText(en: "Previous section", zh: "上一栏"), contexts: [.review]),
         KeyBinding([.right, .character("l")], .nextSection, label: LocalizedText(en: "Next section", zh: "下一栏"), contexts: [.review]),
-        KeyBinding([.character("["), .character("<")], .previousPeriod, label: LocalizedText(en: "Previous week", zh: "上一周"), slot: 5, contexts: [.review]),
-        KeyBinding([.character("]"), .character(">")], .nextPeriod, label: LocalizedText(en: "Next week", zh: "下一周"), slot: 6, contexts: [.review]),
-        KeyBinding([.character("R")], .raiseClusterProblem, label: LocalizedText(en: "Raise a problem for the cluster", zh: "为该组提交问题单"), slot: 7, contexts: [.review]),
-        KeyBinding([.character("["), .character("<")], .previousPeriod, label: LocalizedText(en: "Previous period", zh: "上一期"), slot: 5, contexts: [.reports]),
-        KeyBinding([.character("]"), .character(">")], .nextPeriod, label: LocalizedText(en: "Next period", zh: "下一期"), slot: 6, contexts: [.reports]),
-        KeyBinding([.character("w")], .periodKind, label: LocalizedText(en: "Week / month / quarter / year", zh: "周/月/季/年"), slot: 4, contexts: [.reports]),
-        KeyBinding([.character("x")], .saveReport, label: LocalizedText(en: "Save as md/csv/json/html", zh: "保存为 md/csv/json/html"), slot: 7, contexts: [.reports]),
+        KeyBinding([.function(5), .character("["), .character("<")], .previousPeriod, label: LocalizedText(en: "Previous week", zh: "上一周"), slot: 5, contexts: [.review]),
+        KeyBinding([.function(6), .character("]"), .character(">")], .nextPeriod, label: LocalizedText(en: "Next week", zh: "下一周"), slot: 6, contexts: [.review]),
+        KeyBinding([.function(7), .character("R")], .raiseClusterProblem, label: LocalizedText(en: "Raise a problem for the cluster", zh: "为该组提交问题单"), slot: 7, contexts: [.review]),
+        KeyBinding([.function(5), .character("["), .character("<")], .previousPeriod, label: LocalizedText(en: "Previous period", zh: "上一期"), slot: 5, contexts: [.reports]),
+        KeyBinding([.function(6), .character("]"), .character(">")], .nextPeriod, label: LocalizedText(en: "Next period", zh: "下一期"), slot: 6, contexts: [.reports]),
+        KeyBinding([.function(4), .character("w")], .periodKind, label: LocalizedText(en: "Week / month / quarter / year", zh: "周/月/季/年"), slot: 4, contexts: [.reports]),
+        KeyBinding([.function(7), .character("x")], .saveReport, label: LocalizedText(en: "Save as md/csv/json/html", zh: "保存为 md/csv/json/html"), slot: 7, contexts: [.reports]),
         KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports]),
         KeyBinding([.function(2), .character("N")], .newCall, label: LocalizedText(en: "New", zh: "来电"), slot: 2, contexts: [.supervisor]),
         KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports]),
@@ -210,7 +210,10 @@ enum ConsoleScreens {
     static func status(_ state: ConsoleState) -> String? {
         switch state.queue {
         case .supervisor:
-            let shift = state.screens.supervisor.data.map { " · \($0.shift.shift.label(state.language)) \(DisplayTime.format($0.shift.start, in: state.timeZone).suffix(11))" } ?? ""
+            let shift = state.screens.supervisor.data.map {
+                " · \($0.shift.shift.label(state.language)) \(SupervisorScreen.clock($0.shift.start, state))–\(SupervisorScreen.clock($0.shift.end, state))"
+                    + state.pick(" · live", " · 实时")
+            } ?? ""
             return " \(state.queue.label(state.language))\(shift)"
         case .review:
             return " \(state.queue.label(state.language)) \(state.screens.review.week?.label ?? "")"

@@ -180,7 +180,7 @@ enum ReviewScreen {
                 TableCell(t.problem?.description ?? "—", role: t.problem == nil ? .muted : .ok),
             ])
         }
-        func opened(_ t: Ticket) -> String { String(DisplayTime.format(t.openedAt, in: state.timeZone).suffix(11)) }
+        func opened(_ t: Ticket) -> String { String(DisplayTime.format(t.openedAt, in: state.timeZone).dropFirst(5).prefix(11)) }
         switch section {
         case .trend:
             var rows: [TableRow<Int64>] = []
@@ -211,7 +211,7 @@ enum ReviewScreen {
                 let role: ThemeRole
                 if cluster.tracked {
                     problem = cluster.problems.map { id in
-                        "\(id)" + (review.problems[id].map { " \($0.state.rawValue)" } ?? "")
+                        "\(id)" + (review.problems[id].map { " \(problemState($0.state, l))" } ?? "")
                     }.joined(separator: ", ")
                     role = .ok
                 } else if cluster.problems.isEmpty {
@@ -272,7 +272,7 @@ enum ReviewScreen {
                 canvas.put(title(.trend, review, l), x: trendRect.x + 1, y: trendRect.y, role: .header)
                 let trendTable = Rect(x: trendRect.x, y: trendRect.y + 1, width: trendRect.width, height: trendRect.height - 1)
                 var none = TableState<Int64>()
-                none.selectedIndex = Int.max / 2
+                none.selectedIndex = -1
                 TableView.draw(columns: columns(.trend, state), rows: rows(.trend, state, levels: canvas.glyphs.chartLevels), state: none, in: trendTable, canvas: &canvas)
                 canvas.verticalLine(x: rect.x + left, y: rect.y + 1, height: rect.height - 1)
                 body = Rect(x: rect.x + left + 2, y: rect.y + 2, width: rect.width - left - 2, height: rect.height - 2)
@@ -314,5 +314,15 @@ enum ReviewScreen {
             let label = " \(title(section, review, state.language)) "
             x += canvas.put(label, x: x, y: rect.y, role: section == current ? .selected : .header, maxWidth: max(0, rect.maxX - x)) + 1
         }
+    }
+}
+
+/// A problem's state as the review shows it.
+func problemState(_ state: ProblemState, _ l: Language) -> String {
+    switch state {
+    case .open: l.pick(en: "open", zh: "待处理")
+    case .investigating: l.pick(en: "investigating", zh: "调查中")
+    case .resolved: l.pick(en: "resolved", zh: "已解决")
+    case .closed: l.pick(en: "closed", zh: "已关闭")
     }
 }

@@ -227,11 +227,13 @@ enum SupervisorScreen {
             let rows = SupervisorView.rows(state)
             let tableHeight = min(rect.height, rows.count + 1)
             var none = TableState<Int64>()
-            none.selectedIndex = Int.max / 2
-            let tableRect = Rect(x: rect.x, y: y, width: rect.width, height: tableHeight)
+            none.selectedIndex = -1
+            // Numbers stay near their names on wide screens.
+            let tableWidth = min(rect.width, 110)
+            let tableRect = Rect(x: rect.x, y: y, width: tableWidth, height: tableHeight)
             TableView.draw(columns: columns, rows: rows, state: none, in: tableRect, canvas: &canvas)
             let cursor = state.screens.supervisor
-            let widths = TableView.columnWidths(columns, totalWidth: rect.width)
+            let widths = TableView.columnWidths(columns, totalWidth: tableWidth)
             if cursor.row < loadRows {
                 highlight(column: cursor.column, widths: widths, y: y + 1 + cursor.row, x: rect.x, canvas: &canvas)
             }
@@ -243,7 +245,8 @@ enum SupervisorScreen {
             let remaining = rect.maxY - y
             if let data {
                 if remaining >= 30 {
-                    let height = min(12, remaining / 3)
+                    // Bars as tall as the room under them allows, leaving the operators their rows.
+                    let height = max(8, min(18, remaining - data.operators.count - 3))
                     let half = rect.width / 2
                     drawBars(title: l.pick(en: "Arrivals per hour, last 24 h", zh: "近 24 小时每小时新增"), values: data.arrivals, data: data,
                              in: Rect(x: rect.x, y: y, width: half - 1, height: height), role: .chart, state: state, canvas: &canvas)
@@ -286,8 +289,11 @@ enum SupervisorScreen {
         canvas.setRole(.selected, in: Rect(x: left, y: y, width: widths[column], height: 1))
     }
 
-    static func hourLabel(_ date: Date, _ state: ConsoleState) -> String {
-        String(DisplayTime.format(date, in: state.timeZone).suffix(5).prefix(2))
+    static func hourLabel(_ date: Date, _ state: ConsoleState) -> String { String(clock(date, state).prefix(2)) }
+
+    /// `08:30`.
+    static func clock(_ date: Date, _ state: ConsoleState) -> String {
+        String(DisplayTime.format(date, in: state.timeZone).suffix(8).prefix(5))
     }
 
     /// Two sparklines, one hour a cell (or more on wide screens), with their totals and peaks.
@@ -375,7 +381,7 @@ enum SupervisorScreen {
     static func drawOperators(_ data: SupervisorData, state: ConsoleState, in rect: Rect, canvas: inout Canvas) {
         guard rect.height >= 2 else { return }
         let l = state.language
-        let span = "\(data.shift.shift.label(l)) \(DisplayTime.format(data.shift.start, in: state.timeZone).suffix(5))–\(DisplayTime.format(data.shift.end, in: state.timeZone).suffix(5))"
+        let span = "\(data.shift.shift.label(l)) \(clock(data.shift.start, state))–\(clock(data.shift.end, state))"
         let columns = operatorColumnsLayout(l, shift: span)
         let rows = data.operators.enumerated().map { index, load in
             TableRow(id: Int64(index), cells: [
@@ -386,11 +392,11 @@ enum SupervisorScreen {
         }
         var table = TableState<Int64>()
         let cursor = state.screens.supervisor
-        table.selectedIndex = cursor.row >= loadRows ? cursor.row - loadRows : Int.max / 2
+        table.selectedIndex = cursor.row >= loadRows ? cursor.row - loadRows : -1
         let visible = TableView.visibleRowCount(height: rect.height)
         if cursor.row >= loadRows { table.scrollOffset = max(0, table.selectedIndex - visible + 1) }
         var plain = table
-        if cursor.row >= loadRows { plain.selectedIndex = Int.max / 2 }
+        if cursor.row >= loadRows { plain.selectedIndex = -1 }
         TableView.draw(columns: columns, rows: rows, state: plain, in: rect, canvas: &canvas,
                        emptyMessage: l.pick(en: "Nobody on this shift", zh: "本班无人"))
         if cursor.row >= loadRows {
@@ -415,7 +421,7 @@ enum SupervisorScreen {
         }
         for (index, pending) in data.handovers.enumerated() where index + 1 < rect.height {
             let h = pending.handover
-            let when = DisplayTime.format(h.preparedAt, in: state.timeZone).suffix(11)
+            let when = DisplayTime.format(h.preparedAt, in: state.timeZone).dropFirst(5).prefix(11)
             let text = "#\(h.id) \(h.from.shift.label(l))→\(h.to.shift.label(l)) \(when) "
                 + l.pick(en: "\(pending.pending.count) pending: ", zh: "待确认 \(pending.pending.count)：")
                 + pending.pending.map(\.description).joined(separator: " ")
