@@ -133,16 +133,18 @@ enum ReportScreen {
             let start = DisplayTime.format(period.interval.start, in: state.timeZone).prefix(10)
             let end = DisplayTime.format(period.interval.end.addingTimeInterval(-1), in: state.timeZone).prefix(10)
             let title = l.pick(en: "Incident management report \(period.label)", zh: "事件管理报告 \(period.label)")
-            canvas.put("\(title)  \(start) – \(end)  ·  \(kinds)", x: rect.x + 1, y: rect.y, role: .title, maxWidth: rect.width - 2, ellipsis: true)
+            canvas.put("\(title)  \(start) – \(end)", x: rect.x + 1, y: rect.y, role: .title, maxWidth: rect.width - 2, ellipsis: true)
+            let keys = state.pick("F4/w period · F5/[ F6/] previous/next · F7/x save", "F4/w 周期 · F5/[ F6/] 上/下一期 · F7/x 保存")
+            canvas.put("\(kinds)   \(keys)", x: rect.x + 1, y: rect.y + 1, role: .muted, maxWidth: rect.width - 2, ellipsis: true)
             guard let report = state.screens.reports.report, report.period == period else {
                 canvas.put(l.pick(en: "Loading…", zh: "加载中…"), x: rect.x + 1, y: rect.y + 2, role: .muted)
                 return
             }
             let blocks = lines(report, l)
-            let body = Rect(x: rect.x, y: rect.y + 2, width: rect.width, height: rect.height - 2)
+            let body = Rect(x: rect.x, y: rect.y + 3, width: rect.width, height: rect.height - 3)
             // Two or three columns of blocks when there is room; one scrolling column otherwise.
             let columnCount = max(1, min(3, body.width / 62))
-            let columnWidth = (body.width - (columnCount - 1) * 2) / columnCount
+            let columnWidth = min(66, (body.width - (columnCount - 1) * 2) / columnCount)
             var columns = Array(repeating: [(String, String?, ThemeRole)](), count: columnCount)
             let total = blocks.reduce(0) { $0 + $1.count + 1 }
             var column = 0
