@@ -89,7 +89,10 @@ enum ConsoleScreens {
     ]
 
     static func context(_ state: ConsoleState) -> ScreenContext? {
-        guard case .browse = state.mode else { return nil }
+        switch state.mode {
+        case .browse, .help: break  // help lists the keys of the screen it was opened from
+        default: return nil
+        }
         switch state.queue {
         case .supervisor: return .supervisor
         case .review: return .review

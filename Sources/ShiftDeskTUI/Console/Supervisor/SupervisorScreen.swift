@@ -269,7 +269,7 @@ enum SupervisorScreen {
             let operatorsRect: Rect
             let handoverRect: Rect
             if wide {
-                let left = min(70, bottom.width / 2)
+                let left = min(78, bottom.width * 3 / 5)
                 operatorsRect = Rect(x: bottom.x, y: bottom.y, width: left, height: bottom.height)
                 handoverRect = Rect(x: bottom.x + left + 2, y: bottom.y, width: bottom.width - left - 2, height: bottom.height)
             } else {
