@@ -101,7 +101,7 @@ func reportYearBenchmark() async throws {
     print(String(format: "  peak memory (VmHWM) %.0f MB; requests taken %.0f", peakMemoryMB(), taken))
     // For comparison, the whole record in memory at once (what the loader did before it read
     // pages); skipped above 200k incidents, where it needs gigabytes.
-    guard count <= 200_000 else { return }
+    guard count <= 200_000, !CommandLine.arguments.contains("--paged-only") else { return }
     let whole = try await measure(3) {
         let input = try await ReportLoader(desk: desk).input(for: year)
         taken = KPIReport(period: year, input: input).value(.deskRequestsTaken, "desk") ?? 0

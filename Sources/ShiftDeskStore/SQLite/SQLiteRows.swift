@@ -40,49 +40,56 @@ enum SQLiteRows {
         return StatementArguments(values)
     }
 
+    /// Positions of ``ticketColumns``: rows are read by position (a report reads a million
+    /// tickets; by name costs a scan of the column names per value).
+    static let ticketIndex: [String: Int] = Dictionary(uniqueKeysWithValues: ticketColumns
+        .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.enumerated().map { ($1, $0) })
+
     static func ticket(_ row: Row) throws(StoreError) -> Ticket {
+        let index = ticketIndex
+        func at(_ column: String) -> Int { index[column] ?? 0 }
         func value<E: RawRepresentable>(_ column: String, _: E.Type) throws(StoreError) -> E where E.RawValue == String {
-            let raw: String = row[column] ?? ""
+            let raw: String = row[at(column)] ?? ""
             guard let parsed = E(rawValue: raw) else { throw StoreError.corrupt("\(column) = \"\(raw)\"") }
             return parsed
         }
         let satisfaction: Satisfaction?
-        if row["csat_unreachable"] as Bool? == true {
+        if row[at("csat_unreachable")] as Bool? == true {
             satisfaction = .unreachable
-        } else if let score: Int = row["csat_score"] {
-            satisfaction = .rated(score: score, comment: row["csat_comment"])
+        } else if let score: Int = row[at("csat_score")] {
+            satisfaction = .rated(score: score, comment: row[at("csat_comment")])
         } else {
             satisfaction = nil
         }
-        let problemNumber: Int64? = row["problem"]
+        let problemNumber: Int64? = row[at("problem")]
         return Ticket(
-            id: TicketID(row["number"] ?? 0),
-            title: row["title"] ?? "",
-            description: row["description"] ?? "",
-            caller: Caller(name: row["caller_name"] ?? "", phone: row["caller_phone"], department: row["caller_department"]),
+            id: TicketID(row[at("number")] ?? 0),
+            title: row[at("title")] ?? "",
+            description: row[at("description")] ?? "",
+            caller: Caller(name: row[at("caller_name")] ?? "", phone: row[at("caller_phone")], department: row[at("caller_department")]),
             channel: try value("channel", Channel.self),
             priority: try value("priority", Priority.self),
-            category: row["category"],
-            affectedService: row["affected_service"],
+            category: row[at("category")],
+            affectedService: row[at("affected_service")],
             state: try value("state", TicketState.self),
             tier: try value("tier", Tier.self),
-            assignee: row["assignee"],
-            owner: row["owner"],
-            openedAt: Millis.date(row["opened_at"] ?? 0),
-            firstResponseAt: Millis.date(row["first_response_at"] as Int64?),
-            resolvedAt: Millis.date(row["resolved_at"] as Int64?),
-            closedAt: Millis.date(row["closed_at"] as Int64?),
-            resolutionNote: row["resolution_note"],
+            assignee: row[at("assignee")],
+            owner: row[at("owner")],
+            openedAt: Millis.date(row[at("opened_at")] ?? 0),
+            firstResponseAt: Millis.date(row[at("first_response_at")] as Int64?),
+            resolvedAt: Millis.date(row[at("resolved_at")] as Int64?),
+            closedAt: Millis.date(row[at("closed_at")] as Int64?),
+            resolutionNote: row[at("resolution_note")],
             satisfaction: satisfaction,
-            onSiteSheet: OnSiteSheet(printedAt: Millis.date(row["sheet_printed_at"] as Int64?),
-                                     signedAt: Millis.date(row["sheet_signed_at"] as Int64?)),
+            onSiteSheet: OnSiteSheet(printedAt: Millis.date(row[at("sheet_printed_at")] as Int64?),
+                                     signedAt: Millis.date(row[at("sheet_signed_at")] as Int64?)),
             problem: problemNumber.map(ProblemID.init),
-            backfilled: row["backfilled"] ?? false,
-            bypassedDesk: row["bypassed_desk"] ?? false,
-            reopenCount: row["reopen_count"] ?? 0,
-            source: row["source"],
-            version: row["version"] ?? 0,
-            escalationDueAt: Millis.date(row["escalation_due_at"] as Int64?))
+            backfilled: row[at("backfilled")] ?? false,
+            bypassedDesk: row[at("bypassed_desk")] ?? false,
+            reopenCount: row[at("reopen_count")] ?? 0,
+            source: row[at("source")],
+            version: row[at("version")] ?? 0,
+            escalationDueAt: Millis.date(row[at("escalation_due_at")] as Int64?))
     }
 
     static let eventColumns = "id, ticket, actor, at, kind, changes, note"
