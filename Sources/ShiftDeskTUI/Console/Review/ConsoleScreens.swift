@@ -125,7 +125,10 @@ enum ConsoleScreens {
     static func reload(_ state: ConsoleState) -> [AppCommand<ConsoleEffect>] {
         switch state.queue {
         case .supervisor: return [.perform(.screen(.loadSupervisor))]
-        case .review: return state.screens.review.week.map { [.perform(.screen(.loadReview($0)))] } ?? []
+        case .review:
+            // The review reads five weeks of incidents: other seats' changes re-read it at most every 30 s.
+            if let loaded = state.screens.review.loadedAt, state.now.timeIntervalSince(loaded) < 30 { return [] }
+            return state.screens.review.week.map { [.perform(.screen(.loadReview($0)))] } ?? []
         default: return []
         }
     }
@@ -150,6 +153,7 @@ enum ConsoleScreens {
             case let .success(review):
                 if review.period == state.screens.review.week {
                     state.screens.review.review = review
+                    state.screens.review.loadedAt = state.now
                     state.screens.review.table.reconcile(with: ReviewScreen.rows(state))
                 }
             case let .failure(error):

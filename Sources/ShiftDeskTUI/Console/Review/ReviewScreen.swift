@@ -12,6 +12,8 @@ public struct ReviewScreenState: Sendable {
     public var table = TableState<Int64>()
     /// The cluster whose incidents are listed (Enter on a cluster), by its first incident.
     public var cluster: TicketID?
+    /// When the review was last read: changes by other seats re-read it at most every 30 s.
+    public var loadedAt: Date?
 
     public init() {}
 }
