@@ -35,4 +35,16 @@ final class ReviewEndToEndTests: XCTestCase {
         let tickets = try XCTUnwrap(try cli.expectSuccess("ticket", "list", "--all", "--json").json as? [[String: Any]])
         XCTAssertGreaterThanOrEqual(tickets.filter { $0["problem"] as? String == "PRB-000001" }.count, 3)
     }
+
+    func testAWorkaroundIsRecordedOnTheResolutionEvent() throws {
+        let cli = try CLI.staffedDesk()
+        try cli.expectSuccess("ticket", "new", "--title", "打印机卡纸", "--caller", "王小明", "--phone", "138", "--as", "desk1")
+        try cli.expectSuccess("ticket", "resolve", "1", "--note", "重启打印机", "--workaround", "--as", "desk1")
+        let ticket = try XCTUnwrap(try cli.expectSuccess("ticket", "show", "1", "--json").json as? [String: Any])
+        XCTAssertEqual(ticket["state"] as? String, "resolved")
+        let last = try XCTUnwrap((ticket["events"] as? [[String: Any]])?.last)
+        XCTAssertEqual(last["kind"] as? String, "resolved")
+        let changes = try XCTUnwrap(last["changes"] as? [[String: Any]])
+        XCTAssertTrue(changes.contains { $0["field"] as? String == "resolution_kind" && $0["after"] as? String == "workaround" }, "\(changes)")
+    }
 }
