@@ -221,14 +221,19 @@ enum ConsoleScreens {
                 " · \($0.shift.shift.label(state.language)) \(SupervisorScreen.clock($0.shift.start, state))–\(SupervisorScreen.clock($0.shift.end, state))"
                     + state.pick(" · live", " · 实时")
             } ?? ""
-            return " \(state.queue.label(state.language))\(shift)"
+            let enter = SupervisorScreen.target(state).map { queue, drill in
+                let what = drill.tier == nil ? "\(queue.label(state.language)) · \(drill.label(state.language))" : drill.label(state.language)
+                return state.pick(" · Enter: \(what)", " · Enter：\(what)")
+            } ?? ""
+            return " \(state.queue.label(state.language))\(shift)\(enter)"
         case .review:
             return " \(state.queue.label(state.language)) \(state.screens.review.week?.label ?? "")"
         case .reports:
             return " \(state.queue.label(state.language)) \(state.screens.reports.period?.label ?? "")"
         default:
             guard let drill = state.screens.drill else { return nil }
-            return " \(state.queue.label(state.language)) · \(drill.label(state.language)): \(ConsoleApp.rows(state).count)"
+            let what = drill.tier == nil ? "\(state.queue.label(state.language)) · \(drill.label(state.language))" : drill.label(state.language)
+            return " \(what): \(ConsoleApp.rows(state).count) · " + state.pick("Esc: all", "Esc：全部")
         }
     }
 }

@@ -182,8 +182,8 @@ enum SupervisorScreen {
         return []
     }
 
-    /// Opens the queue behind the number under the cursor.
-    static func drill(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
+    /// Where Enter on the cursor's number leads: the queue and its filter.
+    static func target(_ state: ConsoleState) -> (QueueKind, Drill)? {
         let cursor = state.screens.supervisor
         let drill: Drill
         let queue: QueueKind
@@ -202,11 +202,17 @@ enum SupervisorScreen {
             }
             drill = Drill(tier: tier, filter: filter)
         } else {
-            guard let load = state.screens.supervisor.data?.operators[safe: cursor.row - loadRows] else { return [] }
+            guard let load = state.screens.supervisor.data?.operators[safe: cursor.row - loadRows] else { return nil }
             queue = load.person.role.tier == nil ? .desk : QueueKind.home(of: load.person.role)
             drill = Drill(tier: nil, filter: .holder(login: load.person.login, name: load.person.name))
         }
-        state.queue = queue == .supervisor ? .desk : queue
+        return (queue == .supervisor ? .desk : queue, drill)
+    }
+
+    /// Opens the queue behind the number under the cursor.
+    static func drill(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
+        guard let (queue, drill) = target(state) else { return [] }
+        state.queue = queue
         state.screens.drill = drill
         state.filter = ""
         state.table = TableState()
