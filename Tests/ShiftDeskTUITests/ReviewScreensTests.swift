@@ -190,7 +190,7 @@ final class ReviewScreensTests: XCTestCase {
         _ = ConsoleApp.update(&state, .key(KeyEvent(.enter)))
         XCTAssertEqual(state.queue, .desk)
         XCTAssertEqual(state.visibleEntries.map(\.ticket.id.number), [1])
-        XCTAssertTrue(draw(state).contains { $0.contains("Desk") && $0.contains("major") })
+        XCTAssertTrue(draw(state).contains { $0.contains("major: 1") && $0.contains("Esc: all") }, draw(state).joined(separator: "\n"))
         // Esc clears the drill-down.
         _ = ConsoleApp.update(&state, .key(KeyEvent(.escape)))
         XCTAssertEqual(state.visibleEntries.count, 3)
