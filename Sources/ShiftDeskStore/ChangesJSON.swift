@@ -6,14 +6,17 @@ import ShiftDeskCore
 /// decoder spent most of a yearly report's time here. Anything this reader does not expect
 /// falls back to `JSONDecoder`, so it never reads differently.
 enum ChangesJSON {
-    static func decode(_ text: String) throws -> [FieldChange] {
+    /// - Parameter keeping: only the changes of these fields (all when nil): a report reads
+    ///   `state` and `satisfaction`, and skips making strings of the rest.
+    static func decode(_ text: String, keeping: Set<String>? = nil) throws -> [FieldChange] {
         var copy = text
-        if let fast = copy.withUTF8({ parse($0) }) { return fast }
-        return try JSONDecoder().decode([FieldChange].self, from: Data(text.utf8))
+        if let fast = copy.withUTF8({ parse($0, keeping: keeping) }) { return fast }
+        let all = try JSONDecoder().decode([FieldChange].self, from: Data(text.utf8))
+        return keeping.map { fields in all.filter { fields.contains($0.field) } } ?? all
     }
 
     /// nil when the text is not of the expected shape.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> [FieldChange]? {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, keeping: Set<String>? = nil) -> [FieldChange]? {
         var i = 0
         let n = bytes.count
         func skipSpace() { while i < n, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
@@ -23,8 +26,8 @@ enum ChangesJSON {
             i += 1
             return true
         }
-        /// A JSON string (the opening quote already checked), or nil on anything unusual.
-        func string() -> String? {
+        /// A JSON string's bytes (between the quotes) and whether it has escapes; nil on anything unusual.
+        func rawString() -> (Range<Int>, Bool)? {
             guard i < n, bytes[i] == 0x22 else { return nil }
             i += 1
             let start = i
@@ -33,11 +36,14 @@ enum ChangesJSON {
                 if bytes[i] == 0x5C { escaped = true; i += 2 } else { i += 1 }
             }
             guard i < n else { return nil }
-            let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
             i += 1
-            if !escaped { return String(decoding: raw, as: UTF8.self) }
-            return unescape(raw)
+            return (start..<(i - 1), escaped)
         }
+        func text(_ raw: (Range<Int>, Bool)) -> String? {
+            let slice = UnsafeBufferPointer(rebasing: bytes[raw.0])
+            return raw.1 ? unescape(slice) : String(decoding: slice, as: UTF8.self)
+        }
+        func string() -> String? { rawString().flatMap(text) }
         guard expect(0x5B) else { return nil }  // [
         var changes: [FieldChange] = []
         skipSpace()
@@ -45,23 +51,25 @@ enum ChangesJSON {
         while true {
             guard expect(0x7B) else { return nil }  // {
             var field: String?
-            var before: String?
-            var after: String?
+            var before: (Range<Int>, Bool)?
+            var after: (Range<Int>, Bool)?
             skipSpace()
             if i < n, bytes[i] != 0x7D {
                 while true {
                     skipSpace()
                     guard let key = string(), expect(0x3A) else { return nil }  // :
                     skipSpace()
-                    var value: String?
+                    var value: (Range<Int>, Bool)?
                     if i + 3 < n, bytes[i] == 0x6E, bytes[i + 1] == 0x75, bytes[i + 2] == 0x6C, bytes[i + 3] == 0x6C {
                         i += 4  // null
                     } else {
-                        guard let text = string() else { return nil }
-                        value = text
+                        guard let raw = rawString() else { return nil }
+                        value = raw
                     }
                     switch key {
-                    case "field": field = value
+                    case "field":
+                        guard let value, let name = text(value) else { return nil }
+                        field = name
                     case "before": before = value
                     case "after": after = value
                     default: return nil
@@ -72,7 +80,13 @@ enum ChangesJSON {
                 }
             }
             guard expect(0x7D), let field else { return nil }  // }
-            changes.append(FieldChange(field: field, before: before, after: after))
+            if keeping?.contains(field) ?? true {
+                var beforeText: String?
+                var afterText: String?
+                if let before { guard let value = text(before) else { return nil }; beforeText = value }
+                if let after { guard let value = text(after) else { return nil }; afterText = value }
+                changes.append(FieldChange(field: field, before: beforeText, after: afterText))
+            }
             skipSpace()
             if i < n, bytes[i] == 0x2C { i += 1; continue }
             guard expect(0x5D) else { return nil }  // ]

@@ -30,4 +30,13 @@ import ShiftDeskCore
         #expect(Self.fast(#"[{"field":"a","extra":1}]"#) == nil)
         #expect(throws: (any Error).self) { try ChangesJSON.decode("not json") }
     }
+
+    @Test func aReportKeepsOnlyTheFieldsItReads() throws {
+        let changes = [FieldChange(field: "title", before: nil, after: "打印机卡纸 \"x\""), FieldChange(field: "state", before: "new", after: "resolved"),
+                       FieldChange(field: "satisfaction", before: nil, after: "5 \"好\"")]
+        let text = try SQLiteRows.encodeChanges(changes)
+        #expect(try ChangesJSON.decode(text, keeping: ReportTicket.fieldsRead) == Array(changes.dropFirst()))
+        #expect(try ChangesJSON.decode(#"[ {"field":"state","after":"new"}, {"field":"title","after":"\u00e9"} ]"#, keeping: ["state"])
+                == [FieldChange(field: "state", before: nil, after: "new")])
+    }
 }

@@ -9,6 +9,11 @@ public struct ReportTicket: Sendable {
     public var fired: [FiredStep]
     public var calls: [OutboxMessage]
 
+    /// The fields of events' changes the KPIs read; a store may leave the others out of
+    /// ``events`` (SQLite does: making strings of every opening event's fields cost most of a
+    /// yearly report's time).
+    public static let fieldsRead: Set<String> = ["state", "satisfaction", "priority", TicketEvent.resolutionKindField]
+
     public init(ticket: Ticket, events: [TicketEvent], fired: [FiredStep] = [], calls: [OutboxMessage] = []) {
         self.ticket = ticket
         self.events = events

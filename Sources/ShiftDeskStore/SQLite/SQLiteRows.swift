@@ -96,13 +96,16 @@ enum SQLiteRows {
 
     /// Reads a row of ``eventColumns`` by position (a report reads millions; by name costs a
     /// lookup per column).
-    static func event(_ row: Row) throws(StoreError) -> TicketEvent {
+    static func event(_ row: Row) throws(StoreError) -> TicketEvent { try event(row, keeping: nil) }
+
+    /// - Parameter keeping: only the changes of these fields (reports: ``reportFields``).
+    static func event(_ row: Row, keeping: Set<String>?) throws(StoreError) -> TicketEvent {
         let kindText: String = row[4] ?? ""
         guard let kind = EventKind(rawValue: kindText) else { throw StoreError.corrupt("event kind \"\(kindText)\"") }
         let changesText: String = row[5] ?? "[]"
         let changes: [FieldChange]
         do {
-            changes = try ChangesJSON.decode(changesText)
+            changes = try ChangesJSON.decode(changesText, keeping: keeping)
         } catch {
             throw StoreError.corrupt("event changes \(changesText.prefix(80))")
         }

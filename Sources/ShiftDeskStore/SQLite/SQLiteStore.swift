@@ -270,7 +270,7 @@ public final class SQLiteStore: Store {
                     SELECT \(SQLiteRows.eventColumns) FROM events WHERE ticket BETWEEN ? AND ? AND at < ? ORDER BY ticket, id
                     """, arguments: [first, last, Millis.from(until)])
                 while let row = try rows.next() {
-                    let event = try SQLiteRows.event(row)
+                    let event = try SQLiteRows.event(row, keeping: ReportTicket.fieldsRead)
                     events[event.ticket.number, default: []].append(event)
                 }
                 var fired: [Int64: [FiredStep]] = [:]
