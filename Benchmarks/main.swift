@@ -6,11 +6,11 @@ import ShiftDeskTUI
 
 // The budget figures of DESIGN.md, measured on this machine. Medians (and p99) over repeated
 // runs; the machine is shared, so compare ratios between sizes rather than absolute times.
-//   swift run -c release Benchmarks [sweep|writes|console|start|all] [--large]
+//   swift run -c release Benchmarks [sweep|writes|console|start|import|report-year|all] [--large] [--incidents=N]
 
 let arguments = Set(CommandLine.arguments.dropFirst())
 let large = arguments.contains("--large")
-let which = arguments.subtracting(["--large"]).first ?? "all"
+let which = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") } ?? "all"
 let t0 = Date(timeIntervalSince1970: 1_795_917_600)
 
 func measure(_ runs: Int, _ body: () async throws -> Void) async rethrows -> [Double] {
@@ -292,6 +292,8 @@ do {
     if which == "writes" || which == "all" { try await writeBenchmark() }
     if which == "console" || which == "all" { try await consoleBenchmark() }
     if which == "start" || which == "all" { try await startBenchmark() }
+    if which == "report-year" || which == "all" { try await reportYearBenchmark() }
+    if which == "report-year-generate" { try await generateYear() }
 } catch {
     FileHandle.standardError.write(Data("Benchmarks: \(error)\n".utf8))
     exit(1)

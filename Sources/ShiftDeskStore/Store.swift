@@ -113,6 +113,11 @@ public protocol Store: Sendable {
     func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem
     func problem(_ id: ProblemID) async throws(StoreError) -> Problem?
     func problems() async throws(StoreError) -> [Problem]
+
+    /// Incidents numbered after `after`, in number order, at most `limit`, each with its events
+    /// before `until`, its fired escalation steps and its phone calls: reports read the desk
+    /// page by page, so a year of a million incidents never sits in memory at once.
+    func reportPage(after: Int64, limit: Int, until: Date) async throws(StoreError) -> [ReportTicket]
 }
 
 /// Tells a console cheaply that someone (another seat, a script) wrote to the store, so that it

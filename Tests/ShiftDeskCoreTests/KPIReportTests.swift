@@ -154,4 +154,58 @@ import Testing
         #expect(renderer.html.contains("<svg") && renderer.html.contains("lang=\"zh-CN\""))
         #expect(renderer.json.serialized().contains(#""kpi":"desk.requests_taken","scope":"desk","value":1"#))
     }
+
+    @Test func ticketsCrossingThePeriodBoundaryWorkaroundsAndWorkloadPerLine() throws {
+        var story = Story()
+        // Opened in October, escalated and resolved in November: resolved and worked in November, not taken.
+        try story.ticket("2026-10-31T22:00", [("2026-10-31T22:05", .escalate(to: .l1, note: nil), Staff.desk),
+                                             ("2026-11-01T01:00", .take, Staff.l1),
+                                             ("2026-11-01T02:00", .resolveWithWorkaround(note: "restarted the AP"), Staff.l1)])
+        // Resolved in November, reopened in December: resolved in November, not reopened in it.
+        try story.ticket("2026-11-30T20:00", [("2026-11-30T21:00", .resolve(note: "ok"), Staff.desk),
+                                             ("2026-12-01T09:00", .reopen(note: "back"), Staff.desk)])
+        // Reopened in November and still open at its end: in the backlog, counted as reopened.
+        try story.ticket("2026-11-20T09:00", [("2026-11-20T10:00", .resolve(note: "ok"), Staff.desk),
+                                             ("2026-11-21T09:00", .reopen(note: "back"), Staff.im),
+                                             ("2026-11-21T09:30", .note("IM follows it"), Staff.im)])
+        let report = try november(story)
+        #expect(report.value(.deskRequestsTaken, "desk") == 2)
+        #expect(report.figure(.resolutionCompliance, "all")?.denominator == 2, "the October one and the 30 November one")
+        #expect(report.figure(.reopenRate, "all")?.numerator == 1)
+        #expect(report.value(.backlog, "all") == 1)
+        #expect(report.value(.lineResolvedDirectly, "l1") == 1, "a workaround is a resolution")
+        #expect(report.value(.meanTimeToResolve, "priority:general") == (4 + 1) / 2.0)
+        let lines = Dictionary(uniqueKeysWithValues: report.tierWorkload.map { ($0.login, $0) })
+        #expect(report.tierWorkload.map(\.login) == ["desk", "l1", "l2", "im"])
+        #expect(lines["l1"]?.taken == 1 && lines["l1"]?.resolved == 1)
+        #expect(lines["desk"]?.resolved == 2 && lines["desk"]?.escalated == 0, "the escalation was in October")
+        #expect(lines["im"]?.notes == 1)
+        #expect(lines["l2"]?.total == 0)
+        // The December report sees the reopening.
+        let december = try #require(ReportPeriod(kind: .month, label: "2026-12", timeZone: Self.shanghai))
+        let next = KPIReport(period: december, input: ReportInput(tickets: story.tickets, events: story.events, operators: people,
+                                                                   handovers: [], policy: .dutyTable(timeZone: Self.shanghai)))
+        #expect(next.figure(.reopenRate, "all")?.numerator == 1 && next.value(.backlog, "all") == 2)
+    }
+
+    @Test func theSameRecordInAnyOrderAndInPagesGivesTheSameReport() throws {
+        var story = Story()
+        for day in 1...9 {
+            try story.ticket("2026-11-0\(day)T09:00", priority: day % 3 == 0 ? .major : .general,
+                             [("2026-11-0\(day)T09:10", .escalate(to: .l1, note: nil), Staff.desk),
+                              ("2026-11-0\(day)T09:20", .take, day % 2 == 0 ? Staff.l1 : Staff.l1b),
+                              ("2026-11-0\(day)T1\(day % 10):00", .resolve(note: "done"), day % 2 == 0 ? Staff.l1 : Staff.l1b),
+                              ("2026-11-0\(day)T19:00", .close(.rated(score: 1 + day % 5, comment: nil)), Staff.desk)])
+        }
+        let whole = try november(story)
+        let period = whole.period
+        var accumulator = KPIAccumulator(period: period, operators: people, policy: .dutyTable(timeZone: Self.shanghai), now: nil)
+        for ticket in story.tickets.reversed() {
+            accumulator.add(ReportTicket(ticket: ticket, events: story.events.filter { $0.ticket == ticket.id }.reversed()))
+        }
+        let paged = accumulator.report(handovers: [])
+        #expect(paged.figures == whole.figures)
+        #expect(paged.workload == whole.workload)
+        #expect(paged.satisfactionDistribution == whole.satisfactionDistribution)
+    }
 }

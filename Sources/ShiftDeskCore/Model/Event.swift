@@ -46,4 +46,11 @@ public struct TicketEvent: Codable, Hashable, Sendable {
     public func change(of field: String) -> FieldChange? {
         changes.first { $0.field == field }
     }
+
+    /// The field a resolution event carries when the fix is a workaround (no ticket column: the
+    /// event log is the record).
+    public static let resolutionKindField = "resolution_kind"
+
+    /// A resolution that restored the service with a workaround, the root cause not fixed.
+    public var isWorkaround: Bool { kind == .resolved && change(of: Self.resolutionKindField)?.after == "workaround" }
 }

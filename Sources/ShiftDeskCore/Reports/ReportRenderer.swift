@@ -11,13 +11,15 @@ public struct ReportRenderer: Sendable {
         self.language = language
     }
 
-    struct Section {
-        let title: String
-        let scope: String
-        let kpis: [KPI]
+    /// A table of the report: its KPIs for one scope.
+    public struct Section: Sendable {
+        public let title: String
+        public let scope: String
+        public let kpis: [KPI]
     }
 
-    var sections: [Section] {
+    /// The report's tables in order; the console shows the same.
+    public var sections: [Section] {
         let l = language
         let line: [KPI] = [.lineTaken, .lineResolvedDirectly, .linePastSLA, .lineEscalatedOnward, .lineSheetsPrinted, .lineSheetsSigned, .lineSatisfactionPassRate]
         return [
@@ -78,7 +80,13 @@ public struct ReportRenderer: Sendable {
                 "", "## \(l.pick(en: "Backlog aging at period end", zh: "期末积压账龄"))", "",
                 "| < 1 d | 1–3 d | 3–7 d | ≥ 7 d |", "|---|---|---|---|",
                 "| " + report.backlogAging.map(String.init).joined(separator: " | ") + " |",
-                "", "## \(l.pick(en: "Workload per operator", zh: "人员工作量"))", "",
+                "", "## \(l.pick(en: "Workload per line", zh: "各层级工作量"))", "",
+                "| \(l.pick(en: "line", zh: "层级")) | \(l.pick(en: "taken", zh: "受理")) | \(l.pick(en: "resolved", zh: "解决")) | \(l.pick(en: "escalated", zh: "升级")) | \(l.pick(en: "closed", zh: "关闭")) | \(l.pick(en: "notes", zh: "备注")) |",
+                "|---|---|---|---|---|---|"]
+        for w in report.tierWorkload {
+            out.append("| \(w.role?.label(l) ?? w.login) | \(w.taken) | \(w.resolved) | \(w.escalated) | \(w.closed) | \(w.notes) |")
+        }
+        out += ["", "## \(l.pick(en: "Workload per operator", zh: "人员工作量"))", "",
                 "| \(l.pick(en: "operator", zh: "人员")) | \(l.pick(en: "role", zh: "角色")) | \(l.pick(en: "taken", zh: "受理")) | \(l.pick(en: "resolved", zh: "解决")) | \(l.pick(en: "escalated", zh: "升级")) | \(l.pick(en: "closed", zh: "关闭")) | \(l.pick(en: "notes", zh: "备注")) |",
                 "|---|---|---|---|---|---|---|"]
         for w in report.workload {
@@ -102,6 +110,11 @@ public struct ReportRenderer: Sendable {
             rows.append([report.period.label, figure.kpi.rawValue, figure.scope, figure.kpi.name(language),
                          figure.value.map { String(format: "%.4f", $0) } ?? "", figure.numerator.map(String.init) ?? "",
                          figure.denominator.map(String.init) ?? "", figure.kpi.definition])
+        }
+        for w in report.tierWorkload {
+            for (name, value) in [("taken", w.taken), ("resolved", w.resolved), ("escalated", w.escalated), ("closed", w.closed), ("notes", w.notes)] {
+                rows.append([report.period.label, "workload.\(name)", "tier:\(w.login)", w.role?.label(language) ?? w.login, String(value), "", "", ""])
+            }
         }
         for w in report.workload {
             for (name, value) in [("taken", w.taken), ("resolved", w.resolved), ("escalated", w.escalated), ("closed", w.closed), ("notes", w.notes)] {
@@ -141,6 +154,10 @@ public struct ReportRenderer: Sendable {
                          ("taken", .int(w.taken)), ("resolved", .int(w.resolved)), ("escalated", .int(w.escalated)),
                          ("closed", .int(w.closed)), ("notes", .int(w.notes))])
             })),
+            ("tier_workload", .array(report.tierWorkload.map { w in
+                .object([("tier", .string(w.login)), ("taken", .int(w.taken)), ("resolved", .int(w.resolved)),
+                         ("escalated", .int(w.escalated)), ("closed", .int(w.closed)), ("notes", .int(w.notes))])
+            })),
             ("definitions", .object(KPI.allCases.map { ($0.rawValue, .string($0.definition)) })),
         ])
     }
@@ -155,7 +172,8 @@ public struct ReportRenderer: Sendable {
                       bars: (1...5).map { ("\($0)", report.satisfactionDistribution[$0]) } + [(l.pick(en: "n/a", zh: "无法联系"), report.satisfactionDistribution[0])])
         body += chart(title: l.pick(en: "Backlog aging", zh: "积压账龄"), bars: zip(["<1d", "1–3d", "3–7d", "≥7d"], report.backlogAging).map { ($0, $1) })
         body += chart(title: l.pick(en: "Opened by priority", zh: "按优先级开单"), bars: Priority.allCases.map { ($0.label(l), report.openedByPriority[$0] ?? 0) })
-        body += chart(title: l.pick(en: "Workload", zh: "工作量"), bars: report.workload.prefix(12).map { ($0.name, $0.total) })
+        body += chart(title: l.pick(en: "Workload per line", zh: "各层级工作量"), bars: report.tierWorkload.map { ($0.role?.label(l) ?? $0.login, $0.total) })
+        body += chart(title: l.pick(en: "Workload per operator", zh: "人员工作量"), bars: report.workload.prefix(12).map { ($0.name, $0.total) })
         body += "</section>\n"
         for section in sections {
             body += "<h2>\(escape(section.title))</h2>\n<table>"
@@ -165,11 +183,21 @@ public struct ReportRenderer: Sendable {
             }
             body += "</table>\n"
         }
-        body += "<h2>\(escape(l.pick(en: "Time to resolve by priority", zh: "按优先级的解决时长")))</h2>\n<table><tr><th></th><th>\(l.pick(en: "mean", zh: "平均"))</th><th>\(l.pick(en: "median", zh: "中位数"))</th><th>n</th></tr>"
+        body += "<h2>\(escape(l.pick(en: "Time to resolve by priority", zh: "按优先级的解决时长")))</h2>\n<table class=\"grid\"><tr><th></th><th>\(l.pick(en: "mean", zh: "平均"))</th><th>\(l.pick(en: "median", zh: "中位数"))</th><th>n</th></tr>"
         for priority in Priority.allCases {
             let scope = "priority:\(priority.rawValue)"
             body += "<tr><th>\(escape(priority.label(l)))</th><td>\(format(report.figure(.meanTimeToResolve, scope)))</td><td>\(format(report.figure(.medianTimeToResolve, scope)))</td><td>\(report.figure(.meanTimeToResolve, scope)?.denominator ?? 0)</td></tr>"
         }
+        body += "</table>\n"
+        let headings = [l.pick(en: "taken", zh: "受理"), l.pick(en: "resolved", zh: "解决"), l.pick(en: "escalated", zh: "升级"),
+                        l.pick(en: "closed", zh: "关闭"), l.pick(en: "notes", zh: "备注")].map { "<th>\(escape($0))</th>" }.joined()
+        func workloadRow(_ name: String, _ w: Workload) -> String {
+            "<tr><th>\(escape(name))</th>" + [w.taken, w.resolved, w.escalated, w.closed, w.notes].map { "<td>\($0)</td>" }.joined() + "</tr>"
+        }
+        body += "<h2>\(escape(l.pick(en: "Workload per line", zh: "各层级工作量")))</h2>\n<table class=\"grid\"><tr><th></th>\(headings)</tr>"
+        for w in report.tierWorkload { body += workloadRow(w.role?.label(l) ?? w.login, w) }
+        body += "</table>\n<h2>\(escape(l.pick(en: "Workload per operator", zh: "人员工作量")))</h2>\n<table class=\"grid\"><tr><th></th>\(headings)</tr>"
+        for w in report.workload { body += workloadRow("\(w.name) · \(w.role?.label(l) ?? "—")", w) }
         body += "</table>\n<h2>\(escape(l.pick(en: "Definitions", zh: "指标定义")))</h2>\n<dl>"
         for kpi in KPI.allCases { body += "<dt>\(escape(kpi.name(l)))</dt><dd>\(escape(kpi.definition))</dd>" }
         body += "</dl>\n"
@@ -180,11 +208,14 @@ public struct ReportRenderer: Sendable {
             body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:2em;color:#222;max-width:60em}
             h1{font-size:1.5em;margin-bottom:0}.period{color:#666;margin-top:.2em}
             h2{font-size:1.1em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.5em;break-after:avoid}
-            table{border-collapse:collapse;width:34em}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left}
+            table{border-collapse:collapse;width:36em;table-layout:fixed}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left}
+            table th:first-child{width:60%}table.grid{width:auto;min-width:36em;table-layout:auto}table.grid th:first-child{width:auto}
             td{text-align:right;font-variant-numeric:tabular-nums}th{font-weight:normal;background:#f7f7f7}
             .charts{display:flex;flex-wrap:wrap;gap:1.5em}.chart{break-inside:avoid}.chart h3{font-size:.95em;margin:.3em 0}
             dt{font-weight:bold;margin-top:.4em}dd{margin-left:1em;color:#444}
-            @media print{body{margin:0}a{color:inherit}}
+            *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+            @page{size:A4;margin:14mm}
+            @media print{body{margin:0;max-width:none;font-size:10pt}a{color:inherit}.charts{gap:.8em}table,tr,.chart,dt,dd{break-inside:avoid}h2{break-after:avoid;margin-top:1em}}
             </style></head><body>
             \(body)</body></html>
             """

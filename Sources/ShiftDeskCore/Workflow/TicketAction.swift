@@ -39,6 +39,10 @@ public enum TicketAction: Sendable, Hashable {
     case pend(PendingReason)
     case resume
     case resolve(note: String)
+    /// Resolved with a workaround: service restored, the root cause not fixed. The resolution
+    /// event records `resolution_kind: workaround`; the weekly review lists it as not fixed at
+    /// the root.
+    case resolveWithWorkaround(note: String)
     /// Closing records the satisfaction survey; nil (no survey) is refused.
     case close(Satisfaction?)
     case reopen(note: String)
@@ -54,7 +58,7 @@ public enum TicketAction: Sendable, Hashable {
         case .escalate: .escalated
         case .pend: .pended
         case .resume: .resumed
-        case .resolve: .resolved
+        case .resolve, .resolveWithWorkaround: .resolved
         case .close: .closed
         case .reopen: .reopened
         case .note: .noted

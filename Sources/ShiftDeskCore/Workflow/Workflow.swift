@@ -139,7 +139,7 @@ public enum Workflow {
             if actor.role != .desk { try requireWorker() }
             after.state = .inProgress
 
-        case let .resolve(resolution):
+        case let .resolve(resolution), let .resolveWithWorkaround(resolution):
             let text = try requireText(resolution, "the resolution note")
             try requireOpen()
             switch (actor.role, ticket.tier) {
@@ -210,8 +210,9 @@ public enum Workflow {
             after.onSiteSheet.signedAt = now
         }
 
-        let event = TicketEvent(ticket: ticket.id, actor: actor.login, at: now, kind: action.kind,
-                                changes: after.changes(since: before), note: note)
+        var changes = after.changes(since: before)
+        if case .resolveWithWorkaround = action { changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: "workaround")) }
+        let event = TicketEvent(ticket: ticket.id, actor: actor.login, at: now, kind: action.kind, changes: changes, note: note)
         return Outcome(ticket: after, event: event)
     }
 }

@@ -157,7 +157,7 @@ enum PostgresRows {
         let changesText = try row.text("changes")
         let changes: [FieldChange]
         do {
-            changes = try JSONDecoder().decode([FieldChange].self, from: Data(changesText.utf8))
+            changes = try ChangesJSON.decode(changesText)
         } catch {
             throw StoreError.corrupt("event changes \(changesText.prefix(80))")
         }

@@ -438,6 +438,49 @@ public final class PostgresStore: Store {
         }
     }
 
+    public func reportPage(after: Int64, limit: Int, until: Date) async throws(StoreError) -> [ReportTicket] {
+        try await read { session in
+            let tickets = try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number > \(b.int(after)) ORDER BY number LIMIT \(b.int(max(0, limit)))"
+            }).map(PostgresRows.ticket)
+            guard let first = tickets.first?.id.number, let last = tickets.last?.id.number else { return [] }
+            var events: [Int64: [TicketEvent]] = [:]
+            for row in try await session.rows(PG.query { b in
+                """
+                SELECT \(PostgresRows.eventColumns) FROM events
+                WHERE ticket BETWEEN \(b.int(first)) AND \(b.int(last)) AND at < \(b.millis(until)) ORDER BY ticket, id
+                """
+            }) {
+                let event = try PostgresRows.event(row)
+                events[event.ticket.number, default: []].append(event)
+            }
+            var fired: [Int64: [FiredStep]] = [:]
+            for row in try await session.rows(PG.query { b in
+                """
+                SELECT \(PostgresRows.stepColumns) FROM escalation_steps WHERE ticket BETWEEN \(b.int(first)) AND \(b.int(last))
+                ORDER BY fired_at, priority COLLATE "C", level
+                """
+            }) {
+                let step = try PostgresRows.firedStep(row)
+                fired[step.ticket.number, default: []].append(step)
+            }
+            var calls: [Int64: [OutboxMessage]] = [:]
+            for row in try await session.rows(PG.query { b in
+                """
+                SELECT \(PostgresRows.outboxColumns) FROM outbox
+                WHERE ticket BETWEEN \(b.int(first)) AND \(b.int(last)) AND via = 'phone' ORDER BY id
+                """
+            }) {
+                let call = try PostgresRows.outbox(row)
+                calls[call.ticket.number, default: []].append(call)
+            }
+            return tickets.map { ticket in
+                ReportTicket(ticket: ticket, events: events[ticket.id.number] ?? [], fired: fired[ticket.id.number] ?? [],
+                             calls: calls[ticket.id.number] ?? [])
+            }
+        }
+    }
+
     public func lastEventID() async throws(StoreError) -> Int64 {
         try await read { session in
             try await session.rows("SELECT COALESCE(MAX(id), 0)::bigint AS id FROM events").first?.int("id") ?? 0

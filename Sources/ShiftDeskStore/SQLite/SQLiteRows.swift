@@ -44,12 +44,12 @@ enum SQLiteRows {
 
     /// Where each ticket column sits in a row of `SELECT ticketColumns`: GRDB's lookup by
     /// name folds case on every access, which cost more than the rest of loading a queue.
-    static let ticketColumnIndex: [String: Int] = Dictionary(uniqueKeysWithValues: ticketColumns
+    static let ticketIndex: [String: Int] = Dictionary(uniqueKeysWithValues: ticketColumns
         .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.enumerated().map { ($1, $0) })
 
     /// A ticket from a row of `SELECT ticketColumns`.
     static func ticket(_ row: Row) throws(StoreError) -> Ticket {
-        func at(_ column: String) -> Int { ticketColumnIndex[column] ?? 0 }
+        func at(_ column: String) -> Int { ticketIndex[column] ?? 0 }
         func value<E: RawRepresentable>(_ column: String, _: E.Type) throws(StoreError) -> E where E.RawValue == String {
             let raw: String = row[at(column)] ?? ""
             guard let parsed = E(rawValue: raw) else { throw StoreError.corrupt("\(column) = \"\(raw)\"") }
@@ -100,18 +100,23 @@ enum SQLiteRows {
 
     static let eventColumns = "id, ticket, actor, at, kind, changes, note"
 
-    static func event(_ row: Row) throws(StoreError) -> TicketEvent {
-        let kindText: String = row["kind"] ?? ""
+    /// Reads a row of ``eventColumns`` by position (a report reads millions; by name costs a
+    /// lookup per column).
+    static func event(_ row: Row) throws(StoreError) -> TicketEvent { try event(row, keeping: nil) }
+
+    /// - Parameter keeping: only the changes of these fields (reports: ``reportFields``).
+    static func event(_ row: Row, keeping: Set<String>?) throws(StoreError) -> TicketEvent {
+        let kindText: String = row[4] ?? ""
         guard let kind = EventKind(rawValue: kindText) else { throw StoreError.corrupt("event kind \"\(kindText)\"") }
-        let changesText: String = row["changes"] ?? "[]"
+        let changesText: String = row[5] ?? "[]"
         let changes: [FieldChange]
         do {
-            changes = try JSONDecoder().decode([FieldChange].self, from: Data(changesText.utf8))
+            changes = try ChangesJSON.decode(changesText, keeping: keeping)
         } catch {
             throw StoreError.corrupt("event changes \(changesText.prefix(80))")
         }
-        return TicketEvent(id: row["id"] ?? 0, ticket: TicketID(row["ticket"] ?? 0), actor: row["actor"] ?? "",
-                           at: Millis.date(row["at"] ?? 0), kind: kind, changes: changes, note: row["note"])
+        return TicketEvent(id: row[0] ?? 0, ticket: TicketID(row[1] ?? 0), actor: row[2] ?? "",
+                           at: Millis.date(row[3] ?? 0), kind: kind, changes: changes, note: row[6])
     }
 
     /// The changes as stored: a JSON array of `{"after", "before", "field"}` (keys sorted, null

@@ -297,6 +297,41 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func reportPage(after: Int64, limit: Int, until: Date) async throws(StoreError) -> [ReportTicket] {
+        try await guarded {
+            try await pool.read { db in
+                let tickets = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE number > ? ORDER BY number LIMIT ?",
+                                               arguments: [after, max(0, limit)]).map(SQLiteRows.ticket)
+                guard let first = tickets.first?.id.number, let last = tickets.last?.id.number else { return [] }
+                var events: [Int64: [TicketEvent]] = [:]
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT \(SQLiteRows.eventColumns) FROM events WHERE ticket BETWEEN ? AND ? AND at < ? ORDER BY ticket, id
+                    """, arguments: [first, last, Millis.from(until)])
+                while let row = try rows.next() {
+                    let event = try SQLiteRows.event(row, keeping: ReportTicket.fieldsRead)
+                    events[event.ticket.number, default: []].append(event)
+                }
+                var fired: [Int64: [FiredStep]] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM escalation_steps WHERE ticket BETWEEN ? AND ? ORDER BY fired_at, priority, level",
+                                            arguments: [first, last]) {
+                    let step = try SQLiteRows.firedStep(row)
+                    fired[step.ticket.number, default: []].append(step)
+                }
+                var calls: [Int64: [OutboxMessage]] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE ticket BETWEEN ? AND ? AND via = 'phone' ORDER BY id
+                    """, arguments: [first, last]) {
+                    let call = try SQLiteRows.outbox(row)
+                    calls[call.ticket.number, default: []].append(call)
+                }
+                return tickets.map { ticket in
+                    ReportTicket(ticket: ticket, events: events[ticket.id.number] ?? [], fired: fired[ticket.id.number] ?? [],
+                                 calls: calls[ticket.id.number] ?? [])
+                }
+            }
+        }
+    }
+
     public func lastEventID() async throws(StoreError) -> Int64 {
         try await guarded {
             try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0 }

@@ -107,6 +107,10 @@ extension Console {
         if let queue = setup.queue { state.queue = queue }
         state.size = size
         if let first = services.execute(.reload) { _ = ConsoleApp.update(&state, .result(first)) }
+        // A console opened on the supervisor's view, the weekly review or the reports loads it too.
+        for case let .perform(effect) in ConsoleScreens.enter(&state) {
+            if let message = services.execute(effect) { _ = ConsoleApp.update(&state, .result(message)) }
+        }
         return state
     }
 

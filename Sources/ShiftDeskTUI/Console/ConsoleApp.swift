@@ -16,6 +16,8 @@ public enum ConsoleEffect {
     case loadHandoverHistory(DateInterval)
     case submitHandover(HandoverDraft)
     case acknowledgeHandover(Int64, tickets: [TicketID], note: String?, take: Bool)
+    /// The supervisor's view, the weekly review, the reports.
+    case screen(ScreenEffect)
 }
 
 /// What a reload brings: the queues, the calls to make, and the handovers.
@@ -48,6 +50,7 @@ public enum ConsoleMessage: Sendable {
     case handoverAcknowledged(Result<HandoverAcknowledgement, DeskError>)
     /// The database cannot be reached; the text says why.
     case connectionLost(String)
+    case screen(ScreenMessage)
 }
 
 /// The console's update and render: pure functions of the state and the event.
@@ -68,11 +71,12 @@ public struct ConsoleApp {
         switch event {
         case let .tick(now):
             state.now = now
+            let screens = ConsoleScreens.tick(&state)
             if now >= state.nextSweep {
                 state.nextSweep = now.addingTimeInterval(sweepInterval)
-                return [.perform(.sweep)]
+                return [.perform(.sweep)] + screens
             }
-            return []
+            return screens
         case let .resize(size):
             state.size = size
             return []
@@ -90,7 +94,7 @@ public struct ConsoleApp {
         if state.mode.showsHandover(afterForm: state.afterForm), state.handover.tab == .history, let week = state.handover.historyWeek {
             return [.perform(.reload), .perform(.loadHandoverHistory(HandoverView.week(startingAt: week, in: state.timeZone)))]
         }
-        return [.perform(.reload)]
+        return [.perform(.reload)] + ConsoleScreens.reload(state)
     }
 
     static func say(_ state: inout ConsoleState, _ text: String, error: Bool = false) {
@@ -169,6 +173,8 @@ public struct ConsoleApp {
             return handleHandoverMessage(&state, message)
         case .connectionLost:
             return []
+        case let .screen(message):
+            return ConsoleScreens.handle(&state, message)
         }
     }
 
@@ -211,7 +217,8 @@ public struct ConsoleApp {
     }
 
     static func context(_ state: ConsoleState) -> ScreenContext {
-        switch state.mode {
+        if let context = ConsoleScreens.context(state) { return context }
+        return switch state.mode {
         case .detail: .detail
         case .handover: state.handover.context
         case .help, .form, .filter, .command, .call:
@@ -289,18 +296,14 @@ public struct ConsoleApp {
         }
         let l = state.language
         if case .detail = state.mode { state.afterForm = state.mode } else { state.afterForm = .browse }
+        if case .browse = state.mode, let handled = ConsoleScreens.handle(&state, action: action) { return handled }
         switch action {
         case .quit: return [.quit]
         case .help: state.mode = .help(offset: 0)
         case .filter: state.mode = .filter(TextFieldState(text: state.filter, visibleWidth: max(10, state.size.columns - 4)))
         case .command: state.mode = .command(TextFieldState(visibleWidth: max(10, state.size.columns - 4)))
-        case .back: state.filter = ""; state.message = nil
+        case .back: state.filter = ""; state.message = nil; state.screens.drill = nil
         case .open:
-            if state.queue == .supervisor, let id = state.table.selectedID, let drill = SupervisorView.queue(forRow: id) {
-                state.queue = drill
-                state.table = TableState()
-                return []
-            }
             return need { ticket in
                 state.mode = .detail(ticket.id, offset: 0)
                 state.detail = nil
@@ -310,7 +313,9 @@ public struct ConsoleApp {
             let queues = QueueKind.visible(to: state.me.role)
             let index = queues.firstIndex(of: state.queue) ?? 0
             state.queue = queues[(index + 1) % queues.count]
+            state.screens.drill = nil
             state.table = TableState()
+            return ConsoleScreens.enter(&state)
         case .sort:
             let next = ((state.table.sort?.column ?? -1) + 1) % max(1, columns(state).count)
             state.table.sort = TableSort(column: next, ascending: true)
@@ -333,7 +338,7 @@ public struct ConsoleApp {
                 state.mode = .form(ConsoleForms.escalate(l, ticket, targets), .escalate(ticket, targets))
                 return []
             }
-        case .resolve: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Resolve \($0.id)", zh: "解决 \($0.id)"), label: l.pick(en: "What fixed it", zh: "解决方案")), .resolve($0)); return [] }
+        case .resolve: return need { state.mode = .form(ConsoleForms.resolve(l, $0), .resolve($0)); return [] }
         case .close: return need { state.mode = .form(ConsoleForms.close(l, $0), .close($0)); return [] }
         case .note: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Note on \($0.id)", zh: "备注 \($0.id)"), label: l.pick(en: "Note / customer update", zh: "备注/客户进展")), .note($0)); return [] }
         case .reopen: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Reopen \($0.id)", zh: "重新打开 \($0.id)"), label: l.pick(en: "Why it is not fixed", zh: "原因")), .reopen($0)); return [] }
@@ -375,12 +380,14 @@ public struct ConsoleApp {
             return [.perform(.open(draft, resolution: resolution.isEmpty ? nil : resolution))]
         case let .escalate(ticket, targets):
             return [.perform(.act(.escalate(to: targets[choice("to")], note: value("note")), ticket))]
-        case let .resolve(ticket): return [.perform(.act(.resolve(note: value("text")), ticket))]
+        case let .resolve(ticket):
+            return [.perform(.act(choice("fix") == 1 ? .resolveWithWorkaround(note: value("text")) : .resolve(note: value("text")), ticket))]
         case let .note(ticket): return [.perform(.act(.note(value("text")), ticket))]
         case let .reopen(ticket): return [.perform(.act(.reopen(note: value("text")), ticket))]
         case let .raiseProblem(ticket): return [.perform(.raiseProblem(title: value("text"), ticket))]
         case let .pend(ticket): return [.perform(.act(.pend(choice("reason") == 0 ? .customer : .vendor), ticket))]
         case let .priority(ticket): return [.perform(.act(.changePriority(Priority.allCases[choice("priority")]), ticket))]
+        case let .screen(purpose): return ConsoleScreens.submit(&state, form, purpose)
         case let .close(ticket):
             let score = choice("score")
             let survey: Satisfaction = score == 5 ? .unreachable : .rated(score: 5 - score, comment: value("comment"))
@@ -403,9 +410,11 @@ public struct ConsoleApp {
             if let queue = QueueKind(rawValue: words[1]) {
                 state.mode = .browse
                 state.queue = queue
+                state.screens.drill = nil
                 state.table = TableState()
+                return ConsoleScreens.enter(&state)
             } else {
-                say(&state, state.pick("queues: desk l1 l2 im supervisor", "队列：desk l1 l2 im supervisor"), error: true)
+                say(&state, state.pick("queues: desk l1 l2 im supervisor review reports", "队列：desk l1 l2 im supervisor review reports"), error: true)
             }
             return []
         default:

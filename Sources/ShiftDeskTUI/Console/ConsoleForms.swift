@@ -50,6 +50,14 @@ enum ConsoleForms {
         FormDialogState(title: title, fields: [field("text", label, required: true, width: 50)], language: l)
     }
 
+    static func resolve(_ l: Language, _ ticket: Ticket) -> FormDialogState {
+        FormDialogState(title: l.pick(en: "Resolve \(ticket.id)", zh: "解决 \(ticket.id)"), fields: [
+            field("text", l.pick(en: "What fixed it", zh: "解决方案"), required: true, width: 50),
+            choice("fix", l.pick(en: "Fix", zh: "性质"), [l.pick(en: "root cause fixed", zh: "已根治"),
+                                                          l.pick(en: "workaround (root cause remains)", zh: "临时方案（未根治）")]),
+        ], language: l)
+    }
+
     static func close(_ l: Language, _ ticket: Ticket) -> FormDialogState {
         let scores = [
             l.pick(en: "5 very satisfied", zh: "5 非常满意"), l.pick(en: "4 satisfied", zh: "4 满意"), l.pick(en: "3 neutral", zh: "3 一般"),

@@ -65,6 +65,8 @@ extension ConsoleApp {
             drawDetail(state, id: id, offset: offset, in: layout.table, canvas: &canvas)
         } else if state.mode.showsHandover(afterForm: state.afterForm) {
             drawHandover(state, in: layout.table, canvas: &canvas)
+        } else if ConsoleScreens.draw(state, in: layout.table, canvas: &canvas) {
+            // The supervisor's view, the weekly review or the reports.
         } else {
             TableView.draw(columns: columns(state), rows: rows, state: table, in: layout.table, canvas: &canvas,
                            emptyMessage: state.loaded ? l.pick(en: "Nothing in this queue", zh: "该队列为空") : l.pick(en: "Loading…", zh: "加载中…"))
@@ -80,7 +82,7 @@ extension ConsoleApp {
             let used = canvas.put(": ", x: 0, y: layout.status.y, role: .title)
             field.draw(in: Rect(x: used, y: layout.status.y, width: layout.status.width - used, height: 1), canvas: &canvas, focused: true)
         default:
-            var left = " \(state.queue.label(l)): \(rows.count)"
+            var left = ConsoleScreens.status(state) ?? " \(state.queue.label(l)): \(rows.count)"
             if !state.filter.isEmpty { left += " · / \(state.filter)" }
             if state.mode.showsHandover(afterForm: state.afterForm) { left = " " + l.pick(en: "Shift handover", zh: "交接班") }
             StatusLine.draw(left: left, right: (state.message ?? "") + " ", in: layout.status, canvas: &canvas,

@@ -12,10 +12,13 @@ struct ConsoleServices: Sendable {
     let themeDirectories: [String]
     let language: Language
     let link = DatabaseLink()
+    /// The desk's shifts: handovers and the supervisor's view of the shift on duty.
+    let schedule: ShiftSchedule
 
     init(_ setup: Console.Setup, me: Operator) {
         desk = setup.desk
         handovers = HandoverDesk(desk: setup.desk, schedule: setup.schedule)
+        schedule = setup.schedule
         sweep = setup.sweep
         self.me = me
         sheetsDirectory = setup.sheetsDirectory
@@ -102,6 +105,8 @@ struct ConsoleServices: Sendable {
                         return .handoverAcknowledged(.failure(error))
                     }
                 }
+            case let .screen(effect):
+                return try execute(effect)
             }
         } catch let error as StoreError {
             if error.isUnreachable { return .connectionLost(error.message(language)) }

@@ -32,6 +32,7 @@ public struct ConsoleState {
         case handoverAdd
         case handoverSubmit
         case handoverAck(Int64, [TicketID])
+        case screen(ScreenForm)
     }
 
     public struct Detail: Sendable {
@@ -79,6 +80,8 @@ public struct ConsoleState {
     public var size = TerminalSize(columns: 80, rows: 24)
     public var nextSweep: Date
     public var loaded = false
+    /// The supervisor's view, the weekly review and the reports (Console/Review, Supervisor, Reports).
+    public var screens = ScreenStates()
 
     public init(me: Operator, language: Language, timeZone: TimeZone, now: Date) {
         self.me = me

@@ -4,6 +4,8 @@ import ShiftDeskCore
 /// The queues of the console: one per role, and the supervisor's load view.
 public enum QueueKind: String, CaseIterable, Sendable {
     case desk, l1, l2, im, supervisor
+    /// The incident manager's weekly review and the KPI reports (incident manager, supervisor).
+    case review, reports
 
     public func label(_ l: Language) -> String {
         switch self {
@@ -12,6 +14,8 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .l2: l.pick(en: "L2 + vendor", zh: "二线/厂商")
         case .im: l.pick(en: "Incident manager", zh: "事件经理")
         case .supervisor: l.pick(en: "Load", zh: "队列负载")
+        case .review: l.pick(en: "Weekly review", zh: "周回顾")
+        case .reports: l.pick(en: "Reports", zh: "报告")
         }
     }
 
@@ -29,7 +33,8 @@ public enum QueueKind: String, CaseIterable, Sendable {
     /// The queues a role may look at, its own first (Tab cycles through them).
     public static func visible(to role: Role) -> [QueueKind] {
         let home = home(of: role)
-        return [home] + allCases.filter { $0 != home }
+        let reviews: [QueueKind] = role == .im || role == .supervisor ? [.review, .reports] : []
+        return [home] + allCases.filter { $0 != home && $0 != .review && $0 != .reports } + reviews
     }
 
     /// Whether a ticket belongs in this queue: the desk follows everything it owns, including
@@ -41,6 +46,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .l2: ticket.state.isOpen && (ticket.tier == .l2 || ticket.tier == .vendor)
         case .im: ticket.state.isOpen && (ticket.priority == .major || breached())
         case .supervisor: ticket.state.isOpen
+        case .review, .reports: false
         }
     }
 }

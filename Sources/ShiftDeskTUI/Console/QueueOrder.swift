@@ -16,6 +16,8 @@ struct QueueOrder {
         var filter: String
         var sort: TableSort?
         var language: Language
+        /// The supervisor's drill-down, when the queue was opened from a number of the load view.
+        var drill: Drill?
     }
 
     var key: Key?
@@ -31,13 +33,13 @@ struct QueueOrder {
     static func refresh(_ state: inout ConsoleState) -> Bool {
         guard state.queue != .supervisor else { return false }
         let key = Key(version: state.entriesVersion, queue: state.queue, filter: state.filter.lowercased(),
-                      sort: state.table.sort, language: state.language)
+                      sort: state.table.sort, language: state.language, drill: state.screens.drill)
         let old = state.order
         let stillValid = state.now < old.validUntil
         if old.key == key, stillValid { return false }
         var order = QueueOrder(key: key)
         if let previous = old.key, stillValid, previous.version == key.version, previous.queue == key.queue,
-           previous.sort == key.sort, previous.language == key.language {
+           previous.sort == key.sort, previous.language == key.language, previous.drill == key.drill {
             // Only the filter changed: one more letter narrows what is shown, anything else
             // picks again from the sorted members; the order stays.
             order.members = old.members
@@ -45,13 +47,17 @@ struct QueueOrder {
             order.indices = filter(key.filter.hasPrefix(previous.filter) ? old.indices : old.members, by: key.filter, state)
         } else {
             let now = state.now
+            let drill = key.drill
             let members = state.entries.indices.filter { index in
                 let entry = state.entries[index]
+                if let drill, !drill.allows(entry, now: now) { return false }
                 return state.queue.contains(entry.ticket, breached: entry.breached(now: now))
             }
             order.members = sorted(members, state)
             order.indices = filter(order.members, by: key.filter, state)
             if state.queue == .im { order.validUntil = nextBreach(state) }
+            // "At risk" and "breached" drill-downs change with the clock: worked out again each second.
+            if drill?.filter == .atRisk || drill?.filter == .breached { order.validUntil = now.addingTimeInterval(1) }
         }
         state.order = order
         return true

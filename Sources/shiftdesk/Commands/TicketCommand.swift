@@ -182,7 +182,10 @@ struct TicketCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var id: TicketIDArgument
         @Option(help: "What fixed it.") var note: String
-        func run() async throws { try await ActionRunner.run(.resolve(note: note), on: id, global) }
+        @Flag(help: "A workaround: the service is back, the root cause is not fixed (the weekly review lists it).") var workaround = false
+        func run() async throws {
+            try await ActionRunner.run(workaround ? .resolveWithWorkaround(note: note) : .resolve(note: note), on: id, global)
+        }
     }
 
     struct Close: AsyncParsableCommand {

@@ -1,0 +1,111 @@
+import Foundation
+import ShiftDeskCore
+import ShiftDeskStore
+
+// The yearly report over many generated incidents (DESIGN.md: 1M incidents, ≤ 2 s): time and
+// peak memory (VmHWM). The desk is generated once per size into a file under /tmp by a child
+// process, so the peak measured here is the report's alone.
+
+let benchZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+
+func incidentsArgument() -> Int {
+    for argument in CommandLine.arguments where argument.hasPrefix("--incidents=") {
+        if let n = Int(argument.dropFirst("--incidents=".count)), n > 0 { return n }
+    }
+    return large ? 1_000_000 : 100_000
+}
+
+func yearPath(_ count: Int) -> String { "/tmp/shiftdesk-bench-year-\(count).sqlite" }
+
+/// Peak resident memory of this process so far, in MB.
+func peakMemoryMB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for row in status.split(separator: "\n") where row.hasPrefix("VmHWM:") {
+        return Double(row.split(separator: " ").dropFirst().first ?? "0").map { $0 / 1024 } ?? 0
+    }
+    return 0
+}
+
+/// One year of incidents: opened through 2026, most taken, resolved and closed within hours,
+/// some escalated to L1, some reopened, some still open at the year's end.
+func generateYear() async throws {
+    let count = incidentsArgument()
+    let path = yearPath(count)
+    try? FileManager.default.removeItem(atPath: path)
+    let store = try SQLiteStore(path: path, create: true)
+    let people = [Operator(login: "desk", name: "Desk", role: .desk, shift: .day), Operator(login: "l1", name: "L1", role: .l1, shift: .day),
+                  Operator(login: "im", name: "IM", role: .im, shift: .day)]
+    for person in people { try await store.addOperator(person) }
+    let start = ReportPeriod(kind: .year, label: "2026", timeZone: benchZone)?.interval.start ?? t0
+    var random = SeededRandom(seed: 42)
+    var batch: [TicketHistory] = []
+    batch.reserveCapacity(10_000)
+    for index in 0..<count {
+        let opened = start.addingTimeInterval(Double(index) / Double(count) * 364 * 86_400)
+        let priority: Priority = random.next() % 20 == 0 ? .major : random.next() % 2 == 0 ? .general : .minor
+        var outcome = try Workflow.open(TicketDraft(title: "VPN 断线 \(index % 50)", caller: Caller(name: "王小明", phone: "138"),
+                                                    priority: priority, category: "Network", affectedService: "VPN"),
+                                        id: TicketID(Int64(index + 1)), by: people[0], at: opened)
+        var events = [outcome.event]
+        var at = opened
+        func step(_ action: TicketAction, _ actor: Operator, after minutes: UInt64) throws {
+            at = at.addingTimeInterval(Double(minutes) * 60)
+            outcome = try Workflow.apply(action, to: outcome.ticket, by: actor, at: at)
+            events.append(outcome.event)
+        }
+        let fate = random.next() % 10
+        if fate < 5 {
+            try step(.resolve(note: "fixed"), people[0], after: 5 + random.next() % 60)
+        } else if fate < 9 {
+            try step(.escalate(to: .l1, note: nil), people[0], after: 5)
+            try step(.take, people[1], after: 10 + random.next() % 30)
+            try step(.resolve(note: "on site"), people[1], after: 30 + random.next() % 400)
+        }
+        if fate < 9 {
+            try step(.close(.rated(score: 3 + Int(random.next() % 3), comment: nil)), people[0], after: 30 + random.next() % 600)
+            if random.next() % 25 == 0 { try step(.reopen(note: "back"), people[0], after: 60) }
+        }
+        batch.append(TicketHistory(ticket: outcome.ticket, events: events))
+        if batch.count == 10_000 || index == count - 1 {
+            _ = try await store.insertHistories(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+    print("generated \(count) incidents into \(path)")
+}
+
+func reportYearBenchmark() async throws {
+    let count = incidentsArgument()
+    let path = yearPath(count)
+    if !FileManager.default.fileExists(atPath: path) {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["report-year-generate", "--incidents=\(count)"]
+        let started = Date()
+        try child.run()
+        child.waitUntilExit()
+        guard child.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        print(String(format: "  (generated %d incidents in %.0f s)", count, Date().timeIntervalSince(started)))
+    }
+    let store = try SQLiteStore(path: path, create: false)
+    let year = ReportPeriod(kind: .year, label: "2026", timeZone: benchZone)
+    guard let year else { return }
+    let desk = Desk(store: store, clock: FixedClock(year.interval.end.addingTimeInterval(86_400)), policy: .dutyTable(timeZone: benchZone))
+    print("Yearly report over \(count) incidents (budget: 1M in ≤ 2 s):")
+    var taken = 0.0
+    let samples = try await measure(3) {
+        let report = try await ReportLoader(desk: desk).report(for: year)
+        taken = report.value(.deskRequestsTaken, "desk") ?? 0
+    }
+    line("  report year 2026, paged (load + compute)", samples)
+    print(String(format: "  peak memory (VmHWM) %.0f MB; requests taken %.0f", peakMemoryMB(), taken))
+    // For comparison, the whole record in memory at once (what the loader did before it read
+    // pages); skipped above 200k incidents, where it needs gigabytes.
+    guard count <= 200_000, !CommandLine.arguments.contains("--paged-only") else { return }
+    let whole = try await measure(3) {
+        let input = try await ReportLoader(desk: desk).input(for: year)
+        taken = KPIReport(period: year, input: input).value(.deskRequestsTaken, "desk") ?? 0
+    }
+    line("  report year 2026, whole record in memory", whole)
+    print(String(format: "  peak memory (VmHWM) after it %.0f MB; requests taken %.0f", peakMemoryMB(), taken))
+}

@@ -1,0 +1,288 @@
+import Foundation
+import ShiftDeskCore
+import ShiftDeskStore
+
+/// The screens of issue #7 (the supervisor's live view, the weekly review, the reports), kept
+/// apart from the queues: their effects, results, state, keys and drawing go through here.
+public enum ScreenEffect: Sendable {
+    case loadSupervisor
+    case loadReview(ReportPeriod)
+    /// Raises one problem linked to the given incidents (a recurring cluster).
+    case raiseProblem(title: String, incidents: [TicketID], week: ReportPeriod)
+    case loadReport(ReportPeriod)
+    case saveReport(ReportPeriod, format: ReportFormat, path: String)
+}
+
+public enum ScreenMessage: Sendable {
+    case supervisor(SupervisorData)
+    case review(Result<WeeklyReview, DeskError>)
+    case raised(Result<Problem, DeskError>, week: ReportPeriod)
+    case report(Result<KPIReport, DeskError>)
+    case saved(path: String, error: String?)
+}
+
+/// The file formats of `shiftdesk report`.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case md, csv, json, html
+
+    public func text(_ renderer: ReportRenderer) -> String {
+        switch self {
+        case .md: renderer.markdown
+        case .csv: renderer.csv
+        case .json: renderer.json.serialized(pretty: true) + "\n"
+        case .html: renderer.html
+        }
+    }
+}
+
+/// A form that belongs to one of these screens.
+public enum ScreenForm: Sendable {
+    case saveReport(ReportPeriod)
+}
+
+/// What the three screens keep in the console's state.
+public struct ScreenStates: Sendable {
+    public var supervisor = SupervisorScreenState()
+    public var review = ReviewScreenState()
+    public var reports = ReportScreenState()
+    /// A drill-down from the supervisor's view: the queue shows only these tickets.
+    public var drill: Drill?
+
+    public init() {}
+}
+
+extension ScreenContext {
+    static let supervisor: ScreenContext = "supervisor"
+    static let review: ScreenContext = "review"
+    static let reports: ScreenContext = "reports"
+}
+
+extension ActionID {
+    static let previousPeriod: ActionID = "previousPeriod"
+    static let nextPeriod: ActionID = "nextPeriod"
+    static let nextSection: ActionID = "nextSection"
+    static let previousSection: ActionID = "previousSection"
+    static let raiseClusterProblem: ActionID = "raiseClusterProblem"
+    static let periodKind: ActionID = "periodKind"
+    static let saveReport: ActionID = "saveReport"
+}
+
+enum ConsoleScreens {
+    /// The keys of these screens, added to the console's keymap.
+    static let bindings: [KeyBinding] = [
+        KeyBinding([.left, .character("h")], .moveLeft, label: LocalizedText(en: "Previous column", zh: "左一列"), contexts: [.supervisor]),
+        KeyBinding([.right, .character("l")], .moveRight, label: LocalizedText(en: "Next column", zh: "右一列"), contexts: [.supervisor]),
+        KeyBinding([.enter], .open, label: LocalizedText(en: "Open the queue behind the number", zh: "打开该数字对应的队列"), contexts: [.supervisor]),
+        KeyBinding([.enter], .open, label: LocalizedText(en: "Open the incident / the cluster's incidents", zh: "查看事件 / 该组事件"), contexts: [.review]),
+        KeyBinding([.left, .character("h")], .previousSection, label: LocalizedText(en: "Previous section", zh: "上一栏"), contexts: [.review]),
+        KeyBinding([.right, .character("l")], .nextSection, label: LocalizedText(en: "Next section", zh: "下一栏"), contexts: [.review]),
+        KeyBinding([.function(5), .character("["), .character("<")], .previousPeriod, label: LocalizedText(en: "Prev wk", zh: "上一周"), slot: 5, contexts: [.review]),
+        KeyBinding([.function(6), .character("]"), .character(">")], .nextPeriod, label: LocalizedText(en: "Next wk", zh: "下一周"), slot: 6, contexts: [.review]),
+        KeyBinding([.function(7), .character("R")], .raiseClusterProblem, label: LocalizedText(en: "Problem", zh: "问题单"), slot: 7, contexts: [.review]),
+        KeyBinding([.function(5), .character("["), .character("<")], .previousPeriod, label: LocalizedText(en: "Prev", zh: "上一期"), slot: 5, contexts: [.reports]),
+        KeyBinding([.function(6), .character("]"), .character(">")], .nextPeriod, label: LocalizedText(en: "Next", zh: "下一期"), slot: 6, contexts: [.reports]),
+        KeyBinding([.function(4), .character("w")], .periodKind, label: LocalizedText(en: "Period", zh: "周期"), slot: 4, contexts: [.reports]),
+        KeyBinding([.function(7), .character("x")], .saveReport, label: LocalizedText(en: "Save", zh: "保存"), slot: 7, contexts: [.reports]),
+        KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports]),
+        KeyBinding([.function(2), .character("N")], .newCall, label: LocalizedText(en: "New", zh: "来电"), slot: 2, contexts: [.supervisor]),
+        KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports]),
+    ]
+
+    static func context(_ state: ConsoleState) -> ScreenContext? {
+        switch state.mode {
+        case .browse, .help: break  // help lists the keys of the screen it was opened from
+        default: return nil
+        }
+        switch state.queue {
+        case .supervisor: return .supervisor
+        case .review: return .review
+        case .reports: return .reports
+        default: return nil
+        }
+    }
+
+    /// Loads what the screen now shown needs.
+    static func enter(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
+        switch state.queue {
+        case .supervisor:
+            return [.perform(.screen(.loadSupervisor))]
+        case .review:
+            let week = state.screens.review.week ?? ReportPeriod.containing(state.now, kind: .week, timeZone: state.timeZone)
+            guard let week else { return [] }
+            state.screens.review.week = week
+            return [.perform(.screen(.loadReview(week)))]
+        case .reports:
+            let period = state.screens.reports.period ?? ReportPeriod.containing(state.now, kind: .month, timeZone: state.timeZone)
+            guard let period else { return [] }
+            state.screens.reports.period = period
+            return [.perform(.screen(.loadReport(period)))]
+        default:
+            return []
+        }
+    }
+
+    /// A change in the store: the screen shown reloads.
+    static func reload(_ state: ConsoleState) -> [AppCommand<ConsoleEffect>] {
+        switch state.queue {
+        case .supervisor: return [.perform(.screen(.loadSupervisor))]
+        case .review:
+            // The review reads five weeks of incidents: other seats' changes re-read it at most every 30 s.
+            if let loaded = state.screens.review.loadedAt, state.now.timeIntervalSince(loaded) < 30 { return [] }
+            return state.screens.review.week.map { [.perform(.screen(.loadReview($0)))] } ?? []
+        default: return []
+        }
+    }
+
+    /// The live view also refreshes its hourly charts once a minute without any change.
+    static func tick(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
+        guard state.queue == .supervisor, case .browse = state.mode else { return [] }
+        if let loaded = state.screens.supervisor.data?.now, state.now.timeIntervalSince(loaded) < 60 { return [] }
+        if state.screens.supervisor.loading { return [] }
+        state.screens.supervisor.loading = true
+        return [.perform(.screen(.loadSupervisor))]
+    }
+
+    static func handle(_ state: inout ConsoleState, _ message: ScreenMessage) -> [AppCommand<ConsoleEffect>] {
+        switch message {
+        case let .supervisor(data):
+            state.screens.supervisor.loading = false
+            state.screens.supervisor.data = data
+            return []
+        case let .review(result):
+            switch result {
+            case let .success(review):
+                if review.period == state.screens.review.week {
+                    state.screens.review.review = review
+                    state.screens.review.loadedAt = state.now
+                    state.screens.review.table.reconcile(with: ReviewScreen.rows(state))
+                }
+            case let .failure(error):
+                ConsoleApp.say(&state, error.message(state.language, timeZone: state.timeZone), error: true)
+            }
+            return []
+        case let .raised(result, week):
+            switch result {
+            case let .success(problem):
+                ConsoleApp.say(&state, state.pick("Raised \(problem.id) for the problem manager, linked to the cluster",
+                                                  "已提交 \(problem.id) 给问题经理，已关联该组事件"))
+            case let .failure(error):
+                ConsoleApp.say(&state, error.message(state.language, timeZone: state.timeZone), error: true)
+            }
+            return [.perform(.screen(.loadReview(week))), .perform(.reload)]
+        case let .report(result):
+            state.screens.reports.loading = false
+            switch result {
+            case let .success(report):
+                if report.period == state.screens.reports.period { state.screens.reports.report = report }
+            case let .failure(error):
+                ConsoleApp.say(&state, error.message(state.language, timeZone: state.timeZone), error: true)
+            }
+            return []
+        case let .saved(path, error):
+            if let error { ConsoleApp.say(&state, error, error: true) } else {
+                ConsoleApp.say(&state, state.pick("report saved: \(path)", "报告已保存：\(path)"))
+            }
+            return []
+        }
+    }
+
+    /// Keys of these screens; nil lets the console's own handling go on.
+    static func handle(_ state: inout ConsoleState, action: ActionID) -> [AppCommand<ConsoleEffect>]? {
+        switch state.queue {
+        case .supervisor: return SupervisorScreen.handle(&state, action: action)
+        case .review: return ReviewScreen.handle(&state, action: action)
+        case .reports: return ReportScreen.handle(&state, action: action)
+        default: return nil
+        }
+    }
+
+    static func submit(_ state: inout ConsoleState, _ form: FormDialogState, _ purpose: ScreenForm) -> [AppCommand<ConsoleEffect>] {
+        switch purpose {
+        case let .saveReport(period): return ReportScreen.submit(&state, form, period)
+        }
+    }
+
+    /// Draws the screen; false when the queue is an ordinary one.
+    static func draw(_ state: ConsoleState, in rect: Rect, canvas: inout Canvas) -> Bool {
+        switch state.queue {
+        case .supervisor: SupervisorScreen.draw(state, in: rect, canvas: &canvas)
+        case .review: ReviewScreen.draw(state, in: rect, canvas: &canvas)
+        case .reports: ReportScreen.draw(state, in: rect, canvas: &canvas)
+        default: return false
+        }
+        return true
+    }
+
+    /// The status line's left side for these screens.
+    static func status(_ state: ConsoleState) -> String? {
+        switch state.queue {
+        case .supervisor:
+            let shift = state.screens.supervisor.data.map {
+                " · \($0.shift.shift.label(state.language)) \(SupervisorScreen.clock($0.shift.start, state))–\(SupervisorScreen.clock($0.shift.end, state))"
+                    + state.pick(" · live", " · 实时")
+            } ?? ""
+            let enter = SupervisorScreen.target(state).map { queue, drill in
+                let what = drill.tier == nil ? "\(queue.label(state.language)) · \(drill.label(state.language))" : drill.label(state.language)
+                return state.pick(" · Enter: \(what)", " · Enter：\(what)")
+            } ?? ""
+            return " \(state.queue.label(state.language))\(shift)\(enter)"
+        case .review:
+            return " \(state.queue.label(state.language)) \(state.screens.review.week?.label ?? "")"
+        case .reports:
+            return " \(state.queue.label(state.language)) \(state.screens.reports.period?.label ?? "")"
+        default:
+            guard let drill = state.screens.drill else { return nil }
+            let what = drill.tier == nil ? "\(state.queue.label(state.language)) · \(drill.label(state.language))" : drill.label(state.language)
+            return " \(what): \(ConsoleApp.rows(state).count) · " + state.pick("Esc: all", "Esc：全部")
+        }
+    }
+}
+
+extension ConsoleServices {
+    func execute(_ effect: ScreenEffect) throws -> ConsoleMessage {
+        switch effect {
+        case .loadSupervisor:
+            return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule))) }
+        case let .loadReview(week):
+            return try Blocking.run { [desk] in
+                do throws(StoreError) {
+                    return .screen(.review(.success(try await WeeklyReviewLoader(desk: desk).review(of: week))))
+                } catch {
+                    return .screen(.review(.failure(.store(error))))
+                }
+            }
+        case let .raiseProblem(title, incidents, week):
+            return try Blocking.run { [desk, me] in
+                do throws(DeskError) {
+                    return .screen(.raised(.success(try await desk.raiseProblem(title: title, linking: incidents, as: me.login)), week: week))
+                } catch {
+                    return .screen(.raised(.failure(error), week: week))
+                }
+            }
+        case let .loadReport(period):
+            return try Blocking.run { [desk] in
+                do throws(StoreError) {
+                    return .screen(.report(.success(try await ReportLoader(desk: desk).report(for: period))))
+                } catch {
+                    return .screen(.report(.failure(.store(error))))
+                }
+            }
+        case let .saveReport(period, format, path):
+            let report: KPIReport
+            do {
+                report = try Blocking.run { [desk] in try await ReportLoader(desk: desk).report(for: period) }
+            } catch let error as StoreError {
+                return .screen(.saved(path: path, error: error.message(language)))
+            }
+            let text = format.text(ReportRenderer(report: report, language: language))
+            let expanded = (path as NSString).expandingTildeInPath
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: expanded), options: .atomic)
+            } catch {
+                return .screen(.saved(path: expanded, error: language.pick(en: "cannot write \(expanded): \(error.localizedDescription)",
+                                                                        zh: "无法写入 \(expanded)：\(error.localizedDescription)")))
+            }
+            return .screen(.saved(path: expanded, error: nil))
+        }
+    }
+}
