@@ -49,12 +49,14 @@ struct EscalatorTests {
         }
         usleep(1_500_000) // any duplicate would arrive now
         mails = try FileManager.default.contentsOfDirectory(atPath: mailbox.path)
-        #expect(mails.count == expected)
         let ids = try mails.map { name -> String in
             let text = try String(contentsOf: mailbox.appendingPathComponent(name), encoding: .utf8)
             return text.split(separator: "\n").first { $0.hasPrefix("Message-ID:") }.map(String.init) ?? ""
         }
+        // Every message once; the one the killed escalator may have handed to sendmail just before
+        // it died goes out again when its lease ends, with the same Message-ID (at least once).
         #expect(Set(ids).count == expected)
+        #expect(mails.count == expected || mails.count == expected + 1, "\(mails.count) mails")
 
         // SIGTERM stops the others cleanly.
         for process in escalators.dropFirst() { process.terminate() }
