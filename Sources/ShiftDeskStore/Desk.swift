@@ -97,10 +97,12 @@ public struct Desk: Sendable {
 
     /// Applies `action` to the ticket as the operator last saw it (`seen.version`).
     public func perform(_ action: TicketAction, on seen: Ticket, by actor: Operator) async throws(DeskError) -> Workflow.Outcome {
-        let names = await displayNames()
+        // The workflow names only the holder (a refusal, a take-over note): one lookup, not every operator.
+        let holder = seen.assignee
+        let holderName = await displayName(of: holder)
         var outcome: Workflow.Outcome
         do {
-            outcome = try Workflow.apply(action, to: seen, by: actor, at: clock.now(), nameOf: { names[$0] ?? $0 })
+            outcome = try Workflow.apply(action, to: seen, by: actor, at: clock.now(), nameOf: { $0 == holder ? holderName ?? $0 : $0 })
         } catch {
             throw .refused(error)
         }
@@ -109,7 +111,8 @@ public struct Desk: Sendable {
             let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event)
             return Workflow.Outcome(ticket: ticket, event: event)
         } catch let .conflict(ticket, changedBy, at, kind, fresh) {
-            throw .store(.conflict(ticket: ticket, changedBy: names[changedBy].map { "\($0) (\(changedBy))" } ?? changedBy,
+            let name = await displayName(of: changedBy)
+            throw .store(.conflict(ticket: ticket, changedBy: name.map { "\($0) (\(changedBy))" } ?? changedBy,
                                    at: at, kind: kind, current: fresh))
         } catch {
             throw .store(error)
@@ -166,8 +169,9 @@ public struct Desk: Sendable {
     }
 
     /// login → name, for messages; empty when the store cannot be read (messages fall back to logins).
-    func displayNames() async -> [String: String] {
-        guard let people = try? await store.operators() else { return [:] }
-        return Dictionary(people.map { ($0.login, $0.name) }, uniquingKeysWith: { first, _ in first })
+    /// An operator's name for messages; nil when unknown (or the store cannot say).
+    func displayName(of login: String?) async -> String? {
+        guard let login, let person = try? await store.findOperator(login: login) else { return nil }
+        return person.name
     }
 }
