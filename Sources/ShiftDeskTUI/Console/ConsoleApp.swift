@@ -61,9 +61,9 @@ public struct ConsoleApp {
 
     public static func update(_ state: inout ConsoleState, _ event: AppEvent<ConsoleMessage>) -> [AppCommand<ConsoleEffect>] {
         let commands = apply(&state, event)
-        // Whatever changed what the queue shows, its order follows here, once.
-        _ = QueueOrder.refresh(&state)
-        state.table.reconcile(with: rows(state))
+        // Whatever changed what the queue shows, its order follows here, once; the selection
+        // follows the order when it changed.
+        if QueueOrder.refresh(&state) { state.table.reconcile(with: rows(state)) }
         return commands
     }
 
@@ -125,6 +125,10 @@ public struct ConsoleApp {
             state.calls = snapshot.calls
             state.handoverOverview = snapshot.handovers
             state.handedOver = snapshot.handovers?.pending ?? [:]
+            let listed = Set(snapshot.handovers?.recent.flatMap { $0.items.map(\.ticket) } ?? [])
+            state.handoverTickets = listed.isEmpty ? [:] : Dictionary(
+                snapshot.entries.lazy.filter { listed.contains($0.ticket.id) }.map { ($0.ticket.id, $0.ticket) },
+                uniquingKeysWith: { first, _ in first })
             state.loaded = true
             state.handover.reviewTable.reconcile(with: HandoverView.reviewRows(state))
             // A new call for this operator pops up at once.

@@ -59,6 +59,8 @@ public struct ConsoleState {
     var order = QueueOrder()
     /// Handed-over incidents not yet acknowledged, with their handover.
     public var handedOver: [TicketID: Int64] = [:]
+    /// The unfinished incidents the recent handovers list, for the review screen.
+    var handoverTickets: [TicketID: Ticket] = [:]
     public var calls: [OutboxMessage] = []
     /// Handovers as they stand for this operator, refreshed with the queue.
     public var handoverOverview: HandoverOverview?

@@ -90,16 +90,16 @@ struct QueueOrder {
 
     private static func sorted(_ members: [Int], _ state: ConsoleState) -> [Int] {
         let sort = state.table.sort ?? ConsoleApp.defaultSort
-        let ascending = sort.ascending
         if sort.column == ConsoleApp.slaColumn {
-            let keys = members.map { state.entries[$0].urgencyKey }
-            return zip(members, keys).sorted { a, b in
-                if a.1 == b.1 { return a.0 < b.0 }
-                return ascending ? a.1 < b.1 : b.1 < a.1
-            }.map(\.0)
+            return sorted(members, keys: members.map { state.entries[$0].urgencyKey }, ascending: sort.ascending)
         }
-        let keys = members.map { ConsoleApp.cell(sort.column, of: state.entries[$0], state).sortKey }
-        return zip(members, keys).sorted { a, b in
+        return sorted(members, keys: members.map { ConsoleApp.cell(sort.column, of: state.entries[$0], state).sortKey },
+                      ascending: sort.ascending)
+    }
+
+    /// `members` by `keys` (one each), ties in entry order.
+    private static func sorted<Key: Comparable>(_ members: [Int], keys: [Key], ascending: Bool) -> [Int] {
+        zip(members, keys).sorted { a, b in
             if a.1 == b.1 { return a.0 < b.0 }
             return ascending ? a.1 < b.1 : b.1 < a.1
         }.map(\.0)

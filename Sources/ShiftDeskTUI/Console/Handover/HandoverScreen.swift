@@ -168,7 +168,7 @@ enum HandoverView {
     static func reviewRows(_ state: ConsoleState) -> [TableRow<Int64>] {
         let l = state.language
         guard let overview = state.handoverOverview else { return [] }
-        let tickets = Dictionary(state.entries.map { ($0.ticket.id, $0.ticket) }, uniquingKeysWith: { a, _ in a })
+        let tickets = state.handoverTickets
         return overview.incoming.flatMap { handover in
             handover.items.map { item in
                 let ticket = tickets[item.ticket]
