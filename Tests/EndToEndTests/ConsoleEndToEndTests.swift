@@ -221,7 +221,7 @@ extension ConsoleEndToEndTests {
 
         // The review of the record, in both consoles, without a key press on the day side.
         try night.sendKeys("Tab")
-        screen = try night.wait(for: "1 handover(s), 1 as the rules say")
+        screen = try night.wait(for: "1 handover(s), 1 by the rules")
         XCTAssertTrue(screen.contains("2/2"), screen)
         screen = try day.wait(for: "符合规定 1 次")
         XCTAssertTrue(screen.contains("2/2"), screen)

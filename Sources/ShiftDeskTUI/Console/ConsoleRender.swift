@@ -120,7 +120,7 @@ extension ConsoleApp {
         let l = state.language
         var notices: [(String, ThemeRole)] = []
         if let lost = state.connectionLost {
-            notices.append((l.pick(en: " ⚠ Reconnecting to the desk database (lost at \(DisplayTime.clock(lost.since, in: state.timeZone))) — what you see may be stale; your typing is kept",
+            notices.append((l.pick(en: " ⚠ Reconnecting to the desk database (lost \(DisplayTime.clock(lost.since, in: state.timeZone))) · may be stale · typing kept",
                                    zh: " ⚠ 正在重新连接服务台数据库（\(DisplayTime.clock(lost.since, in: state.timeZone)) 断开）— 所见内容可能已过时；输入内容会保留"), .breached))
         }
         let calls = state.myCalls

@@ -73,7 +73,7 @@ extension ConsoleApp {
         case .prepare:
             guard let draft = screen.draft else { return ("", .muted) }
             let (window, role) = HandoverView.windowText(draft.from.prepareWindow, name: l.pick(en: "prepare", zh: "交班"), state)
-            var text = "\(HandoverView.shiftText(draft.from, state)) → \(draft.to.shift.label(l)) · \(window) · "
+            var text = "\(HandoverView.shiftText(draft.from, state)) → \(HandoverView.shortShift(draft.to, state).prefix { $0 != " " }) · \(window) · "
                 + l.pick(en: "\(draft.included.count) of \(draft.items.count) ticked", zh: "已勾选 \(draft.included.count)/\(draft.items.count)")
             if let done = state.handoverOverview?.submittedByShift.first {
                 text += l.pick(en: " · #\(done.id) already submitted at \(DisplayTime.clock(done.preparedAt, in: state.timeZone))",
@@ -93,8 +93,8 @@ extension ConsoleApp {
             let list = screen.history ?? []
             let compliant = list.filter(\.compliant).count
             let open = list.filter { $0.preparedInWindow && $0.acknowledgedInWindow(asOf: state.now) == nil }.count
-            return (l.pick(en: "Week \(first) – \(last): \(list.count) handover(s), \(compliant) as the rules say"
-                               + (open > 0 ? ", \(open) still open" : "") + " · [ earlier  ] later",
+            return (l.pick(en: "Week of \(first): \(list.count) handover(s), \(compliant) by the rules"
+                               + (open > 0 ? ", \(open) open" : "") + " · [ earlier ] later",
                            zh: "\(first) – \(last) 当周：交接 \(list.count) 次，符合规定 \(compliant) 次"
                                + (open > 0 ? "，\(open) 次待确认" : "") + " · [ 上一周  ] 下一周"),
                     compliant + open == list.count ? .ok : .warning)

@@ -199,7 +199,7 @@ enum HandoverView {
             TableColumn("#", width: .fixed(5), alignment: .right),
             TableColumn(l.pick(en: "Shift", zh: "班次"), width: .flex(weight: 1, minimum: 16)),
             TableColumn(l.pick(en: "By", zh: "交班人"), width: .flex(weight: 1, minimum: 8)),
-            TableColumn(l.pick(en: "Prepared", zh: "提交"), width: .fixed(5)),
+            TableColumn(l.pick(en: "At", zh: "提交"), width: .fixed(5)),
             TableColumn(l.pick(en: "In time", zh: "按时交"), width: .fixed(7)),
             TableColumn(l.pick(en: "Items", zh: "事件"), width: .fixed(5), alignment: .right),
             TableColumn(l.pick(en: "Acked", zh: "已确认"), width: .fixed(7), alignment: .right),
