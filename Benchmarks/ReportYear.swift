@@ -109,3 +109,38 @@ func reportYearBenchmark() async throws {
     line("  report year 2026, whole record in memory", whole)
     print(String(format: "  peak memory (VmHWM) after it %.0f MB; requests taken %.0f", peakMemoryMB(), taken))
 }
+
+/// Where the replayed yearly report's time goes: reading and decoding the pages (the store),
+/// evaluating the SLA clocks, and the rest of the accumulator. One run each, on the same pages.
+func reportYearSplit() async throws {
+    let count = incidentsArgument()
+    let store = try SQLiteStore(path: yearPath(count), create: false)
+    guard let year = ReportPeriod(kind: .year, label: "2026", timeZone: benchZone) else { return }
+    let now = year.interval.end.addingTimeInterval(86_400)
+    let end = min(year.interval.end, now)
+    let policy = SLAPolicy.dutyTable(timeZone: benchZone)
+    let operators = try await store.operators()
+    var accumulator = KPIAccumulator(period: year, operators: operators, policy: policy, now: now)
+    var load = 0.0, sla = 0.0, add = 0.0
+    var after: Int64 = 0
+    var breached = 0
+    func clock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    while true {
+        var t = clock()
+        let page = try await store.reportPage(after: after, limit: ReportLoader.pageSize, until: end)
+        load += clock() - t
+        guard let last = page.last else { break }
+        t = clock()
+        for item in page {
+            let events = item.events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+            if TicketSLA(ticket: item.ticket, events: events, policy: policy, fired: item.fired, now: end).evaluation.breached { breached += 1 }
+        }
+        sla += clock() - t
+        t = clock()
+        for item in page { accumulator.add(item) }
+        add += clock() - t
+        after = last.ticket.id.number
+    }
+    print(String(format: "  %d incidents: store pages (read + decode) %.2f s; TicketSLA alone %.2f s; KPIAccumulator.add (SLA included) %.2f s; breached %d",
+                 count, load, sla, add, breached))
+}

@@ -294,6 +294,7 @@ do {
     if which == "start" || which == "all" { try await startBenchmark() }
     if which == "report-year" || which == "all" { try await reportYearBenchmark() }
     if which == "report-year-generate" { try await generateYear() }
+    if which == "report-year-split" { try await reportYearSplit() }
 } catch {
     FileHandle.standardError.write(Data("Benchmarks: \(error)\n".utf8))
     exit(1)
