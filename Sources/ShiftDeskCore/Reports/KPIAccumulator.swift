@@ -25,10 +25,12 @@ public struct ReportTicket: Sendable {
 /// The KPI computation, incident by incident: every figure of ``KPI`` is a sum over incidents
 /// (or a rate of two sums, or a mean/median of per-incident durations), so adding the incidents
 /// in any order, in pages, gives the same report. The definitions are those of ``KPI``.
+///
+/// An incident's share of the figures is computed once, by ``contribution(of:start:end:roles:policy:evaluatingSLA:)``:
+/// ``add(_:)`` adds it at once, and a ``KPISummary`` keeps it, computed by the same code when the
+/// incident is written, for reports to add without reading the incident again.
 public struct KPIAccumulator: Sendable {
-    struct Line: Sendable {
-        var taken = 0, resolved = 0, pastSLA = 0, escalated = 0, printed = 0, signed = 0, rated = 0, passed = 0
-    }
+    typealias Line = KPIContribution.Line
 
     public let period: ReportPeriod
     let start: Date
@@ -61,12 +63,130 @@ public struct KPIAccumulator: Sendable {
         self.policy = policy
     }
 
+    /// What the report covers: the period's start, and its end or now, whichever is first.
+    public var window: KPIWindow { KPIWindow(start: start, end: end) }
+
     func inPeriod(_ date: Date?) -> Bool { date.map { start <= $0 && $0 < end } ?? false }
 
-    /// Adds one incident (its events in any order; those after the period's end are ignored).
+    /// Adds one incident (its events in any order; those after the period's end are ignored),
+    /// with its escalation steps and phone calls.
     public mutating func add(_ item: ReportTicket) {
+        guard item.ticket.openedAt < end else { return }
+        addSteps(item.fired)
+        addCalls(item.calls)
+        addIncident(item)
+    }
+
+    /// Adds one incident without its escalation steps and calls (counted apart, by
+    /// ``addSteps(_:)`` and ``add(_:)-(KPIEscalationFigures)``).
+    public mutating func addIncident(_ item: ReportTicket) {
+        guard item.ticket.openedAt < end else { return }
+        let share = Self.contribution(of: item, start: start, end: end, roles: roles, policy: policy).contribution
+        add(share, count: 1, hours: share.hours.map { [$0] } ?? [], openedAt: [item.ticket.openedAt])
+    }
+
+    /// Escalation steps: those due in the period, and whether each was recorded within 5 minutes.
+    public mutating func addSteps(_ steps: [FiredStep]) {
+        for step in steps where inPeriod(step.dueAt) {
+            stepsDue += 1
+            if Self.firedOnTime(dueAt: step.dueAt, firedAt: step.firedAt) { stepsOnTime += 1 }
+        }
+    }
+
+    /// Phone calls of escalation steps queued in the period, and whether someone confirmed each.
+    public mutating func addCalls(_ messages: [OutboxMessage]) {
+        for call in messages where call.via == .phone && inPeriod(call.createdAt) {
+            calls += 1
+            if call.deliveredAt != nil { callsConfirmed += 1 }
+        }
+    }
+
+    /// Steps and calls counted by the store (``KPIEscalationFigures``), with the rules above.
+    public mutating func add(_ figures: KPIEscalationFigures) {
+        stepsDue += figures.stepsDue
+        stepsOnTime += figures.stepsOnTime
+        calls += figures.calls
+        callsConfirmed += figures.callsConfirmed
+    }
+
+    /// `desk.escalated_as_rules`: a step recorded within 5 minutes of falling due.
+    public static func firedOnTime(dueAt: Date, firedAt: Date) -> Bool { firedAt.timeIntervalSince(dueAt) <= 300 }
+
+    /// Adds `count` incidents with the same share of the figures, `hours` the time to resolve of
+    /// each that counts one, `openedAt` the opening of each (for the backlog's aging).
+    mutating func add(_ share: KPIContribution, count n: Int, hours durations: [Double], openedAt: [Date]) {
+        guard n > 0 else { return }
+        takenByDesk += share.takenByDesk * n
+        firstContact += share.firstContact * n
+        closed += share.closed * n
+        closedOnTime += share.closedOnTime * n
+        if let survey = share.survey {
+            distribution[survey] += n
+            if survey >= 1 {
+                scoreSum += survey * n
+                scoreCount += n
+            }
+        }
+        for role in [Role.l1, Role.l2] {
+            let add = role == .l1 ? share.l1 : share.l2
+            var line = lines[role] ?? Line()
+            line.taken += add.taken * n
+            line.resolved += add.resolved * n
+            line.pastSLA += add.pastSLA * n
+            line.escalated += add.escalated * n
+            line.printed += add.printed * n
+            line.signed += add.signed * n
+            line.rated += add.rated * n
+            line.passed += add.passed * n
+            lines[role] = line
+        }
+        imHandled += share.imHandled * n
+        turnedIntoProblems += share.turnedIntoProblems * n
+        backfilled += share.backfilled * n
+        bypassed += share.bypassed * n
+        if share.opened > 0 { opened[share.priority, default: 0] += share.opened * n }
+        responded += share.responded * n
+        respondedOnTime += share.respondedOnTime * n
+        resolved += share.resolved * n
+        resolvedOnTime += share.resolvedOnTime * n
+        if !durations.isEmpty { hours[share.priority, default: []].append(contentsOf: durations) }
+        reopened += share.reopened * n
+        if share.backlog > 0 { addBacklog(openedAt: openedAt) }
+        for (login, counts) in share.work {
+            var entry = work[login] ?? Workload(login: login, name: names[login] ?? login, role: roles[login])
+            entry.taken += counts.taken * n
+            entry.resolved += counts.resolved * n
+            entry.escalated += counts.escalated * n
+            entry.closed += counts.closed * n
+            entry.notes += counts.notes * n
+            work[login] = entry
+        }
+    }
+
+    /// Incidents open at the period's end, opened at these instants: the backlog and its aging.
+    public mutating func addBacklog(openedAt: [Date]) {
+        for instant in openedAt {
+            backlog += 1
+            let days = end.timeIntervalSince(instant) / 86_400
+            aging[days < 1 ? 0 : days < 3 ? 1 : days < 7 ? 2 : 3] += 1
+        }
+    }
+
+    /// One incident's share of the figures of the period `[start, end)`, judged with these roles
+    /// and this policy. `evaluation` is the SLA evaluation it used (made even when unused with
+    /// `evaluatingSLA`), for ``KPISummary`` to find where the share changes with the period's end.
+    public static func contribution(of item: ReportTicket, start: Date, end: Date, roles: [String: Role], policy: SLAPolicy,
+                                    evaluatingSLA: Bool = false) -> (contribution: KPIContribution, evaluation: SLAEvaluation?) {
         let ticket = item.ticket
-        guard ticket.openedAt < end else { return }
+        func inPeriod(_ date: Date?) -> Bool { date.map { start <= $0 && $0 < end } ?? false }
+        // Every role looked up is kept with the answer: the share holds while they stay the same.
+        var consulted: [String: String] = [:]
+        func role(_ login: String) -> Role? {
+            let found = roles[login]
+            consulted[login] = found?.rawValue ?? ""
+            return found
+        }
+        var share = KPIContribution(priority: ticket.priority)
         let events = item.events.filter { $0.at < end }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
         // The ticket's state as of the period's end, replayed from its events.
         var state = TicketState.new
@@ -84,104 +204,92 @@ public struct KPIAccumulator: Sendable {
             var judged = ticket
             // Judge the ticket as it stood at the period's end.
             if lastResolution == nil, !judged.state.isOpen, state.isOpen { judged.state = state; judged.resolvedAt = nil }
-            let computed = TicketSLA(ticket: judged, events: events, policy: policy, fired: item.fired, now: end).evaluation
+            // What `TicketSLA` evaluates, without the ladder (a report needs only the clocks).
+            let computed = policy.evaluate(priority: judged.priority, timeline: ClockTimeline(ticket: judged, events: events), now: end)
             evaluation = computed
             return computed
         }
         let periodEvents = events.filter { inPeriod($0.at) }
 
         // Service desk.
-        if inPeriod(openedEvent?.at), roles[openedEvent?.actor ?? ""] == .desk {
-            takenByDesk += 1
+        if inPeriod(openedEvent?.at), role(openedEvent?.actor ?? "") == .desk {
+            share.takenByDesk = 1
             if let firstResolve = events.first(where: { $0.kind == .resolved }) {
                 let escalatedBefore = events.contains { $0.kind == .escalated && $0.at <= firstResolve.at && $0.id <= firstResolve.id }
-                if roles[firstResolve.actor] == .desk && !escalatedBefore { firstContact += 1 }
+                if role(firstResolve.actor) == .desk && !escalatedBefore { share.firstContact = 1 }
             }
-        }
-        for step in item.fired where inPeriod(step.dueAt) {
-            stepsDue += 1
-            if step.firedAt.timeIntervalSince(step.dueAt) <= 300 { stepsOnTime += 1 }
-        }
-        for call in item.calls where call.via == .phone && inPeriod(call.createdAt) {
-            calls += 1
-            if call.deliveredAt != nil { callsConfirmed += 1 }
         }
         var closingScore: Int?
         var closingResolver: String?
         if let close = events.last(where: { $0.kind == .closed }), inPeriod(close.at) {
-            closed += 1
+            share.closed = 1
             let survey = close.change(of: "satisfaction")?.after ?? ""
             if survey == "unreachable" {
-                distribution[0] += 1
+                share.survey = 0
             } else if let score = Int(survey.prefix(1)), (1...5).contains(score) {
-                distribution[score] += 1
-                scoreSum += score
-                scoreCount += 1
+                share.survey = score
                 closingScore = score
             }
             let resolution = events.last { $0.kind == .resolved && $0.at <= close.at }
-            if let resolution, close.at.timeIntervalSince(resolution.at) <= 86_400 { closedOnTime += 1 }
+            if let resolution, close.at.timeIntervalSince(resolution.at) <= 86_400 { share.closedOnTime = 1 }
             closingResolver = resolution?.actor
         }
 
         // First and second line.
-        for role in [Role.l1, Role.l2] {
-            var line = lines[role] ?? Line()
-            let mine = periodEvents.filter { roles[$0.actor] == role }
-            if mine.contains(where: { [.taken, .escalated, .pended, .resolved, .sheetPrinted].contains($0.kind) }) { line.taken += 1 }
+        for lineRole in [Role.l1, Role.l2] {
+            var line = Line()
+            let mine = periodEvents.filter { role($0.actor) == lineRole }
+            if mine.contains(where: { [.taken, .escalated, .pended, .resolved, .sheetPrinted].contains($0.kind) }) { line.taken = 1 }
             let resolutions = mine.filter { $0.kind == .resolved }.count
-            line.resolved += resolutions
-            if resolutions > 0, sla().resolution.breached { line.pastSLA += 1 }
-            line.escalated += mine.filter { $0.kind == .escalated }.count
-            line.printed += mine.filter { $0.kind == .sheetPrinted }.count
-            if events.contains(where: { $0.kind == .sheetPrinted && roles[$0.actor] == role }) {
-                line.signed += periodEvents.filter { $0.kind == .sheetSigned }.count
+            line.resolved = resolutions
+            if resolutions > 0, sla().resolution.breached { line.pastSLA = 1 }
+            line.escalated = mine.filter { $0.kind == .escalated }.count
+            line.printed = mine.filter { $0.kind == .sheetPrinted }.count
+            if events.contains(where: { $0.kind == .sheetPrinted && role($0.actor) == lineRole }) {
+                line.signed = periodEvents.filter { $0.kind == .sheetSigned }.count
             }
-            if let score = closingScore, let resolver = closingResolver, roles[resolver] == role {
-                line.rated += 1
-                if score >= 4 { line.passed += 1 }
+            if let score = closingScore, let resolver = closingResolver, role(resolver) == lineRole {
+                line.rated = 1
+                if score >= 4 { line.passed = 1 }
             }
-            lines[role] = line
+            if lineRole == .l1 { share.l1 = line } else { share.l2 = line }
         }
 
         // Incident manager.
-        if periodEvents.contains(where: { roles[$0.actor] == .im }), ticket.priority == .major || sla().resolution.breached { imHandled += 1 }
-        if periodEvents.contains(where: { $0.kind == .problemLinked }) { turnedIntoProblems += 1 }
+        if periodEvents.contains(where: { role($0.actor) == .im }), ticket.priority == .major || sla().resolution.breached { share.imHandled = 1 }
+        if periodEvents.contains(where: { $0.kind == .problemLinked }) { share.turnedIntoProblems = 1 }
         let openedAt = openedEvent?.at ?? ticket.openedAt
-        if ticket.backfilled, inPeriod(openedAt) { backfilled += 1 }
-        if ticket.bypassedDesk, inPeriod(openedAt) { bypassed += 1 }
-        if inPeriod(openedAt) { opened[ticket.priority, default: 0] += 1 }
+        if ticket.backfilled, inPeriod(openedAt) { share.backfilled = 1 }
+        if ticket.bypassedDesk, inPeriod(openedAt) { share.bypassed = 1 }
+        if inPeriod(openedAt) { share.opened = 1 }
 
         // Service KPIs.
         if inPeriod(ticket.firstResponseAt) {
-            responded += 1
-            if !sla().response.breached { respondedOnTime += 1 }
+            share.responded = 1
+            if !sla().response.breached { share.respondedOnTime = 1 }
         }
         if let last = lastResolution, inPeriod(last.at) {
-            resolved += 1
-            if !sla().resolution.breached { resolvedOnTime += 1 }
-            hours[ticket.priority, default: []].append(last.at.timeIntervalSince(ticket.openedAt) / 3600)
+            share.resolved = 1
+            if !sla().resolution.breached { share.resolvedOnTime = 1 }
+            share.hours = last.at.timeIntervalSince(ticket.openedAt) / 3600
         }
-        if periodEvents.contains(where: { $0.kind == .reopened }) { reopened += 1 }
-        if state.isOpen {
-            backlog += 1
-            let days = end.timeIntervalSince(ticket.openedAt) / 86_400
-            aging[days < 1 ? 0 : days < 3 ? 1 : days < 7 ? 2 : 3] += 1
-        }
+        if periodEvents.contains(where: { $0.kind == .reopened }) { share.reopened = 1 }
+        if state.isOpen { share.backlog = 1 }
 
         // Workload per operator.
         for event in periodEvents {
-            var entry = work[event.actor] ?? Workload(login: event.actor, name: names[event.actor] ?? event.actor, role: roles[event.actor])
             switch event.kind {
-            case .taken: entry.taken += 1
-            case .resolved: entry.resolved += 1
-            case .escalated: entry.escalated += 1
-            case .closed: entry.closed += 1
-            case .noted: entry.notes += 1
+            case .taken: share.work[event.actor, default: KPIContribution.Work()].taken += 1
+            case .resolved: share.work[event.actor, default: KPIContribution.Work()].resolved += 1
+            case .escalated: share.work[event.actor, default: KPIContribution.Work()].escalated += 1
+            case .closed: share.work[event.actor, default: KPIContribution.Work()].closed += 1
+            case .noted: share.work[event.actor, default: KPIContribution.Work()].notes += 1
             default: continue
             }
-            work[event.actor] = entry
         }
+        if evaluatingSLA { _ = sla() }
+        share.roles = consulted
+        return (share, evaluation)
     }
 
     /// The report, with the handovers of the period (`desk.handovers`).

@@ -61,7 +61,7 @@ public struct Workload: Sendable, Hashable {
 }
 
 /// Every assessment item of the duty table and the service KPIs for one period.
-public struct KPIReport: Sendable {
+public struct KPIReport: Sendable, Equatable {
     public var period: ReportPeriod
     public var figures: [KPIFigure]
     public var workload: [Workload]
@@ -103,5 +103,32 @@ public struct KPIReport: Sendable {
                                          calls: input.calls[ticket.id] ?? []))
         }
         self = accumulator.report(handovers: input.handovers)
+    }
+}
+
+extension KPIReport {
+    /// What differs from `other`, one line per figure or table (empty when they are equal): for
+    /// tests and benchmarks that compare two ways of making a report.
+    public func differences(from other: KPIReport) -> [String] {
+        var lines: [String] = []
+        if period != other.period { lines.append("period \(period) vs \(other.period)") }
+        let theirs = Dictionary(other.figures.map { ("\($0.kpi.rawValue) \($0.scope)", $0) }, uniquingKeysWith: { a, _ in a })
+        for figure in figures {
+            let key = "\(figure.kpi.rawValue) \(figure.scope)"
+            guard let twin = theirs[key] else { lines.append("\(key) missing from the other"); continue }
+            if figure != twin {
+                lines.append("\(key): \(figure.value.map { "\($0)" } ?? "-") (\(figure.numerator ?? -1)/\(figure.denominator ?? -1))"
+                    + " vs \(twin.value.map { "\($0)" } ?? "-") (\(twin.numerator ?? -1)/\(twin.denominator ?? -1))")
+            }
+        }
+        if figures.count != other.figures.count { lines.append("\(figures.count) figures vs \(other.figures.count)") }
+        if workload != other.workload { lines.append("workload \(workload.map { "\($0.login):\($0.total)" }) vs \(other.workload.map { "\($0.login):\($0.total)" })") }
+        if tierWorkload != other.tierWorkload { lines.append("workload per line differs") }
+        if satisfactionDistribution != other.satisfactionDistribution {
+            lines.append("satisfaction \(satisfactionDistribution) vs \(other.satisfactionDistribution)")
+        }
+        if backlogAging != other.backlogAging { lines.append("aging \(backlogAging) vs \(other.backlogAging)") }
+        if openedByPriority != other.openedByPriority { lines.append("opened \(openedByPriority) vs \(other.openedByPriority)") }
+        return lines
     }
 }
