@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "ShiftDeskStore", dependencies: [
             "ShiftDeskCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // The C interface, for reading a million summary rows without GRDB's row decoding.
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .target(name: "ShiftDeskInterchange", dependencies: [

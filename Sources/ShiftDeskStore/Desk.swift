@@ -49,11 +49,52 @@ public struct Desk: Sendable {
         }
     }
 
-    /// The ticket's plan (next step, deadlines), given its history with `event` appended.
-    func plan(_ ticket: Ticket, appending event: TicketEvent, isNew: Bool) async throws(StoreError) -> TicketPlan {
-        let history = isNew ? [event] : try await store.events(of: ticket.id) + [event]
+    /// The ticket's plan (next step, deadlines) and its KPI summary, given its history with
+    /// `event` appended.
+    func plan(_ ticket: Ticket, appending event: TicketEvent, isNew: Bool, by actor: Operator) async throws(StoreError) -> (TicketPlan, KPISummary) {
+        let stored = isNew ? [] : try await store.events(of: ticket.id)
+        let history = stored + [event]
         let fired = isNew ? [] : try await store.firedSteps(of: ticket.id)
-        return TicketSLA(ticket: ticket, events: history, policy: policy, fired: fired, now: clock.now()).ticketPlan
+        let plan = TicketSLA(ticket: ticket, events: history, policy: policy, fired: fired, now: clock.now()).ticketPlan
+        var appended = event
+        appended.id = (stored.map(\.id).max() ?? 0) + 1
+        var roles = [actor.login: actor.role]
+        for login in Set(stored.map(\.actor)) where login != actor.login {
+            if let person = try await store.findOperator(login: login) { roles[login] = person.role }
+        }
+        return (plan, kpiSummary(ticket, events: stored + [appended], roles: roles))
+    }
+
+    /// The KPI summary of a ticket with its whole history (events in the order they are stored,
+    /// ids assigned or not), as a report will read them back: instants to the millisecond.
+    func kpiSummary(_ ticket: Ticket, events: [TicketEvent], roles: [String: Role], fingerprint: String? = nil) -> KPISummary {
+        var stored = ticket
+        stored.openedAt = Millis.stored(ticket.openedAt)
+        stored.firstResponseAt = Millis.stored(ticket.firstResponseAt)
+        stored.resolvedAt = Millis.stored(ticket.resolvedAt)
+        stored.closedAt = Millis.stored(ticket.closedAt)
+        let history = events.enumerated().map { index, event in
+            var copy = event
+            copy.at = Millis.stored(event.at)
+            copy.ticket = ticket.id
+            // Ids follow the order events are stored in; unstored ones get theirs from it.
+            if copy.id == 0 { copy.id = Int64(index + 1) }
+            return copy
+        }
+        return KPISummary.make(ReportTicket(ticket: stored, events: history), roles: roles, policy: policy,
+                               fingerprint: fingerprint ?? policy.fingerprint)
+    }
+
+    /// The KPI summaries of whole histories about to be stored, judged with the roles the store
+    /// holds now.
+    func kpiSummaries(_ histories: [TicketHistory]) async throws(StoreError) -> [KPISummary?] {
+        let roles = Dictionary(try await store.operators().map { ($0.login, $0.role) }, uniquingKeysWith: { a, _ in a })
+        let fingerprint = policy.fingerprint
+        return histories.map { history in
+            var unstored = history.events
+            for index in unstored.indices { unstored[index].id = 0 }
+            return kpiSummary(history.ticket, events: unstored, roles: roles, fingerprint: fingerprint)
+        }
     }
 
     public func addOperator(_ person: Operator) async throws(DeskError) {
@@ -77,8 +118,9 @@ public struct Desk: Sendable {
         var outcome: Workflow.Outcome
         do { outcome = try Workflow.open(draft, id: TicketID(1), by: actor, at: clock.now()) } catch { throw .refused(error) }
         do {
-            outcome.ticket.plan = try await plan(outcome.ticket, appending: outcome.event, isNew: true)
-            return try await store.insertTicket(outcome.ticket, event: outcome.event).0
+            let (plan, summary) = try await plan(outcome.ticket, appending: outcome.event, isNew: true, by: actor)
+            outcome.ticket.plan = plan
+            return try await store.insertTicket(outcome.ticket, event: outcome.event, summary: summary).0
         } catch {
             throw .store(error)
         }
@@ -107,8 +149,9 @@ public struct Desk: Sendable {
             throw .refused(error)
         }
         do {
-            outcome.ticket.plan = try await plan(outcome.ticket, appending: outcome.event, isNew: false)
-            let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event)
+            let (plan, summary) = try await plan(outcome.ticket, appending: outcome.event, isNew: false, by: actor)
+            outcome.ticket.plan = plan
+            let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event, summary: summary)
             return Workflow.Outcome(ticket: ticket, event: event)
         } catch let .conflict(ticket, changedBy, at, kind, fresh) {
             let name = await displayName(of: changedBy)
@@ -127,7 +170,7 @@ public struct Desk: Sendable {
             copy.ticket.plan = TicketSLA(ticket: history.ticket, events: history.events, policy: policy, fired: [], now: now).ticketPlan
             return copy
         }
-        do { return try await store.insertHistories(planned) } catch { throw .store(error) }
+        do { return try await store.insertHistories(planned, summaries: try await kpiSummaries(planned)) } catch { throw .store(error) }
     }
 
     /// Imports whole histories from another system (or another desk's export) in one transaction:
@@ -142,7 +185,7 @@ public struct Desk: Sendable {
             copy.ticket.plan = TicketSLA(ticket: copy.ticket, events: copy.events, policy: policy, fired: [], now: now).ticketPlan
             return copy
         }
-        do { return try await store.importHistories(planned) } catch { throw .store(error) }
+        do { return try await store.importHistories(planned, summaries: try await kpiSummaries(planned)) } catch { throw .store(error) }
     }
 
     /// Raises a problem (问题单) and links the given incidents to it.

@@ -48,17 +48,22 @@ public protocol Store: Sendable {
     func operators() async throws(StoreError) -> [Operator]
     func findOperator(login: String) async throws(StoreError) -> Operator?
 
+    // Every write of a ticket replaces its KPI summary in the same transaction: with the one
+    // given, or with the mark "no summary" (its incident is then replayed by reports). A summary
+    // is made from the ticket's whole history as the store gives it back (``KPISummary/make``).
+
     /// Stores a new ticket and its opening event; the store assigns the number.
-    func insertTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent)
+    func insertTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent)
     /// Writes `ticket` if the stored version is still `ticket.version`, bumping it, with its event.
     /// Otherwise throws `StoreError.conflict` naming who changed it, and writes nothing.
-    func updateTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent)
+    func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent)
     /// Stores many tickets with their events in one transaction; numbers are assigned in order.
-    func insertHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [TicketID]
+    /// `summaries` is empty or holds one (or nil) per history.
+    func insertHistories(_ histories: [TicketHistory], summaries: [KPISummary?]) async throws(StoreError) -> [TicketID]
     /// Like `insertHistories`, for imports: a history whose ticket `source` is already stored is
     /// left out (its stored number is returned with `isNew == false`), so importing the same
     /// batch again writes nothing. One transaction: the batch lands whole or not at all.
-    func importHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [ImportedHistory]
+    func importHistories(_ histories: [TicketHistory], summaries: [KPISummary?]) async throws(StoreError) -> [ImportedHistory]
     /// Every ticket with its events, tickets by number and events by id, for export. `opened`
     /// limits it to tickets opened in `[start, end)`.
     func histories(opened: DateInterval?) async throws(StoreError) -> [TicketHistory]
@@ -118,6 +123,78 @@ public protocol Store: Sendable {
     /// before `until`, its fired escalation steps and its phone calls: reports read the desk
     /// page by page, so a year of a million incidents never sits in memory at once.
     func reportPage(after: Int64, limit: Int, until: Date) async throws(StoreError) -> [ReportTicket]
+
+    // MARK: KPI summaries (see ``KPISummary``)
+
+    /// The incidents numbered `tickets` (ascending), each with its events before `until`, without
+    /// steps and calls: the incidents a report replays, or whose summary is made afresh.
+    func reportItems(_ tickets: [Int64], until: Date) async throws(StoreError) -> [ReportTicket]
+    /// Every piece of every summary sorted by ``KPISummary/use(spanStart:spanEnd:after:through:backlog:summarised:in:)``
+    /// for a report over `window`: summarised pieces grouped by signature hash, the openings of
+    /// the backlog before the period, the tickets to replay.
+    func kpiSummaryScan(_ window: KPIWindow) async throws(StoreError) -> KPISummaryScan
+    /// The tickets of the summarised pieces of `window` whose signature hash is one of `signatures`
+    /// (refused by the report: their incidents are replayed), ascending.
+    func kpiSummaryTickets(_ window: KPIWindow, signatures: [Int64]) async throws(StoreError) -> [Int64]
+    /// The texts (signatures, policy fingerprints) kept under these hashes.
+    func kpiTexts(_ hashes: [Int64]) async throws(StoreError) -> [Int64: String]
+    /// Escalation steps due and phone calls queued in `window`, of incidents opened before its end.
+    func kpiEscalationFigures(_ window: KPIWindow) async throws(StoreError) -> KPIEscalationFigures
+    /// What each ticket numbered after `after` is summarised with (at most `limit` tickets, by
+    /// number): for finding the summaries to make afresh.
+    func kpiSummaryStates(after: Int64, limit: Int) async throws(StoreError) -> [KPISummaryState]
+    /// Replaces the summaries of these tickets, each only if the ticket is still at `version`
+    /// (whoever changed it wrote its own). Returns how many were written.
+    func setKPISummaries(_ summaries: [KPISummaryWrite]) async throws(StoreError) -> Int
+}
+
+extension Store {
+    /// A write without a summary: its incident is replayed by reports until one is made.
+    public func insertTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
+        try await insertTicket(ticket, event: event, summary: nil)
+    }
+
+    public func updateTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
+        try await updateTicket(ticket, event: event, summary: nil)
+    }
+
+    public func insertHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [TicketID] {
+        try await insertHistories(histories, summaries: [])
+    }
+
+    public func importHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [ImportedHistory] {
+        try await importHistories(histories, summaries: [])
+    }
+}
+
+/// How a ticket is summarised in the store.
+public struct KPISummaryState: Sendable, Hashable {
+    public var ticket: Int64
+    /// ``KPISummary/hash(_:)`` of the policy's fingerprint; 0 without a summary.
+    public var policy: Int64
+    /// The signature hash of each piece; `[0]` without a summary.
+    public var signatures: [Int64]
+
+    public init(ticket: Int64, policy: Int64, signatures: [Int64]) {
+        self.ticket = ticket
+        self.policy = policy
+        self.signatures = signatures
+    }
+
+    public var isSummarised: Bool { policy != 0 && !signatures.contains(0) }
+}
+
+/// A summary made afresh for a ticket as it stood at `version`.
+public struct KPISummaryWrite: Sendable, Hashable {
+    public var ticket: TicketID
+    public var version: Int
+    public var summary: KPISummary
+
+    public init(ticket: TicketID, version: Int, summary: KPISummary) {
+        self.ticket = ticket
+        self.version = version
+        self.summary = summary
+    }
 }
 
 /// Tells a console cheaply that someone (another seat, a script) wrote to the store, so that it

@@ -182,11 +182,10 @@ public struct KPISummaryScan: Sendable {
         case .none:
             break
         case .summarised:
-            var group = groups[signature] ?? Group()
-            group.count += 1
-            if let hours { group.hours.append(hours) }
-            if backlog { group.openedAt.append(openedAt()) }
-            groups[signature] = group
+            // In place: a copy of the group out of the dictionary would copy its arrays at every row.
+            groups[signature, default: Group()].count += 1
+            if let hours { groups[signature, default: Group()].hours.append(hours) }
+            if backlog { groups[signature, default: Group()].openedAt.append(openedAt()) }
         case .backlog:
             backlogOpenedAt.append(openedAt())
         case .replay:
@@ -211,13 +210,20 @@ public struct KPIEscalationFigures: Sendable, Hashable {
     }
 }
 
+extension KPISignature {
+    /// Whether a share judged under this signature holds under the policy whose fingerprint
+    /// hashes to `policy`, with these roles: every login it looked up has the same role.
+    public func holds(policy: Int64, roles: [String: Role]) -> Bool {
+        self.policy == policy && contribution.roles.allSatisfy { login, role in (roles[login]?.rawValue ?? "") == role }
+    }
+}
+
 extension KPIAccumulator {
     /// Whether a summary judged under `signature` holds for this report: the same policy (whose
     /// fingerprint the store keeps under `policyText`'s hash) and the same role for every login
     /// the share looked up.
     public func accepts(_ signature: KPISignature, policyHash: Int64) -> Bool {
-        signature.policy == policyHash
-            && signature.contribution.roles.allSatisfy { login, role in (roles[login]?.rawValue ?? "") == role }
+        signature.holds(policy: policyHash, roles: roles)
     }
 
     /// Adds the summarised groups this report accepts (`texts`: the store's texts by hash);

@@ -31,6 +31,11 @@ final class PGBinder {
 
     func millis(_ value: Date?) -> String { int(Millis.from(value)) }
 
+    func double(_ value: Double?) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)::double precision"
+    }
+
     func texts(_ values: [String]) -> String {
         bindings.append(values)
         return "$\(bindings.count)::text[]"

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Versioned schema of the PostgreSQL backend, the same tables and meaning as `SQLiteSchema`'s
-/// v1..v5. Instants are `bigint` milliseconds since 1970 UTC, as in SQLite.
+/// v1..v7. Instants are `bigint` milliseconds since 1970 UTC, as in SQLite.
 ///
 /// Numbers (tickets, problems, handovers) and event ids come from rows of `counters`, taken
 /// with a row lock inside the writing transaction, not from sequences: a rolled-back write
@@ -187,6 +187,56 @@ enum PostgresSchema {
             ALTER TABLE tickets ADD COLUMN respond_by bigint;
             ALTER TABLE tickets ADD COLUMN resolve_by bigint;
             DELETE FROM settings WHERE key = 'escalation.policy';
+            """),
+        // Per-incident KPI summaries, as SQLite's v7 (`SQLiteSchema.kpiSummaries`): every ticket has
+        // rows; any write of a ticket or its history that brings no summary leaves the mark
+        // (`signature` 0: replayed by reports).
+        Migration(version: 7, name: "v7: KPI summaries", sql: """
+            CREATE TABLE kpi_summaries (
+                ticket bigint NOT NULL REFERENCES tickets(number),
+                piece bigint NOT NULL,
+                span_start bigint NOT NULL,
+                span_end bigint NOT NULL,
+                valid_after double precision,
+                valid_through double precision,
+                backlog boolean NOT NULL,
+                opened_at bigint NOT NULL,
+                policy bigint NOT NULL,
+                signature bigint NOT NULL,
+                hours double precision,
+                PRIMARY KEY (ticket, piece)
+            );
+            CREATE INDEX kpi_summaries_by_span ON kpi_summaries(span_start);
+            CREATE TABLE kpi_texts (hash bigint PRIMARY KEY, text text NOT NULL);
+            INSERT INTO kpi_summaries (ticket, piece, span_start, span_end, backlog, opened_at, policy, signature)
+                SELECT number, 0, opened_at, 9223372036854775807, false, opened_at, 0, 0 FROM tickets;
+            CREATE FUNCTION shiftdesk_kpi_unsummarise(written bigint) RETURNS void LANGUAGE plpgsql AS $$
+            BEGIN
+                DELETE FROM kpi_summaries WHERE ticket = written;
+                INSERT INTO kpi_summaries (ticket, piece, span_start, span_end, backlog, opened_at, policy, signature)
+                    SELECT number, 0, opened_at, 9223372036854775807, false, opened_at, 0, 0 FROM tickets WHERE number = written;
+            END $$;
+            CREATE FUNCTION shiftdesk_kpi_ticket_written() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM shiftdesk_kpi_unsummarise(NEW.number);
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER kpi_summaries_new_ticket AFTER INSERT ON tickets
+                FOR EACH ROW EXECUTE FUNCTION shiftdesk_kpi_ticket_written();
+            CREATE TRIGGER kpi_summaries_changed_ticket
+                AFTER UPDATE OF version, opened_at, first_response_at, resolved_at, state, priority, backfilled, bypassed_desk ON tickets
+                FOR EACH ROW EXECUTE FUNCTION shiftdesk_kpi_ticket_written();
+            CREATE FUNCTION shiftdesk_kpi_event_written() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM kpi_summaries WHERE ticket = NEW.ticket AND signature <> 0) THEN
+                    PERFORM shiftdesk_kpi_unsummarise(NEW.ticket);
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER kpi_summaries_new_event AFTER INSERT ON events
+                FOR EACH ROW EXECUTE FUNCTION shiftdesk_kpi_event_written();
+            CREATE INDEX escalation_steps_by_due ON escalation_steps(due_at);
+            CREATE INDEX outbox_calls_by_time ON outbox(created_at) WHERE via = 'phone';
             """),
     ]
 

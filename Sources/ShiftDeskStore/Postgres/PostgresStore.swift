@@ -17,6 +17,8 @@ public final class PostgresStore: Store {
     private let runner: Task<Void, Never>
     private let opening = Mutex<Task<Result<Int, StoreError>, Never>?>(nil)
     let logger: Logger
+    /// Texts of KPI summaries known to be stored under their hash (``KPITexts``).
+    let texts = KPITexts()
 
     /// Connections this process keeps open at most (a console needs few; a server has a limit).
     public static let defaultMaximumConnections = 5
@@ -247,8 +249,13 @@ public final class PostgresStore: Store {
 
     // MARK: Tickets
 
-    public func insertTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
-        let result = try await write { session in try await Self.insert(session, ticket: ticket, events: [event]) }
+    public func insertTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
+        let result = try await texts.writing { registry throws(StoreError) in
+            try await write { session in
+                registry.restart()
+                return try await Self.insert(session, ticket: ticket, events: [event], summary: summary, registry: registry)
+            }
+        }
         return (result.ticket, result.last)
     }
 
@@ -266,7 +273,8 @@ public final class PostgresStore: Store {
         return try row.int("value")
     }
 
-    private static func insert(_ session: PGSession, ticket: Ticket, events: [TicketEvent]) async throws -> Inserted {
+    private static func insert(_ session: PGSession, ticket: Ticket, events: [TicketEvent], summary: KPISummary?,
+                               registry: KPITexts.Registry) async throws -> Inserted {
         var stored = ticket
         stored.version = max(1, ticket.version)
         let number = try await next(session, "tickets")
@@ -282,6 +290,7 @@ public final class PostgresStore: Store {
             eventCopy.ticket = stored.id
             last = try await appendEvent(session, eventCopy)
         }
+        if let summary { try await writeSummary(session, ticket: number, summary, registry: registry) }
         return Inserted(ticket: stored, last: last)
     }
 
@@ -301,8 +310,9 @@ public final class PostgresStore: Store {
         return stored
     }
 
-    public func updateTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
-        let result = try await write { session in
+    public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
+        let result = try await texts.writing { registry throws(StoreError) in try await write { session in
+            registry.restart()
             var stored = ticket
             stored.version = ticket.version + 1
             let copy = stored
@@ -315,8 +325,10 @@ public final class PostgresStore: Store {
             guard rows.count == 1 else { throw try await Self.conflict(session, ticket.id) }
             var eventCopy = event
             eventCopy.ticket = ticket.id
-            return Inserted(ticket: stored, last: try await Self.appendEvent(session, eventCopy))
-        }
+            let appended = try await Self.appendEvent(session, eventCopy)
+            if let summary { try await Self.writeSummary(session, ticket: ticket.id.number, summary, registry: registry) }
+            return Inserted(ticket: stored, last: appended)
+        } }
         return (result.ticket, result.last)
     }
 
@@ -333,35 +345,41 @@ public final class PostgresStore: Store {
                          kind: last?.kind ?? .opened, current: current)
     }
 
-    public func insertHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [TicketID] {
-        try await write { session in
+    public func insertHistories(_ histories: [TicketHistory], summaries: [KPISummary?]) async throws(StoreError) -> [TicketID] {
+        try await texts.writing { registry throws(StoreError) in try await write { session in
+            registry.restart()
             var ids: [TicketID] = []
             ids.reserveCapacity(histories.count)
-            for history in histories {
-                ids.append(try await Self.insert(session, ticket: history.ticket, events: history.events).ticket.id)
+            for (index, history) in histories.enumerated() {
+                let summary = summaries.indices.contains(index) ? summaries[index] : nil
+                ids.append(try await Self.insert(session, ticket: history.ticket, events: history.events, summary: summary,
+                                                 registry: registry).ticket.id)
             }
             return ids
-        }
+        } }
     }
 
-    public func importHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [ImportedHistory] {
-        try await write { session in
+    public func importHistories(_ histories: [TicketHistory], summaries: [KPISummary?]) async throws(StoreError) -> [ImportedHistory] {
+        try await texts.writing { registry throws(StoreError) in try await write { session in
+            registry.restart()
             // The ticket counter's row lock serialises every ticket insert on the server; holding it
             // first, the check below sees whatever another import committed meanwhile.
             _ = try await session.rows("SELECT value FROM counters WHERE name = 'tickets' FOR UPDATE")
             var results: [ImportedHistory] = []
             results.reserveCapacity(histories.count)
-            for history in histories {
+            for (index, history) in histories.enumerated() {
                 if let source = history.ticket.source,
                    let row = try await session.rows(PG.query { b in "SELECT number FROM tickets WHERE source = \(b.text(source))" }).first {
                     results.append(ImportedHistory(id: TicketID(try row.int("number")), isNew: false))
                     continue
                 }
-                results.append(ImportedHistory(id: try await Self.insert(session, ticket: history.ticket, events: history.events).ticket.id,
+                let summary = summaries.indices.contains(index) ? summaries[index] : nil
+                results.append(ImportedHistory(id: try await Self.insert(session, ticket: history.ticket, events: history.events, summary: summary,
+                                                                         registry: registry).ticket.id,
                                                isNew: true))
             }
             return results
-        }
+        } }
     }
 
     public func histories(opened: DateInterval?) async throws(StoreError) -> [TicketHistory] {

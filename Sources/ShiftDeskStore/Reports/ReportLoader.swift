@@ -11,10 +11,51 @@ public struct ReportLoader: Sendable {
     /// Incidents read per page: bounds the memory a report needs, whatever the desk's size.
     public static let pageSize = 5_000
 
-    /// The report of `period`: the desk is read page by page and each incident added to the
-    /// figures, so memory stays bounded by a page (and the per-incident durations kept for the
-    /// medians), not by the desk's history.
+    /// How a report was made: incidents added from their summaries, and replayed from their events.
+    public struct Statistics: Sendable, Hashable {
+        public var summarised = 0
+        public var replayed = 0
+
+        public init(summarised: Int = 0, replayed: Int = 0) {
+            self.summarised = summarised
+            self.replayed = replayed
+        }
+    }
+
+    /// The report of `period`. Incidents whose KPI summary holds for it (``KPISummary``: the
+    /// span inside the period, the same policy and roles) are added from their summaries, grouped
+    /// by the store; the others are read and replayed page by page, so memory stays bounded by a
+    /// page and the per-incident durations the medians need. The figures are exactly those of
+    /// ``replayedReport(for:)``.
     public func report(for period: ReportPeriod) async throws(StoreError) -> KPIReport {
+        try await reportWithStatistics(for: period).report
+    }
+
+    public func reportWithStatistics(for period: ReportPeriod) async throws(StoreError) -> (report: KPIReport, statistics: Statistics) {
+        let store = desk.store
+        var accumulator = KPIAccumulator(period: period, operators: try await store.operators(), policy: desk.policy, now: desk.clock.now())
+        let window = accumulator.window
+        let scan = try await store.kpiSummaryScan(window)
+        let texts = try await store.kpiTexts(Array(scan.groups.keys) + [KPISummary.hash(desk.policy.fingerprint)])
+        let refused = accumulator.addSummarised(scan, texts: texts)
+        var replay = scan.replay
+        if !refused.isEmpty { replay = Array(Set(replay + (try await store.kpiSummaryTickets(window, signatures: refused)))).sorted() }
+        var statistics = Statistics()
+        statistics.summarised = scan.groups.values.reduce(0) { $0 + $1.count } + scan.backlogOpenedAt.count
+        for start in stride(from: 0, to: replay.count, by: Self.pageSize) {
+            let page = try await store.reportItems(Array(replay[start..<min(replay.count, start + Self.pageSize)]), until: window.end)
+            for item in page { accumulator.addIncident(item) }
+        }
+        statistics.replayed = replay.count
+        statistics.summarised -= refused.reduce(0) { $0 + (scan.groups[$1]?.count ?? 0) }
+        accumulator.add(try await store.kpiEscalationFigures(window))
+        let handovers = try await store.handovers(from: period.interval.start, to: window.end, limit: 100_000)
+        return (accumulator.report(handovers: handovers), statistics)
+    }
+
+    /// The report of `period` with every incident replayed from its events, page by page (the
+    /// way reports were made before summaries; for tests and the benchmark's comparison).
+    public func replayedReport(for period: ReportPeriod) async throws(StoreError) -> KPIReport {
         let store = desk.store
         let now = desk.clock.now()
         let end = min(period.interval.end, now)

@@ -8,6 +8,19 @@ enum Millis {
     static func from(_ date: Date?) -> Int64? { date.map(from) }
     static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
     static func date(_ millis: Int64?) -> Date? { millis.map(date) }
+    /// `date` as the store gives it back.
+    static func stored(_ date: Date) -> Date { self.date(from(date)) }
+    static func stored(_ date: Date?) -> Date? { date.map(stored) }
+
+    /// The smallest stored instant at or after `date`: `Millis.date(m) >= date` exactly when
+    /// `m >= threshold(date)`, so a query on milliseconds selects what a comparison of dates would.
+    static func threshold(_ date: Date) -> Int64 {
+        let scaled = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        guard scaled.isFinite, abs(scaled) < 1e17 else { return scaled > 0 ? Int64.max : Int64.min }
+        var millis = Int64(scaled) - 2
+        while self.date(millis) < date { millis += 1 }
+        return millis
+    }
 }
 
 enum SQLiteRows {

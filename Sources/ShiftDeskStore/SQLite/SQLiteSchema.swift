@@ -157,6 +157,58 @@ enum SQLiteSchema {
                 DELETE FROM settings WHERE key = 'escalation.policy';
                 """)
         }
+        migrator.registerMigration("v7: KPI summaries") { db in
+            try db.execute(sql: SQLiteSchema.kpiSummaries)
+        }
         return migrator
     }
+
+    /// Per-incident KPI summaries (`KPISummary`): one row per piece, `signature` 0 marking an
+    /// incident without one (span unknown, replayed by every report that it may concern). The
+    /// triggers keep the invariant that every ticket has rows and that rows never outlive a
+    /// change of the ticket or its history: any write that does not bring a summary leaves the
+    /// mark, so nothing written by another path (or by hand) can make a report wrong.
+    static let kpiSummaries = """
+        CREATE TABLE kpi_summaries (
+            ticket INTEGER NOT NULL REFERENCES tickets(number),
+            piece INTEGER NOT NULL,
+            span_start INTEGER NOT NULL,
+            span_end INTEGER NOT NULL,
+            valid_after REAL,
+            valid_through REAL,
+            backlog INTEGER NOT NULL,
+            opened_at INTEGER NOT NULL,
+            policy INTEGER NOT NULL,
+            signature INTEGER NOT NULL,
+            hours REAL,
+            PRIMARY KEY (span_start, ticket, piece)
+        ) WITHOUT ROWID;
+        CREATE INDEX kpi_summaries_by_ticket ON kpi_summaries(ticket, signature);
+        CREATE TABLE kpi_texts (hash INTEGER PRIMARY KEY NOT NULL, text TEXT NOT NULL);
+        INSERT INTO kpi_summaries (ticket, piece, span_start, span_end, backlog, opened_at, policy, signature)
+            SELECT number, 0, opened_at, \(unsummarisedEnd), 0, opened_at, 0, 0 FROM tickets;
+        CREATE TRIGGER kpi_summaries_new_ticket AFTER INSERT ON tickets BEGIN
+            INSERT INTO kpi_summaries (ticket, piece, span_start, span_end, backlog, opened_at, policy, signature)
+            VALUES (NEW.number, 0, NEW.opened_at, \(unsummarisedEnd), 0, NEW.opened_at, 0, 0);
+        END;
+        CREATE TRIGGER kpi_summaries_changed_ticket
+            AFTER UPDATE OF version, opened_at, first_response_at, resolved_at, state, priority, backfilled, bypassed_desk ON tickets
+        BEGIN
+            DELETE FROM kpi_summaries WHERE ticket = OLD.number;
+            INSERT INTO kpi_summaries (ticket, piece, span_start, span_end, backlog, opened_at, policy, signature)
+            VALUES (NEW.number, 0, NEW.opened_at, \(unsummarisedEnd), 0, NEW.opened_at, 0, 0);
+        END;
+        CREATE TRIGGER kpi_summaries_new_event AFTER INSERT ON events
+            WHEN EXISTS (SELECT 1 FROM kpi_summaries WHERE ticket = NEW.ticket AND signature <> 0)
+        BEGIN
+            DELETE FROM kpi_summaries WHERE ticket = NEW.ticket;
+            INSERT INTO kpi_summaries (ticket, piece, span_start, span_end, backlog, opened_at, policy, signature)
+                SELECT number, 0, opened_at, \(unsummarisedEnd), 0, opened_at, 0, 0 FROM tickets WHERE number = NEW.ticket;
+        END;
+        CREATE INDEX escalation_steps_by_due ON escalation_steps(due_at);
+        CREATE INDEX outbox_calls_by_time ON outbox(created_at) WHERE via = 'phone';
+        """
+
+    /// The span end of an incident without a summary: it crosses every period's end.
+    static let unsummarisedEnd = Int64.max
 }

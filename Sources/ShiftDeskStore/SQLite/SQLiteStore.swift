@@ -8,6 +8,8 @@ public final class SQLiteStore: Store {
     public let backend = "sqlite"
     public let path: String
     let pool: DatabasePool
+    /// Texts of KPI summaries known to be stored under their hash (``KPITexts``).
+    let texts = KPITexts()
 
     /// Opens the desk database at `path`. With `create`, a missing file is made (mode 0600, its
     /// folder 0700); without it, a missing file is an error. Migrations run on open.
@@ -78,7 +80,7 @@ public final class SQLiteStore: Store {
     }
 
     /// Runs a read or write, turning anything GRDB throws into a `StoreError`.
-    private func guarded<T>(_ body: () async throws -> T) async throws(StoreError) -> T {
+    func guarded<T>(_ body: () async throws -> T) async throws(StoreError) -> T {
         do {
             return try await body()
         } catch let error as StoreError {
@@ -123,9 +125,12 @@ public final class SQLiteStore: Store {
 
     // MARK: Tickets
 
-    public func insertTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
-        try await guarded {
-            try await pool.write { db in try Self.insert(db, ticket: ticket, events: [event]) }
+    public func insertTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
+        let texts = self.texts
+        return try await texts.writing { registry throws(StoreError) in
+            try await guarded {
+                try await pool.write { db in try Self.insert(db, ticket: ticket, events: [event], summary: summary, registry: registry) }
+            }
         }
     }
 
@@ -136,10 +141,12 @@ public final class SQLiteStore: Store {
     }()
 
     /// Inserts one ticket (its number chosen here) and its events; returns them as stored.
-    private static func insert(_ db: Database, ticket: Ticket, events: [TicketEvent]) throws -> (Ticket, TicketEvent) {
+    private static func insert(_ db: Database, ticket: Ticket, events: [TicketEvent], summary: KPISummary?,
+                               registry: KPITexts.Registry) throws -> (Ticket, TicketEvent) {
         var stored = ticket
         stored.version = max(1, ticket.version)
-        try db.execute(sql: insertTicketSQL, arguments: SQLiteRows.ticketArguments(stored, includeNumber: false))
+        // Cached statements: preparing one compiles the KPI-summary triggers too (schema v7).
+        try db.cachedStatement(sql: insertTicketSQL).execute(arguments: SQLiteRows.ticketArguments(stored, includeNumber: false))
         stored.id = TicketID(db.lastInsertedRowID)
         var last = TicketEvent(ticket: stored.id, actor: "", at: stored.openedAt, kind: .opened, changes: [])
         for event in events {
@@ -147,20 +154,22 @@ public final class SQLiteStore: Store {
             copy.ticket = stored.id
             last = try appendEvent(db, copy)
         }
+        if let summary { try writeSummary(db, ticket: stored.id.number, summary, registry: registry) }
         return (stored, last)
     }
 
     private static func appendEvent(_ db: Database, _ event: TicketEvent) throws -> TicketEvent {
         var stored = event
-        try db.execute(sql: "INSERT INTO events (ticket, actor, at, kind, changes, note) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [event.ticket.number, event.actor, Millis.from(event.at), event.kind.rawValue,
-                                   try SQLiteRows.encodeChanges(event.changes), event.note])
+        try db.cachedStatement(sql: "INSERT INTO events (ticket, actor, at, kind, changes, note) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [event.ticket.number, event.actor, Millis.from(event.at), event.kind.rawValue,
+                                 try SQLiteRows.encodeChanges(event.changes), event.note])
         stored.id = db.lastInsertedRowID
         return stored
     }
 
-    public func updateTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
-        try await guarded {
+    public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
+        let texts = self.texts
+        return try await texts.writing { registry throws(StoreError) in try await guarded {
             try await pool.write { db in
                 var stored = ticket
                 stored.version = ticket.version + 1
@@ -169,13 +178,15 @@ public final class SQLiteStore: Store {
                     .filter { $0 != "number" }.map { "\($0) = ?" }.joined(separator: ", ")
                 var arguments = SQLiteRows.ticketArguments(stored, includeNumber: false)
                 arguments += [ticket.id.number, ticket.version]
-                try db.execute(sql: "UPDATE tickets SET \(assignments) WHERE number = ? AND version = ?", arguments: arguments)
+                try db.cachedStatement(sql: "UPDATE tickets SET \(assignments) WHERE number = ? AND version = ?").execute(arguments: arguments)
                 guard db.changesCount == 1 else { throw try Self.conflict(db, ticket.id) }
                 var copy = event
                 copy.ticket = ticket.id
-                return (stored, try Self.appendEvent(db, copy))
+                let appended = try Self.appendEvent(db, copy)
+                if let summary { try Self.writeSummary(db, ticket: ticket.id.number, summary, registry: registry) }
+                return (stored, appended)
             }
-        }
+        } }
     }
 
     /// Why a versioned write found nothing to update: gone, or changed by someone else.
@@ -189,26 +200,33 @@ public final class SQLiteStore: Store {
                          kind: last?.kind ?? .opened, current: current)
     }
 
-    public func insertHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [TicketID] {
-        try await guarded {
+    public func insertHistories(_ histories: [TicketHistory], summaries: [KPISummary?]) async throws(StoreError) -> [TicketID] {
+        let texts = self.texts
+        return try await texts.writing { registry throws(StoreError) in try await guarded {
             try await pool.write { db in
-                try histories.map { history in try Self.insert(db, ticket: history.ticket, events: history.events).0.id }
+                try histories.enumerated().map { index, history in
+                    try Self.insert(db, ticket: history.ticket, events: history.events, summary: summaries.indices.contains(index) ? summaries[index] : nil,
+                                    registry: registry).0.id
+                }
             }
-        }
+        } }
     }
 
-    public func importHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [ImportedHistory] {
-        try await guarded {
+    public func importHistories(_ histories: [TicketHistory], summaries: [KPISummary?]) async throws(StoreError) -> [ImportedHistory] {
+        let texts = self.texts
+        return try await texts.writing { registry throws(StoreError) in try await guarded {
             try await pool.write { db in
-                try histories.map { history in
+                try histories.enumerated().map { index, history in
                     if let source = history.ticket.source,
                        let number = try Int64.fetchOne(db, sql: "SELECT number FROM tickets WHERE source = ?", arguments: [source]) {
                         return ImportedHistory(id: TicketID(number), isNew: false)
                     }
-                    return ImportedHistory(id: try Self.insert(db, ticket: history.ticket, events: history.events).0.id, isNew: true)
+                    let summary = summaries.indices.contains(index) ? summaries[index] : nil
+                    return ImportedHistory(id: try Self.insert(db, ticket: history.ticket, events: history.events, summary: summary,
+                                                               registry: registry).0.id, isNew: true)
                 }
             }
-        }
+        } }
     }
 
     public func histories(opened: DateInterval?) async throws(StoreError) -> [TicketHistory] {

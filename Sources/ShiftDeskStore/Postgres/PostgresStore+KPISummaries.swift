@@ -1,0 +1,226 @@
+import Foundation
+import PostgresNIO
+import ShiftDeskCore
+
+// KPI summaries on PostgreSQL (schema v7). The rules are `KPISummary.use`'s, written as SQL over
+// milliseconds: an instant stored as `m` is at or after a date exactly when `m` is at or after
+// `Millis.threshold(date)`, and the pieces' bounds compare as the dates' own doubles.
+extension PostgresStore {
+    /// Replaces the ticket's rows (the mark the triggers left) with `summary`'s pieces. Leaves the
+    /// mark when a text of the summary collides with another kept under the same hash, or was
+    /// added by a transaction this one cannot see yet.
+    static func writeSummary(_ session: PGSession, ticket: Int64, _ summary: KPISummary, registry: KPITexts.Registry) async throws {
+        guard !summary.pieces.isEmpty else { return }
+        var unknown: [Int64: String] = [:]
+        for (hash, text) in KPITexts.texts(of: summary) {
+            switch registry.check(hash, text) {
+            case .known: continue
+            case .collides: return
+            case .unknown: unknown[hash] = text
+            }
+        }
+        if !unknown.isEmpty {
+            let hashes = Array(unknown.keys), list = hashes.compactMap { unknown[$0] }
+            let rows = try await session.rows(PG.query { b in
+                """
+                WITH input AS (SELECT * FROM unnest(\(b.ints(hashes)), \(b.texts(list))) AS i(hash, text)),
+                inserted AS (INSERT INTO kpi_texts (hash, text) SELECT hash, text FROM input ON CONFLICT (hash) DO NOTHING RETURNING hash, text)
+                SELECT hash, text FROM inserted UNION ALL SELECT k.hash, k.text FROM kpi_texts k JOIN input USING (hash)
+                """
+            })
+            var kept: [Int64: String] = [:]
+            for row in rows { kept[try row.int("hash")] = try row.text("text") }
+            for (hash, text) in unknown {
+                guard kept[hash] == text else { return }
+                registry.stored(hash, text)
+            }
+        }
+        try await session.run(PG.query { b in "DELETE FROM kpi_summaries WHERE ticket = \(b.int(ticket))" })
+        let policy = KPISummary.hash(summary.policy)
+        for (index, piece) in summary.pieces.enumerated() {
+            try await session.run(PG.query { b in
+                """
+                INSERT INTO kpi_summaries (ticket, piece, span_start, span_end, valid_after, valid_through, backlog, opened_at, policy, signature, hours)
+                VALUES (\(b.int(ticket)), \(b.int(index)), \(b.millis(summary.spanStart)), \(b.millis(summary.spanEnd)),
+                        \(b.double(piece.after?.timeIntervalSinceReferenceDate)), \(b.double(piece.through?.timeIntervalSinceReferenceDate)),
+                        \(b.bool(summary.backlog)), \(b.millis(summary.openedAt)), \(b.int(policy)), \(b.int(KPISummary.hash(piece.signature))),
+                        \(b.double(piece.hours)))
+                """
+            })
+        }
+    }
+
+    public func reportItems(_ tickets: [Int64], until: Date) async throws(StoreError) -> [ReportTicket] {
+        guard !tickets.isEmpty else { return [] }
+        return try await read { session in
+            let stored = try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = ANY(\(b.ints(tickets))) ORDER BY number"
+            }).map(PostgresRows.ticket)
+            var events: [Int64: [TicketEvent]] = [:]
+            for row in try await session.rows(PG.query { b in
+                """
+                SELECT \(PostgresRows.eventColumns) FROM events
+                WHERE ticket = ANY(\(b.ints(tickets))) AND at < \(b.millis(until)) ORDER BY ticket, id
+                """
+            }) {
+                let event = try PostgresRows.event(row)
+                events[event.ticket.number, default: []].append(event)
+            }
+            return stored.map { ReportTicket(ticket: $0, events: events[$0.id.number] ?? []) }
+        }
+    }
+
+    /// The bounds of `window` for the SQL below.
+    private struct Bounds: Sendable {
+        let start: Int64, end: Int64, reference: Double
+
+        init(_ window: KPIWindow) {
+            start = Millis.threshold(window.start)
+            end = Millis.threshold(window.end)
+            reference = window.end.timeIntervalSinceReferenceDate
+        }
+
+        /// The piece holds at the window's end.
+        func holds(_ b: PGBinder) -> String {
+            let reference = b.double(self.reference)
+            return "(valid_after IS NULL OR valid_after < \(reference)) AND (valid_through IS NULL OR \(reference) <= valid_through)"
+        }
+
+        /// Summarised: a summary whose span lies inside the window and whose piece holds.
+        func summarised(_ b: PGBinder) -> String {
+            "signature <> 0 AND span_start >= \(b.int(start)) AND span_start < \(b.int(end)) AND span_end < \(b.int(end)) AND \(holds(b))"
+        }
+    }
+
+    public func kpiSummaryScan(_ window: KPIWindow) async throws(StoreError) -> KPISummaryScan {
+        let bounds = Bounds(window)
+        return try await read { session in
+            var scan = KPISummaryScan()
+            for row in try await session.rows(PG.query { b in
+                """
+                SELECT signature, count(*)::bigint AS n, array_agg(hours) FILTER (WHERE hours IS NOT NULL) AS hours,
+                       array_agg(opened_at) FILTER (WHERE backlog) AS opened
+                FROM kpi_summaries WHERE \(bounds.summarised(b)) GROUP BY signature
+                """
+            }) {
+                let opened = try row.value("opened", [Int64]?.self) ?? []
+                scan.groups[try row.int("signature")] = KPISummaryScan.Group(count: Int(try row.int("n")),
+                                                                            hours: try row.value("hours", [Double]?.self) ?? [],
+                                                                            openedAt: opened.map(Millis.date))
+            }
+            scan.backlogOpenedAt = try await session.rows(PG.query { b in
+                """
+                SELECT opened_at FROM kpi_summaries
+                WHERE signature <> 0 AND span_start < \(b.int(bounds.end)) AND span_end < \(b.int(bounds.start))
+                  AND span_end < \(b.int(bounds.end)) AND backlog AND \(bounds.holds(b))
+                """
+            }).map { row throws(StoreError) in try row.date("opened_at") }
+            scan.replay = try await session.rows(PG.query { b in
+                """
+                SELECT DISTINCT ticket FROM kpi_summaries
+                WHERE span_start < \(b.int(bounds.end))
+                  AND (signature = 0
+                       OR (\(bounds.holds(b)) AND NOT (span_end < \(b.int(bounds.start)) AND span_end < \(b.int(bounds.end)))
+                           AND NOT (span_start >= \(b.int(bounds.start)) AND span_end < \(b.int(bounds.end)))))
+                ORDER BY ticket
+                """
+            }).map { row throws(StoreError) in try row.int("ticket") }
+            return scan
+        }
+    }
+
+    public func kpiSummaryTickets(_ window: KPIWindow, signatures: [Int64]) async throws(StoreError) -> [Int64] {
+        guard !signatures.isEmpty else { return [] }
+        let bounds = Bounds(window)
+        return try await read { session in
+            try await session.rows(PG.query { b in
+                """
+                SELECT DISTINCT ticket FROM kpi_summaries
+                WHERE signature = ANY(\(b.ints(signatures))) AND \(bounds.summarised(b)) ORDER BY ticket
+                """
+            }).map { row throws(StoreError) in try row.int("ticket") }
+        }
+    }
+
+    public func kpiTexts(_ hashes: [Int64]) async throws(StoreError) -> [Int64: String] {
+        guard !hashes.isEmpty else { return [:] }
+        return try await read { session in
+            var texts: [Int64: String] = [:]
+            for row in try await session.rows(PG.query { b in "SELECT hash, text FROM kpi_texts WHERE hash = ANY(\(b.ints(hashes)))" }) {
+                texts[try row.int("hash")] = try row.text("text")
+            }
+            return texts
+        }
+    }
+
+    public func kpiEscalationFigures(_ window: KPIWindow) async throws(StoreError) -> KPIEscalationFigures {
+        let bounds = Bounds(window)
+        return try await read { session in
+            var figures = KPIEscalationFigures()
+            func due(_ b: PGBinder) -> String {
+                """
+                FROM escalation_steps s JOIN tickets t ON t.number = s.ticket
+                WHERE s.due_at >= \(b.int(bounds.start)) AND s.due_at < \(b.int(bounds.end)) AND t.opened_at < \(b.int(bounds.end))
+                """
+            }
+            // Recorded a millisecond or more either side of 5 minutes is plainly on time or late;
+            // the few at the edge are judged as the accumulator judges them.
+            if let row = try await session.rows(PG.query { b in
+                "SELECT count(*)::bigint AS due, (count(*) FILTER (WHERE s.fired_at - s.due_at < 299999))::bigint AS on_time \(due(b))"
+            }).first {
+                figures.stepsDue = Int(try row.int("due"))
+                figures.stepsOnTime = Int(try row.int("on_time"))
+            }
+            for row in try await session.rows(PG.query { b in
+                "SELECT s.due_at, s.fired_at \(due(b)) AND s.fired_at - s.due_at BETWEEN 299999 AND 300001"
+            }) where KPIAccumulator.firedOnTime(dueAt: try row.date("due_at"), firedAt: try row.date("fired_at")) {
+                figures.stepsOnTime += 1
+            }
+            if let row = try await session.rows(PG.query { b in
+                """
+                SELECT count(*)::bigint AS calls, count(o.delivered_at)::bigint AS confirmed
+                FROM outbox o JOIN tickets t ON t.number = o.ticket
+                WHERE o.via = 'phone' AND o.created_at >= \(b.int(bounds.start)) AND o.created_at < \(b.int(bounds.end))
+                  AND t.opened_at < \(b.int(bounds.end))
+                """
+            }).first {
+                figures.calls = Int(try row.int("calls"))
+                figures.callsConfirmed = Int(try row.int("confirmed"))
+            }
+            return figures
+        }
+    }
+
+    public func kpiSummaryStates(after: Int64, limit: Int) async throws(StoreError) -> [KPISummaryState] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                """
+                SELECT ticket, min(policy) AS policy, array_agg(signature) AS signatures FROM kpi_summaries
+                WHERE ticket > \(b.int(after)) GROUP BY ticket ORDER BY ticket LIMIT \(b.int(max(0, limit)))
+                """
+            }).map { row throws(StoreError) in
+                KPISummaryState(ticket: try row.int("ticket"), policy: try row.int("policy"), signatures: try row.value("signatures", [Int64].self))
+            }
+        }
+    }
+
+    public func setKPISummaries(_ summaries: [KPISummaryWrite]) async throws(StoreError) -> Int {
+        guard !summaries.isEmpty else { return 0 }
+        return try await texts.writing { registry throws(StoreError) in
+            try await write { session in
+                registry.restart()
+                var written = 0
+                for entry in summaries {
+                    // FOR SHARE: a write of the ticket waits for this one (and this one, for it).
+                    let row = try await session.rows(PG.query { b in
+                        "SELECT version FROM tickets WHERE number = \(b.int(entry.ticket.number)) FOR SHARE"
+                    }).first
+                    guard let version = try row?.int("version"), version == Int64(entry.version) else { continue }
+                    try await Self.writeSummary(session, ticket: entry.ticket.number, entry.summary, registry: registry)
+                    written += 1
+                }
+                return written
+            }
+        }
+    }
+}

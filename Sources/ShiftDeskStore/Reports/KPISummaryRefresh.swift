@@ -1,0 +1,42 @@
+import Foundation
+import ShiftDeskCore
+
+extension Desk {
+    /// Makes afresh every KPI summary a report could not use: incidents without one (written
+    /// before schema v7, or by a path that brings none), judged by another policy, or with a
+    /// role that changed since. Reads and writes `batch` incidents at a time; a ticket changed
+    /// meanwhile keeps the summary its own write made. Returns how many were made.
+    @discardableResult
+    public func refreshKPISummaries(batch: Int = 2_000, progress: (_ done: Int) -> Void = { _ in }) async throws(StoreError) -> Int {
+        let fingerprint = policy.fingerprint
+        let policyHash = KPISummary.hash(fingerprint)
+        let roles = Dictionary(try await store.operators().map { ($0.login, $0.role) }, uniquingKeysWith: { a, _ in a })
+        var accepted: [Int64: Bool] = [:]
+        var made = 0
+        var after: Int64 = 0
+        while true {
+            let states = try await store.kpiSummaryStates(after: after, limit: batch)
+            guard let last = states.last else { break }
+            after = last.ticket
+            let unseen = Set(states.flatMap(\.signatures)).filter { $0 != 0 && accepted[$0] == nil }
+            if !unseen.isEmpty {
+                let texts = try await store.kpiTexts(Array(unseen))
+                for hash in unseen {
+                    accepted[hash] = texts[hash].flatMap(KPISignature.init(text:))?.holds(policy: policyHash, roles: roles) ?? false
+                }
+            }
+            let stale = states.filter { state in
+                !state.isSummarised || state.policy != policyHash || state.signatures.contains { accepted[$0] != true }
+            }.map(\.ticket)
+            guard !stale.isEmpty else { continue }
+            let items = try await store.reportItems(stale, until: .distantFuture)
+            let writes = items.map { item in
+                KPISummaryWrite(ticket: item.ticket.id, version: item.ticket.version,
+                                summary: kpiSummary(item.ticket, events: item.events, roles: roles, fingerprint: fingerprint))
+            }
+            made += try await store.setKPISummaries(writes)
+            progress(made)
+        }
+        return made
+    }
+}
