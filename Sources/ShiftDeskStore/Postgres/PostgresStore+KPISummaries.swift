@@ -9,13 +9,14 @@ extension PostgresStore {
     /// Replaces the ticket's rows (the mark the triggers left) with `summary`'s pieces. Leaves the
     /// mark when a text of the summary collides with another kept under the same hash, or was
     /// added by a transaction this one cannot see yet.
-    static func writeSummary(_ session: PGSession, ticket: Int64, _ summary: KPISummary, registry: KPITexts.Registry) async throws {
-        guard !summary.pieces.isEmpty else { return }
+    @discardableResult
+    static func writeSummary(_ session: PGSession, ticket: Int64, _ summary: KPISummary, registry: KPITexts.Registry) async throws -> Bool {
+        guard !summary.pieces.isEmpty else { return false }
         var unknown: [Int64: String] = [:]
         for (hash, text) in KPITexts.texts(of: summary) {
             switch registry.check(hash, text) {
             case .known: continue
-            case .collides: return
+            case .collides: return false
             case .unknown: unknown[hash] = text
             }
         }
@@ -31,7 +32,7 @@ extension PostgresStore {
             var kept: [Int64: String] = [:]
             for row in rows { kept[try row.int("hash")] = try row.text("text") }
             for (hash, text) in unknown {
-                guard kept[hash] == text else { return }
+                guard kept[hash] == text else { return false }
                 registry.stored(hash, text)
             }
         }
@@ -48,6 +49,7 @@ extension PostgresStore {
                 """
             })
         }
+        return true
     }
 
     public func reportItems(_ tickets: [Int64], until: Date) async throws(StoreError) -> [ReportTicket] {
@@ -216,8 +218,7 @@ extension PostgresStore {
                         "SELECT version FROM tickets WHERE number = \(b.int(entry.ticket.number)) FOR SHARE"
                     }).first
                     guard let version = try row?.int("version"), version == Int64(entry.version) else { continue }
-                    try await Self.writeSummary(session, ticket: entry.ticket.number, entry.summary, registry: registry)
-                    written += 1
+                    if try await Self.writeSummary(session, ticket: entry.ticket.number, entry.summary, registry: registry) { written += 1 }
                 }
                 return written
             }

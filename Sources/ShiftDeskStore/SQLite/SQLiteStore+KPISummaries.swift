@@ -7,17 +7,18 @@ import ShiftDeskCore
 extension SQLiteStore {
     /// Replaces the ticket's rows (the mark the triggers left) with `summary`'s pieces. Leaves the
     /// mark when a text of the summary collides with another kept under the same hash.
-    static func writeSummary(_ db: Database, ticket: Int64, _ summary: KPISummary, registry: KPITexts.Registry) throws {
-        guard !summary.pieces.isEmpty else { return }
+    @discardableResult
+    static func writeSummary(_ db: Database, ticket: Int64, _ summary: KPISummary, registry: KPITexts.Registry) throws -> Bool {
+        guard !summary.pieces.isEmpty else { return false }
         for (hash, text) in KPITexts.texts(of: summary) {
             switch registry.check(hash, text) {
             case .known:
                 continue
             case .collides:
-                return
+                return false
             case .unknown:
                 if let stored = try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM kpi_texts WHERE hash = ?"), arguments: [hash]) {
-                    guard stored == text else { return }
+                    guard stored == text else { return false }
                 } else {
                     try db.cachedStatement(sql: "INSERT INTO kpi_texts (hash, text) VALUES (?, ?)").execute(arguments: [hash, text])
                 }
@@ -36,6 +37,7 @@ extension SQLiteStore {
                                            summary.backlog, Millis.from(summary.openedAt), policy, KPISummary.hash(piece.signature),
                                            piece.hours])
         }
+        return true
     }
 
     /// A JSON array of numbers, for `IN (SELECT value FROM json_each(?))`.
@@ -216,8 +218,7 @@ extension SQLiteStore {
                         let version = try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM tickets WHERE number = ?"),
                                                        arguments: [entry.ticket.number])
                         guard version == entry.version else { continue }
-                        try Self.writeSummary(db, ticket: entry.ticket.number, entry.summary, registry: registry)
-                        written += 1
+                        if try Self.writeSummary(db, ticket: entry.ticket.number, entry.summary, registry: registry) { written += 1 }
                     }
                     return written
                 }
