@@ -31,11 +31,14 @@ public struct Desk: Sendable {
     public let store: any Store
     public let clock: any Clock
     public let policy: SLAPolicy
+    /// `policy.fingerprint`, which every KPI summary names.
+    let policyFingerprint: String
 
     public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable) {
         self.store = store
         self.clock = clock
         self.policy = policy
+        policyFingerprint = policy.fingerprint
     }
 
     /// A ticket's SLA now: both clocks, its ladder and what already fired.
@@ -67,7 +70,7 @@ public struct Desk: Sendable {
 
     /// The KPI summary of a ticket with its whole history (events in the order they are stored,
     /// ids assigned or not), as a report will read them back: instants to the millisecond.
-    func kpiSummary(_ ticket: Ticket, events: [TicketEvent], roles: [String: Role], fingerprint: String? = nil) -> KPISummary {
+    func kpiSummary(_ ticket: Ticket, events: [TicketEvent], roles: [String: Role]) -> KPISummary {
         var stored = ticket
         stored.openedAt = Millis.stored(ticket.openedAt)
         stored.firstResponseAt = Millis.stored(ticket.firstResponseAt)
@@ -82,18 +85,17 @@ public struct Desk: Sendable {
             return copy
         }
         return KPISummary.make(ReportTicket(ticket: stored, events: history), roles: roles, policy: policy,
-                               fingerprint: fingerprint ?? policy.fingerprint)
+                               fingerprint: policyFingerprint)
     }
 
     /// The KPI summaries of whole histories about to be stored, judged with the roles the store
     /// holds now.
     func kpiSummaries(_ histories: [TicketHistory]) async throws(StoreError) -> [KPISummary?] {
         let roles = Dictionary(try await store.operators().map { ($0.login, $0.role) }, uniquingKeysWith: { a, _ in a })
-        let fingerprint = policy.fingerprint
         return histories.map { history in
             var unstored = history.events
             for index in unstored.indices { unstored[index].id = 0 }
-            return kpiSummary(history.ticket, events: unstored, roles: roles, fingerprint: fingerprint)
+            return kpiSummary(history.ticket, events: unstored, roles: roles)
         }
     }
 

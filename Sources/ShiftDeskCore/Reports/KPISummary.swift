@@ -90,7 +90,8 @@ public struct KPISummary: Hashable, Sendable {
         var lower: Date?
         for bound in bounds.map(Optional.some) + [nil] {
             let end = bound ?? (lower ?? spanEnd).addingTimeInterval(1)
-            let contribution = share(endingAt: end).contribution
+            // Without deadlines ahead, the probe was made at this very end.
+            let contribution = bounds.isEmpty ? probe.contribution : share(endingAt: end).contribution
             let piece = Piece(after: lower, through: bound, signature: KPISignature(policy: policyHash, contribution: contribution).text,
                               hours: contribution.hours)
             if let last = pieces.last, last.signature == piece.signature, last.hours == piece.hours {

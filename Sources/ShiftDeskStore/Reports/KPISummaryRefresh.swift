@@ -8,8 +8,7 @@ extension Desk {
     /// meanwhile keeps the summary its own write made. Returns how many were made.
     @discardableResult
     public func refreshKPISummaries(batch: Int = 2_000, progress: (_ done: Int) -> Void = { _ in }) async throws(StoreError) -> Int {
-        let fingerprint = policy.fingerprint
-        let policyHash = KPISummary.hash(fingerprint)
+        let policyHash = KPISummary.hash(policyFingerprint)
         let roles = Dictionary(try await store.operators().map { ($0.login, $0.role) }, uniquingKeysWith: { a, _ in a })
         var accepted: [Int64: Bool] = [:]
         var made = 0
@@ -32,7 +31,7 @@ extension Desk {
             let items = try await store.reportItems(stale, until: .distantFuture)
             let writes = items.map { item in
                 KPISummaryWrite(ticket: item.ticket.id, version: item.ticket.version,
-                                summary: kpiSummary(item.ticket, events: item.events, roles: roles, fingerprint: fingerprint))
+                                summary: kpiSummary(item.ticket, events: item.events, roles: roles))
             }
             made += try await store.setKPISummaries(writes)
             progress(made)

@@ -36,7 +36,7 @@ public struct ReportLoader: Sendable {
         var accumulator = KPIAccumulator(period: period, operators: try await store.operators(), policy: desk.policy, now: desk.clock.now())
         let window = accumulator.window
         let scan = try await store.kpiSummaryScan(window)
-        let texts = try await store.kpiTexts(Array(scan.groups.keys) + [KPISummary.hash(desk.policy.fingerprint)])
+        let texts = try await store.kpiTexts(Array(scan.groups.keys) + [KPISummary.hash(desk.policyFingerprint)])
         let refused = accumulator.addSummarised(scan, texts: texts)
         var replay = scan.replay
         if !refused.isEmpty { replay = Array(Set(replay + (try await store.kpiSummaryTickets(window, signatures: refused)))).sorted() }
