@@ -50,3 +50,23 @@ final class KPITexts: Sendable {
         [(KPISummary.hash(summary.policy), summary.policy)] + summary.pieces.map { (KPISummary.hash($0.signature), $0.signature) }
     }
 }
+
+/// How both backends find the summary rows a report needs without reading the desk's whole past.
+enum KPISummaryRows {
+    /// Spans longer than this (30 days, in milliseconds), every incident without a summary and
+    /// every incident open at the end of its span are indexed apart (`kpi_summaries_lasting`).
+    /// Any other row starting more than this before a report's window (before the earlier of its
+    /// start and end) ended before both, closed: it counts in no figure.
+    static let lastingSpan: Int64 = 30 * 86_400_000
+
+    /// The condition of the `kpi_summaries_lasting` index, as both schemas and the queries write it
+    /// (the queries must repeat it word for word for the index to serve them).
+    static func lasting(backlog: String) -> String { "signature = 0 OR \(backlog) OR span_end - span_start > \(lastingSpan)" }
+
+    /// Where the rows that may concern a window start: `Millis.threshold` of the earlier of its
+    /// start and end, less ``lastingSpan``.
+    static func recentFrom(_ window: KPIWindow) -> Int64 {
+        let earlier = min(Millis.threshold(window.start), Millis.threshold(window.end))
+        return earlier > Int64.min + lastingSpan ? earlier - lastingSpan : Int64.min
+    }
+}

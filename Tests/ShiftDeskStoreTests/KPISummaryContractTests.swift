@@ -196,6 +196,28 @@ struct KPISummaryContractTests {
         try await expectSameReports(desk, at: [late])
     }
 
+    @Test(arguments: Backend.available)
+    func incidentsFromLongBeforeThePeriodCountOnlyWhereTheyShould(_ backend: Backend) async throws {
+        let (desk, _) = try await staffedDesk(backend)
+        let july = t0.addingTimeInterval(-140 * 86_400)
+        // Closed within days in July: in no later report, and not even read for one.
+        _ = try await desk.insert([try history([(3600, .resolve(note: "ok"), People.desk), (7200, .close(.unreachable), People.desk)], opened: july)])
+        // Open since July: in every later backlog.
+        _ = try await desk.insert([try history([(600, .escalate(to: .l1, note: nil), People.desk)], opened: july)])
+        // Worked from July into December: crosses the start of December's reports.
+        _ = try await desk.insert([try history([(600, .escalate(to: .l1, note: nil), People.desk), (900, .take, People.l1),
+                                               (144 * 86_400, .resolve(note: "at last"), People.l1)], opened: july)])
+        // Written in July without a summary.
+        _ = try await desk.store.insertHistories([try history([(600, .resolve(note: "ok"), People.desk)], opened: july)])
+        let statistics = try await expectSameReports(desk, at: Self.instants)
+        #expect(statistics.summarised > 0 && statistics.replayed > 0)
+        let december = try #require(ReportPeriod(kind: .month, label: "2026-12", timeZone: Self.shanghai))
+        let late = Desk(store: desk.store, clock: FixedClock(t0.addingTimeInterval(60 * 86_400)), policy: desk.policy)
+        let (report, made) = try await ReportLoader(desk: late).reportWithStatistics(for: december)
+        #expect(made == ReportLoader.Statistics(summarised: 1, replayed: 2), "the open one from its summary; the crossing and the unsummarised replayed")
+        #expect(report.value(.backlog, "all") == 1 && report.value(.lineResolvedDirectly, "l1") == 1)
+    }
+
     /// Puts `text` under `hash` in the store's texts, as another summary might have.
     func plant(_ text: String, under hash: Int64, in store: any Store) async throws {
         if let sqlite = store as? SQLiteStore {

@@ -207,6 +207,7 @@ enum PostgresSchema {
                 PRIMARY KEY (ticket, piece)
             );
             CREATE INDEX kpi_summaries_by_span ON kpi_summaries(span_start);
+            CREATE INDEX kpi_summaries_lasting ON kpi_summaries(span_start) WHERE \(KPISummaryRows.lasting(backlog: "backlog"));
             CREATE TABLE kpi_texts (hash bigint PRIMARY KEY, text text NOT NULL);
             INSERT INTO kpi_summaries (ticket, piece, span_start, span_end, backlog, opened_at, policy, signature)
                 SELECT number, 0, opened_at, 9223372036854775807, false, opened_at, 0, 0 FROM tickets;

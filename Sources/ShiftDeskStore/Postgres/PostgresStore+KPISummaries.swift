@@ -74,12 +74,18 @@ extension PostgresStore {
 
     /// The bounds of `window` for the SQL below.
     private struct Bounds: Sendable {
-        let start: Int64, end: Int64, reference: Double
+        let start: Int64, end: Int64, recent: Int64, reference: Double
 
         init(_ window: KPIWindow) {
             start = Millis.threshold(window.start)
             end = Millis.threshold(window.end)
+            recent = KPISummaryRows.recentFrom(window)
             reference = window.end.timeIntervalSinceReferenceDate
+        }
+
+        /// Rows that may concern the window at all (``KPISummaryRows``): the others count in nothing.
+        func mayConcern(_ b: PGBinder) -> String {
+            "span_start < \(b.int(end)) AND (span_start >= \(b.int(recent)) OR \(KPISummaryRows.lasting(backlog: "backlog")))"
         }
 
         /// The piece holds at the window's end.
@@ -113,14 +119,14 @@ extension PostgresStore {
             scan.backlogOpenedAt = try await session.rows(PG.query { b in
                 """
                 SELECT opened_at FROM kpi_summaries
-                WHERE signature <> 0 AND span_start < \(b.int(bounds.end)) AND span_end < \(b.int(bounds.start))
+                WHERE \(bounds.mayConcern(b)) AND signature <> 0 AND span_end < \(b.int(bounds.start))
                   AND span_end < \(b.int(bounds.end)) AND backlog AND \(bounds.holds(b))
                 """
             }).map { row throws(StoreError) in try row.date("opened_at") }
             scan.replay = try await session.rows(PG.query { b in
                 """
                 SELECT DISTINCT ticket FROM kpi_summaries
-                WHERE span_start < \(b.int(bounds.end))
+                WHERE \(bounds.mayConcern(b))
                   AND (signature = 0
                        OR (\(bounds.holds(b)) AND NOT (span_end < \(b.int(bounds.start)) AND span_end < \(b.int(bounds.end)))
                            AND NOT (span_start >= \(b.int(bounds.start)) AND span_end < \(b.int(bounds.end)))))

@@ -184,6 +184,7 @@ enum SQLiteSchema {
             PRIMARY KEY (span_start, ticket, piece)
         ) WITHOUT ROWID;
         CREATE INDEX kpi_summaries_by_ticket ON kpi_summaries(ticket, signature);
+        CREATE INDEX kpi_summaries_lasting ON kpi_summaries(span_start) WHERE \(KPISummaryRows.lasting(backlog: "backlog = 1"));
         CREATE TABLE kpi_texts (hash INTEGER PRIMARY KEY NOT NULL, text TEXT NOT NULL);
         INSERT INTO kpi_summaries (ticket, piece, span_start, span_end, backlog, opened_at, policy, signature)
             SELECT number, 0, opened_at, \(unsummarisedEnd), 0, opened_at, 0, 0 FROM tickets;

@@ -65,29 +65,37 @@ extension SQLiteStore {
         }
     }
 
-    /// Steps through every summary row that may concern `window` (opened before its end), by the
-    /// C interface: a yearly report reads a million rows, and decoding them as GRDB rows cost
-    /// more than the rest of the report.
-    private static func eachSummary(_ db: Database, before end: Date,
-                                    _ body: (_ use: (KPIWindow) -> KPISummary.Use, _ row: SummaryRow) throws -> Void) throws {
-        let statement = try db.makeStatement(sql: """
-            SELECT span_start, span_end, valid_after, valid_through, backlog, signature, hours, opened_at, ticket
-            FROM kpi_summaries WHERE span_start < ?
-            """)
-        try statement.setArguments([Millis.threshold(end)])
-        let raw = statement.sqliteStatement
-        defer { sqlite3_reset(raw) }
-        while true {
-            let code = sqlite3_step(raw)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw StoreError.failure(String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    /// Steps through every summary row that may concern `window` (``KPISummaryRows``): those
+    /// starting shortly before it or in it, and the lasting ones before that. By the C interface:
+    /// a yearly report reads a million rows, and decoding them as GRDB rows cost more than the
+    /// rest of the report.
+    private static func eachSummary(_ db: Database, _ window: KPIWindow,
+                                    _ body: (_ use: KPISummary.Use, _ row: SummaryRow) throws -> Void) throws {
+        let recent = KPISummaryRows.recentFrom(window), end = Millis.threshold(window.end)
+        let columns = "span_start, span_end, valid_after, valid_through, backlog, signature, hours, opened_at, ticket"
+        let queries: [(String, StatementArguments)] = [
+            ("SELECT \(columns) FROM kpi_summaries WHERE span_start >= ? AND span_start < ?", [recent, end]),
+            ("""
+             SELECT \(columns) FROM kpi_summaries INDEXED BY kpi_summaries_lasting
+             WHERE span_start < ? AND (\(KPISummaryRows.lasting(backlog: "backlog = 1")))
+             """, [recent]),
+        ]
+        for (sql, arguments) in queries {
+            let statement = try db.makeStatement(sql: sql)
+            try statement.setArguments(arguments)
+            let raw = statement.sqliteStatement
+            defer { sqlite3_reset(raw) }
+            while true {
+                let code = sqlite3_step(raw)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw StoreError.failure(String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let row = SummaryRow(raw)
+                let use = KPISummary.use(spanStart: Millis.date(row.spanStart), spanEnd: Millis.date(row.spanEnd), after: row.after,
+                                         through: row.through, backlog: row.backlog, summarised: row.signature != 0, in: window)
+                try body(use, row)
             }
-            let row = SummaryRow(raw)
-            try body({ window in
-                KPISummary.use(spanStart: Millis.date(row.spanStart), spanEnd: Millis.date(row.spanEnd), after: row.after, through: row.through,
-                               backlog: row.backlog, summarised: row.signature != 0, in: window)
-            }, row)
         }
     }
 
@@ -122,9 +130,8 @@ extension SQLiteStore {
         try await guarded {
             try await pool.read { db in
                 var scan = KPISummaryScan()
-                try Self.eachSummary(db, before: window.end) { use, row in
-                    scan.add(use(window), ticket: row.ticket, signature: row.signature, hours: row.hours, openedAt: row.openedAt,
-                             backlog: row.backlog)
+                try Self.eachSummary(db, window) { use, row in
+                    scan.add(use, ticket: row.ticket, signature: row.signature, hours: row.hours, openedAt: row.openedAt, backlog: row.backlog)
                 }
                 scan.replay = Array(Set(scan.replay)).sorted()
                 return scan
@@ -138,8 +145,8 @@ extension SQLiteStore {
         return try await guarded {
             try await pool.read { db in
                 var tickets: [Int64] = []
-                try Self.eachSummary(db, before: window.end) { use, row in
-                    if wanted.contains(row.signature), use(window) == .summarised { tickets.append(row.ticket) }
+                try Self.eachSummary(db, window) { use, row in
+                    if wanted.contains(row.signature), use == .summarised { tickets.append(row.ticket) }
                 }
                 return Array(Set(tickets)).sorted()
             }
