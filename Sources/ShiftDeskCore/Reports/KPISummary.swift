@@ -176,6 +176,12 @@ public struct KPISummaryScan: Sendable {
         self.replay = replay
     }
 
+    private static func count(_ group: inout Group, hours: Double?, openedAt: Date?) {
+        group.count += 1
+        if let hours { group.hours.append(hours) }
+        if let openedAt { group.openedAt.append(openedAt) }
+    }
+
     /// Adds one piece of a summary (or the mark of an incident without one).
     public mutating func add(_ use: KPISummary.Use, ticket: Int64, signature: Int64, hours: Double?, openedAt: @autoclosure () -> Date,
                              backlog: Bool) {
@@ -183,10 +189,8 @@ public struct KPISummaryScan: Sendable {
         case .none:
             break
         case .summarised:
-            // In place: a copy of the group out of the dictionary would copy its arrays at every row.
-            groups[signature, default: Group()].count += 1
-            if let hours { groups[signature, default: Group()].hours.append(hours) }
-            if backlog { groups[signature, default: Group()].openedAt.append(openedAt()) }
+            // In place, one lookup: a copy of the group out of the dictionary would copy its arrays.
+            Self.count(&groups[signature, default: Group()], hours: hours, openedAt: backlog ? openedAt() : nil)
         case .backlog:
             backlogOpenedAt.append(openedAt())
         case .replay:
