@@ -9,19 +9,44 @@ public struct TicketQuery: Sendable, Hashable {
     /// Only tickets not yet resolved or closed.
     public var openOnly: Bool
     public var assignee: String?
+    /// Only majors and tickets past a deadline at this instant (``Ticket/breachAt``): with
+    /// `openOnly`, the incident manager's queue.
+    public var majorOrBreachedAt: Date?
+    /// Most urgent first (``Ticket/urgency``, then number), closed tickets left out; otherwise
+    /// number order.
+    public var urgentFirst: Bool
     public var limit: Int?
 
     public init(tiers: Set<Tier>? = nil, states: Set<TicketState>? = nil, priorities: Set<Priority>? = nil,
-                openOnly: Bool = false, assignee: String? = nil, limit: Int? = nil) {
+                openOnly: Bool = false, assignee: String? = nil, majorOrBreachedAt: Date? = nil, urgentFirst: Bool = false,
+                limit: Int? = nil) {
         self.tiers = tiers
         self.states = states
         self.priorities = priorities
         self.openOnly = openOnly
         self.assignee = assignee
+        self.majorOrBreachedAt = majorOrBreachedAt
+        self.urgentFirst = urgentFirst
         self.limit = limit
     }
 
+    /// Every ticket not yet closed.
+    public static let notClosed = TicketQuery(states: Set(TicketState.allCases.filter { $0 != .closed }))
+
     public static let all = TicketQuery()
+}
+
+/// The tickets written since a reader last looked (``Store/ticketsChanged(after:limit:)``).
+public struct TicketChanges: Sendable {
+    /// As they are now, in the order they were last written.
+    public var tickets: [Ticket]
+    /// Where the reader is now: pass it to the next call.
+    public var revision: Int64
+
+    public init(tickets: [Ticket], revision: Int64) {
+        self.tickets = tickets
+        self.revision = revision
+    }
 }
 
 /// What became of one history handed to `importHistories`.
@@ -65,6 +90,13 @@ public protocol Store: Sendable {
 
     func ticket(_ id: TicketID) async throws(StoreError) -> Ticket?
     func tickets(_ query: TicketQuery) async throws(StoreError) -> [Ticket]
+    /// How many tickets `query` matches, its limit aside.
+    func count(_ query: TicketQuery) async throws(StoreError) -> Int
+    /// Tickets written (opened, changed, planned) after `revision`, oldest write first, at most
+    /// `limit`: a console follows every seat's writes by reading only what changed.
+    func ticketsChanged(after revision: Int64, limit: Int) async throws(StoreError) -> TicketChanges
+    /// The revision of the latest write: a reader starting now sees everything after it.
+    func lastRevision() async throws(StoreError) -> Int64
     func events(of ticket: TicketID) async throws(StoreError) -> [TicketEvent]
     /// The change feed: events with an id greater than `id`, oldest first.
     func events(after id: Int64, limit: Int) async throws(StoreError) -> [TicketEvent]
@@ -76,9 +108,9 @@ public protocol Store: Sendable {
 
     /// Open tickets whose next escalation step is due at `instant`, most overdue first.
     func ticketsDueForEscalation(at instant: Date, limit: Int) async throws(StoreError) -> [Ticket]
-    /// Records the ticket's plan (next step, deadlines), unless the ticket changed since
-    /// `version` (whoever changed it planned afresh). Does not bump the version: it is derived data.
-    func setPlan(_ ticket: TicketID, _ plan: TicketPlan, ifVersion version: Int) async throws(StoreError)
+    /// Records the ticket's plan (next step, deadlines), unless the ticket changed since it was
+    /// read (whoever changed it planned afresh). Does not bump the version: it is derived data.
+    func setPlan(_ plan: TicketPlan, of ticket: Ticket) async throws(StoreError)
     /// Records a fired step and queues its notifications in one transaction. Returns false, and
     /// writes nothing, when the step was already recorded (by this or any other process).
     func recordStep(_ step: FiredStep, messages: [OutboxMessage]) async throws(StoreError) -> Bool

@@ -51,22 +51,22 @@ struct EscalationStoreContractTests {
         let a = try await desk.open(sampleDraft("a"), as: "zhang.wei")
         let b = try await desk.open(sampleDraft("b"), as: "zhang.wei")
         let c = try await desk.open(sampleDraft("c"), as: "zhang.wei")
-        try await desk.store.setPlan(a.id, TicketPlan(escalationDueAt: t0.addingTimeInterval(7200)), ifVersion: a.version)
-        try await desk.store.setPlan(b.id, TicketPlan(escalationDueAt: t0.addingTimeInterval(3600), respondBy: t0.addingTimeInterval(60),
-                                                      resolveBy: t0.addingTimeInterval(8 * 3600)), ifVersion: b.version)
+        try await desk.store.setPlan(TicketPlan(escalationDueAt: t0.addingTimeInterval(7200)), of: a)
+        try await desk.store.setPlan(TicketPlan(escalationDueAt: t0.addingTimeInterval(3600), respondBy: t0.addingTimeInterval(60),
+                                                      resolveBy: t0.addingTimeInterval(8 * 3600)), of: b)
         let planned = try await desk.store.ticket(b.id)
         #expect(planned?.respondBy == t0.addingTimeInterval(60) && planned?.resolveBy == t0.addingTimeInterval(8 * 3600))
         #expect(planned?.version == b.version, "a plan is derived data: no new version")
         // A stale plan is ignored: c changed since it was read.
         try await desk.perform(.note("update"), on: c.id, as: "zhang.wei")
-        try await desk.store.setPlan(c.id, TicketPlan(escalationDueAt: t0), ifVersion: c.version)
+        try await desk.store.setPlan(TicketPlan(escalationDueAt: t0), of: c)
         // c keeps the plan its writer made (12:00, two hours after opening), not the stale one.
         #expect(try await desk.store.ticket(c.id)?.escalationDueAt == t0.addingTimeInterval(7200))
         #expect(try await desk.store.ticketsDueForEscalation(at: t0.addingTimeInterval(3599), limit: 10).isEmpty)
         let due = try await desk.store.ticketsDueForEscalation(at: t0.addingTimeInterval(7200), limit: 10).map(\.id)
         #expect(due.first == b.id && Set(due) == [a.id, b.id, c.id])
         #expect(try await desk.store.ticketsDueForEscalation(at: t0.addingTimeInterval(7200), limit: 1).map(\.id) == [b.id])
-        try await desk.store.setPlan(b.id, TicketPlan(), ifVersion: b.version)
+        try await desk.store.setPlan(TicketPlan(), of: b)
         #expect(Set(try await desk.store.ticketsDueForEscalation(at: t0.addingTimeInterval(9999), limit: 10).map(\.id)) == [a.id, c.id])
     }
 

@@ -31,7 +31,7 @@ final class ReviewScreensTests: XCTestCase {
         var state = ConsoleState(me: me, language: language, timeZone: Self.zone, now: now)
         state.queue = queue
         state.size = size
-        state.loaded = true
+        state.coverage = .everything(revision: 0)
         return state
     }
 

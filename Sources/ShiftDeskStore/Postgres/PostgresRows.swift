@@ -31,6 +31,11 @@ final class PGBinder {
 
     func millis(_ value: Date?) -> String { int(Millis.from(value)) }
 
+    func double(_ value: Double?) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)::double precision"
+    }
+
     func texts(_ values: [String]) -> String {
         bindings.append(values)
         return "$\(bindings.count)::text[]"
@@ -84,7 +89,11 @@ enum PostgresRows {
         .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     static let ticketColumns = ticketColumnNames.joined(separator: ", ")
 
-    /// The values of every ticket column but `number`, in `ticketColumnNames` order.
+    /// The columns a write sets from the ticket (every one but `number`, then the derived
+    /// ones), in `ticketValues` order.
+    static let writtenColumnNames = ticketColumnNames.filter { $0 != "number" } + SQLiteRows.derivedColumns
+
+    /// The values of `writtenColumnNames`.
     static func ticketValues(_ t: Ticket, _ b: PGBinder) -> [String] {
         var score: Int?
         var comment: String?
@@ -103,6 +112,7 @@ enum PostgresRows {
             b.millis(t.onSiteSheet.printedAt), b.millis(t.onSiteSheet.signedAt), b.int(t.problem?.number),
             b.bool(t.backfilled), b.bool(t.bypassedDesk), b.int(t.reopenCount), b.text(t.source), b.int(t.version),
             b.millis(t.escalationDueAt), b.bool(t.sourceMadeSLA), b.millis(t.importedAt), b.millis(t.respondBy), b.millis(t.resolveBy),
+            b.double(t.state == .closed ? nil : t.urgency), b.millis(t.breachAt),
         ]
     }
 

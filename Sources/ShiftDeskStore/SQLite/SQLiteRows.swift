@@ -19,9 +19,13 @@ enum SQLiteRows {
         respond_by, resolve_by
         """
 
-    static func ticketArguments(_ t: Ticket, includeNumber: Bool) -> StatementArguments {
+    /// Kept beside each ticket for the queues' queries, worked out from it at every write and
+    /// never read back: the urgency its queue sorts by (none once closed) and when it breaches.
+    static let derivedColumns = ["urgency", "breach_at"]
+
+    /// The values of every ticket column but `number`, then of `derivedColumns`.
+    static func ticketArguments(_ t: Ticket) -> StatementArguments {
         var values: [(any DatabaseValueConvertible)?] = []
-        if includeNumber { values.append(t.id.number) }
         var score: Int?
         var comment: String?
         var unreachable = false
@@ -38,6 +42,7 @@ enum SQLiteRows {
             Millis.from(t.onSiteSheet.printedAt), Millis.from(t.onSiteSheet.signedAt), t.problem?.number,
             t.backfilled, t.bypassedDesk, t.reopenCount, t.source, t.version, Millis.from(t.escalationDueAt),
             t.sourceMadeSLA, Millis.from(t.importedAt), Millis.from(t.respondBy), Millis.from(t.resolveBy),
+            t.state == .closed ? nil : t.urgency, Millis.from(t.breachAt),
         ]
         return StatementArguments(values)
     }

@@ -129,17 +129,30 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// The columns a write sets from the ticket, in `ticketArguments` order.
+    private static let writtenColumns = SQLiteRows.ticketColumns
+        .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        .filter { $0 != "number" } + SQLiteRows.derivedColumns
+
+    /// Every write of a ticket takes the next revision: writes are serialised, so revisions
+    /// follow commit order and a reader catches up with `revision > last seen`.
+    private static let nextRevision = "(SELECT COALESCE(MAX(revision), 0) + 1 FROM tickets)"
+
     private static let insertTicketSQL: String = {
-        let columns = SQLiteRows.ticketColumns.replacingOccurrences(of: "number, ", with: "")
-        let placeholders = Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")
-        return "INSERT INTO tickets (\(columns)) VALUES (\(placeholders))"
+        let placeholders = Array(repeating: "?", count: writtenColumns.count).joined(separator: ", ")
+        return "INSERT INTO tickets (\(writtenColumns.joined(separator: ", ")), revision) VALUES (\(placeholders), \(nextRevision))"
+    }()
+
+    private static let updateTicketSQL: String = {
+        let assignments = writtenColumns.map { "\($0) = ?" }.joined(separator: ", ")
+        return "UPDATE tickets SET \(assignments), revision = \(nextRevision) WHERE number = ? AND version = ?"
     }()
 
     /// Inserts one ticket (its number chosen here) and its events; returns them as stored.
     private static func insert(_ db: Database, ticket: Ticket, events: [TicketEvent]) throws -> (Ticket, TicketEvent) {
         var stored = ticket
         stored.version = max(1, ticket.version)
-        try db.execute(sql: insertTicketSQL, arguments: SQLiteRows.ticketArguments(stored, includeNumber: false))
+        try db.execute(sql: insertTicketSQL, arguments: SQLiteRows.ticketArguments(stored))
         stored.id = TicketID(db.lastInsertedRowID)
         var last = TicketEvent(ticket: stored.id, actor: "", at: stored.openedAt, kind: .opened, changes: [])
         for event in events {
@@ -164,12 +177,9 @@ public final class SQLiteStore: Store {
             try await pool.write { db in
                 var stored = ticket
                 stored.version = ticket.version + 1
-                let assignments = SQLiteRows.ticketColumns
-                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-                    .filter { $0 != "number" }.map { "\($0) = ?" }.joined(separator: ", ")
-                var arguments = SQLiteRows.ticketArguments(stored, includeNumber: false)
+                var arguments = SQLiteRows.ticketArguments(stored)
                 arguments += [ticket.id.number, ticket.version]
-                try db.execute(sql: "UPDATE tickets SET \(assignments) WHERE number = ? AND version = ?", arguments: arguments)
+                try db.execute(sql: Self.updateTicketSQL, arguments: arguments)
                 guard db.changesCount == 1 else { throw try Self.conflict(db, ticket.id) }
                 var copy = event
                 copy.ticket = ticket.id
@@ -242,6 +252,27 @@ public final class SQLiteStore: Store {
     }
 
     public func tickets(_ query: TicketQuery) async throws(StoreError) -> [Ticket] {
+        let (condition, arguments) = Self.condition(query)
+        var sql = "SELECT \(SQLiteRows.ticketColumns) FROM tickets\(condition)"
+        sql += query.urgentFirst ? " ORDER BY urgency, number" : " ORDER BY number"
+        if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
+        let finalSQL = sql
+        return try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: finalSQL, arguments: arguments).map(SQLiteRows.ticket)
+            }
+        }
+    }
+
+    public func count(_ query: TicketQuery) async throws(StoreError) -> Int {
+        let (condition, arguments) = Self.condition(query)
+        return try await guarded {
+            try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tickets\(condition)", arguments: arguments) ?? 0 }
+        }
+    }
+
+    /// The `WHERE` clause of a query (empty, or with a leading space) and its arguments.
+    private static func condition(_ query: TicketQuery) -> (String, StatementArguments) {
         var clauses: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         func list<V: RawRepresentable>(_ column: String, _ values: Set<V>?) where V.RawValue == String {
@@ -257,16 +288,34 @@ public final class SQLiteStore: Store {
             clauses.append("assignee = ?")
             arguments.append(assignee)
         }
-        var sql = "SELECT \(SQLiteRows.ticketColumns) FROM tickets"
-        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
-        sql += " ORDER BY number"
-        if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
-        let finalSQL = sql
-        let finalArguments = StatementArguments(arguments)
-        return try await guarded {
+        if let instant = query.majorOrBreachedAt {
+            clauses.append("(priority = 'major' OR breach_at < ?)")
+            arguments.append(Millis.from(instant))
+        }
+        if query.urgentFirst { clauses.append("urgency IS NOT NULL") }
+        return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), StatementArguments(arguments))
+    }
+
+    public func ticketsChanged(after revision: Int64, limit: Int) async throws(StoreError) -> TicketChanges {
+        try await guarded {
             try await pool.read { db in
-                try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(SQLiteRows.ticket)
+                var changes = TicketChanges(tickets: [], revision: revision)
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT \(SQLiteRows.ticketColumns), revision FROM tickets WHERE revision > ? ORDER BY revision LIMIT ?
+                    """, arguments: [revision, max(1, limit)])
+                let revisionIndex = SQLiteRows.ticketIndex.count
+                while let row = try rows.next() {
+                    changes.tickets.append(try SQLiteRows.ticket(row))
+                    changes.revision = row[revisionIndex]
+                }
+                return changes
             }
+        }
+    }
+
+    public func lastRevision() async throws(StoreError) -> Int64 {
+        try await guarded {
+            try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(revision), 0) FROM tickets") ?? 0 }
         }
     }
 
@@ -356,13 +405,18 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func setPlan(_ ticket: TicketID, _ plan: TicketPlan, ifVersion version: Int) async throws(StoreError) {
-        try await guarded {
+    public func setPlan(_ plan: TicketPlan, of ticket: Ticket) async throws(StoreError) {
+        var planned = ticket
+        planned.plan = plan
+        try await guarded { [planned] in
             try await pool.write { db in
                 try db.execute(sql: """
-                    UPDATE tickets SET escalation_due_at = ?, respond_by = ?, resolve_by = ? WHERE number = ? AND version = ?
+                    UPDATE tickets SET escalation_due_at = ?, respond_by = ?, resolve_by = ?, urgency = ?, breach_at = ?,
+                        revision = \(Self.nextRevision)
+                    WHERE number = ? AND version = ?
                     """, arguments: [Millis.from(plan.escalationDueAt), Millis.from(plan.respondBy), Millis.from(plan.resolveBy),
-                                     ticket.number, version])
+                                     planned.state == .closed ? nil : planned.urgency, Millis.from(planned.breachAt),
+                                     planned.id.number, planned.version])
             }
         }
     }
