@@ -154,17 +154,22 @@ func writeBenchmark(on store: any Store) async throws {
 
 func startBenchmark() async throws {
     print("Console start: open the SQLite file, sign in, load the queue, draw the first frame (200x60):")
-    for count in large ? [10_000, 100_000] : [1_000, 10_000] {
-        let path = freshPath()
-        _ = try await openTickets(count, into: try SQLiteStore(path: path, create: true))
-        let size = TerminalSize(columns: 200, rows: 60)
+    // SHIFTDESK_BENCH_DB=PATH (and SHIFTDESK_BENCH_LOGIN) measure an existing desk instead.
+    let existing = ProcessInfo.processInfo.environment["SHIFTDESK_BENCH_DB"].flatMap { $0.isEmpty ? nil : $0 }
+    let login = ProcessInfo.processInfo.environment["SHIFTDESK_BENCH_LOGIN"] ?? "desk"
+    let sizes: [Int?] = existing != nil ? [nil] : large ? [10_000, 100_000] : [1_000, 10_000]
+    for size in sizes {
+        let path = existing ?? freshPath()
+        if let size { _ = try await openTickets(size, into: try SQLiteStore(path: path, create: true)) }
+        let count = try await SQLiteStore(path: path, create: false).count(.notClosed)
+        let screen = TerminalSize(columns: 200, rows: 60)
         let samples = try await measure(5) {
             try await onThread {
                 let desk = Desk(store: try SQLiteStore(path: path, create: false), clock: StepClock(t0.addingTimeInterval(3600)))
                 let setup = Console.Setup(desk: desk, sweep: EscalationSweep(desk: desk, directory: RecipientDirectory(), firedBy: "bench", timeZone: .gmt),
-                                          login: "desk", queue: nil, language: .zh, timeZone: .gmt, theme: nil, themeDirectories: [],
+                                          login: login, queue: nil, language: .zh, timeZone: .gmt, theme: nil, themeDirectories: [],
                                           sheetsDirectory: NSTemporaryDirectory(), environment: [:], schedule: .standard(timeZone: .gmt))
-                _ = try Console.firstFrame(setup, size: size)
+                _ = try Console.firstFrame(setup, size: screen)
             }
         }
         line("  \(count) open tickets: start to first frame", samples)

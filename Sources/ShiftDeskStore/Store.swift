@@ -126,8 +126,10 @@ public protocol Store: Sendable {
     func claimMail(dueBy instant: Date, leaseUntil: Date, limit: Int) async throws(StoreError) -> [OutboxMessage]
     func markDelivered(_ message: Int64, at instant: Date) async throws(StoreError)
     func markFailed(_ message: Int64, error: String, retryAt: Date) async throws(StoreError)
-    /// Phone calls of fired steps that nobody has confirmed yet, oldest first.
-    func pendingCalls() async throws(StoreError) -> [OutboxMessage]
+    /// Phone calls of fired steps that nobody has confirmed yet, oldest first, at most `limit`.
+    func pendingCalls(limit: Int?) async throws(StoreError) -> [OutboxMessage]
+    /// How many phone calls nobody has confirmed yet.
+    func pendingCallCount() async throws(StoreError) -> Int
     /// Records that `login` made the call; false when someone already confirmed it.
     func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool
     func outbox(of ticket: TicketID) async throws(StoreError) -> [OutboxMessage]
@@ -150,6 +152,11 @@ public protocol Store: Sendable {
     /// before `until`, its fired escalation steps and its phone calls: reports read the desk
     /// page by page, so a year of a million incidents never sits in memory at once.
     func reportPage(after: Int64, limit: Int, until: Date) async throws(StoreError) -> [ReportTicket]
+}
+
+extension Store {
+    /// Every phone call nobody has confirmed yet, oldest first.
+    public func pendingCalls() async throws(StoreError) -> [OutboxMessage] { try await pendingCalls(limit: nil) }
 }
 
 /// Tells a console cheaply that someone (another seat, a script) wrote to the store, so that it

@@ -27,6 +27,26 @@ struct EscalationStoreContractTests {
     }
 
     @Test(arguments: Backend.available)
+    func aConsoleReadsTheOldestCallsAndCountsThemAll(_ backend: Backend) async throws {
+        let (desk, _) = try await staffedDesk(backend)
+        var tickets: [TicketID] = []
+        for n in 0..<3 {
+            let ticket = try await desk.open(sampleDraft("t\(n)"), as: "zhang.wei")
+            let step = FiredStep(ticket: ticket.id, priority: .major, level: 1, dueAt: t0, firedAt: t0, firedBy: "test")
+            #expect(try await desk.store.recordStep(step, messages: messages(for: ticket.id)))
+            tickets.append(ticket.id)
+        }
+        let oldest = try await desk.store.pendingCalls(limit: 2)
+        #expect(oldest.map(\.ticket) == Array(tickets.prefix(2)))
+        #expect(oldest.map(\.messageID) == tickets.prefix(2).map { messages(for: $0)[1].messageID }, "read back as sent")
+        #expect(try await desk.store.pendingCallCount() == 3)
+        #expect(try await desk.store.pendingCalls().count == 3)
+        let first = try #require(oldest.first)
+        #expect(try await desk.store.confirmCall(first.id, by: "sun.li", at: t0))
+        #expect(try await desk.store.pendingCallCount() == 2)
+    }
+
+    @Test(arguments: Backend.available)
     func manyRecordersAtOnceFireEachStepExactlyOnce(_ backend: Backend) async throws {
         let (desk, _) = try await staffedDesk(backend)
         let ticket = try await desk.open(sampleDraft(), as: "zhang.wei")

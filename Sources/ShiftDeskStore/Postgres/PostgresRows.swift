@@ -184,15 +184,14 @@ enum PostgresRows {
     static let outboxColumns = SQLiteRows.outboxColumns
 
     static func outbox(_ row: PGRow) throws(StoreError) -> OutboxMessage {
-        var message = OutboxMessage(
+        OutboxMessage(
             id: try row.int("id"), ticket: TicketID(try row.int("ticket")), priority: try row.raw("priority", Priority.self),
             level: Int(try row.int("level")), recipientRole: try row.raw("recipient_role", RecipientRole.self),
             address: try row.text("address"), via: try row.raw("via", ContactMethod.self), subject: try row.text("subject"),
             body: try row.text("body"), createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")),
             nextAttemptAt: try row.date("next_attempt_at"), lastError: try row.optionalText("last_error"),
-            deliveredAt: try row.optionalDate("delivered_at"), confirmedBy: try row.optionalText("confirmed_by"))
-        message.messageID = try row.text("message_id")
-        return message
+            deliveredAt: try row.optionalDate("delivered_at"), confirmedBy: try row.optionalText("confirmed_by"),
+            messageID: try row.text("message_id"))
     }
 
     static let stepColumns = "ticket, priority, level, due_at, fired_at, fired_by"

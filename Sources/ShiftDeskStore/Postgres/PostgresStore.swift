@@ -664,11 +664,18 @@ public final class PostgresStore: Store {
         }
     }
 
-    public func pendingCalls() async throws(StoreError) -> [OutboxMessage] {
+    public func pendingCalls(limit: Int?) async throws(StoreError) -> [OutboxMessage] {
         try await read { session in
             try await session.rows(PG.query { _ in
                 "SELECT \(PostgresRows.outboxColumns) FROM outbox WHERE via = 'phone' AND delivered_at IS NULL ORDER BY id"
+                    + (limit.map { " LIMIT \(max(0, $0))" } ?? "")
             }).map(PostgresRows.outbox)
+        }
+    }
+
+    public func pendingCallCount() async throws(StoreError) -> Int {
+        try await read { session in
+            Int(try await session.rows("SELECT COUNT(*) AS n FROM outbox WHERE via = 'phone' AND delivered_at IS NULL").first?.int("n") ?? 0)
         }
     }
 

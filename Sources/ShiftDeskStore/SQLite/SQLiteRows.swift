@@ -186,14 +186,12 @@ enum SQLiteRows {
               let via = ContactMethod(rawValue: viaText) else {
             throw StoreError.corrupt("outbox row \(row["id"] ?? 0): \(priorityText) \(roleText) \(viaText)")
         }
-        var message = OutboxMessage(
+        return OutboxMessage(
             id: row["id"] ?? 0, ticket: TicketID(row["ticket"] ?? 0), priority: priority, level: row["level"] ?? 0,
             recipientRole: role, address: row["address"] ?? "", via: via, subject: row["subject"] ?? "",
             body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0), attempts: row["attempts"] ?? 0,
             nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
-            deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"])
-        message.messageID = row["message_id"] ?? message.messageID
-        return message
+            deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"], messageID: row["message_id"])
     }
 
     static func firedStep(_ row: Row) throws(StoreError) -> FiredStep {

@@ -259,7 +259,11 @@ public final class SQLiteStore: Store {
         let finalSQL = sql
         return try await guarded {
             try await pool.read { db in
-                try Row.fetchAll(db, sql: finalSQL, arguments: arguments).map(SQLiteRows.ticket)
+                // Row by row: a queue of 100k tickets never sits in memory twice (as rows, then as tickets).
+                var tickets: [Ticket] = []
+                let rows = try Row.fetchCursor(db, sql: finalSQL, arguments: arguments)
+                while let row = try rows.next() { tickets.append(try SQLiteRows.ticket(row)) }
+                return tickets
             }
         }
     }
@@ -518,12 +522,21 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func pendingCalls() async throws(StoreError) -> [OutboxMessage] {
+    public func pendingCalls(limit: Int?) async throws(StoreError) -> [OutboxMessage] {
         try await guarded {
             try await pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE via = 'phone' AND delivered_at IS NULL ORDER BY id
+                    \(limit.map { " LIMIT \(max(0, $0))" } ?? "")
                     """).map(SQLiteRows.outbox)
+            }
+        }
+    }
+
+    public func pendingCallCount() async throws(StoreError) -> Int {
+        try await guarded {
+            try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE via = 'phone' AND delivered_at IS NULL") ?? 0
             }
         }
     }

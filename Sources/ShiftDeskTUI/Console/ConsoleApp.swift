@@ -37,12 +37,15 @@ public struct ConsoleSnapshot: Sendable {
     }
 
     public var tickets: Tickets
+    /// The oldest calls nobody has confirmed, and how many there are in all.
     public var calls: [OutboxMessage]
+    public var callCount: Int
     public var handovers: HandoverOverview?
 
-    public init(_ tickets: Tickets, calls: [OutboxMessage], handovers: HandoverOverview?) {
+    public init(_ tickets: Tickets, calls: [OutboxMessage], callCount: Int? = nil, handovers: HandoverOverview?) {
         self.tickets = tickets
         self.calls = calls
+        self.callCount = callCount ?? calls.count
         self.handovers = handovers
     }
 
@@ -169,6 +172,7 @@ public struct ConsoleApp {
                 state.coverage = .everything(revision: revision)
             }
             state.calls = snapshot.calls
+            state.callCount = snapshot.callCount
             state.handoverOverview = snapshot.handovers
             state.handedOver = snapshot.handovers?.pending ?? [:]
             let listed = Set(snapshot.handovers?.recent.flatMap { $0.items.map(\.ticket) } ?? [])

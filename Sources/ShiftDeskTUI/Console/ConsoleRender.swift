@@ -123,10 +123,11 @@ extension ConsoleApp {
             notices.append((l.pick(en: " ⚠ Reconnecting to the desk database (lost \(DisplayTime.clock(lost.since, in: state.timeZone))) · may be stale · typing kept",
                                    zh: " ⚠ 正在重新连接服务台数据库（\(DisplayTime.clock(lost.since, in: state.timeZone)) 断开）— 所见内容可能已过时；输入内容会保留"), .breached))
         }
-        let calls = state.myCalls
-        if !calls.isEmpty {
-            notices.append((l.pick(en: " ☎ \(calls.count) escalation call(s) to make and confirm — press C",
-                                   zh: " ☎ 有 \(calls.count) 个升级电话待拨打并确认 — 按 C"), .warning))
+        // Past the calls listed, the banner counts every call not confirmed.
+        let calls = state.calls.count < state.callCount && !state.myCalls.isEmpty ? state.callCount : state.myCalls.count
+        if calls > 0 {
+            notices.append((l.pick(en: " ☎ \(calls) escalation call(s) to make and confirm — press C",
+                                   zh: " ☎ 有 \(calls) 个升级电话待拨打并确认 — 按 C"), .warning))
         }
         guard let overview = state.handoverOverview else { return notices }
         if state.me.role == .desk, overview.pendingForShift > 0, !(state.mode.showsHandover(afterForm: state.afterForm) && state.handover.tab == .review) {

@@ -136,8 +136,7 @@ struct ConsoleServices: Sendable {
         // The revision is read first: whatever is written during the load is read again by the next refresh.
         let revision = try await desk.store.lastRevision()
         let tickets = try await desk.store.tickets(.notClosed)
-        return .loaded(ConsoleSnapshot(.everything(tickets.map(QueueEntry.init), revision: revision),
-                                       calls: try await desk.store.pendingCalls(), handovers: try await handovers.overview(for: me)))
+        return try await loaded(.everything(tickets.map(QueueEntry.init), revision: revision), desk, handovers: handovers, for: me)
     }
 
     /// The most urgent tickets of `queue` and how many it holds: one indexed query, so the
@@ -151,8 +150,7 @@ struct ConsoleServices: Sendable {
         }
         let tickets = try await desk.store.tickets(query)
         let total = try await desk.store.count(query)
-        return .loaded(ConsoleSnapshot(.firstPage(tickets.map(QueueEntry.init), queue: queue, total: total),
-                                       calls: try await desk.store.pendingCalls(), handovers: try await handovers.overview(for: me)))
+        return try await loaded(.firstPage(tickets.map(QueueEntry.init), queue: queue, total: total), desk, handovers: handovers, for: me)
     }
 
     /// What every seat wrote after `revision`.
@@ -165,8 +163,18 @@ struct ConsoleServices: Sendable {
             reached = page.revision
             if page.tickets.count < 5_000 { break }
         }
-        return .loaded(ConsoleSnapshot(.changed(changed, revision: reached),
-                                       calls: try await desk.store.pendingCalls(), handovers: try await handovers.overview(for: me)))
+        return try await loaded(.changed(changed, revision: reached), desk, handovers: handovers, for: me)
+    }
+
+    /// Calls the console lists at most: the oldest, which are to be made first (a flood of
+    /// unconfirmed calls must not slow every refresh down).
+    static let callsListed = 200
+
+    /// The tickets with what comes along with every load: the calls to make and the handovers.
+    static func loaded(_ tickets: ConsoleSnapshot.Tickets, _ desk: Desk, handovers: HandoverDesk, for me: Operator) async throws -> ConsoleMessage {
+        let calls = try await desk.store.pendingCalls(limit: callsListed)
+        let count = calls.count < callsListed ? calls.count : try await desk.store.pendingCallCount()
+        return .loaded(ConsoleSnapshot(tickets, calls: calls, callCount: count, handovers: try await handovers.overview(for: me)))
     }
 
     /// The on-site service sheet (现场服务单): a printable text with the incident and lines for

@@ -67,7 +67,10 @@ public struct ConsoleState {
     public var handedOver: [TicketID: Int64] = [:]
     /// The unfinished incidents the recent handovers list, for the review screen.
     var handoverTickets: [TicketID: Ticket] = [:]
+    /// The oldest calls nobody has confirmed (the console lists a few hundred at most), and how
+    /// many there are.
     public var calls: [OutboxMessage] = []
+    public var callCount = 0
     /// Handovers as they stand for this operator, refreshed with the queue.
     public var handoverOverview: HandoverOverview?
     public var handover = HandoverScreen()
