@@ -45,8 +45,11 @@ func freshStore() throws -> SQLiteStore {
     try SQLiteStore(path: freshPath(), create: true)
 }
 
+/// One scratch folder per run, removed when the run ends: a desk of 100k tickets is 100 MB.
+let scratchFolder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-bench-\(UUID().uuidString)")
+
 func freshPath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-bench-\(UUID().uuidString)/desk.sqlite").path
+    scratchFolder.appendingPathComponent("\(UUID().uuidString)/desk.sqlite").path
 }
 
 /// Resident memory now (VmRSS), in MiB.
@@ -90,7 +93,8 @@ func sweepBenchmark() async throws {
     print("Escalation sweep, 10 tickets due, the rest not (cost must follow the due steps):")
     for size in large ? [1_000, 100_000, 1_000_000] : [1_000, 10_000, 100_000] {
         let store = try freshStore()
-        let ids = try await openTickets(size, into: store)
+        _ = try await openTickets(size, into: store)
+        let tickets = try await store.tickets(TicketQuery(openOnly: true))
         let clock = StepClock(t0.addingTimeInterval(3 * 3600))
         let desk = Desk(store: store, clock: clock)
         let sweep = EscalationSweep(desk: desk, directory: RecipientDirectory(), firedBy: "bench", timeZone: .gmt)
@@ -98,8 +102,8 @@ func sweepBenchmark() async throws {
         let samples = try await measure(7) {
             // Ten tickets fall due (as a write by a seat would plan them), then one sweep.
             round += 1
-            for id in ids.suffix(10 * round).prefix(10) {
-                try await store.setPlan(id, TicketPlan(escalationDueAt: t0), ifVersion: 1)
+            for ticket in tickets.suffix(10 * round).prefix(10) {
+                try await store.setPlan(TicketPlan(escalationDueAt: t0), of: ticket)
             }
             _ = try await sweep.run()
         }
@@ -150,26 +154,37 @@ func writeBenchmark(on store: any Store) async throws {
 
 func startBenchmark() async throws {
     print("Console start: open the SQLite file, sign in, load the queue, draw the first frame (200x60):")
-    for count in large ? [10_000, 100_000] : [1_000, 10_000] {
-        let path = freshPath()
-        _ = try await openTickets(count, into: try SQLiteStore(path: path, create: true))
-        let size = TerminalSize(columns: 200, rows: 60)
-        var growth: [Double] = []
+    // SHIFTDESK_BENCH_DB=PATH (and SHIFTDESK_BENCH_LOGIN) measure an existing desk instead.
+    let existing = ProcessInfo.processInfo.environment["SHIFTDESK_BENCH_DB"].flatMap { $0.isEmpty ? nil : $0 }
+    let login = ProcessInfo.processInfo.environment["SHIFTDESK_BENCH_LOGIN"] ?? "desk"
+    let sizes: [Int?] = existing != nil ? [nil] : large ? [10_000, 100_000] : [1_000, 10_000]
+    for size in sizes {
+        let path = existing ?? freshPath()
+        if let size { _ = try await openTickets(size, into: try SQLiteStore(path: path, create: true)) }
+        let count = try await SQLiteStore(path: path, create: false).count(.notClosed)
+        let screen = TerminalSize(columns: 200, rows: 60)
         let samples = try await measure(5) {
-            let before = residentMiB()
-            let grew = try await onThread {
+            try await onThread {
                 let desk = Desk(store: try SQLiteStore(path: path, create: false), clock: StepClock(t0.addingTimeInterval(3600)))
                 let setup = Console.Setup(desk: desk, sweep: EscalationSweep(desk: desk, directory: RecipientDirectory(), firedBy: "bench", timeZone: .gmt),
-                                          login: "desk", queue: nil, language: .zh, timeZone: .gmt, theme: nil, themeDirectories: [],
+                                          login: login, queue: nil, language: .zh, timeZone: .gmt, theme: nil, themeDirectories: [],
                                           sheetsDirectory: NSTemporaryDirectory(), environment: [:], schedule: .standard(timeZone: .gmt))
-                _ = try Console.firstFrame(setup, size: size)
-                return residentMiB() - before
+                _ = try Console.firstFrame(setup, size: screen)
             }
-            growth.append(grew)
         }
         line("  \(count) open tickets: start to first frame", samples)
+        // What the console loads behind the first frame, on a thread of its own.
+        var growth: [Double] = []
+        let rest = try await measure(5) {
+            let before = residentMiB()
+            let store = try SQLiteStore(path: path, create: false)
+            let entries = try await store.tickets(.notClosed).map(QueueEntry.init)
+            growth.append(residentMiB() - before)
+            _ = entries.count
+        }
+        line("  \(count) open tickets: the whole desk, loaded behind the first frame", rest)
         // Freed pages stay resident, so only the first load shows what holding the queue costs.
-        print(String(format: "  %d open tickets: resident memory added by the first load %.1f MiB", count, growth.first ?? 0))
+        print(String(format: "  %d open tickets: resident memory added by holding every ticket %.1f MiB", count, growth.first ?? 0))
     }
 }
 
@@ -177,15 +192,25 @@ func consoleBenchmark() async throws {
     let size = TerminalSize(columns: 200, rows: 60)
     let me = Operator(login: "desk", name: "张伟", role: .desk)
     for count in large ? [50, 100_000] : [50, 10_000] {
-        let demo = DemoDesk(now: t0, tickets: count, seed: 7)
         var state = ConsoleState(me: me, language: .zh, timeZone: .gmt, now: t0)
         state.size = size
-        let entries = demo.tickets.map { history in
-            var ticket = history.ticket
-            ticket.plan = TicketSLA(ticket: ticket, events: history.events, policy: .dutyTable, fired: [], now: t0).ticketPlan
-            return QueueEntry(ticket: ticket)
+        // As the console loads them: every ticket not closed (the demo closes some; more are made to make up).
+        var entries: [QueueEntry] = []
+        var seed: UInt64 = 7
+        while entries.count < count {
+            for history in DemoDesk(now: t0, tickets: count, seed: seed).tickets where history.ticket.state != .closed && entries.count < count {
+                var ticket = history.ticket
+                ticket.id = TicketID(Int64(entries.count + 1))
+                ticket.plan = TicketSLA(ticket: ticket, events: history.events, policy: .dutyTable, fired: [], now: t0).ticketPlan
+                entries.append(QueueEntry(ticket: ticket))
+            }
+            seed += 1
         }
+        // Another seat will write this one.
+        var changed = entries[entries.count / 2].ticket
         _ = ConsoleApp.update(&state, .result(.loaded(ConsoleSnapshot(entries: entries, calls: [], handovers: nil))))
+        // As in the console, the loaded entries belong to the state alone.
+        entries = []
         let terminal = VirtualTerminal(size: size)
         let theme = Theme.builtinDefault
         func frame(_ now: Date) {
@@ -217,6 +242,14 @@ func consoleBenchmark() async throws {
             _ = ConsoleApp.update(&state, .key(KeyEvent(.escape)))
         }
         line("  filter: one typed key to frame", filter)
+        // Another seat wrote one ticket: the console merges it, orders the queue again and draws.
+        let merge = await measure(20) {
+            changed.version += 1
+            let snapshot = ConsoleSnapshot(.changed([QueueEntry(ticket: changed)], revision: Int64(changed.version)), calls: [], handovers: nil)
+            _ = ConsoleApp.update(&state, .result(.loaded(snapshot)))
+            frame(second)
+        }
+        line("  another seat's write merged, to frame", merge)
     }
 }
 
@@ -295,7 +328,9 @@ do {
     if which == "report-year" || which == "all" { try await reportYearBenchmark() }
     if which == "report-year-generate" { try await generateYear() }
     if which == "report-year-split" { try await reportYearSplit() }
+    try? FileManager.default.removeItem(at: scratchFolder)
 } catch {
+    try? FileManager.default.removeItem(at: scratchFolder)
     FileHandle.standardError.write(Data("Benchmarks: \(error)\n".utf8))
     exit(1)
 }

@@ -49,7 +49,12 @@ public struct SendmailTransport: MailTransport {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = arguments
         }
-        let stdin = Pipe(), stderr = Pipe()
+        // The message goes in as a file, not a pipe: a command started with it reads the whole
+        // message even if this process is killed meanwhile (a pipe would hand it half a message).
+        let stdin: FileHandle
+        do { stdin = try messageFile(input) } catch { return .failure(error) }
+        defer { try? stdin.close() }
+        let stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = FileHandle.nullDevice
         process.standardError = stderr
@@ -57,12 +62,6 @@ public struct SendmailTransport: MailTransport {
             try process.run()
         } catch {
             return .failure(DeliveryFailure("cannot run \(executable): \(error.localizedDescription)"))
-        }
-        do {
-            try stdin.fileHandleForWriting.write(contentsOf: input)
-            try stdin.fileHandleForWriting.close()
-        } catch {
-            // The command may have exited early; its status says why.
         }
         let errorText = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -72,6 +71,25 @@ public struct SendmailTransport: MailTransport {
         }
         return .success(())
     }
+
+    /// `input` in a file already unlinked, open for reading from its start: nothing is left
+    /// behind on disk, whoever exits first.
+    private static func messageFile(_ input: Data) throws(DeliveryFailure) -> FileHandle {
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("shiftdesk-mail-XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { return try fail("cannot make a temporary file for the message (error \(errno))") }
+        unlink(String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do {
+            try handle.write(contentsOf: input)
+            try handle.seek(toOffset: 0)
+        } catch {
+            return try fail("cannot write the message to a temporary file: \(error.localizedDescription)")
+        }
+        return handle
+    }
+
+    private static func fail(_ reason: String) throws(DeliveryFailure) -> FileHandle { throw DeliveryFailure(reason) }
 
     /// `a "b c" 'd e'` → [a, b c, d e].
     static func split(_ command: String) throws(DeliveryFailure) -> [String] {

@@ -9,19 +9,44 @@ public struct TicketQuery: Sendable, Hashable {
     /// Only tickets not yet resolved or closed.
     public var openOnly: Bool
     public var assignee: String?
+    /// Only majors and tickets past a deadline at this instant (``Ticket/breachAt``): with
+    /// `openOnly`, the incident manager's queue.
+    public var majorOrBreachedAt: Date?
+    /// Most urgent first (``Ticket/urgency``, then number), closed tickets left out; otherwise
+    /// number order.
+    public var urgentFirst: Bool
     public var limit: Int?
 
     public init(tiers: Set<Tier>? = nil, states: Set<TicketState>? = nil, priorities: Set<Priority>? = nil,
-                openOnly: Bool = false, assignee: String? = nil, limit: Int? = nil) {
+                openOnly: Bool = false, assignee: String? = nil, majorOrBreachedAt: Date? = nil, urgentFirst: Bool = false,
+                limit: Int? = nil) {
         self.tiers = tiers
         self.states = states
         self.priorities = priorities
         self.openOnly = openOnly
         self.assignee = assignee
+        self.majorOrBreachedAt = majorOrBreachedAt
+        self.urgentFirst = urgentFirst
         self.limit = limit
     }
 
+    /// Every ticket not yet closed.
+    public static let notClosed = TicketQuery(states: Set(TicketState.allCases.filter { $0 != .closed }))
+
     public static let all = TicketQuery()
+}
+
+/// The tickets written since a reader last looked (``Store/ticketsChanged(after:limit:)``).
+public struct TicketChanges: Sendable {
+    /// As they are now, in the order they were last written.
+    public var tickets: [Ticket]
+    /// Where the reader is now: pass it to the next call.
+    public var revision: Int64
+
+    public init(tickets: [Ticket], revision: Int64) {
+        self.tickets = tickets
+        self.revision = revision
+    }
 }
 
 /// What became of one history handed to `importHistories`.
@@ -70,6 +95,13 @@ public protocol Store: Sendable {
 
     func ticket(_ id: TicketID) async throws(StoreError) -> Ticket?
     func tickets(_ query: TicketQuery) async throws(StoreError) -> [Ticket]
+    /// How many tickets `query` matches, its limit aside.
+    func count(_ query: TicketQuery) async throws(StoreError) -> Int
+    /// Tickets written (opened, changed, planned) after `revision`, oldest write first, at most
+    /// `limit`: a console follows every seat's writes by reading only what changed.
+    func ticketsChanged(after revision: Int64, limit: Int) async throws(StoreError) -> TicketChanges
+    /// The revision of the latest write: a reader starting now sees everything after it.
+    func lastRevision() async throws(StoreError) -> Int64
     func events(of ticket: TicketID) async throws(StoreError) -> [TicketEvent]
     /// The change feed: events with an id greater than `id`, oldest first.
     func events(after id: Int64, limit: Int) async throws(StoreError) -> [TicketEvent]
@@ -81,9 +113,9 @@ public protocol Store: Sendable {
 
     /// Open tickets whose next escalation step is due at `instant`, most overdue first.
     func ticketsDueForEscalation(at instant: Date, limit: Int) async throws(StoreError) -> [Ticket]
-    /// Records the ticket's plan (next step, deadlines), unless the ticket changed since
-    /// `version` (whoever changed it planned afresh). Does not bump the version: it is derived data.
-    func setPlan(_ ticket: TicketID, _ plan: TicketPlan, ifVersion version: Int) async throws(StoreError)
+    /// Records the ticket's plan (next step, deadlines), unless the ticket changed since it was
+    /// read (whoever changed it planned afresh). Does not bump the version: it is derived data.
+    func setPlan(_ plan: TicketPlan, of ticket: Ticket) async throws(StoreError)
     /// Records a fired step and queues its notifications in one transaction. Returns false, and
     /// writes nothing, when the step was already recorded (by this or any other process).
     func recordStep(_ step: FiredStep, messages: [OutboxMessage]) async throws(StoreError) -> Bool
@@ -99,8 +131,10 @@ public protocol Store: Sendable {
     func claimMail(dueBy instant: Date, leaseUntil: Date, limit: Int) async throws(StoreError) -> [OutboxMessage]
     func markDelivered(_ message: Int64, at instant: Date) async throws(StoreError)
     func markFailed(_ message: Int64, error: String, retryAt: Date) async throws(StoreError)
-    /// Phone calls of fired steps that nobody has confirmed yet, oldest first.
-    func pendingCalls() async throws(StoreError) -> [OutboxMessage]
+    /// Phone calls of fired steps that nobody has confirmed yet, oldest first, at most `limit`.
+    func pendingCalls(limit: Int?) async throws(StoreError) -> [OutboxMessage]
+    /// How many phone calls nobody has confirmed yet.
+    func pendingCallCount() async throws(StoreError) -> Int
     /// Records that `login` made the call; false when someone already confirmed it.
     func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool
     func outbox(of ticket: TicketID) async throws(StoreError) -> [OutboxMessage]
@@ -195,6 +229,11 @@ public struct KPISummaryWrite: Sendable, Hashable {
         self.version = version
         self.summary = summary
     }
+}
+
+extension Store {
+    /// Every phone call nobody has confirmed yet, oldest first.
+    public func pendingCalls() async throws(StoreError) -> [OutboxMessage] { try await pendingCalls(limit: nil) }
 }
 
 /// Tells a console cheaply that someone (another seat, a script) wrote to the store, so that it

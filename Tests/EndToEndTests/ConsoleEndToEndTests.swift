@@ -93,6 +93,8 @@ final class ConsoleEndToEndTests: XCTestCase {
         let desk = try console(cli, as: "desk1")
         defer { desk.kill() }
         try desk.wait(for: "Quiet one")
+        // The console's first sweep runs behind the first frame; what it fired settles the banners.
+        try desk.wait(for: "management escalation step")
         let first = try desk.capture()
         Thread.sleep(forTimeInterval: 1.1)
         let second = try desk.capture()
@@ -104,6 +106,25 @@ final class ConsoleEndToEndTests: XCTestCase {
             let prefixBefore = before.dropLast(12), prefixAfter = after.dropLast(12)
             XCTAssertEqual(prefixBefore, prefixAfter, "\(before)\n\(after)")
         }
+    }
+
+    /// A desk past the size it loads whole: the console opens on the queue's most urgent page
+    /// and loads the rest on a thread of its own; every queue then shows in full.
+    func testALargeDeskOpensOnItsFirstPageAndLoadsTheRestBehindIt() throws {
+        let cli = try CLI.withFreshDatabase()
+        let made = try cli.expectSuccess("init", "--demo", "--tickets", "8000", "--json")
+        XCTAssertEqual((made.json as? [String: Any])?["tickets"] as? Int, 8000)
+        let all = try XCTUnwrap(try cli.expectSuccess("ticket", "list", "--all", "--as", "zhang.wei", "--json").json as? [[String: Any]])
+        let notClosed = all.filter { $0["state"] as? String != "closed" }.count
+        XCTAssertGreaterThan(notClosed, 5_000, "more than a console loads before its first frame")
+        let desk = try console(cli, as: "zhang.wei", columns: 120, rows: 30)
+        defer { desk.kill() }
+        // The whole queue is counted from the start, and stays so once everything is in.
+        let screen = try desk.wait(timeout: 15, description: "the whole desk loaded") { $0.contains(" Desk: ") && !$0.contains("loading") }
+        XCTAssertTrue(screen.contains("INC-") && screen.contains(" Desk: \(notClosed) "), screen)
+        try desk.sendKeys("Tab")
+        let l1 = try desk.wait(timeout: 5, description: "the L1 queue") { $0.contains(" L1: ") && $0.contains("INC-") }
+        XCTAssertFalse(l1.contains("loading"), l1)
     }
 
     func testResizeQuitAndSIGTERMRestoreTheTerminalInChinese() throws {

@@ -27,6 +27,26 @@ struct EscalationStoreContractTests {
     }
 
     @Test(arguments: Backend.available)
+    func aConsoleReadsTheOldestCallsAndCountsThemAll(_ backend: Backend) async throws {
+        let (desk, _) = try await staffedDesk(backend)
+        var tickets: [TicketID] = []
+        for n in 0..<3 {
+            let ticket = try await desk.open(sampleDraft("t\(n)"), as: "zhang.wei")
+            let step = FiredStep(ticket: ticket.id, priority: .major, level: 1, dueAt: t0, firedAt: t0, firedBy: "test")
+            #expect(try await desk.store.recordStep(step, messages: messages(for: ticket.id)))
+            tickets.append(ticket.id)
+        }
+        let oldest = try await desk.store.pendingCalls(limit: 2)
+        #expect(oldest.map(\.ticket) == Array(tickets.prefix(2)))
+        #expect(oldest.map(\.messageID) == tickets.prefix(2).map { messages(for: $0)[1].messageID }, "read back as sent")
+        #expect(try await desk.store.pendingCallCount() == 3)
+        #expect(try await desk.store.pendingCalls().count == 3)
+        let first = try #require(oldest.first)
+        #expect(try await desk.store.confirmCall(first.id, by: "sun.li", at: t0))
+        #expect(try await desk.store.pendingCallCount() == 2)
+    }
+
+    @Test(arguments: Backend.available)
     func manyRecordersAtOnceFireEachStepExactlyOnce(_ backend: Backend) async throws {
         let (desk, _) = try await staffedDesk(backend)
         let ticket = try await desk.open(sampleDraft(), as: "zhang.wei")
@@ -51,22 +71,22 @@ struct EscalationStoreContractTests {
         let a = try await desk.open(sampleDraft("a"), as: "zhang.wei")
         let b = try await desk.open(sampleDraft("b"), as: "zhang.wei")
         let c = try await desk.open(sampleDraft("c"), as: "zhang.wei")
-        try await desk.store.setPlan(a.id, TicketPlan(escalationDueAt: t0.addingTimeInterval(7200)), ifVersion: a.version)
-        try await desk.store.setPlan(b.id, TicketPlan(escalationDueAt: t0.addingTimeInterval(3600), respondBy: t0.addingTimeInterval(60),
-                                                      resolveBy: t0.addingTimeInterval(8 * 3600)), ifVersion: b.version)
+        try await desk.store.setPlan(TicketPlan(escalationDueAt: t0.addingTimeInterval(7200)), of: a)
+        try await desk.store.setPlan(TicketPlan(escalationDueAt: t0.addingTimeInterval(3600), respondBy: t0.addingTimeInterval(60),
+                                                      resolveBy: t0.addingTimeInterval(8 * 3600)), of: b)
         let planned = try await desk.store.ticket(b.id)
         #expect(planned?.respondBy == t0.addingTimeInterval(60) && planned?.resolveBy == t0.addingTimeInterval(8 * 3600))
         #expect(planned?.version == b.version, "a plan is derived data: no new version")
         // A stale plan is ignored: c changed since it was read.
         try await desk.perform(.note("update"), on: c.id, as: "zhang.wei")
-        try await desk.store.setPlan(c.id, TicketPlan(escalationDueAt: t0), ifVersion: c.version)
+        try await desk.store.setPlan(TicketPlan(escalationDueAt: t0), of: c)
         // c keeps the plan its writer made (12:00, two hours after opening), not the stale one.
         #expect(try await desk.store.ticket(c.id)?.escalationDueAt == t0.addingTimeInterval(7200))
         #expect(try await desk.store.ticketsDueForEscalation(at: t0.addingTimeInterval(3599), limit: 10).isEmpty)
         let due = try await desk.store.ticketsDueForEscalation(at: t0.addingTimeInterval(7200), limit: 10).map(\.id)
         #expect(due.first == b.id && Set(due) == [a.id, b.id, c.id])
         #expect(try await desk.store.ticketsDueForEscalation(at: t0.addingTimeInterval(7200), limit: 1).map(\.id) == [b.id])
-        try await desk.store.setPlan(b.id, TicketPlan(), ifVersion: b.version)
+        try await desk.store.setPlan(TicketPlan(), of: b)
         #expect(Set(try await desk.store.ticketsDueForEscalation(at: t0.addingTimeInterval(9999), limit: 10).map(\.id)) == [a.id, c.id])
     }
 

@@ -112,7 +112,7 @@ struct EscalationSweepTests {
         let resumed = try await desk.perform(.resume, on: opened.id, as: "zhang.wei").ticket
         #expect(resumed.resolveBy == opened.resolveBy.map { $0.addingTimeInterval(3600) }, "the hour waiting moved it")
         // A database migrated from before plans had deadlines: the next start plans them.
-        try await desk.store.setPlan(resumed.id, TicketPlan(), ifVersion: resumed.version)
+        try await desk.store.setPlan(TicketPlan(), of: resumed)
         try await desk.store.setSetting(EscalationSweep.policyKey, to: "a policy long gone")
         #expect(try await sweep(desk).replanIfPolicyChanged() == 1)
         #expect(try await desk.store.ticket(opened.id)?.plan == resumed.plan)

@@ -80,8 +80,9 @@ final class ConsoleQueueTests: XCTestCase {
     }
 
     func testAnIncidentCrossingItsDeadlineJoinsTheIncidentManagersQueueWithoutAReload() throws {
-        var late = entry(1, "general, by mail, about to breach", openedMinutesAgo: 0)
-        late.ticket.firstResponseAt = nil
+        var ticket = entry(1, "general, by mail, about to breach", openedMinutesAgo: 0).ticket
+        ticket.firstResponseAt = nil
+        let late = QueueEntry(ticket: ticket)
         // Not responded to: the response deadline comes first.
         let deadline = try XCTUnwrap(late.ticket.respondBy)
         XCTAssertLessThan(deadline, try XCTUnwrap(late.ticket.resolveBy))
@@ -107,6 +108,46 @@ final class ConsoleQueueTests: XCTestCase {
         XCTAssertEqual(ids(state), [3, 2, 1])
         XCTAssertEqual(state.table.selectedID, 1)
         XCTAssertEqual(state.table.selectedIndex, 2)
+    }
+
+    /// Merging other seats' writes moves only the touched entries; the order must stay exactly
+    /// the one a whole load would give, for every queue and sort.
+    func testMergedWritesLeaveTheSameOrderAsAWholeLoad() {
+        var random = SeededRandom(seed: 5)
+        let demo = DemoDesk(now: t0, tickets: 300, seed: 3)
+        let entries = demo.tickets.map { history in
+            var ticket = history.ticket
+            ticket.plan = TicketSLA(ticket: ticket, events: history.events, policy: .dutyTable, fired: [], now: t0).ticketPlan
+            return QueueEntry(ticket: ticket)
+        }
+        for (queue, sort) in [(QueueKind.desk, nil), (.im, nil), (.l1, TableSort(column: 2, ascending: false)), (.desk, TableSort(column: 0))] {
+            var state = loaded(entries, queue: queue, role: queue == .im ? .im : .desk)
+            state.table.sort = sort
+            var next = Int64(10_000)
+            for round in 0..<30 {
+                var changed: [QueueEntry] = []
+                for _ in 0..<(1 + Int(random.next() % 4)) {
+                    var ticket = state.entries[Int(random.next() % UInt64(state.entries.count))].ticket
+                    switch random.next() % 5 {
+                    case 0: ticket.state = .closed
+                    case 1: ticket.priority = [.major, .general, .minor][Int(random.next() % 3)]
+                    case 2: ticket.plan.escalationDueAt = t0.addingTimeInterval(Double(random.next() % 20_000) - 10_000)
+                    case 3: ticket.tier = [.desk, .l1, .l2, .vendor][Int(random.next() % 4)]
+                    default:
+                        ticket.id = TicketID(next)
+                        ticket.title = "new \(next)"
+                        next += 1
+                    }
+                    changed.append(QueueEntry(ticket: ticket))
+                }
+                let snapshot = ConsoleSnapshot(.changed(changed, revision: Int64(round + 1)), calls: [], handovers: nil)
+                _ = ConsoleApp.update(&state, .result(.loaded(snapshot)))
+                var whole = loaded(state.entries.filter { $0.ticket.state != .closed }, queue: queue, role: state.me.role)
+                whole.table.sort = sort
+                _ = ConsoleApp.update(&whole, .tick(t0))
+                XCTAssertEqual(ids(state), ids(whole), "\(queue) sorted by \(String(describing: sort)), round \(round)")
+            }
+        }
     }
 }
 
@@ -208,4 +249,5 @@ final class HandoverScreenSnapshotTests: XCTestCase {
         XCTAssertEqual(Set(ids), ["»INC-000001", " INC-000002"])
         XCTAssertTrue(ConsoleApp.banners(state).contains { $0.0.contains("1 handed-over incident(s) to acknowledge") })
     }
+
 }

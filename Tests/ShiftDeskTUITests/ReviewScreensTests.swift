@@ -31,7 +31,7 @@ final class ReviewScreensTests: XCTestCase {
         var state = ConsoleState(me: me, language: language, timeZone: Self.zone, now: now)
         state.queue = queue
         state.size = size
-        state.loaded = true
+        state.coverage = .everything(revision: 0)
         return state
     }
 
@@ -154,6 +154,23 @@ final class ReviewScreensTests: XCTestCase {
                                        openTickets: open, events: events, handovers: [handover])
         _ = ConsoleApp.update(&state, .result(.screen(.supervisor(data))))
         return state
+    }
+
+    func testOperatorsOffTheShiftAreListedOnlyWhileTheyHoldIncidentsAndAfterTheShift() throws {
+        let zone = Self.zone
+        let schedule = ShiftSchedule.standard(timeZone: zone)
+        let now = try XCTUnwrap(ISO8601.parse("2026-11-29T10:00:00", defaultZone: zone))
+        let day = Operator(login: "zhang.wei", name: "张伟", role: .desk, shift: .day)
+        let nightHolding = Operator(login: "li.na", name: "李娜", role: .desk, shift: .night)
+        let nightIdle = Operator(login: "zhou.qi", name: "周琪", role: .l1, shift: .night)
+        var held = Ticket(id: TicketID(7), title: "t", caller: Caller(name: "c"), channel: .phone, priority: .general, state: .inProgress,
+                          openedAt: now.addingTimeInterval(-7200))
+        held.assignee = nightHolding.login
+        let data = SupervisorData.make(now: now, schedule: schedule, operators: [nightHolding, nightIdle, day], openTickets: [held],
+                                       events: [], handovers: [])
+        XCTAssertEqual(data.operators.map(\.person.login), ["zhang.wei", "li.na"])
+        XCTAssertEqual(data.operators.map(\.onShift), [true, false])
+        XCTAssertEqual(data.operators.last?.held, 1)
     }
 
     func testSupervisorViewAt80x24InChineseAndEnglish() throws {

@@ -174,3 +174,50 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(terminal.lastPresent.cellsWritten, 0, "nothing changed: nothing written")
     }
 }
+
+/// A background effect runs on its own thread: the loop goes on taking keys, and its result
+/// comes back as a message in a later iteration.
+final class BackgroundEffectTests: XCTestCase {
+    struct State {
+        var keys = 0
+        var loaded: String?
+    }
+
+    enum Effect: Sendable { case slowLoad }
+
+    func testKeysAreTakenWhileASlowLoadRunsAndItsResultArrivesLater() throws {
+        let start = Date(timeIntervalSinceReferenceDate: 800_000_000)
+        let clock = ManualClock(start)
+        let release = DispatchSemaphore(value: 0)
+        let program = AppProgram<State, Effect, String>(
+            initialState: State(),
+            initialCommands: [.performInBackground(.slowLoad)],
+            update: { state, event in
+                switch event {
+                case .key: state.keys += 1
+                case .result(let text): state.loaded = text
+                default: break
+                }
+                return []
+            },
+            render: { _, _, _ in },
+            execute: { _ in
+                release.wait()
+                return "everything"
+            })
+        let terminal = VirtualTerminal(size: TerminalSize(columns: 80, rows: 24), clock: clock)
+        let runner = AppRunner(terminal: terminal, program: program, theme: .builtinDefault, clock: clock,
+                               options: AppRunnerOptions(handleSignals: false))
+        terminal.enqueue(keys: [.down, .down, .down])
+        for _ in 0..<3 { try runner.step() }
+        XCTAssertEqual(runner.state.keys, 3, "keys go on while the load runs")
+        XCTAssertNil(runner.state.loaded)
+        release.signal()
+        let deadline = Date().addingTimeInterval(5)
+        while runner.state.loaded == nil && Date() < deadline {
+            try runner.step()
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTAssertEqual(runner.state.loaded, "everything")
+    }
+}

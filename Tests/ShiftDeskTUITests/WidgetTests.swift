@@ -133,6 +133,25 @@ final class TextFieldTests: XCTestCase {
 }
 
 final class FormDialogTests: XCTestCase {
+    /// A tall form on a short terminal: one line per field, and past that the fields scroll
+    /// to keep the focused one in view; the dialog never leaves its area.
+    func testATallFormFitsAShortTerminal() {
+        var form = FormDialogState(title: "登记来电", fields: (1...10).map {
+            FormField(id: "f\($0)", label: "字段\($0)", kind: .text(TextFieldState()))
+        })
+        for (rows, expectAll) in [(30, true), (19, true), (12, false)] {
+            let area = Rect(x: 0, y: 2, width: 80, height: rows)
+            var canvas = Canvas(size: TerminalSize(columns: 80, rows: rows + 4))
+            form.focus = 9
+            form.draw(in: area, canvas: &canvas)
+            let lines = canvas.lines
+            XCTAssertTrue(lines[0].allSatisfy { $0 == " " } && lines[1].allSatisfy { $0 == " " }, "nothing above the area")
+            XCTAssertTrue(lines.contains { $0.contains("字段10") }, "the focused field is in view at \(rows) rows")
+            XCTAssertEqual((1...10).allSatisfy { n in lines.contains { $0.contains("字段\(n) ") } }, expectAll, "\(rows) rows:\n\(lines.joined(separator: "\n"))")
+            XCTAssertTrue(lines.contains { $0.contains("[ OK ]") })
+        }
+    }
+
     func testTabChoicesValidationAndSubmit() {
         var form = FormDialogState(title: "New", fields: [
             FormField(id: "summary", label: "Summary", kind: .text(TextFieldState()), required: true),

@@ -48,7 +48,7 @@ public struct OutboxMessage: Sendable, Hashable {
     public init(id: Int64 = 0, ticket: TicketID, priority: Priority, level: Int, recipientRole: RecipientRole,
                 address: String, via: ContactMethod, subject: String, body: String, createdAt: Date,
                 attempts: Int = 0, nextAttemptAt: Date? = nil, lastError: String? = nil, deliveredAt: Date? = nil,
-                confirmedBy: String? = nil) {
+                confirmedBy: String? = nil, messageID: String? = nil) {
         self.id = id
         self.ticket = ticket
         self.priority = priority
@@ -56,8 +56,9 @@ public struct OutboxMessage: Sendable, Hashable {
         self.recipientRole = recipientRole
         self.address = address
         self.via = via
-        self.messageID = OutboxMessage.messageID(ticket: ticket, priority: priority, level: level, role: recipientRole,
-                                                 address: address, via: via)
+        // A stored message keeps the ID it was sent with; a new one is given its ID here.
+        self.messageID = messageID ?? OutboxMessage.messageID(ticket: ticket, priority: priority, level: level, role: recipientRole,
+                                                              address: address, via: via)
         self.subject = subject
         self.body = body
         self.createdAt = createdAt

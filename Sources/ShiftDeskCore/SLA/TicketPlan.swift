@@ -30,11 +30,20 @@ public struct TicketPlan: Hashable, Sendable {
     /// Past a deadline at `now`: a clock that ended late, or one still going past its deadline
     /// (a pause after the deadline does not undo the breach).
     public func breached(_ ticket: Ticket, now: Date) -> Bool {
-        func late(_ deadline: Date?, endedAt: Date?) -> Bool {
-            guard let deadline else { return false }
-            return (endedAt.map { min($0, now) } ?? now) > deadline
+        breachAt(for: ticket).map { now > $0 } ?? false
+    }
+
+    /// The instant after which the ticket counts as breached, as it stands: a deadline whose
+    /// clock still runs or ended after it; `nil` when neither clock can breach any more. A store
+    /// keeps it beside the plan, so a query can pick breached tickets without the SLA code.
+    public func breachAt(for ticket: Ticket) -> Date? {
+        func deadline(_ deadline: Date?, endedAt: Date?) -> Date? {
+            guard let deadline else { return nil }
+            return endedAt.map { $0 > deadline } ?? true ? deadline : nil
         }
-        return late(respondBy, endedAt: ticket.firstResponseAt) || late(resolveBy, endedAt: ticket.state.isOpen ? nil : ticket.resolvedAt)
+        let deadlines = [deadline(respondBy, endedAt: ticket.firstResponseAt),
+                         deadline(resolveBy, endedAt: ticket.state.isOpen ? nil : ticket.resolvedAt)]
+        return deadlines.compactMap { $0 }.min()
     }
 }
 
@@ -47,6 +56,27 @@ extension Ticket {
             resolveBy = newValue.resolveBy
         }
     }
+
+    /// Urgency as an order that does not move with the clock: breached and nearest deadlines
+    /// first (a major a minute ahead of a general, a general of a minor), then resolved work
+    /// awaiting closing, then what waits on the customer. Lower is more urgent. Queues sort by
+    /// it, and a store keeps it beside the ticket so a queue's first page is one indexed query.
+    public var urgency: Double {
+        let group: Double
+        let value: Double
+        if state != .pendingCustomer, let target = plan.countdownTarget(for: self) {
+            (group, value) = (0, target.timeIntervalSince1970 - Double(2 - priority.rank) * 60)
+        } else if state == .resolved {
+            (group, value) = (1, resolvedAt?.timeIntervalSince1970 ?? 0)
+        } else {
+            (group, value) = (2, openedAt.timeIntervalSince1970)
+        }
+        // Instants are well under 1e11 seconds since 1970: the group decides first.
+        return group * 1e11 + value
+    }
+
+    /// See ``TicketPlan/breachAt(for:)``.
+    public var breachAt: Date? { plan.breachAt(for: self) }
 }
 
 extension TicketSLA {

@@ -29,16 +29,17 @@ public struct EscalationSweep: Sendable {
 
     var store: any Store { desk.store }
 
-    /// Plans every open ticket afresh when the policy differs from the one the index was
-    /// planned with (a new policy file). Returns how many tickets were planned.
+    /// Plans every ticket not yet closed afresh when the policy differs from the one the index
+    /// was planned with (a new policy file, or a migration that needs the plan stored again).
+    /// Returns how many tickets were planned.
     @discardableResult
     public func replanIfPolicyChanged() async throws(StoreError) -> Int {
         let fingerprint = desk.policy.fingerprint
         guard try await store.setting(Self.policyKey) != fingerprint else { return 0 }
-        let open = try await store.tickets(TicketQuery(openOnly: true))
+        let open = try await store.tickets(.notClosed)
         for ticket in open {
             let sla = try await plan(ticket)
-            try await store.setPlan(ticket.id, sla.ticketPlan, ifVersion: ticket.version)
+            try await store.setPlan(sla.ticketPlan, of: ticket)
         }
         try await store.setSetting(Self.policyKey, to: fingerprint)
         return open.count
@@ -74,7 +75,7 @@ public struct EscalationSweep: Sendable {
                 }
                 var plan = sla.ticketPlan
                 plan.escalationDueAt = sla.plan.nextDueInstant(after: now, alreadyRecorded: fired)
-                try await store.setPlan(ticket.id, plan, ifVersion: ticket.version)
+                try await store.setPlan(plan, of: ticket)
             }
             if due.count < batch { break }
         }

@@ -38,7 +38,7 @@ public struct HandoverDesk: Sendable {
         do {
             let people = try await desk.store.operators()
             let members = Set(people.filter { $0.shift == from.shift }.map(\.login) + [login])
-            let candidates = try await desk.store.tickets(TicketQuery(states: Set(TicketState.allCases.filter { $0 != .closed })))
+            let candidates = try await desk.store.tickets(.notClosed)
             let events = try await desk.store.events(from: from.start, to: min(from.end, now.addingTimeInterval(1)))
             let items = HandoverProposal.make(from: from, next: to, tickets: candidates, eventsDuringShift: events,
                                               shiftMembers: members, deadline: { $0.plan.countdownTarget(for: $0) })

@@ -89,7 +89,11 @@ enum PostgresRows {
         .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     static let ticketColumns = ticketColumnNames.joined(separator: ", ")
 
-    /// The values of every ticket column but `number`, in `ticketColumnNames` order.
+    /// The columns a write sets from the ticket (every one but `number`, then the derived
+    /// ones), in `ticketValues` order.
+    static let writtenColumnNames = ticketColumnNames.filter { $0 != "number" } + SQLiteRows.derivedColumns
+
+    /// The values of `writtenColumnNames`.
     static func ticketValues(_ t: Ticket, _ b: PGBinder) -> [String] {
         var score: Int?
         var comment: String?
@@ -108,6 +112,7 @@ enum PostgresRows {
             b.millis(t.onSiteSheet.printedAt), b.millis(t.onSiteSheet.signedAt), b.int(t.problem?.number),
             b.bool(t.backfilled), b.bool(t.bypassedDesk), b.int(t.reopenCount), b.text(t.source), b.int(t.version),
             b.millis(t.escalationDueAt), b.bool(t.sourceMadeSLA), b.millis(t.importedAt), b.millis(t.respondBy), b.millis(t.resolveBy),
+            b.double(t.state == .closed ? nil : t.urgency), b.millis(t.breachAt),
         ]
     }
 
@@ -179,15 +184,14 @@ enum PostgresRows {
     static let outboxColumns = SQLiteRows.outboxColumns
 
     static func outbox(_ row: PGRow) throws(StoreError) -> OutboxMessage {
-        var message = OutboxMessage(
+        OutboxMessage(
             id: try row.int("id"), ticket: TicketID(try row.int("ticket")), priority: try row.raw("priority", Priority.self),
             level: Int(try row.int("level")), recipientRole: try row.raw("recipient_role", RecipientRole.self),
             address: try row.text("address"), via: try row.raw("via", ContactMethod.self), subject: try row.text("subject"),
             body: try row.text("body"), createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")),
             nextAttemptAt: try row.date("next_attempt_at"), lastError: try row.optionalText("last_error"),
-            deliveredAt: try row.optionalDate("delivered_at"), confirmedBy: try row.optionalText("confirmed_by"))
-        message.messageID = try row.text("message_id")
-        return message
+            deliveredAt: try row.optionalDate("delivered_at"), confirmedBy: try row.optionalText("confirmed_by"),
+            messageID: try row.text("message_id"))
     }
 
     static let stepColumns = "ticket, priority, level, due_at, fired_at, fired_by"

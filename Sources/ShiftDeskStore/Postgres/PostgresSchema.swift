@@ -239,6 +239,18 @@ enum PostgresSchema {
             CREATE INDEX escalation_steps_by_due ON escalation_steps(due_at);
             CREATE INDEX outbox_calls_by_time ON outbox(created_at) WHERE via = 'phone';
             """),
+        Migration(version: 8, name: "v8: queue order and change feed (urgency, breach, revision)", sql: """
+            ALTER TABLE tickets ADD COLUMN urgency double precision;
+            ALTER TABLE tickets ADD COLUMN breach_at bigint;
+            ALTER TABLE tickets ADD COLUMN revision bigint NOT NULL DEFAULT 0;
+            UPDATE tickets SET revision = number;
+            INSERT INTO counters (name, value) SELECT 'revisions', COALESCE(MAX(number), 0) FROM tickets;
+            -- Every queue walks its tickets most urgent first and counts them in here, membership
+            -- columns included, and closed tickets (no urgency) stay out of it however many years pile up.
+            CREATE INDEX tickets_queue ON tickets(urgency, number, state, tier, priority, breach_at) WHERE urgency IS NOT NULL;
+            CREATE INDEX tickets_revision ON tickets(revision);
+            DELETE FROM settings WHERE key = 'escalation.policy';
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

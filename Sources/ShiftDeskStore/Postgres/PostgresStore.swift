@@ -280,9 +280,11 @@ public final class PostgresStore: Store {
         let number = try await next(session, "tickets")
         stored.id = TicketID(number)
         let copy = stored
+        let revision = try await next(session, "revisions")
         try await session.run(PG.query { b in
-            let values = [b.int(number)] + PostgresRows.ticketValues(copy, b)
-            return "INSERT INTO tickets (\(PostgresRows.ticketColumns)) VALUES (\(values.joined(separator: ", ")))"
+            let values = [b.int(number)] + PostgresRows.ticketValues(copy, b) + [b.int(revision)]
+            let columns = (["number"] + PostgresRows.writtenColumnNames + ["revision"]).joined(separator: ", ")
+            return "INSERT INTO tickets (\(columns)) VALUES (\(values.joined(separator: ", ")))"
         })
         var last = TicketEvent(ticket: stored.id, actor: "", at: stored.openedAt, kind: .opened, changes: [])
         for event in events {
@@ -316,9 +318,10 @@ public final class PostgresStore: Store {
             var stored = ticket
             stored.version = ticket.version + 1
             let copy = stored
+            let revision = try await Self.next(session, "revisions")
             let rows = try await session.rows(PG.query { b in
-                let values = PostgresRows.ticketValues(copy, b)
-                let assignments = zip(PostgresRows.ticketColumnNames.filter { $0 != "number" }, values)
+                let values = PostgresRows.ticketValues(copy, b) + [b.int(revision)]
+                let assignments = zip(PostgresRows.writtenColumnNames + ["revision"], values)
                     .map { "\($0) = \($1)" }.joined(separator: ", ")
                 return "UPDATE tickets SET \(assignments) WHERE number = \(b.int(ticket.id.number)) AND version = \(b.int(ticket.version)) RETURNING number"
             })
@@ -413,23 +416,58 @@ public final class PostgresStore: Store {
 
     public func tickets(_ query: TicketQuery) async throws(StoreError) -> [Ticket] {
         let statement = PG.query { b in
-            var clauses: [String] = []
-            func list<V: RawRepresentable>(_ column: String, _ values: Set<V>?) where V.RawValue == String {
-                guard let values else { return }
-                clauses.append("\(column) = ANY(\(b.texts(values.map(\.rawValue).sorted())))")
-            }
-            list("tier", query.tiers)
-            list("state", query.states)
-            list("priority", query.priorities)
-            if query.openOnly { clauses.append("state NOT IN ('resolved', 'closed')") }
-            if let assignee = query.assignee { clauses.append("assignee = \(b.text(assignee))") }
-            var sql = "SELECT \(PostgresRows.ticketColumns) FROM tickets"
-            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
-            sql += " ORDER BY number"
+            var sql = "SELECT \(PostgresRows.ticketColumns) FROM tickets\(Self.condition(query, b))"
+            sql += query.urgentFirst ? " ORDER BY urgency, number" : " ORDER BY number"
             if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
             return sql
         }
         return try await read { session in try await session.rows(statement).map(PostgresRows.ticket) }
+    }
+
+    public func count(_ query: TicketQuery) async throws(StoreError) -> Int {
+        let statement = PG.query { b in "SELECT COUNT(*) AS n FROM tickets\(Self.condition(query, b))" }
+        return try await read { session in Int(try await session.rows(statement).first?.int("n") ?? 0) }
+    }
+
+    /// The `WHERE` clause of a query: empty, or with a leading space.
+    private static func condition(_ query: TicketQuery, _ b: PGBinder) -> String {
+        var clauses: [String] = []
+        func list<V: RawRepresentable>(_ column: String, _ values: Set<V>?) where V.RawValue == String {
+            guard let values else { return }
+            clauses.append("\(column) = ANY(\(b.texts(values.map(\.rawValue).sorted())))")
+        }
+        list("tier", query.tiers)
+        list("state", query.states)
+        list("priority", query.priorities)
+        if query.openOnly { clauses.append("state NOT IN ('resolved', 'closed')") }
+        if let assignee = query.assignee { clauses.append("assignee = \(b.text(assignee))") }
+        if let instant = query.majorOrBreachedAt { clauses.append("(priority = 'major' OR breach_at < \(b.millis(instant)))") }
+        if query.urgentFirst { clauses.append("urgency IS NOT NULL") }
+        return clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+    }
+
+    /// Revisions come from a counter row locked to the end of each writing transaction, so
+    /// they follow commit order, as event ids do.
+    public func ticketsChanged(after revision: Int64, limit: Int) async throws(StoreError) -> TicketChanges {
+        try await read { session in
+            var changes = TicketChanges(tickets: [], revision: revision)
+            for row in try await session.rows(PG.query { b in
+                """
+                SELECT \(PostgresRows.ticketColumns), revision FROM tickets WHERE revision > \(b.int(revision))
+                ORDER BY revision LIMIT \(b.int(max(1, limit)))
+                """
+            }) {
+                changes.tickets.append(try PostgresRows.ticket(row))
+                changes.revision = try row.int("revision")
+            }
+            return changes
+        }
+    }
+
+    public func lastRevision() async throws(StoreError) -> Int64 {
+        try await read { session in
+            try await session.rows("SELECT COALESCE(MAX(revision), 0) AS revision FROM tickets").first?.int("revision") ?? 0
+        }
     }
 
     public func events(of ticket: TicketID) async throws(StoreError) -> [TicketEvent] {
@@ -523,13 +561,17 @@ public final class PostgresStore: Store {
         }
     }
 
-    public func setPlan(_ ticket: TicketID, _ plan: TicketPlan, ifVersion version: Int) async throws(StoreError) {
-        try await write { session in
+    public func setPlan(_ plan: TicketPlan, of ticket: Ticket) async throws(StoreError) {
+        var planned = ticket
+        planned.plan = plan
+        try await write { [planned] session in
+            let revision = try await Self.next(session, "revisions")
             try await session.run(PG.query { b in
                 """
                 UPDATE tickets SET escalation_due_at = \(b.millis(plan.escalationDueAt)), respond_by = \(b.millis(plan.respondBy)),
-                    resolve_by = \(b.millis(plan.resolveBy))
-                WHERE number = \(b.int(ticket.number)) AND version = \(b.int(version))
+                    resolve_by = \(b.millis(plan.resolveBy)), urgency = \(b.double(planned.state == .closed ? nil : planned.urgency)),
+                    breach_at = \(b.millis(planned.breachAt)), revision = \(b.int(revision))
+                WHERE number = \(b.int(planned.id.number)) AND version = \(b.int(planned.version))
                 """
             })
         }
@@ -640,11 +682,18 @@ public final class PostgresStore: Store {
         }
     }
 
-    public func pendingCalls() async throws(StoreError) -> [OutboxMessage] {
+    public func pendingCalls(limit: Int?) async throws(StoreError) -> [OutboxMessage] {
         try await read { session in
             try await session.rows(PG.query { _ in
                 "SELECT \(PostgresRows.outboxColumns) FROM outbox WHERE via = 'phone' AND delivered_at IS NULL ORDER BY id"
+                    + (limit.map { " LIMIT \(max(0, $0))" } ?? "")
             }).map(PostgresRows.outbox)
+        }
+    }
+
+    public func pendingCallCount() async throws(StoreError) -> Int {
+        try await read { session in
+            Int(try await session.rows("SELECT COUNT(*) AS n FROM outbox WHERE via = 'phone' AND delivered_at IS NULL").first?.int("n") ?? 0)
         }
     }
 

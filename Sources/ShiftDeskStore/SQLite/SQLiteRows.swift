@@ -32,9 +32,13 @@ enum SQLiteRows {
         respond_by, resolve_by
         """
 
-    static func ticketArguments(_ t: Ticket, includeNumber: Bool) -> StatementArguments {
+    /// Kept beside each ticket for the queues' queries, worked out from it at every write and
+    /// never read back: the urgency its queue sorts by (none once closed) and when it breaches.
+    static let derivedColumns = ["urgency", "breach_at"]
+
+    /// The values of every ticket column but `number`, then of `derivedColumns`.
+    static func ticketArguments(_ t: Ticket) -> StatementArguments {
         var values: [(any DatabaseValueConvertible)?] = []
-        if includeNumber { values.append(t.id.number) }
         var score: Int?
         var comment: String?
         var unreachable = false
@@ -51,6 +55,7 @@ enum SQLiteRows {
             Millis.from(t.onSiteSheet.printedAt), Millis.from(t.onSiteSheet.signedAt), t.problem?.number,
             t.backfilled, t.bypassedDesk, t.reopenCount, t.source, t.version, Millis.from(t.escalationDueAt),
             t.sourceMadeSLA, Millis.from(t.importedAt), Millis.from(t.respondBy), Millis.from(t.resolveBy),
+            t.state == .closed ? nil : t.urgency, Millis.from(t.breachAt),
         ]
         return StatementArguments(values)
     }
@@ -194,14 +199,12 @@ enum SQLiteRows {
               let via = ContactMethod(rawValue: viaText) else {
             throw StoreError.corrupt("outbox row \(row["id"] ?? 0): \(priorityText) \(roleText) \(viaText)")
         }
-        var message = OutboxMessage(
+        return OutboxMessage(
             id: row["id"] ?? 0, ticket: TicketID(row["ticket"] ?? 0), priority: priority, level: row["level"] ?? 0,
             recipientRole: role, address: row["address"] ?? "", via: via, subject: row["subject"] ?? "",
             body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0), attempts: row["attempts"] ?? 0,
             nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
-            deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"])
-        message.messageID = row["message_id"] ?? message.messageID
-        return message
+            deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"], messageID: row["message_id"])
     }
 
     static func firedStep(_ row: Row) throws(StoreError) -> FiredStep {

@@ -160,6 +160,21 @@ enum SQLiteSchema {
         migrator.registerMigration("v7: KPI summaries") { db in
             try db.execute(sql: SQLiteSchema.kpiSummaries)
         }
+        migrator.registerMigration("v8: queue order and change feed (urgency, breach, revision)") { db in
+            // Urgency and breach are filled in by the replanning that forgetting the policy
+            // brings about on the next start, as v6 did for the plan.
+            try db.execute(sql: """
+                ALTER TABLE tickets ADD COLUMN urgency REAL;
+                ALTER TABLE tickets ADD COLUMN breach_at INTEGER;
+                ALTER TABLE tickets ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+                UPDATE tickets SET revision = number;
+                -- Every queue walks its tickets most urgent first and counts them in here, membership
+                -- columns included, and closed tickets (no urgency) stay out of it however many years pile up.
+                CREATE INDEX tickets_queue ON tickets(urgency, number, state, tier, priority, breach_at) WHERE urgency IS NOT NULL;
+                CREATE INDEX tickets_revision ON tickets(revision);
+                DELETE FROM settings WHERE key = 'escalation.policy';
+                """)
+        }
         return migrator
     }
 

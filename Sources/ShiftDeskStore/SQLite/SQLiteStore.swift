@@ -134,10 +134,23 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// The columns a write sets from the ticket, in `ticketArguments` order.
+    private static let writtenColumns = SQLiteRows.ticketColumns
+        .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        .filter { $0 != "number" } + SQLiteRows.derivedColumns
+
+    /// Every write of a ticket takes the next revision: writes are serialised, so revisions
+    /// follow commit order and a reader catches up with `revision > last seen`.
+    private static let nextRevision = "(SELECT COALESCE(MAX(revision), 0) + 1 FROM tickets)"
+
     private static let insertTicketSQL: String = {
-        let columns = SQLiteRows.ticketColumns.replacingOccurrences(of: "number, ", with: "")
-        let placeholders = Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")
-        return "INSERT INTO tickets (\(columns)) VALUES (\(placeholders))"
+        let placeholders = Array(repeating: "?", count: writtenColumns.count).joined(separator: ", ")
+        return "INSERT INTO tickets (\(writtenColumns.joined(separator: ", ")), revision) VALUES (\(placeholders), \(nextRevision))"
+    }()
+
+    private static let updateTicketSQL: String = {
+        let assignments = writtenColumns.map { "\($0) = ?" }.joined(separator: ", ")
+        return "UPDATE tickets SET \(assignments), revision = \(nextRevision) WHERE number = ? AND version = ?"
     }()
 
     /// Inserts one ticket (its number chosen here) and its events; returns them as stored.
@@ -146,7 +159,7 @@ public final class SQLiteStore: Store {
         var stored = ticket
         stored.version = max(1, ticket.version)
         // Cached statements: preparing one compiles the KPI-summary triggers too (schema v7).
-        try db.cachedStatement(sql: insertTicketSQL).execute(arguments: SQLiteRows.ticketArguments(stored, includeNumber: false))
+        try db.cachedStatement(sql: insertTicketSQL).execute(arguments: SQLiteRows.ticketArguments(stored))
         stored.id = TicketID(db.lastInsertedRowID)
         var last = TicketEvent(ticket: stored.id, actor: "", at: stored.openedAt, kind: .opened, changes: [])
         for event in events {
@@ -173,12 +186,9 @@ public final class SQLiteStore: Store {
             try await pool.write { db in
                 var stored = ticket
                 stored.version = ticket.version + 1
-                let assignments = SQLiteRows.ticketColumns
-                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-                    .filter { $0 != "number" }.map { "\($0) = ?" }.joined(separator: ", ")
-                var arguments = SQLiteRows.ticketArguments(stored, includeNumber: false)
+                var arguments = SQLiteRows.ticketArguments(stored)
                 arguments += [ticket.id.number, ticket.version]
-                try db.cachedStatement(sql: "UPDATE tickets SET \(assignments) WHERE number = ? AND version = ?").execute(arguments: arguments)
+                try db.cachedStatement(sql: Self.updateTicketSQL).execute(arguments: arguments)
                 guard db.changesCount == 1 else { throw try Self.conflict(db, ticket.id) }
                 var copy = event
                 copy.ticket = ticket.id
@@ -260,6 +270,31 @@ public final class SQLiteStore: Store {
     }
 
     public func tickets(_ query: TicketQuery) async throws(StoreError) -> [Ticket] {
+        let (condition, arguments) = Self.condition(query)
+        var sql = "SELECT \(SQLiteRows.ticketColumns) FROM tickets\(condition)"
+        sql += query.urgentFirst ? " ORDER BY urgency, number" : " ORDER BY number"
+        if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
+        let finalSQL = sql
+        return try await guarded {
+            try await pool.read { db in
+                // Row by row: a queue of 100k tickets never sits in memory twice (as rows, then as tickets).
+                var tickets: [Ticket] = []
+                let rows = try Row.fetchCursor(db, sql: finalSQL, arguments: arguments)
+                while let row = try rows.next() { tickets.append(try SQLiteRows.ticket(row)) }
+                return tickets
+            }
+        }
+    }
+
+    public func count(_ query: TicketQuery) async throws(StoreError) -> Int {
+        let (condition, arguments) = Self.condition(query)
+        return try await guarded {
+            try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tickets\(condition)", arguments: arguments) ?? 0 }
+        }
+    }
+
+    /// The `WHERE` clause of a query (empty, or with a leading space) and its arguments.
+    private static func condition(_ query: TicketQuery) -> (String, StatementArguments) {
         var clauses: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         func list<V: RawRepresentable>(_ column: String, _ values: Set<V>?) where V.RawValue == String {
@@ -275,16 +310,34 @@ public final class SQLiteStore: Store {
             clauses.append("assignee = ?")
             arguments.append(assignee)
         }
-        var sql = "SELECT \(SQLiteRows.ticketColumns) FROM tickets"
-        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
-        sql += " ORDER BY number"
-        if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
-        let finalSQL = sql
-        let finalArguments = StatementArguments(arguments)
-        return try await guarded {
+        if let instant = query.majorOrBreachedAt {
+            clauses.append("(priority = 'major' OR breach_at < ?)")
+            arguments.append(Millis.from(instant))
+        }
+        if query.urgentFirst { clauses.append("urgency IS NOT NULL") }
+        return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), StatementArguments(arguments))
+    }
+
+    public func ticketsChanged(after revision: Int64, limit: Int) async throws(StoreError) -> TicketChanges {
+        try await guarded {
             try await pool.read { db in
-                try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(SQLiteRows.ticket)
+                var changes = TicketChanges(tickets: [], revision: revision)
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT \(SQLiteRows.ticketColumns), revision FROM tickets WHERE revision > ? ORDER BY revision LIMIT ?
+                    """, arguments: [revision, max(1, limit)])
+                let revisionIndex = SQLiteRows.ticketIndex.count
+                while let row = try rows.next() {
+                    changes.tickets.append(try SQLiteRows.ticket(row))
+                    changes.revision = row[revisionIndex]
+                }
+                return changes
             }
+        }
+    }
+
+    public func lastRevision() async throws(StoreError) -> Int64 {
+        try await guarded {
+            try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(revision), 0) FROM tickets") ?? 0 }
         }
     }
 
@@ -374,13 +427,18 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func setPlan(_ ticket: TicketID, _ plan: TicketPlan, ifVersion version: Int) async throws(StoreError) {
-        try await guarded {
+    public func setPlan(_ plan: TicketPlan, of ticket: Ticket) async throws(StoreError) {
+        var planned = ticket
+        planned.plan = plan
+        try await guarded { [planned] in
             try await pool.write { db in
                 try db.execute(sql: """
-                    UPDATE tickets SET escalation_due_at = ?, respond_by = ?, resolve_by = ? WHERE number = ? AND version = ?
+                    UPDATE tickets SET escalation_due_at = ?, respond_by = ?, resolve_by = ?, urgency = ?, breach_at = ?,
+                        revision = \(Self.nextRevision)
+                    WHERE number = ? AND version = ?
                     """, arguments: [Millis.from(plan.escalationDueAt), Millis.from(plan.respondBy), Millis.from(plan.resolveBy),
-                                     ticket.number, version])
+                                     planned.state == .closed ? nil : planned.urgency, Millis.from(planned.breachAt),
+                                     planned.id.number, planned.version])
             }
         }
     }
@@ -482,12 +540,21 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func pendingCalls() async throws(StoreError) -> [OutboxMessage] {
+    public func pendingCalls(limit: Int?) async throws(StoreError) -> [OutboxMessage] {
         try await guarded {
             try await pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE via = 'phone' AND delivered_at IS NULL ORDER BY id
+                    \(limit.map { " LIMIT \(max(0, $0))" } ?? "")
                     """).map(SQLiteRows.outbox)
+            }
+        }
+    }
+
+    public func pendingCallCount() async throws(StoreError) -> Int {
+        try await guarded {
+            try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE via = 'phone' AND delivered_at IS NULL") ?? 0
             }
         }
     }

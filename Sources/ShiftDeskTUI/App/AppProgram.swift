@@ -18,6 +18,9 @@ public enum AppCommand<Effect> {
     case quit
     /// Run the effect with the program's `execute`; its result comes back as `.result`.
     case perform(Effect)
+    /// Run the effect on a thread of its own while the program goes on (a slow load); its
+    /// result comes back as `.result` in a later loop iteration.
+    case performInBackground(Effect)
     /// Switch theme (e.g. from the `:theme NAME` command).
     case setTheme(Theme)
 }
@@ -39,22 +42,27 @@ public struct RenderContext: Sendable {
 
 /// A program for ``AppRunner``: a state value, `update`, `render`, and the
 /// side-effect executor. Everything runs on the runner's thread.
-public struct AppProgram<State, Effect, Message: Sendable> {
+public struct AppProgram<State, Effect: Sendable, Message: Sendable> {
     public var initialState: State
+    /// Carried out before the first loop iteration (e.g. a load that finishes in the background).
+    public var initialCommands: [AppCommand<Effect>]
     public var update: (inout State, AppEvent<Message>) -> [AppCommand<Effect>]
     public var render: (State, inout Canvas, RenderContext) -> Void
     /// Executes an effect (store write, notification…); a thrown error ends the
     /// run (after restoring the terminal) and is rethrown by ``AppRunner/run()``.
-    public var execute: (Effect) throws -> Message?
+    /// Sendable: background effects run it on their own thread.
+    public var execute: @Sendable (Effect) throws -> Message?
     /// Called on every loop iteration; returns true when the store changed.
     public var pollExternalChange: () -> Bool
 
     public init(initialState: State,
+                initialCommands: [AppCommand<Effect>] = [],
                 update: @escaping (inout State, AppEvent<Message>) -> [AppCommand<Effect>],
                 render: @escaping (State, inout Canvas, RenderContext) -> Void,
-                execute: @escaping (Effect) throws -> Message? = { _ in nil },
+                execute: @escaping @Sendable (Effect) throws -> Message? = { _ in nil },
                 pollExternalChange: @escaping () -> Bool = { false }) {
         self.initialState = initialState
+        self.initialCommands = initialCommands
         self.update = update
         self.render = render
         self.execute = execute

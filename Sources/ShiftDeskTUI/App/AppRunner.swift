@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs an ``AppProgram`` on a ``Terminal``.
 ///
@@ -7,7 +8,7 @@ import Foundation
 /// wait for input (at most `pollInterval`). When nothing happens, nothing is
 /// rendered and nothing is written. The terminal is shut down on every exit
 /// path of ``run()``: quit, signal, and a thrown error.
-public final class AppRunner<State, Effect, Message: Sendable> {
+public final class AppRunner<State, Effect: Sendable, Message: Sendable> {
     public private(set) var state: State
     public private(set) var theme: Theme
     private let terminal: any Terminal
@@ -19,6 +20,8 @@ public final class AppRunner<State, Effect, Message: Sendable> {
     private var needsRender = true
     private var pendingExit: ExitReason?
     private var started = false
+    private var initialCommandsDone = false
+    private let background = BackgroundResults<Message>()
 
     public init(terminal: any Terminal, program: AppProgram<State, Effect, Message>, theme: Theme,
                 clock: any AppClock = SystemClock(), options: AppRunnerOptions = AppRunnerOptions()) {
@@ -59,7 +62,13 @@ public final class AppRunner<State, Effect, Message: Sendable> {
     public func step() throws -> ExitReason? {
         start()
         if let number = signals.received { return .signal(number) }
+        if !initialCommandsDone {
+            initialCommandsDone = true
+            needsRender = true
+            for message in try carryOut(program.initialCommands) { try handle(.result(message)) }
+        }
         if program.pollExternalChange() { try handle(.externalChange) }
+        for result in background.take() { try handle(.result(try result.get())) }
         if let pendingExit { return pendingExit }
         let now = clock.now()
         if now >= nextTick {
@@ -102,18 +111,36 @@ public final class AppRunner<State, Effect, Message: Sendable> {
             let current = queue.removeFirst()
             let commands = program.update(&state, current)
             needsRender = true
-            for command in commands {
-                switch command {
-                case .quit:
-                    pendingExit = pendingExit ?? .quit
-                case .perform(let effect):
-                    if let message = try program.execute(effect) { queue.append(.result(message)) }
-                case .setTheme(let newTheme):
-                    theme = newTheme
-                    terminal.apply(theme: newTheme)
+            queue += try carryOut(commands).map { .result($0) }
+        }
+    }
+
+    /// Carries out commands; returns the results of the effects performed at once.
+    @discardableResult
+    private func carryOut(_ commands: [AppCommand<Effect>]) throws -> [Message] {
+        var results: [Message] = []
+        for command in commands {
+            switch command {
+            case .quit:
+                pendingExit = pendingExit ?? .quit
+            case .perform(let effect):
+                if let message = try program.execute(effect) { results.append(message) }
+            case .performInBackground(let effect):
+                let execute = program.execute
+                let background = background
+                Thread.detachNewThread {
+                    do {
+                        if let message = try execute(effect) { background.deliver(.success(message)) }
+                    } catch {
+                        background.deliver(.failure(error))
+                    }
                 }
+            case .setTheme(let newTheme):
+                theme = newTheme
+                terminal.apply(theme: newTheme)
             }
         }
+        return results
     }
 
     /// The next whole multiple of `interval` after `date` (ticks land on second boundaries).
@@ -121,5 +148,19 @@ public final class AppRunner<State, Effect, Message: Sendable> {
         let seconds = max(0.001, Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
         let reference = date.timeIntervalSinceReferenceDate
         return Date(timeIntervalSinceReferenceDate: (reference / seconds).rounded(.down) * seconds + seconds)
+    }
+}
+
+/// Results of background effects, handed from their threads to the loop.
+final class BackgroundResults<Message: Sendable>: Sendable {
+    private let results = Mutex<[Result<Message, any Error>]>([])
+
+    func deliver(_ result: Result<Message, any Error>) { results.withLock { $0.append(result) } }
+
+    func take() -> [Result<Message, any Error>] {
+        results.withLock { taken in
+            defer { taken.removeAll() }
+            return taken
+        }
     }
 }

@@ -57,16 +57,17 @@ public enum Console {
         let services = ConsoleServices(setup, me: me)
         let terminal: NcursesTerminal
         do { terminal = try NcursesTerminal(environment: setup.environment) } catch { throw .terminal(error.description) }
-        var initial = initialState(setup, me: me, services: services, size: terminal.size)
+        var (initial, loadTheRest) = initialState(setup, me: me, services: services, size: terminal.size)
         initial.message = themeResult.warnings.first
         // Other seats' changes show within half a second; polling more often only costs an idle console CPU.
         let throttle = Throttle(interval: 0.5)
         let link = services.link
         let program = AppProgram<ConsoleState, ConsoleEffect, ConsoleMessage>(
             initialState: initial,
+            initialCommands: loadTheRest,
             update: ConsoleApp.update,
             render: ConsoleApp.render,
-            execute: services.execute,
+            execute: { services.execute($0) },
             pollExternalChange: {
                 guard throttle.due() else { return false }
                 // A failing poll reloads once, which tells the console the database is gone;
@@ -101,17 +102,33 @@ extension Console {
         }
     }
 
-    /// The state of the first frame: the operator's queue, loaded.
-    static func initialState(_ setup: Setup, me: Operator, services: ConsoleServices, size: TerminalSize) -> ConsoleState {
+    /// How many of a queue's most urgent tickets the first frame loads: a tall screen's worth
+    /// and a few pages to scroll while the rest loads.
+    static let firstPageSize = 500
+
+    /// The state of the first frame, and what loads the rest behind it. A queue opens on its
+    /// most urgent tickets; every other ticket loads in the background.
+    static func initialState(_ setup: Setup, me: Operator, services: ConsoleServices,
+                             size: TerminalSize) -> (ConsoleState, [AppCommand<ConsoleEffect>]) {
         var state = ConsoleState(me: me, language: setup.language, timeZone: setup.timeZone, now: setup.desk.clock.now())
         if let queue = setup.queue { state.queue = queue }
         state.size = size
-        if let first = services.execute(.reload) { _ = ConsoleApp.update(&state, .result(first)) }
+        var rest: [AppCommand<ConsoleEffect>] = []
+        let first: ConsoleEffect
+        if state.queue.storeQuery(now: state.now) != nil {
+            first = .loadFirstPage(state.queue, limit: firstPageSize)
+            rest = [.performInBackground(.reload)]
+        } else {
+            first = .reload
+        }
+        if let message = services.execute(first) { _ = ConsoleApp.update(&state, .result(message)) }
+        // A small desk came whole.
+        if state.loaded { rest = [] }
         // A console opened on the supervisor's view, the weekly review or the reports loads it too.
         for case let .perform(effect) in ConsoleScreens.enter(&state) {
             if let message = services.execute(effect) { _ = ConsoleApp.update(&state, .result(message)) }
         }
-        return state
+        return (state, rest)
     }
 
     /// What `run` puts on the screen first, drawn off-terminal: sign-in, load, first frame.
@@ -119,7 +136,7 @@ extension Console {
     public static func firstFrame(_ setup: Setup, size: TerminalSize) throws(Failure) -> Canvas {
         let me = try signIn(setup)
         let services = ConsoleServices(setup, me: me)
-        let state = initialState(setup, me: me, services: services, size: size)
+        let (state, _) = initialState(setup, me: me, services: services, size: size)
         var canvas = Canvas(size: size)
         ConsoleApp.render(state, &canvas, RenderContext(size: size, theme: .builtinDefault, colorMode: .color256, now: state.now))
         return canvas

@@ -2,8 +2,13 @@ import Foundation
 import ShiftDeskCore
 import ShiftDeskStore
 
-public enum ConsoleEffect {
+public enum ConsoleEffect: Sendable {
+    /// Every ticket not closed (a whole load).
     case reload
+    /// The most urgent tickets of one queue and its size, for the first frame.
+    case loadFirstPage(QueueKind, limit: Int)
+    /// What every seat wrote since the console's last load.
+    case refresh(after: Int64)
     case act(TicketAction, Ticket)
     case open(TicketDraft, resolution: String?)
     case loadDetail(TicketID)
@@ -20,16 +25,33 @@ public enum ConsoleEffect {
     case screen(ScreenEffect)
 }
 
-/// What a reload brings: the queues, the calls to make, and the handovers.
+/// What a load brings: tickets, the calls to make, and the handovers.
 public struct ConsoleSnapshot: Sendable {
-    public var entries: [QueueEntry]
+    public enum Tickets: Sendable {
+        /// Every ticket not closed, as of the store's `revision` or later.
+        case everything([QueueEntry], revision: Int64)
+        /// The most urgent tickets of one queue, of `total`.
+        case firstPage([QueueEntry], queue: QueueKind, total: Int)
+        /// The tickets written since the last load, up to `revision`.
+        case changed([QueueEntry], revision: Int64)
+    }
+
+    public var tickets: Tickets
+    /// The oldest calls nobody has confirmed, and how many there are in all.
     public var calls: [OutboxMessage]
+    public var callCount: Int
     public var handovers: HandoverOverview?
 
-    public init(entries: [QueueEntry], calls: [OutboxMessage], handovers: HandoverOverview?) {
-        self.entries = entries
+    public init(_ tickets: Tickets, calls: [OutboxMessage], callCount: Int? = nil, handovers: HandoverOverview?) {
+        self.tickets = tickets
         self.calls = calls
+        self.callCount = callCount ?? calls.count
         self.handovers = handovers
+    }
+
+    /// Every ticket not closed.
+    public init(entries: [QueueEntry], calls: [OutboxMessage], handovers: HandoverOverview?) {
+        self.init(.everything(entries, revision: 0), calls: calls, handovers: handovers)
     }
 }
 
@@ -74,7 +96,8 @@ public struct ConsoleApp {
             let screens = ConsoleScreens.tick(&state)
             if now >= state.nextSweep {
                 state.nextSweep = now.addingTimeInterval(sweepInterval)
-                return [.perform(.sweep)] + screens
+                // Off the console's thread: a sweep that fires many steps must not hold up keys or the first frame.
+                return [.performInBackground(.sweep)] + screens
             }
             return screens
         case let .resize(size):
@@ -90,11 +113,21 @@ public struct ConsoleApp {
     }
 
     static func reloadCommands(_ state: ConsoleState) -> [AppCommand<ConsoleEffect>] {
-        if case let .detail(id, _) = state.mode { return [.perform(.reload), .perform(.loadDetail(id))] }
+        if case let .detail(id, _) = state.mode { return refresh(state) + [.perform(.loadDetail(id))] }
         if state.mode.showsHandover(afterForm: state.afterForm), state.handover.tab == .history, let week = state.handover.historyWeek {
-            return [.perform(.reload), .perform(.loadHandoverHistory(HandoverView.week(startingAt: week, in: state.timeZone)))]
+            return refresh(state) + [.perform(.loadHandoverHistory(HandoverView.week(startingAt: week, in: state.timeZone)))]
         }
-        return [.perform(.reload)] + ConsoleScreens.reload(state)
+        return refresh(state) + ConsoleScreens.reload(state)
+    }
+
+    /// Brings the queues up to date: only what was written since the last load is read.
+    static func refresh(_ state: ConsoleState) -> [AppCommand<ConsoleEffect>] {
+        switch state.coverage {
+        case .nothing: [.perform(.reload)]
+        // The whole load is on its way and catches up when it lands.
+        case .firstPage: []
+        case let .everything(revision): [.perform(.refresh(after: revision))]
+        }
     }
 
     static func say(_ state: inout ConsoleState, _ text: String, error: Bool = false) {
@@ -121,21 +154,36 @@ public struct ConsoleApp {
         switch message {
         case let .loaded(snapshot):
             let hadCalls = Set(state.myCalls.map(\.id))
-            state.entries = snapshot.entries
+            var commands: [AppCommand<ConsoleEffect>] = []
+            switch snapshot.tickets {
+            case let .everything(entries, revision):
+                // The load that followed the first page: catch up with what was written meanwhile.
+                if case .firstPage = state.coverage { commands = [.perform(.refresh(after: revision))] }
+                state.entries = entries
+                state.reindex()
+                state.coverage = .everything(revision: revision)
+            case let .firstPage(entries, queue, total):
+                state.entries = entries
+                state.reindex()
+                state.coverage = .firstPage(queue: queue, total: total)
+            case let .changed(entries, revision):
+                guard case .everything = state.coverage else { break }
+                state.merge(entries)
+                state.coverage = .everything(revision: revision)
+            }
             state.calls = snapshot.calls
+            state.callCount = snapshot.callCount
             state.handoverOverview = snapshot.handovers
             state.handedOver = snapshot.handovers?.pending ?? [:]
             let listed = Set(snapshot.handovers?.recent.flatMap { $0.items.map(\.ticket) } ?? [])
-            state.handoverTickets = listed.isEmpty ? [:] : Dictionary(
-                snapshot.entries.lazy.filter { listed.contains($0.ticket.id) }.map { ($0.ticket.id, $0.ticket) },
-                uniquingKeysWith: { first, _ in first })
-            state.loaded = true
+            state.handoverTickets = Dictionary(listed.compactMap { state.entry($0).map { ($0.ticket.id, $0.ticket) } },
+                                               uniquingKeysWith: { first, _ in first })
             state.handover.reviewTable.reconcile(with: HandoverView.reviewRows(state))
             // A new call for this operator pops up at once.
             if case .browse = state.mode, let call = state.myCalls.first(where: { !hadCalls.contains($0.id) }), state.me.role != .l1, state.me.role != .l2 {
                 state.mode = .call(call)
             }
-            return []
+            return commands
         case let .acted(.success(outcome)):
             say(&state, "\(outcome.ticket.id) \(outcome.event.kind.label(state.language)): \(outcome.ticket.state.label(state.language))")
             return reloadCommands(state)
@@ -151,19 +199,19 @@ public struct ConsoleApp {
         case let .opened(.success(ticket)):
             say(&state, state.pick("Logged \(ticket.id)", "已登记 \(ticket.id)"))
             state.table.selectedID = ticket.id.number
-            return [.perform(.reload)]
+            return refresh(state)
         case let .detail(detail):
             state.detail = detail
             return []
         case let .swept(fired):
             if fired > 0 {
                 say(&state, state.pick("\(fired) management escalation step(s) fired", "触发 \(fired) 级管理升级"))
-                return [.perform(.reload)]
+                return refresh(state)
             }
             return []
         case let .confirmed(done):
             if !done { say(&state, state.pick("someone else already confirmed that call", "该电话已由他人确认"), error: true) }
-            return [.perform(.reload)]
+            return refresh(state)
         case let .sheet(path, error):
             if let error { say(&state, error, error: true) } else if let path { say(&state, state.pick("sheet saved: \(path)", "现场服务单已保存：\(path)")) }
             return reloadCommands(state)
@@ -405,7 +453,7 @@ public struct ConsoleApp {
         let words = text.split(separator: " ").map(String.init)
         switch (words.first ?? "", words.count) {
         case ("q", 1), ("quit", 1): return [.quit]
-        case ("reload", 1): return [.perform(.reload)]
+        case ("reload", 1): return [.performInBackground(.reload)]
         case ("theme", 2): return [.perform(.loadTheme(words[1]))]
         case ("lang", 2):
             if let language = Language.parse(words[1]) { state.language = language }
@@ -474,7 +522,7 @@ public struct ConsoleApp {
         case 4: return TableCell("\(t.tier.label(l)) \(t.assignee ?? l.pick(en: "queue", zh: "待受理"))")
         case 5: return TableCell(t.state.label(l), role: t.state == .resolved ? .muted : nil)
         default:
-            let key = SortKey.number(entry.urgencyKey)
+            let key = SortKey.number(entry.ticket.urgency)
             if let countdown = entry.countdown(now: state.now) {
                 return TableCell(Countdown.text(countdown), sortKey: key, role: countdown < 0 ? .breached : countdown < 1800 ? .warning : .ok)
             }

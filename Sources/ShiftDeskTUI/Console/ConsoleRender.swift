@@ -82,7 +82,7 @@ extension ConsoleApp {
             let used = canvas.put(": ", x: 0, y: layout.status.y, role: .title)
             field.draw(in: Rect(x: used, y: layout.status.y, width: layout.status.width - used, height: 1), canvas: &canvas, focused: true)
         default:
-            var left = ConsoleScreens.status(state) ?? " \(state.queue.label(l)): \(rows.count)"
+            var left = ConsoleScreens.status(state) ?? " \(state.queue.label(l)): \(queueSize(state, shown: rows.count))"
             if !state.filter.isEmpty { left += " · / \(state.filter)" }
             if state.mode.showsHandover(afterForm: state.afterForm) { left = " " + l.pick(en: "Shift handover", zh: "交接班") }
             StatusLine.draw(left: left, right: (state.message ?? "") + " ", in: layout.status, canvas: &canvas,
@@ -123,10 +123,11 @@ extension ConsoleApp {
             notices.append((l.pick(en: " ⚠ Reconnecting to the desk database (lost \(DisplayTime.clock(lost.since, in: state.timeZone))) · may be stale · typing kept",
                                    zh: " ⚠ 正在重新连接服务台数据库（\(DisplayTime.clock(lost.since, in: state.timeZone)) 断开）— 所见内容可能已过时；输入内容会保留"), .breached))
         }
-        let calls = state.myCalls
-        if !calls.isEmpty {
-            notices.append((l.pick(en: " ☎ \(calls.count) escalation call(s) to make and confirm — press C",
-                                   zh: " ☎ 有 \(calls.count) 个升级电话待拨打并确认 — 按 C"), .warning))
+        // Past the calls listed, the banner counts every call not confirmed.
+        let calls = state.calls.count < state.callCount && !state.myCalls.isEmpty ? state.callCount : state.myCalls.count
+        if calls > 0 {
+            notices.append((l.pick(en: " ☎ \(calls) escalation call(s) to make and confirm — press C",
+                                   zh: " ☎ 有 \(calls) 个升级电话待拨打并确认 — 按 C"), .warning))
         }
         guard let overview = state.handoverOverview else { return notices }
         if state.me.role == .desk, overview.pendingForShift > 0, !(state.mode.showsHandover(afterForm: state.afterForm) && state.handover.tab == .review) {
@@ -224,6 +225,19 @@ extension ConsoleApp {
             for (row, line) in lines.dropFirst(start).prefix(rect.height).enumerated() {
                 canvas.put(line.0, x: rect.x + 1, y: rect.y + row, role: line.1, maxWidth: rect.width - 2, ellipsis: true)
             }
+        }
+    }
+
+    /// The queue's size for the status line; while only the first page is loaded, the store's
+    /// count and a word that the rest is on its way.
+    static func queueSize(_ state: ConsoleState, shown: Int) -> String {
+        switch state.coverage {
+        case let .firstPage(queue, total) where queue == state.queue:
+            "\(total) · " + state.pick("loading the rest…", "正在加载其余…")
+        case .firstPage, .nothing:
+            state.pick("loading…", "加载中…")
+        case .everything:
+            "\(shown)"
         }
     }
 }

@@ -12,6 +12,9 @@ struct ConsoleServices: Sendable {
     let themeDirectories: [String]
     let language: Language
     let link = DatabaseLink()
+    /// Up to this many tickets not closed, a console loads them all before its first frame
+    /// (tens of milliseconds); beyond, it opens on a queue's first page and loads the rest behind it.
+    var wholeLoadAtOnce = 5_000
     /// The desk's shifts: handovers and the supervisor's view of the shift on duty.
     let schedule: ShiftSchedule
 
@@ -35,6 +38,14 @@ struct ConsoleServices: Sendable {
             switch effect {
             case .reload:
                 return try Blocking.run { [desk, handovers, me] in try await Self.snapshot(desk, handovers: handovers, for: me) }
+            case let .loadFirstPage(queue, limit):
+                return try Blocking.run { [desk, handovers, me, wholeLoadAtOnce] in
+                    try await Self.firstPage(of: queue, limit: limit, wholeLoadAtOnce: wholeLoadAtOnce, desk, handovers: handovers, for: me)
+                }
+            case let .refresh(revision):
+                return try Blocking.run { [desk, handovers, me] in
+                    try await Self.changes(after: revision, desk, handovers: handovers, for: me)
+                }
             case let .act(action, ticket):
                 return try Blocking.run { [desk, me] in
                     do throws(DeskError) {
@@ -119,11 +130,51 @@ struct ConsoleServices: Sendable {
         }
     }
 
+    /// Every ticket not closed. The plan stored with each ticket is all a queue needs: no
+    /// history is read.
     static func snapshot(_ desk: Desk, handovers: HandoverDesk, for me: Operator) async throws -> ConsoleMessage {
-        // The plan stored with each ticket is all a queue needs: no history is read.
-        let tickets = try await desk.store.tickets(TicketQuery(states: Set(TicketState.allCases.filter { $0 != .closed })))
-        return .loaded(ConsoleSnapshot(entries: tickets.map(QueueEntry.init), calls: try await desk.store.pendingCalls(),
-                                       handovers: try await handovers.overview(for: me)))
+        // The revision is read first: whatever is written during the load is read again by the next refresh.
+        let revision = try await desk.store.lastRevision()
+        let tickets = try await desk.store.tickets(.notClosed)
+        return try await loaded(.everything(tickets.map(QueueEntry.init), revision: revision), desk, handovers: handovers, for: me)
+    }
+
+    /// The most urgent tickets of `queue` and how many it holds: one indexed query, so the
+    /// first frame does not wait for the whole desk.
+    static func firstPage(of queue: QueueKind, limit: Int, wholeLoadAtOnce: Int, _ desk: Desk, handovers: HandoverDesk,
+                          for me: Operator) async throws -> ConsoleMessage {
+        guard let query = queue.storeQuery(now: desk.clock.now(), limit: limit),
+              let everything = QueueKind.desk.storeQuery(now: desk.clock.now()),
+              try await desk.store.count(everything) > wholeLoadAtOnce else {
+            return try await snapshot(desk, handovers: handovers, for: me)
+        }
+        let tickets = try await desk.store.tickets(query)
+        let total = try await desk.store.count(query)
+        return try await loaded(.firstPage(tickets.map(QueueEntry.init), queue: queue, total: total), desk, handovers: handovers, for: me)
+    }
+
+    /// What every seat wrote after `revision`.
+    static func changes(after revision: Int64, _ desk: Desk, handovers: HandoverDesk, for me: Operator) async throws -> ConsoleMessage {
+        var changed: [QueueEntry] = []
+        var reached = revision
+        while true {
+            let page = try await desk.store.ticketsChanged(after: reached, limit: 5_000)
+            changed += page.tickets.map(QueueEntry.init)
+            reached = page.revision
+            if page.tickets.count < 5_000 { break }
+        }
+        return try await loaded(.changed(changed, revision: reached), desk, handovers: handovers, for: me)
+    }
+
+    /// Calls the console lists at most: the oldest, which are to be made first (a flood of
+    /// unconfirmed calls must not slow every refresh down).
+    static let callsListed = 200
+
+    /// The tickets with what comes along with every load: the calls to make and the handovers.
+    static func loaded(_ tickets: ConsoleSnapshot.Tickets, _ desk: Desk, handovers: HandoverDesk, for me: Operator) async throws -> ConsoleMessage {
+        let calls = try await desk.store.pendingCalls(limit: callsListed)
+        let count = calls.count < callsListed ? calls.count : try await desk.store.pendingCallCount()
+        return .loaded(ConsoleSnapshot(tickets, calls: calls, callCount: count, handovers: try await handovers.overview(for: me)))
     }
 
     /// The on-site service sheet (现场服务单): a printable text with the incident and lines for

@@ -47,21 +47,30 @@ public struct ConsoleState {
     public var timeZone: TimeZone
     public var queue: QueueKind
     public var entries: [QueueEntry] = [] {
-        didSet {
-            entriesVersion &+= 1
-            searchTexts = entries.map(\.searchText)
-        }
+        didSet { entriesVersion &+= 1 }
     }
-    /// What the filter searches in each entry, worked out once per load.
-    private(set) var searchTexts: [[UInt8]] = []
     private(set) var entriesVersion = 0
+    /// Where each ticket's entry sits in `entries`, kept by `merge`.
+    private var positions: [TicketID: Int] = [:]
+    private var positionsVersion = -1
+    /// Entries of tickets closed since the last whole load: left in place (no queue shows a
+    /// closed ticket) so that a merge moves nothing, and compacted now and then.
+    private var tombstones = 0
+    /// The entries the last merge touched, and the versions it went from and to: the queue's
+    /// order takes in just those instead of sorting 100k entries again.
+    private(set) var lastMerge: (from: Int, to: Int, indices: [Int])?
+    /// How much of the desk `entries` holds.
+    public var coverage = Coverage.nothing
     /// The current queue in display order; `ConsoleApp.update` keeps it.
     var order = QueueOrder()
     /// Handed-over incidents not yet acknowledged, with their handover.
     public var handedOver: [TicketID: Int64] = [:]
     /// The unfinished incidents the recent handovers list, for the review screen.
     var handoverTickets: [TicketID: Ticket] = [:]
+    /// The oldest calls nobody has confirmed (the console lists a few hundred at most), and how
+    /// many there are.
     public var calls: [OutboxMessage] = []
+    public var callCount = 0
     /// Handovers as they stand for this operator, refreshed with the queue.
     public var handoverOverview: HandoverOverview?
     public var handover = HandoverScreen()
@@ -81,7 +90,9 @@ public struct ConsoleState {
     public var now: Date
     public var size = TerminalSize(columns: 80, rows: 24)
     public var nextSweep: Date
-    public var loaded = false
+    /// Whether every ticket not closed is loaded (queues other than the first page's show
+    /// "Loading…" until then).
+    public var loaded: Bool { if case .everything = coverage { true } else { false } }
     /// The supervisor's view, the weekly review and the reports (Console/Review, Supervisor, Reports).
     public var screens = ScreenStates()
 
@@ -114,6 +125,68 @@ public struct ConsoleState {
         case .im: calls.filter { $0.address.contains("(\(me.login))") || $0.recipientRole != .incidentManager }
         case .l1, .l2: []
         }
+    }
+}
+
+extension ConsoleState {
+    /// How much of the desk the console holds.
+    public enum Coverage: Sendable, Equatable {
+        case nothing
+        /// The most urgent tickets of one queue, of `total`: the first frame's, while the
+        /// rest loads in the background.
+        case firstPage(queue: QueueKind, total: Int)
+        /// Every ticket not closed, as of the store's `revision` (or later).
+        case everything(revision: Int64)
+
+        func covers(_ queue: QueueKind) -> Bool {
+            switch self {
+            case .nothing: false
+            case let .firstPage(first, _): first == queue
+            case .everything: true
+            }
+        }
+    }
+
+    /// Replaces the entries of changed tickets and adds new ones, in place: the rest keep their
+    /// positions. A closed ticket's entry stays until there are many (no queue shows it).
+    mutating func merge(_ changed: [QueueEntry]) {
+        guard !changed.isEmpty else { return }
+        if positionsVersion != entriesVersion { reindex() }
+        let from = entriesVersion
+        var touched: [Int] = []
+        for entry in changed {
+            if let at = positions[entry.ticket.id] {
+                if entry.ticket.state == .closed, entries[at].ticket.state != .closed { tombstones += 1 }
+                if entry.ticket.state != .closed, entries[at].ticket.state == .closed { tombstones -= 1 }
+                entries[at] = entry
+                touched.append(at)
+            } else if entry.ticket.state != .closed {
+                positions[entry.ticket.id] = entries.count
+                touched.append(entries.count)
+                entries.append(entry)
+            }
+        }
+        if tombstones > max(1_000, entries.count / 8) {
+            entries.removeAll { $0.ticket.state == .closed }
+            reindex()
+            return
+        }
+        positionsVersion = entriesVersion
+        lastMerge = (from, entriesVersion, touched)
+    }
+
+    /// Finds every entry's position again (after a whole load).
+    mutating func reindex() {
+        positions = Dictionary(entries.indices.map { (entries[$0].ticket.id, $0) }, uniquingKeysWith: { first, _ in first })
+        tombstones = entries.count { $0.ticket.state == .closed }
+        positionsVersion = entriesVersion
+        lastMerge = nil
+    }
+
+    /// The entry of a ticket, found through the positions `merge` keeps when they are current.
+    func entry(_ id: TicketID) -> QueueEntry? {
+        if positionsVersion == entriesVersion, let at = positions[id], at < entries.count { return entries[at] }
+        return entries.first { $0.ticket.id == id }
     }
 }
 

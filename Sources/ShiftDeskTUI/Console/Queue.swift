@@ -1,5 +1,6 @@
 import Foundation
 import ShiftDeskCore
+import ShiftDeskStore
 
 /// The queues of the console: one per role, and the supervisor's load view.
 public enum QueueKind: String, CaseIterable, Sendable {
@@ -49,15 +50,32 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .review, .reports: false
         }
     }
+
+    /// The store's query for the tickets `contains` picks at `now`, most urgent first: a
+    /// console draws its first frame from the first page of it. Nil for the views that are
+    /// not one queue.
+    public func storeQuery(now: Date, limit: Int? = nil) -> TicketQuery? {
+        switch self {
+        case .desk: TicketQuery(states: TicketQuery.notClosed.states, urgentFirst: true, limit: limit)
+        case .l1: TicketQuery(tiers: [.l1], openOnly: true, urgentFirst: true, limit: limit)
+        case .l2: TicketQuery(tiers: [.l2, .vendor], openOnly: true, urgentFirst: true, limit: limit)
+        case .im: TicketQuery(openOnly: true, majorOrBreachedAt: now, urgentFirst: true, limit: limit)
+        case .supervisor, .review, .reports: nil
+        }
+    }
 }
 
 /// One line of a queue: the ticket with its plan as the desk stored it at the last write; the
 /// countdown is recomputed from the clock at every frame.
 public struct QueueEntry: Sendable {
-    public var ticket: Ticket
+    public let ticket: Ticket
+    /// What the filter searches, worked out where the entry is made (off the console's thread
+    /// for a load).
+    let searchText: [UInt8]
 
     public init(ticket: Ticket) {
         self.ticket = ticket
+        searchText = Self.searchText(of: ticket)
     }
 
     public var paused: Bool { ticket.state == .pendingCustomer }

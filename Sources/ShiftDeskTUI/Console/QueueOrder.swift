@@ -45,14 +45,20 @@ struct QueueOrder {
             order.members = old.members
             order.validUntil = old.validUntil
             order.indices = filter(key.filter.hasPrefix(previous.filter) ? old.indices : old.members, by: key.filter, state)
+        } else if let previous = old.key, stillValid, let merge = state.lastMerge, merge.from == previous.version, merge.to == key.version,
+                  previous.queue == key.queue, previous.sort == key.sort, previous.language == key.language, previous.drill == key.drill,
+                  previous.filter == key.filter {
+            // Another seat's write merged a few entries: those leave the order and rejoin where
+            // they now belong; the other 100k keep their places.
+            order.members = inserting(merge.indices, into: old.members, state)
+            order.indices = filter(order.members, by: key.filter, state)
+            order.validUntil = state.queue == .im ? nextBreach(state) : old.validUntil
         } else {
             let now = state.now
             let drill = key.drill
-            let members = state.entries.indices.filter { index in
-                let entry = state.entries[index]
-                if let drill, !drill.allows(entry, now: now) { return false }
-                return state.queue.contains(entry.ticket, breached: entry.breached(now: now))
-            }
+            // While only the first page of one queue is loaded, the others wait for the rest.
+            let loaded = state.coverage.covers(state.queue)
+            let members = loaded ? state.entries.indices.filter { belongs($0, state, drill: drill) } : []
             order.members = sorted(members, state)
             order.indices = filter(order.members, by: key.filter, state)
             if state.queue == .im { order.validUntil = nextBreach(state) }
@@ -63,13 +69,54 @@ struct QueueOrder {
         return true
     }
 
+    /// Whether the entry at `index` is in the queue on show.
+    private static func belongs(_ index: Int, _ state: ConsoleState, drill: Drill?) -> Bool {
+        let entry = state.entries[index]
+        if let drill, !drill.allows(entry, now: state.now) { return false }
+        return state.queue.contains(entry.ticket, breached: entry.breached(now: state.now))
+    }
+
+    /// `members` (sorted) without `touched`, then with those of `touched` that belong, each
+    /// where the sort puts it.
+    private static func inserting(_ touched: [Int], into members: [Int], _ state: ConsoleState) -> [Int] {
+        let moved = Set(touched)
+        var result = members.filter { !moved.contains($0) }
+        let sort = state.table.sort ?? ConsoleApp.defaultSort
+        for index in moved.sorted() where belongs(index, state, drill: state.screens.drill) {
+            let position: Int
+            if sort.column == ConsoleApp.slaColumn {
+                position = insertionPoint(of: index, in: result, ascending: sort.ascending) { state.entries[$0].ticket.urgency }
+            } else {
+                position = insertionPoint(of: index, in: result, ascending: sort.ascending) {
+                    ConsoleApp.cell(sort.column, of: state.entries[$0], state).sortKey
+                }
+            }
+            result.insert(index, at: position)
+        }
+        return result
+    }
+
+    /// Where `index` goes in `sorted` (ordered as `sorted(_:keys:ascending:)` orders): after
+    /// everything that sorts before it.
+    private static func insertionPoint<Key: Comparable>(of index: Int, in sorted: [Int], ascending: Bool, key: (Int) -> Key) -> Int {
+        let mine = key(index)
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            let other = key(sorted[mid])
+            let before = other == mine ? sorted[mid] < index : (ascending ? other < mine : mine < other)
+            if before { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
     /// The entries whose search text contains `needle` (already lowercased), as bytes: a
     /// filter over 100k tickets has a frame's time to answer.
     private static func filter(_ indices: [Int], by needle: String, _ state: ConsoleState) -> [Int] {
         guard !needle.isEmpty else { return indices }
         let pattern = Array(needle.utf8)
         return pattern.withUnsafeBytes { pattern in
-            indices.filter { index in state.searchTexts[index].withUnsafeBytes { contains($0, pattern) } }
+            indices.filter { index in state.entries[index].searchText.withUnsafeBytes { contains($0, pattern) } }
         }
     }
 
@@ -91,7 +138,7 @@ struct QueueOrder {
     private static func sorted(_ members: [Int], _ state: ConsoleState) -> [Int] {
         let sort = state.table.sort ?? ConsoleApp.defaultSort
         if sort.column == ConsoleApp.slaColumn {
-            return sorted(members, keys: members.map { state.entries[$0].urgencyKey }, ascending: sort.ascending)
+            return sorted(members, keys: members.map { state.entries[$0].ticket.urgency }, ascending: sort.ascending)
         }
         return sorted(members, keys: members.map { ConsoleApp.cell(sort.column, of: state.entries[$0], state).sortKey },
                       ascending: sort.ascending)
@@ -121,26 +168,8 @@ struct QueueOrder {
 
 extension QueueEntry {
     /// What the filter searches, lowercased, in both languages, as UTF-8.
-    var searchText: [UInt8] {
-        let t = ticket
-        return Array([t.id.description, t.title, t.caller.name, t.assignee ?? "", t.category ?? "", t.affectedService ?? "",
+    static func searchText(of t: Ticket) -> [UInt8] {
+        Array([t.id.description, t.title, t.caller.name, t.assignee ?? "", t.category ?? "", t.affectedService ?? "",
                       t.state.label(.en), t.state.label(.zh)].joined(separator: "\u{1F}").lowercased().utf8)
-    }
-
-    /// Urgency as an order that does not move with the clock: breached and nearest deadlines
-    /// first (a major a minute ahead of a general, a general of a minor), then resolved work
-    /// awaiting closing, then what waits on the customer. Lower is more urgent.
-    var urgencyKey: Double {
-        let group: Double
-        let value: Double
-        if !paused, let target {
-            (group, value) = (0, target.timeIntervalSince1970 - Double(2 - ticket.priority.rank) * 60)
-        } else if ticket.state == .resolved {
-            (group, value) = (1, ticket.resolvedAt?.timeIntervalSince1970 ?? 0)
-        } else {
-            (group, value) = (2, ticket.openedAt.timeIntervalSince1970)
-        }
-        // Instants are well under 1e11 seconds since 1970: the group decides first.
-        return group * 1e11 + value
     }
 }

@@ -110,14 +110,21 @@ public struct FormDialogState: Sendable, Equatable {
         let width = min(area.width, max(44, labelWidth + 36))
         // A message (why the desk said no) wraps over up to four lines: its end names the rule.
         let messageLines = message.map { Array(ScrollText.wrap($0, width: max(1, width - 4)).prefix(4)) } ?? []
-        let height = fields.count * 2 + 4 + max(1, messageLines.count)
-        let inner = Modal.frame(width: width, height: height, title: title, in: area, canvas: &canvas)
+        // A blank line between fields when there is room; on a short terminal one line each, and
+        // if even that does not fit, the fields scroll to keep the focused one in view.
+        let messageRows = max(1, messageLines.count)
+        let spacing = 1 + fields.count * 2 + messageRows + 1 + 2 <= area.height ? 2 : 1
+        let top = spacing == 2 ? 1 : 0
+        let innerHeight = min(top + fields.count * spacing + messageRows + 1, max(0, area.height - 2))
+        let inner = Modal.frame(width: width, height: innerHeight + 2, title: title, in: area, canvas: &canvas)
         guard inner.width > 4, inner.height > 0 else { return }
+        let visible = max(1, (inner.height - top - messageRows - 1 + spacing - 1) / spacing)
+        let first = max(0, min(fields.count - visible, min(focus, fields.count - 1) - visible + 1))
         canvas.withClip(inner) { canvas in
             let fieldX = inner.x + labelWidth + 3
             let fieldWidth = max(1, inner.maxX - fieldX - 1)
-            for (index, field) in fields.enumerated() {
-                let y = inner.y + 1 + index * 2
+            for (index, field) in fields.enumerated() where index >= first && index < first + visible {
+                let y = inner.y + top + (index - first) * spacing
                 let label = DisplayWidth.fit(field.label + (field.required ? "*" : ""), toWidth: labelWidth + 1, alignment: .right, ellipsis: canvas.glyphs.ellipsis)
                 canvas.put(label, x: inner.x + 1, y: y, role: index == focus ? .title : .dialog)
                 let fieldRect = Rect(x: fieldX, y: y, width: fieldWidth, height: 1)

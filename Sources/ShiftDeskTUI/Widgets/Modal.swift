@@ -3,6 +3,9 @@ public enum Modal {
     @discardableResult
     public static func frame(width: Int, height: Int, title: String, in area: Rect, canvas: inout Canvas) -> Rect {
         let rect = area.centered(width: width, height: height)
+        // A blank column each side, so that no stub of the rows underneath touches the border.
+        let margin = Rect(x: rect.x - 1, y: rect.y, width: rect.width + 2, height: rect.height).intersection(area)
+        canvas.withClip(margin) { canvas in canvas.fill(margin, role: .normal) }
         canvas.withClip(rect) { canvas in
             canvas.fill(rect, role: .dialog)
             canvas.box(rect, role: .dialogBorder, title: title, titleRole: .title)

@@ -26,7 +26,7 @@ extension ConsoleApp {
             return [.perform(.loadHandoverDraft)]
         case .review:
             state.handover.reviewTable.reconcile(with: HandoverView.reviewRows(state))
-            return [.perform(.reload)]
+            return ConsoleApp.refresh(state)
         case .history:
             let week = state.handover.historyWeek ?? HandoverView.weekStart(of: state.now, in: state.timeZone)
             state.handover.historyWeek = week
@@ -57,7 +57,7 @@ extension ConsoleApp {
             state.handover.tab = .history
             state.handover.historyWeek = HandoverView.weekStart(of: state.now, in: state.timeZone)
             state.handover.historyTable.selectedID = handover.id
-            return [.perform(.reload)] + loadCommands(for: .history, &state)
+            return ConsoleApp.refresh(state) + loadCommands(for: .history, &state)
         case let .handoverAcknowledged(.success(result)):
             let acked = result.handover.items.filter { $0.acknowledgedBy == state.me.login }.count
             if let refusal = result.refusedTakes.first {
@@ -66,7 +66,7 @@ extension ConsoleApp {
                 say(&state, l.pick(en: "Handover #\(result.handover.id): \(acked) of \(result.handover.items.count) acknowledged by you",
                                    zh: "交接 #\(result.handover.id)：你已确认 \(acked)/\(result.handover.items.count) 项"))
             }
-            return [.perform(.reload)]
+            return ConsoleApp.refresh(state)
         default:
             break
         }

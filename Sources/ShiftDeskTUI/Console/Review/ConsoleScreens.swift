@@ -168,7 +168,7 @@ enum ConsoleScreens {
             case let .failure(error):
                 ConsoleApp.say(&state, error.message(state.language, timeZone: state.timeZone), error: true)
             }
-            return [.perform(.screen(.loadReview(week))), .perform(.reload)]
+            return [.perform(.screen(.loadReview(week)))] + ConsoleApp.refresh(state)
         case let .report(result):
             state.screens.reports.loading = false
             switch result {

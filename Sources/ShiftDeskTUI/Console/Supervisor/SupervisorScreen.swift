@@ -10,6 +10,9 @@ public struct OperatorLoad: Sendable, Hashable {
     /// Taken (accepted) and resolved during the current shift.
     public var taken: Int
     public var resolved: Int
+    /// On the shift's roster or at work during it; otherwise listed only because they still
+    /// hold open incidents (someone should pick those up).
+    public var onShift: Bool = true
 }
 
 /// A submitted handover with items nobody has acknowledged yet.
@@ -73,10 +76,15 @@ public struct SupervisorData: Sendable {
         var held: [String: Int] = [:]
         for ticket in openTickets where ticket.state.isOpen { if let login = ticket.assignee { held[login, default: 0] += 1 } }
         let order: [Role] = [.desk, .l1, .l2, .im, .supervisor]
+        func onShift(_ person: Operator) -> Bool { person.shift == shift.shift || active.contains(person.login) }
+        // Those on the shift first; then anyone off it who still holds open incidents.
         let loads = operators
-            .filter { $0.shift == shift.shift || active.contains($0.login) || held[$0.login] != nil }
-            .sorted { (order.firstIndex(of: $0.role) ?? 9, $0.login) < (order.firstIndex(of: $1.role) ?? 9, $1.login) }
-            .map { OperatorLoad(person: $0, held: held[$0.login] ?? 0, taken: taken[$0.login] ?? 0, resolved: resolved[$0.login] ?? 0) }
+            .filter { onShift($0) || held[$0.login] != nil }
+            .sorted { a, b in
+                (onShift(a) ? 0 : 1, order.firstIndex(of: a.role) ?? 9, a.login) < (onShift(b) ? 0 : 1, order.firstIndex(of: b.role) ?? 9, b.login)
+            }
+            .map { OperatorLoad(person: $0, held: held[$0.login] ?? 0, taken: taken[$0.login] ?? 0, resolved: resolved[$0.login] ?? 0,
+                                onShift: onShift($0)) }
         let pending = handovers.compactMap { handover -> PendingHandover? in
             let open = handover.unacknowledged.map(\.ticket)
             guard !open.isEmpty else { return nil }
@@ -391,8 +399,10 @@ enum SupervisorScreen {
         let columns = operatorColumnsLayout(l, shift: span)
         let rows = data.operators.enumerated().map { index, load in
             TableRow(id: Int64(index), cells: [
-                TableCell(load.person.name), TableCell(load.person.role.label(l)),
-                TableCell(String(load.held), role: load.held > 0 ? nil : .muted),
+                load.onShift ? TableCell(load.person.name)
+                    : TableCell(load.person.name + l.pick(en: " (off shift)", zh: "（非本班）"), role: .muted),
+                TableCell(load.person.role.label(l)),
+                TableCell(String(load.held), role: load.held > 0 ? (load.onShift ? nil : .warning) : .muted),
                 TableCell(String(load.taken)), TableCell(String(load.resolved)),
             ])
         }
