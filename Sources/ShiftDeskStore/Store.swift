@@ -163,13 +163,13 @@ public protocol Store: Sendable {
     /// The incidents numbered `tickets` (ascending), each with its events before `until`, without
     /// steps and calls: the incidents a report replays, or whose summary is made afresh.
     func reportItems(_ tickets: [Int64], until: Date) async throws(StoreError) -> [ReportTicket]
-    /// Every piece of every summary sorted by ``KPISummary/use(spanStart:spanEnd:after:through:backlog:summarised:in:)``
-    /// for a report over `window`: summarised pieces grouped by signature hash, the openings of
-    /// the backlog before the period, the tickets to replay.
-    func kpiSummaryScan(_ window: KPIWindow) async throws(StoreError) -> KPISummaryScan
-    /// The tickets of the summarised pieces of `window` whose signature hash is one of `signatures`
-    /// (refused by the report: their incidents are replayed), ascending.
-    func kpiSummaryTickets(_ window: KPIWindow, signatures: [Int64]) async throws(StoreError) -> [Int64]
+    /// Every piece of every summary that may concern a report over `window`, sorted by
+    /// ``KPISummary/use(spanStart:spanEnd:after:through:backlog:summarised:in:)`` and, for the
+    /// summarised ones, by whether `accepting` takes their signature's text (each text judged
+    /// once): accepted pieces grouped by signature hash with their texts, the openings of the
+    /// backlog before the period, the tickets to replay. One snapshot of the store: an incident
+    /// written meanwhile is either summarised or replayed, never lost nor counted twice.
+    func kpiSummaryScan(_ window: KPIWindow, accepting: @escaping @Sendable (String) -> Bool) async throws(StoreError) -> KPISummaryScan
     /// The texts (signatures, policy fingerprints) kept under these hashes.
     func kpiTexts(_ hashes: [Int64]) async throws(StoreError) -> [Int64: String]
     /// Escalation steps due and phone calls queued in `window`, of incidents opened before its end.

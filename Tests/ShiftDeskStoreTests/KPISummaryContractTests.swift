@@ -218,6 +218,20 @@ struct KPISummaryContractTests {
         #expect(report.value(.backlog, "all") == 1 && report.value(.lineResolvedDirectly, "l1") == 1)
     }
 
+    @Test(arguments: Backend.available)
+    func aScanReplaysTheIncidentsOfTheSignaturesItRefuses(_ backend: Backend) async throws {
+        let (desk, _) = try await busyDesk(backend)
+        let year = try #require(ReportPeriod(kind: .year, label: "2026", timeZone: Self.shanghai))
+        let window = KPIWindow(start: year.interval.start, end: year.interval.end)
+        let all = try await desk.store.kpiSummaryScan(window) { _ in true }
+        #expect(Set(all.texts.keys) == Set(all.groups.keys) && !all.groups.isEmpty)
+        #expect(all.texts.allSatisfy { KPISummary.hash($0.value) == $0.key })
+        let none = try await desk.store.kpiSummaryScan(window) { _ in false }
+        #expect(none.groups.isEmpty && none.texts.isEmpty)
+        #expect(none.replay.count == all.replay.count + all.groups.values.reduce(0) { $0 + $1.count })
+        #expect(none.replay == none.replay.sorted() && Set(none.replay).count == none.replay.count)
+    }
+
     /// Puts `text` under `hash` in the store's texts, as another summary might have.
     func plant(_ text: String, under hash: Int64, in store: any Store) async throws {
         if let sqlite = store as? SQLiteStore {

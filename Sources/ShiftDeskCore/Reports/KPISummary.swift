@@ -163,15 +163,19 @@ public struct KPISummaryScan: Sendable {
         }
     }
 
-    /// Summarised incidents by signature hash.
+    /// Summarised incidents whose signature the report accepts, by signature hash.
     public var groups: [Int64: Group] = [:]
+    /// The signature of each group.
+    public var texts: [Int64: String] = [:]
     /// Openings of the incidents whose span ended before the period, open at its end.
     public var backlogOpenedAt: [Date] = []
-    /// Ticket numbers to replay, ascending, each once.
+    /// Ticket numbers to replay, ascending, each once: incidents the rule sends to replay, and
+    /// summarised ones whose signature the report refuses (decided in the same snapshot).
     public var replay: [Int64] = []
 
-    public init(groups: [Int64: Group] = [:], backlogOpenedAt: [Date] = [], replay: [Int64] = []) {
+    public init(groups: [Int64: Group] = [:], texts: [Int64: String] = [:], backlogOpenedAt: [Date] = [], replay: [Int64] = []) {
         self.groups = groups
+        self.texts = texts
         self.backlogOpenedAt = backlogOpenedAt
         self.replay = replay
     }
@@ -182,12 +186,15 @@ public struct KPISummaryScan: Sendable {
         if let openedAt { group.openedAt.append(openedAt) }
     }
 
-    /// Adds one piece of a summary (or the mark of an incident without one).
+    /// Adds one piece of a summary (or the mark of an incident without one). `accepted` tells
+    /// whether the report accepts a summarised piece's signature (``KPISignatureVerdicts``).
     public mutating func add(_ use: KPISummary.Use, ticket: Int64, signature: Int64, hours: Double?, openedAt: @autoclosure () -> Date,
-                             backlog: Bool) {
+                             backlog: Bool, accepted: @autoclosure () -> Bool) {
         switch use {
         case .none:
             break
+        case .summarised where !accepted():
+            replay.append(ticket)
         case .summarised:
             // In place, one lookup: a copy of the group out of the dictionary would copy its arrays.
             Self.count(&groups[signature, default: Group()], hours: hours, openedAt: backlog ? openedAt() : nil)
@@ -224,29 +231,55 @@ extension KPISignature {
 }
 
 extension KPIAccumulator {
-    /// Whether a summary judged under `signature` holds for this report: the same policy (whose
-    /// fingerprint the store keeps under `policyText`'s hash) and the same role for every login
-    /// the share looked up.
+    /// Whether a summary judged under `signature` holds for this report: the same policy and the
+    /// same role for every login the share looked up.
     public func accepts(_ signature: KPISignature, policyHash: Int64) -> Bool {
         signature.holds(policy: policyHash, roles: roles)
     }
 
-    /// Adds the summarised groups this report accepts (`texts`: the store's texts by hash);
-    /// returns the signature hashes it refused, whose incidents must be replayed.
-    public mutating func addSummarised(_ scan: KPISummaryScan, texts: [Int64: String]) -> [Int64] {
-        let fingerprint = policy.fingerprint
-        let policyHash = KPISummary.hash(fingerprint)
-        let policyKnown = texts[policyHash] == fingerprint
-        var refused: [Int64] = []
+    /// What a store asks of a signature's text while it scans: whether this report uses the
+    /// summaries judged under it. `policyKnown`: the store keeps this policy's fingerprint under
+    /// its hash (otherwise no signature naming that hash can be trusted to mean this policy).
+    public func acceptance(policyKnown: Bool) -> @Sendable (String) -> Bool {
+        let roles = self.roles, policyHash = KPISummary.hash(policy.fingerprint)
+        guard policyKnown else { return { _ in false } }
+        return { text in KPISignature(text: text)?.holds(policy: policyHash, roles: roles) ?? false }
+    }
+
+    /// Adds the summarised groups of `scan` (all accepted by ``acceptance(policyKnown:)``) and
+    /// the backlog before the period. Returns the hashes of groups whose text it could not read
+    /// (none, from a store that asked ``acceptance(policyKnown:)``).
+    public mutating func addSummarised(_ scan: KPISummaryScan) -> [Int64] {
+        var unread: [Int64] = []
         for (hash, group) in scan.groups.sorted(by: { $0.key < $1.key }) {
-            guard policyKnown, let text = texts[hash], let signature = KPISignature(text: text), accepts(signature, policyHash: policyHash) else {
-                refused.append(hash)
+            guard let text = scan.texts[hash], let signature = KPISignature(text: text) else {
+                unread.append(hash)
                 continue
             }
             add(signature.contribution, count: group.count, hours: group.hours, openedAt: group.openedAt)
         }
         addBacklog(openedAt: scan.backlogOpenedAt)
-        return refused
+        return unread
+    }
+}
+
+/// A store's verdicts on signatures during one scan: each text read and judged once.
+public struct KPISignatureVerdicts {
+    private let accepting: (String) -> Bool
+    private var verdicts: [Int64: Bool] = [:]
+    /// The texts accepted so far, by hash.
+    public private(set) var texts: [Int64: String] = [:]
+
+    public init(_ accepting: @escaping (String) -> Bool) { self.accepting = accepting }
+
+    /// Whether the signature hashed `hash` is accepted; `text` reads it (nil: not kept, refused).
+    public mutating func accepts<E: Error>(_ hash: Int64, text: () throws(E) -> String?) throws(E) -> Bool {
+        if let verdict = verdicts[hash] { return verdict }
+        let found = try text()
+        let verdict = found.map(accepting) ?? false
+        verdicts[hash] = verdict
+        if verdict, let found { texts[hash] = found }
+        return verdict
     }
 }
 
@@ -257,29 +290,34 @@ extension KPIReport {
     public init(period: ReportPeriod, input: ReportInput, summaries: [TicketID: KPISummary]) {
         var accumulator = KPIAccumulator(period: period, operators: input.operators, policy: input.policy, now: input.now)
         let window = accumulator.window
+        // What a store would keep: every text under its hash.
+        var kept: [Int64: String] = [:]
+        for summary in summaries.values {
+            kept[KPISummary.hash(summary.policy)] = summary.policy
+            for piece in summary.pieces { kept[KPISummary.hash(piece.signature)] = piece.signature }
+        }
+        let fingerprint = input.policy.fingerprint
+        var verdicts = KPISignatureVerdicts(accumulator.acceptance(policyKnown: kept[KPISummary.hash(fingerprint)] == fingerprint))
         var scan = KPISummaryScan()
-        var texts: [Int64: String] = [:]
-        var tickets: [Int64: [Int64]] = [:]
         for ticket in input.tickets {
             let number = ticket.id.number
             guard let summary = summaries[ticket.id] else {
                 let use = KPISummary.use(spanStart: ticket.openedAt, spanEnd: .distantFuture, after: nil, through: nil, backlog: false,
                                          summarised: false, in: window)
-                scan.add(use, ticket: number, signature: 0, hours: nil, openedAt: ticket.openedAt, backlog: false)
+                scan.add(use, ticket: number, signature: 0, hours: nil, openedAt: ticket.openedAt, backlog: false, accepted: false)
                 continue
             }
-            texts[KPISummary.hash(summary.policy)] = summary.policy
             for piece in summary.pieces {
                 let hash = KPISummary.hash(piece.signature)
-                texts[hash] = piece.signature
                 let use = KPISummary.use(spanStart: summary.spanStart, spanEnd: summary.spanEnd, after: piece.after, through: piece.through,
                                          backlog: summary.backlog, summarised: true, in: window)
-                scan.add(use, ticket: number, signature: hash, hours: piece.hours, openedAt: summary.openedAt, backlog: summary.backlog)
-                if use == .summarised { tickets[hash, default: []].append(number) }
+                scan.add(use, ticket: number, signature: hash, hours: piece.hours, openedAt: summary.openedAt, backlog: summary.backlog,
+                         accepted: verdicts.accepts(hash) { kept[hash] })
             }
         }
-        let refused = accumulator.addSummarised(scan, texts: texts)
-        let replay = Set(scan.replay + refused.flatMap { tickets[$0] ?? [] })
+        scan.texts = verdicts.texts
+        _ = accumulator.addSummarised(scan)
+        let replay = Set(scan.replay)
         var events: [TicketID: [TicketEvent]] = [:]
         for event in input.events { events[event.ticket, default: []].append(event) }
         for ticket in input.tickets {

@@ -100,53 +100,63 @@ extension PostgresStore {
         }
     }
 
-    public func kpiSummaryScan(_ window: KPIWindow) async throws(StoreError) -> KPISummaryScan {
+    public func kpiSummaryScan(_ window: KPIWindow, accepting: @escaping @Sendable (String) -> Bool) async throws(StoreError) -> KPISummaryScan {
         let bounds = Bounds(window)
         return try await read { session in
-            var scan = KPISummaryScan()
-            for row in try await session.rows(PG.query { b in
-                """
-                SELECT signature, count(*)::bigint AS n, array_agg(hours) FILTER (WHERE hours IS NOT NULL) AS hours,
-                       array_agg(opened_at) FILTER (WHERE backlog) AS opened
-                FROM kpi_summaries WHERE \(bounds.summarised(b)) GROUP BY signature
-                """
-            }) {
-                let opened = try row.value("opened", [Int64]?.self) ?? []
-                scan.groups[try row.int("signature")] = KPISummaryScan.Group(count: Int(try row.int("n")),
-                                                                            hours: try row.value("hours", [Double]?.self) ?? [],
-                                                                            openedAt: opened.map(Millis.date))
+            // One snapshot for every query below.
+            try await session.transaction {
+                try await session.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                var scan = KPISummaryScan()
+                var groups: [Int64: KPISummaryScan.Group] = [:]
+                for row in try await session.rows(PG.query { b in
+                    """
+                    SELECT signature, count(*)::bigint AS n, array_agg(hours) FILTER (WHERE hours IS NOT NULL) AS hours,
+                           array_agg(opened_at) FILTER (WHERE backlog) AS opened
+                    FROM kpi_summaries WHERE \(bounds.summarised(b)) GROUP BY signature
+                    """
+                }) {
+                    let opened = try row.value("opened", [Int64]?.self) ?? []
+                    groups[try row.int("signature")] = KPISummaryScan.Group(count: Int(try row.int("n")),
+                                                                          hours: try row.value("hours", [Double]?.self) ?? [],
+                                                                          openedAt: opened.map(Millis.date))
+                }
+                var texts: [Int64: String] = [:]
+                if !groups.isEmpty {
+                    for row in try await session.rows(PG.query { b in
+                        "SELECT hash, text FROM kpi_texts WHERE hash = ANY(\(b.ints(Array(groups.keys))))"
+                    }) {
+                        texts[try row.int("hash")] = try row.text("text")
+                    }
+                }
+                var verdicts = KPISignatureVerdicts(accepting)
+                let refused = groups.keys.filter { hash in !verdicts.accepts(hash) { texts[hash] } }
+                for hash in refused { groups[hash] = nil }
+                scan.groups = groups
+                scan.texts = verdicts.texts
+                scan.backlogOpenedAt = try await session.rows(PG.query { b in
+                    """
+                    SELECT opened_at FROM kpi_summaries
+                    WHERE \(bounds.mayConcern(b)) AND signature <> 0 AND span_end < \(b.int(bounds.start))
+                      AND span_end < \(b.int(bounds.end)) AND backlog AND \(bounds.holds(b))
+                    """
+                }).map { row throws(StoreError) in try row.date("opened_at") }
+                var replay = try await session.rows(PG.query { b in
+                    """
+                    SELECT DISTINCT ticket FROM kpi_summaries
+                    WHERE \(bounds.mayConcern(b))
+                      AND (signature = 0
+                           OR (\(bounds.holds(b)) AND NOT (span_end < \(b.int(bounds.start)) AND span_end < \(b.int(bounds.end)))
+                               AND NOT (span_start >= \(b.int(bounds.start)) AND span_end < \(b.int(bounds.end)))))
+                    """
+                }).map { row throws(StoreError) in try row.int("ticket") }
+                if !refused.isEmpty {
+                    replay += try await session.rows(PG.query { b in
+                        "SELECT DISTINCT ticket FROM kpi_summaries WHERE signature = ANY(\(b.ints(refused))) AND \(bounds.summarised(b))"
+                    }).map { row throws(StoreError) in try row.int("ticket") }
+                }
+                scan.replay = Array(Set(replay)).sorted()
+                return scan
             }
-            scan.backlogOpenedAt = try await session.rows(PG.query { b in
-                """
-                SELECT opened_at FROM kpi_summaries
-                WHERE \(bounds.mayConcern(b)) AND signature <> 0 AND span_end < \(b.int(bounds.start))
-                  AND span_end < \(b.int(bounds.end)) AND backlog AND \(bounds.holds(b))
-                """
-            }).map { row throws(StoreError) in try row.date("opened_at") }
-            scan.replay = try await session.rows(PG.query { b in
-                """
-                SELECT DISTINCT ticket FROM kpi_summaries
-                WHERE \(bounds.mayConcern(b))
-                  AND (signature = 0
-                       OR (\(bounds.holds(b)) AND NOT (span_end < \(b.int(bounds.start)) AND span_end < \(b.int(bounds.end)))
-                           AND NOT (span_start >= \(b.int(bounds.start)) AND span_end < \(b.int(bounds.end)))))
-                ORDER BY ticket
-                """
-            }).map { row throws(StoreError) in try row.int("ticket") }
-            return scan
-        }
-    }
-
-    public func kpiSummaryTickets(_ window: KPIWindow, signatures: [Int64]) async throws(StoreError) -> [Int64] {
-        guard !signatures.isEmpty else { return [] }
-        let bounds = Bounds(window)
-        return try await read { session in
-            try await session.rows(PG.query { b in
-                """
-                SELECT DISTINCT ticket FROM kpi_summaries
-                WHERE signature = ANY(\(b.ints(signatures))) AND \(bounds.summarised(b)) ORDER BY ticket
-                """
-            }).map { row throws(StoreError) in try row.int("ticket") }
         }
     }
 

@@ -35,19 +35,18 @@ public struct ReportLoader: Sendable {
         let store = desk.store
         var accumulator = KPIAccumulator(period: period, operators: try await store.operators(), policy: desk.policy, now: desk.clock.now())
         let window = accumulator.window
-        let scan = try await store.kpiSummaryScan(window)
-        let texts = try await store.kpiTexts(Array(scan.groups.keys) + [KPISummary.hash(desk.policyFingerprint)])
-        let refused = accumulator.addSummarised(scan, texts: texts)
-        var replay = scan.replay
-        if !refused.isEmpty { replay = Array(Set(replay + (try await store.kpiSummaryTickets(window, signatures: refused)))).sorted() }
-        var statistics = Statistics()
-        statistics.summarised = scan.groups.values.reduce(0) { $0 + $1.count } + scan.backlogOpenedAt.count
+        // Texts are never changed once kept: whether this policy's is, holds for the scan too.
+        let policyHash = KPISummary.hash(desk.policyFingerprint)
+        let policyKnown = try await store.kpiTexts([policyHash])[policyHash] == desk.policyFingerprint
+        let scan = try await store.kpiSummaryScan(window, accepting: accumulator.acceptance(policyKnown: policyKnown))
+        if let unread = accumulator.addSummarised(scan).first { throw StoreError.corrupt("KPI signature \(unread) has no readable text") }
+        let replay = scan.replay
         for start in stride(from: 0, to: replay.count, by: Self.pageSize) {
             let page = try await store.reportItems(Array(replay[start..<min(replay.count, start + Self.pageSize)]), until: window.end)
             for item in page { accumulator.addIncident(item) }
         }
-        statistics.replayed = replay.count
-        statistics.summarised -= refused.reduce(0) { $0 + (scan.groups[$1]?.count ?? 0) }
+        let statistics = Statistics(summarised: scan.groups.values.reduce(0) { $0 + $1.count } + scan.backlogOpenedAt.count,
+                                    replayed: replay.count)
         accumulator.add(try await store.kpiEscalationFigures(window))
         let handovers = try await store.handovers(from: period.interval.start, to: window.end, limit: 100_000)
         return (accumulator.report(handovers: handovers), statistics)

@@ -126,29 +126,22 @@ extension SQLiteStore {
         var ticket: Int64 { sqlite3_column_int64(raw, 8) }
     }
 
-    public func kpiSummaryScan(_ window: KPIWindow) async throws(StoreError) -> KPISummaryScan {
+    public func kpiSummaryScan(_ window: KPIWindow, accepting: @escaping @Sendable (String) -> Bool) async throws(StoreError) -> KPISummaryScan {
         try await guarded {
             try await pool.read { db in
                 var scan = KPISummaryScan()
+                var verdicts = KPISignatureVerdicts(accepting)
+                let text = try db.cachedStatement(sql: "SELECT text FROM kpi_texts WHERE hash = ?")
                 try Self.eachSummary(db, window) { use, row in
-                    scan.add(use, ticket: row.ticket, signature: row.signature, hours: row.hours, openedAt: row.openedAt, backlog: row.backlog)
+                    let accepted = use == .summarised ? try verdicts.accepts(row.signature) { () throws -> String? in
+                        try String.fetchOne(text, arguments: [row.signature])
+                    } : false
+                    scan.add(use, ticket: row.ticket, signature: row.signature, hours: row.hours, openedAt: row.openedAt, backlog: row.backlog,
+                             accepted: accepted)
                 }
+                scan.texts = verdicts.texts
                 scan.replay = Array(Set(scan.replay)).sorted()
                 return scan
-            }
-        }
-    }
-
-    public func kpiSummaryTickets(_ window: KPIWindow, signatures: [Int64]) async throws(StoreError) -> [Int64] {
-        let wanted = Set(signatures)
-        guard !wanted.isEmpty else { return [] }
-        return try await guarded {
-            try await pool.read { db in
-                var tickets: [Int64] = []
-                try Self.eachSummary(db, window) { use, row in
-                    if wanted.contains(row.signature), use == .summarised { tickets.append(row.ticket) }
-                }
-                return Array(Set(tickets)).sorted()
             }
         }
     }
