@@ -128,16 +128,26 @@ extension SQLiteStore {
 
     public func kpiSummaryScan(_ window: KPIWindow, accepting: @escaping @Sendable (String) -> Bool) async throws(StoreError) -> KPISummaryScan {
         try await guarded {
+            // One read transaction: the second pass, if any, sees what the first saw.
             try await pool.read { db in
                 var scan = KPISummaryScan()
+                try Self.eachSummary(db, window) { use, row in
+                    scan.add(use, ticket: row.ticket, signature: row.signature, hours: row.hours, openedAt: row.openedAt, backlog: row.backlog,
+                             accepted: true)
+                }
                 var verdicts = KPISignatureVerdicts(accepting)
                 let text = try db.cachedStatement(sql: "SELECT text FROM kpi_texts WHERE hash = ?")
-                try Self.eachSummary(db, window) { use, row in
-                    let accepted = use == .summarised ? try verdicts.accepts(row.signature) { () throws -> String? in
-                        try String.fetchOne(text, arguments: [row.signature])
-                    } : false
-                    scan.add(use, ticket: row.ticket, signature: row.signature, hours: row.hours, openedAt: row.openedAt, backlog: row.backlog,
-                             accepted: accepted)
+                var refused: Set<Int64> = []
+                for hash in scan.groups.keys where try !verdicts.accepts(hash, text: { () throws -> String? in
+                    try String.fetchOne(text, arguments: [hash])
+                }) {
+                    refused.insert(hash)
+                }
+                if !refused.isEmpty {
+                    for hash in refused { scan.groups[hash] = nil }
+                    try Self.eachSummary(db, window) { use, row in
+                        if use == .summarised, refused.contains(row.signature) { scan.replay.append(row.ticket) }
+                    }
                 }
                 scan.texts = verdicts.texts
                 scan.replay = Array(Set(scan.replay)).sorted()
