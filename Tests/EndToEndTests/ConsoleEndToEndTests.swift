@@ -123,7 +123,7 @@ final class ConsoleEndToEndTests: XCTestCase {
         let screen = try desk.wait(timeout: 15, description: "the whole desk loaded") { $0.contains(" Desk: ") && !$0.contains("loading") }
         XCTAssertTrue(screen.contains("INC-") && screen.contains(" Desk: \(notClosed) "), screen)
         try desk.sendKeys("Tab")
-        let l1 = try desk.wait(timeout: 5, description: "the L1 queue") { $0.contains(" L1: ") && $0.contains("INC-") }
+        let l1 = try desk.wait(timeout: 15, description: "the L1 queue") { $0.contains(" L1: ") && $0.contains("INC-") }
         XCTAssertFalse(l1.contains("loading"), l1)
     }
 
