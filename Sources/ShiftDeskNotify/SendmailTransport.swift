@@ -77,19 +77,17 @@ public struct SendmailTransport: MailTransport {
     private static func messageFile(_ input: Data) throws(DeliveryFailure) -> FileHandle {
         var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("shiftdesk-mail-XXXXXX").utf8CString)
         let fd = mkstemp(&template)
-        guard fd >= 0 else { return try fail("cannot make a temporary file for the message (error \(errno))") }
+        guard fd >= 0 else { throw DeliveryFailure("cannot make a temporary file for the message (error \(errno))") }
         unlink(String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         do {
             try handle.write(contentsOf: input)
             try handle.seek(toOffset: 0)
         } catch {
-            return try fail("cannot write the message to a temporary file: \(error.localizedDescription)")
+            throw DeliveryFailure("cannot write the message to a temporary file: \(error.localizedDescription)")
         }
         return handle
     }
-
-    private static func fail(_ reason: String) throws(DeliveryFailure) -> FileHandle { throw DeliveryFailure(reason) }
 
     /// `a "b c" 'd e'` → [a, b c, d e].
     static func split(_ command: String) throws(DeliveryFailure) -> [String] {

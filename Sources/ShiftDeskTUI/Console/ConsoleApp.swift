@@ -157,8 +157,8 @@ public struct ConsoleApp {
             var commands: [AppCommand<ConsoleEffect>] = []
             switch snapshot.tickets {
             case let .everything(entries, revision):
-                // The load that followed the first page: catch up with what was written meanwhile.
-                if case .firstPage = state.coverage { commands = [.perform(.refresh(after: revision))] }
+                // Whatever was written while the load ran (a refresh may even have landed first) is read again.
+                commands = [.perform(.refresh(after: revision))]
                 state.entries = entries
                 state.reindex()
                 state.coverage = .everything(revision: revision)

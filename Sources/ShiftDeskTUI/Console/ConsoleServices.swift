@@ -144,12 +144,14 @@ struct ConsoleServices: Sendable {
     static func firstPage(of queue: QueueKind, limit: Int, wholeLoadAtOnce: Int, _ desk: Desk, handovers: HandoverDesk,
                           for me: Operator) async throws -> ConsoleMessage {
         guard let query = queue.storeQuery(now: desk.clock.now(), limit: limit),
-              let everything = QueueKind.desk.storeQuery(now: desk.clock.now()),
-              try await desk.store.count(everything) > wholeLoadAtOnce else {
+              let everything = QueueKind.desk.storeQuery(now: desk.clock.now()) else {
             return try await snapshot(desk, handovers: handovers, for: me)
         }
+        let notClosed = try await desk.store.count(everything)
+        guard notClosed > wholeLoadAtOnce else { return try await snapshot(desk, handovers: handovers, for: me) }
         let tickets = try await desk.store.tickets(query)
-        let total = try await desk.store.count(query)
+        // The desk's queue is every ticket not closed: counted already.
+        let total = queue == .desk ? notClosed : try await desk.store.count(query)
         return try await loaded(.firstPage(tickets.map(QueueEntry.init), queue: queue, total: total), desk, handovers: handovers, for: me)
     }
 
