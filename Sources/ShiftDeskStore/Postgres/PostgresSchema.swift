@@ -251,6 +251,18 @@ enum PostgresSchema {
             CREATE INDEX tickets_revision ON tickets(revision);
             DELETE FROM settings WHERE key = 'escalation.policy';
             """),
+        Migration(version: 10, name: "v10: operator keys and disabled operators", sql: """
+            ALTER TABLE operators ADD COLUMN disabled boolean NOT NULL DEFAULT false;
+            CREATE TABLE operator_keys (
+                fingerprint text PRIMARY KEY,
+                login text NOT NULL REFERENCES operators(login),
+                type text NOT NULL,
+                key text NOT NULL,
+                comment text NOT NULL DEFAULT '',
+                added_at bigint NOT NULL
+            );
+            CREATE INDEX operator_keys_by_login ON operator_keys(login);
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
