@@ -47,7 +47,7 @@ extension OperatorCommand {
     struct KeyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "key", abstract: "Operators' SSH keys: who may reach the desk with `ssh desk@host`.",
-            subcommands: [KeyAdd.self, KeyList.self, KeyRemove.self])
+            subcommands: [KeyAdd.self, KeyList.self, KeyRemove.self, KeySync.self])
     }
 
     struct KeyAdd: AsyncParsableCommand {
@@ -150,6 +150,19 @@ extension OperatorCommand {
             }
             let path = try await KeyBlock.rewrite(context, store)
             print(context.language.pick(en: "Removed \(fingerprint) from \(login); \(path) updated.", zh: "已移除 \(login) 的密钥 \(fingerprint)；已更新 \(path)。"))
+        }
+    }
+
+    struct KeySync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sync", abstract: "Write this host's authorized_keys block from the database (a second host sharing a PostgreSQL desk).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let context = try Context(global)
+            let store = try context.openStore()
+            let path = try await KeyBlock.rewrite(context, store)
+            print(context.language.pick(en: "\(path) holds the keys of every enabled operator.", zh: "\(path) 已写入所有在岗操作员的密钥。"))
         }
     }
 }
