@@ -158,6 +158,35 @@ final class ConsoleEndToEndTests: XCTestCase {
         XCTAssertFalse(again.alternateScreenOn)
     }
 
+    /// On the demo desk (12 calls waiting) the first key does what it says: the console opens on
+    /// the queue with the calls in the banner, not on a popup that takes the first key; C shows
+    /// a call; the key bar's F1 and F10 work in a real terminal.
+    func testTheFirstKeyWorksOnTheDemoDeskAndTheKeyBarsFunctionKeysToo() throws {
+        let cli = try CLI.withFreshDatabase()
+        try cli.expectSuccess("init", "--demo")
+        for (language, help, call, quit) in [("en", "Esc closes", "Call now:", "F10Quit"), ("zh", "Esc 关闭", "请立即致电", "F10退出")] {
+            let desk = try console(cli, as: "zhang.wei", columns: 80, rows: 24, language: language)
+            defer { desk.kill() }
+            var screen = try desk.wait(for: quit)
+            XCTAssertFalse(screen.contains("┌"), "no popup over the first frame\n\(screen)")
+            try desk.sendKeys("?")
+            try desk.wait(for: help)
+            try desk.sendKeys("Escape")
+            try desk.wait(timeout: 5, description: "help closed") { !$0.contains(help) }
+            try desk.sendKeys("F1")
+            try desk.wait(for: help)
+            try desk.sendKeys("Escape")
+            try desk.wait(timeout: 5, description: "help closed") { !$0.contains(help) }
+            try desk.sendKeys("C")
+            try desk.wait(for: call)
+            try desk.sendKeys("Escape")
+            try desk.wait(timeout: 5, description: "the popup closed") { !$0.contains(call) }
+            try desk.sendKeys("F10")
+            screen = try desk.wait(for: "[exited 0]")
+            XCTAssertFalse(screen.contains("INC-"), screen)
+        }
+    }
+
     func testAnUnknownLoginIsToldHowToAddAnOperator() throws {
         let cli = try CLI.staffedDesk()
         let result = try cli.run("console", "--as", "nobody")

@@ -153,6 +153,10 @@ public struct ConsoleApp {
         }
         switch message {
         case let .loaded(snapshot):
+            // The console's first load is what was already waiting when it opened: the banner counts
+            // those calls (C lists them); only a call that arrives afterwards is new and pops up.
+            // Popping the oldest one over the first frame made the operator's first key close it.
+            let firstLoad = state.coverage == .nothing
             let hadCalls = Set(state.myCalls.map(\.id))
             var commands: [AppCommand<ConsoleEffect>] = []
             switch snapshot.tickets {
@@ -180,7 +184,8 @@ public struct ConsoleApp {
                                                uniquingKeysWith: { first, _ in first })
             state.handover.reviewTable.reconcile(with: HandoverView.reviewRows(state))
             // A new call for this operator pops up at once.
-            if case .browse = state.mode, let call = state.myCalls.first(where: { !hadCalls.contains($0.id) }), state.me.role != .l1, state.me.role != .l2 {
+            if !firstLoad, case .browse = state.mode, let call = state.myCalls.first(where: { !hadCalls.contains($0.id) }),
+               state.me.role != .l1, state.me.role != .l2 {
                 state.mode = .call(call)
             }
             return commands
