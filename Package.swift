@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // SHA-256 for the audit chain; already in the graph through postgres-nio (which accepts 3.9 to 6),
+        // so the range keeps whichever version postgres-nio resolves.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
@@ -28,6 +31,7 @@ let package = Package(
             // The C interface, for reading a million summary rows without GRDB's row decoding.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ShiftDeskInterchange", dependencies: [
             "CZlib",
