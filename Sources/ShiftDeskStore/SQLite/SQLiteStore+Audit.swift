@@ -98,9 +98,17 @@ extension SQLiteStore {
         return Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT ticket FROM kpi_summaries WHERE ticket NOT IN (SELECT number FROM tickets)"))
     }
 
-    /// Closes the database (a backup or a restore is done with it).
+    /// Closes the database (a backup or a restore is done with it) and folds its WAL into the
+    /// file: the pool's last connection to close is a read-only one, which leaves the WAL
+    /// behind, so one read-write connection opens and closes last.
     public func closeDatabase() {
         try? pool.close()
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        if let queue = try? DatabaseQueue(path: path, configuration: configuration) {
+            _ = try? queue.inDatabase { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try? queue.close()
+        }
     }
 
     /// Writes a consistent copy of the desk to `path` (`VACUUM INTO`, one read transaction:

@@ -145,7 +145,12 @@ struct BackupCommand: AsyncParsableCommand {
             SQLiteStore.remove(partial)
             throw error
         }
-        for suffix in ["-wal", "-shm"] { unlink(partial + suffix) }
+        if FileManager.default.fileExists(atPath: partial + "-wal") {
+            SQLiteStore.remove(partial)
+            throw CLIFailure(l.pick(en: "the backup could not be closed cleanly; nothing was written to \(target)",
+                                    zh: "备份未能正常关闭；未写入 \(target)"))
+        }
+        unlink(partial + "-shm")
         guard link(partial, target) == 0 else {
             let reason = String(cString: strerror(errno))
             SQLiteStore.remove(partial)
