@@ -351,6 +351,17 @@ func auditBenchmark() async throws {
             checked = result.checked
         }
         line("  \(checked) events: audit verify", samples.map { $0 / 1000 }, unit: "s ")
+        let reading = try await measure(1) {
+            var after: Int64 = 0
+            while true {
+                let links = try await store.chainLinks(after: after, through: Int64.max, limit: AuditVerifier.pageSize)
+                guard let last = links.last else { break }
+                after = last.event.id
+            }
+        }
+        line("  \(checked) events: reading the links alone", reading.map { $0 / 1000 }, unit: "s ")
+        let orphans = try await measure(1) { _ = try await store.recordOrphans(limit: 1) }
+        line("  \(checked) events: the deleted-ticket checks alone", orphans.map { $0 / 1000 }, unit: "s ")
         store.closeDatabase()
     }
     print("Write latency with the chain (one note, one SQLite file, sequential):")

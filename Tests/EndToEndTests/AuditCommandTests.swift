@@ -150,6 +150,24 @@ struct AuditCommandTests {
         #expect(try cli.run("restore", backup).status == 1)
     }
 
+    /// The chain is the same on both backends: one demo history, one head; and `audit verify`
+    /// holds on PostgreSQL after notes written by the command line.
+    @Test(.enabled(if: CLI.postgresServer != nil, "SHIFTDESK_TEST_POSTGRES is not set"))
+    func theSameHistoryGivesTheSameHeadOnBothBackends() throws {
+        let postgres = try CLI.withFreshPostgresDatabase()
+        try postgres.expectSuccess("init", "--demo", "--now", Self.now)
+        let sqlite = try Self.demo()
+        func head(_ cli: CLI) throws -> String? {
+            ((try cli.expectSuccess("audit", "verify", "--json").json as? [String: Any])?["head"] as? [String: Any])?["sha256"] as? String
+        }
+        let onPostgres = try head(postgres), onSQLite = try head(sqlite)
+        #expect(onPostgres != nil && onPostgres == onSQLite)
+        try postgres.expectSuccess("ticket", "note", "INC-000001", "注意 note", "--as", "zhang.wei")
+        try sqlite.expectSuccess("ticket", "note", "INC-000001", "注意 note", "--as", "zhang.wei", "--now", "2026-11-29T11:00:00Z")
+        try postgres.expectSuccess("ticket", "note", "INC-000002", "x", "--as", "zhang.wei", "--now", "2026-11-29T11:00:00Z")
+        #expect(try postgres.run("audit", "verify").status == 0)
+    }
+
     /// Writers adding notes are killed with SIGKILL at random moments: the file stays sound,
     /// every note a writer saw succeed is there, and the chain verifies.
     @Test func killNineDuringAStormOfWritesLosesNothingAcknowledged() throws {

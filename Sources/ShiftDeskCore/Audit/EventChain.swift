@@ -162,6 +162,8 @@ public struct ChainWalk: Sendable {
     /// Events checked so far.
     public private(set) var checked = 0
     let head: ChainHead?
+    /// The encoding of the link being checked, its storage reused from link to link.
+    private var encoding: [UInt8] = []
 
     /// Starts after `previous` (nil: at the chain's start), checking against `head`.
     public init(after previous: ChainLink?, head: ChainHead?) {
@@ -182,7 +184,9 @@ public struct ChainWalk: Sendable {
         if at == expected, !link.readable { return .edited(event: event.id, ticket: event.ticket) }
         if at > expected { return .missing(after: lastID == 0 ? nil : lastID, before: event.id, count: at - expected) }
         if at < expected { return .inserted(event: event.id, ticket: event.ticket, position: at, heldBy: lastID) }
-        guard sha256(hash, EventEncoding.bytes(of: event, position: at)) == stored else {
+        encoding.removeAll(keepingCapacity: true)
+        EventEncoding.append(event, position: at, to: &encoding)
+        guard sha256(hash, encoding) == stored else {
             return .edited(event: event.id, ticket: event.ticket)
         }
         guard link.ticketExists else { return .ticketGone(event: event.id, ticket: event.ticket) }
