@@ -7,6 +7,8 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
     case refused(WorkflowRefusal)
     case store(StoreError)
     case unknownOperator(String)
+    /// Disabled by the administrator: may no longer act.
+    case disabledOperator(String)
     case invalidOperator(String)
     /// The action's instant is before the ticket's latest event: history is only ever appended
     /// to, in order, so an action cannot be dated into the past.
@@ -22,6 +24,9 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
             return l.pick(
                 en: "\(login) is not an operator of this desk; add them with `shiftdesk operator add \(login) --name NAME --role desk|l1|l2|im|supervisor`, or pick one with --as",
                 zh: "\(login) 不是本服务台的操作员；请用 `shiftdesk operator add \(login) --name 姓名 --role desk|l1|l2|im|supervisor` 添加，或用 --as 指定")
+        case let .disabledOperator(login):
+            return l.pick(en: "\(login) is disabled on this desk and may no longer act; ask the administrator",
+                          zh: "\(login) 已在本服务台停用，不能再操作；请联系管理员")
         case let .invalidOperator(reason):
             return l.pick(en: "cannot add operator: \(reason)", zh: "无法添加操作员：\(reason)")
         case let .backdated(ticket, latest, attempted):
@@ -129,6 +134,7 @@ public struct Desk: Sendable {
         let found: Operator?
         do { found = try await store.findOperator(login: login) } catch { throw .store(error) }
         guard let found else { throw .unknownOperator(login) }
+        guard !found.disabled else { throw .disabledOperator(login) }
         return found
     }
 
@@ -155,11 +161,16 @@ public struct Desk: Sendable {
         let current: Ticket?
         do { current = try await store.ticket(id) } catch { throw .store(error) }
         guard let current else { throw .store(.ticketNotFound(id)) }
-        return try await perform(action, on: current, by: actor)
+        return try await apply(action, on: current, by: actor)
     }
 
     /// Applies `action` to the ticket as the operator last saw it (`seen.version`).
     public func perform(_ action: TicketAction, on seen: Ticket, by actor: Operator) async throws(DeskError) -> Workflow.Outcome {
+        // A console keeps its operator for the session: one who was disabled since stops here.
+        try await apply(action, on: seen, by: try await requireOperator(actor.login))
+    }
+
+    private func apply(_ action: TicketAction, on seen: Ticket, by actor: Operator) async throws(DeskError) -> Workflow.Outcome {
         // The workflow names only the holder (a refusal, a take-over note): one lookup, not every operator.
         let holder = seen.assignee
         let holderName = await displayName(of: holder)

@@ -72,6 +72,15 @@ public protocol Store: Sendable {
     func addOperator(_ person: Operator) async throws(StoreError)
     func operators() async throws(StoreError) -> [Operator]
     func findOperator(login: String) async throws(StoreError) -> Operator?
+    /// Disables (or enables again) an operator; false when there is no such operator.
+    func setOperatorDisabled(_ login: String, _ disabled: Bool) async throws(StoreError) -> Bool
+    /// Gives a key to an operator. A key already given (to anyone) is refused with
+    /// ``StoreError/keyTaken(fingerprint:login:)``.
+    func addOperatorKey(_ key: OperatorKey) async throws(StoreError)
+    /// Keys of one operator, or of everyone; by login, then fingerprint.
+    func operatorKeys(login: String?) async throws(StoreError) -> [OperatorKey]
+    /// False when the operator has no such key.
+    func removeOperatorKey(login: String, fingerprint: String) async throws(StoreError) -> Bool
 
     // Every write of a ticket replaces its KPI summary in the same transaction: with the one
     // given, or with the mark "no summary" (its incident is then replayed by reports). A summary

@@ -11,6 +11,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case handoverNotFound(Int64)
     case notInHandover(handover: Int64, ticket: TicketID)
     case operatorExists(String)
+    case operatorNotFound(String)
+    /// The key is already given to `login` (perhaps the same operator).
+    case keyTaken(fingerprint: String, login: String)
     case databaseMissing(path: String)
     case notADatabase(path: String)
     case cannotOpen(path: String, reason: String)
@@ -44,6 +47,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return l.pick(en: "\(ticket) is not in handover #\(handover)", zh: "\(ticket) 不在交接记录 #\(handover) 中")
         case let .operatorExists(login):
             return l.pick(en: "operator \(login) already exists", zh: "操作员 \(login) 已存在")
+        case let .operatorNotFound(login):
+            return l.pick(en: "no operator \(login)", zh: "没有操作员 \(login)")
+        case let .keyTaken(fingerprint, login):
+            return l.pick(en: "key \(fingerprint) is already given to \(login); one key, one person",
+                          zh: "密钥 \(fingerprint) 已属于 \(login)；一把密钥只属于一个人")
         case let .databaseMissing(path):
             return l.pick(en: "no desk database at \(path); create one with `shiftdesk init --db \(path)`",
                           zh: "\(path) 没有服务台数据库；请用 `shiftdesk init --db \(path)` 创建")

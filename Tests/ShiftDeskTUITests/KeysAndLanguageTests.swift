@@ -47,6 +47,15 @@ final class KeymapTests: XCTestCase {
         XCTAssertEqual(keymap.action(for: .character("q"), in: "other"), .quit)
     }
 
+    /// The key bar promises F1 help, F3 filter and F10 quit: the keys do it.
+    func testFunctionKeysDoWhatTheKeyBarShows() {
+        XCTAssertEqual(keymap.action(for: .function(10), in: "other"), .quit)
+        XCTAssertEqual(keymap.action(for: .function(1), in: custom), .help)
+        XCTAssertEqual(keymap.action(for: .function(3), in: custom), .filter)
+        XCTAssertEqual(keymap.action(for: .function(5), in: custom), "escalate")
+        XCTAssertNil(keymap.action(for: .function(12), in: custom))
+    }
+
     func testKeyBarFits80ColumnsInBothLanguages() {
         for language in Language.allCases {
             let items = keymap.keyBarItems(in: custom, language: language)

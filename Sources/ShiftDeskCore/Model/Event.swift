@@ -5,6 +5,8 @@ public enum EventKind: String, Codable, CaseIterable, Sendable {
     case opened, taken, escalated, pended, resumed, resolved, closed, reopened, noted
     case reprioritised, problemLinked = "problem_linked", sheetPrinted = "sheet_printed", sheetSigned = "sheet_signed"
     case imported
+    /// Handed back to its line's queue because its holder was disabled.
+    case released
 }
 
 /// One field's value before and after a change, as audit text.

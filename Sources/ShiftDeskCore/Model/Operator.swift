@@ -6,12 +6,24 @@ public struct Operator: Codable, Hashable, Sendable {
     public var name: String
     public var role: Role
     public var shift: ShiftName?
+    /// A disabled operator (`operator disable`) can no longer act or log in; their history stays theirs.
+    public var disabled: Bool
 
-    public init(login: String, name: String, role: Role, shift: ShiftName? = nil) {
+    public init(login: String, name: String, role: Role, shift: ShiftName? = nil, disabled: Bool = false) {
         self.login = login
         self.name = name
         self.role = role
         self.shift = shift
+        self.disabled = disabled
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        login = try container.decode(String.self, forKey: .login)
+        name = try container.decode(String.self, forKey: .name)
+        role = try container.decode(Role.self, forKey: .role)
+        shift = try container.decodeIfPresent(ShiftName.self, forKey: .shift)
+        disabled = try container.decodeIfPresent(Bool.self, forKey: .disabled) ?? false
     }
 
     /// Logins are what `--as` and the OS give: short, printable, no spaces.

@@ -125,6 +125,7 @@ extension EventKind {
         case .sheetPrinted: language.pick(en: "on-site sheet printed", zh: "打印现场服务单")
         case .sheetSigned: language.pick(en: "on-site sheet signed", zh: "现场服务单已签字")
         case .imported: language.pick(en: "imported", zh: "导入")
+        case .released: language.pick(en: "released (holder disabled)", zh: "释放（处理人已停用）")
         }
     }
 }

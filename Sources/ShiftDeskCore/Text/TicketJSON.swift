@@ -64,7 +64,14 @@ extension TicketEvent {
 extension Operator {
     public var json: JSONValue {
         .object([("login", .string(login)), ("name", .string(name)), ("role", .string(role.rawValue)),
-                 ("shift", .string(shift?.rawValue))])
+                 ("shift", .string(shift?.rawValue)), ("disabled", .bool(disabled))])
+    }
+}
+
+extension OperatorKey {
+    public var json: JSONValue {
+        .object([("login", .string(login)), ("type", .string(type)), ("fingerprint", .string(fingerprint)),
+                 ("comment", .string(comment)), ("added_at", .string(ISO8601.format(addedAt)))])
     }
 }
 

@@ -179,7 +179,12 @@ enum PostgresRows {
     static func operatorRecord(_ row: PGRow) throws(StoreError) -> Operator {
         let shift = try row.optionalText("shift")
         return Operator(login: try row.text("login"), name: try row.text("name"), role: try row.raw("role", Role.self),
-                        shift: shift.flatMap(ShiftName.init(rawValue:)))
+                        shift: shift.flatMap(ShiftName.init(rawValue:)), disabled: try row.value("disabled", Bool.self))
+    }
+
+    static func operatorKey(_ row: PGRow) throws(StoreError) -> OperatorKey {
+        OperatorKey(login: try row.text("login"), type: try row.text("type"), base64: try row.text("key"),
+                    fingerprint: try row.text("fingerprint"), comment: try row.text("comment"), addedAt: try row.date("added_at"))
     }
 
     static let outboxColumns = SQLiteRows.outboxColumns

@@ -273,6 +273,18 @@ enum PostgresSchema {
             CREATE TRIGGER chain_head_is_kept BEFORE DELETE OR TRUNCATE ON chain_head
                 FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_chain_head_is_kept();
             """, then: chainExistingEvents),
+        Migration(version: 10, name: "v10: operator keys and disabled operators", sql: """
+            ALTER TABLE operators ADD COLUMN disabled boolean NOT NULL DEFAULT false;
+            CREATE TABLE operator_keys (
+                fingerprint text PRIMARY KEY,
+                login text NOT NULL REFERENCES operators(login),
+                type text NOT NULL,
+                key text NOT NULL,
+                comment text NOT NULL DEFAULT '',
+                added_at bigint NOT NULL
+            );
+            CREATE INDEX operator_keys_by_login ON operator_keys(login);
+            """),
     ]
 
     /// Chains the events a database already holds, in id order, a page at a time; the

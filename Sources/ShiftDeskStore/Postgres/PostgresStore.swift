@@ -235,15 +235,62 @@ public final class PostgresStore: Store {
 
     public func operators() async throws(StoreError) -> [Operator] {
         try await read { session in
-            try await session.rows("SELECT login, name, role, shift FROM operators ORDER BY role COLLATE \"C\", login COLLATE \"C\"")
+            try await session.rows("SELECT login, name, role, shift, disabled FROM operators ORDER BY role COLLATE \"C\", login COLLATE \"C\"")
                 .map(PostgresRows.operatorRecord)
         }
     }
 
     public func findOperator(login: String) async throws(StoreError) -> Operator? {
         try await read { session in
-            try await session.rows(PG.query { b in "SELECT login, name, role, shift FROM operators WHERE login = \(b.text(login))" })
+            try await session.rows(PG.query { b in "SELECT login, name, role, shift, disabled FROM operators WHERE login = \(b.text(login))" })
                 .first.map(PostgresRows.operatorRecord)
+        }
+    }
+
+    public func setOperatorDisabled(_ login: String, _ disabled: Bool) async throws(StoreError) -> Bool {
+        try await write { session in
+            !(try await session.rows(PG.query { b in
+                "UPDATE operators SET disabled = \(b.bool(disabled)) WHERE login = \(b.text(login)) RETURNING login"
+            })).isEmpty
+        }
+    }
+
+    public func addOperatorKey(_ key: OperatorKey) async throws(StoreError) {
+        try await write { session in
+            guard !(try await session.rows(PG.query { b in "SELECT 1 FROM operators WHERE login = \(b.text(key.login))" })).isEmpty else {
+                throw StoreError.operatorNotFound(key.login)
+            }
+            let inserted = try await session.rows(PG.query { b in
+                """
+                INSERT INTO operator_keys (fingerprint, login, type, key, comment, added_at)
+                VALUES (\(b.text(key.fingerprint)), \(b.text(key.login)), \(b.text(key.type)), \(b.text(key.base64)),
+                        \(b.text(key.comment)), \(b.millis(key.addedAt)))
+                ON CONFLICT (fingerprint) DO NOTHING RETURNING login
+                """
+            })
+            if inserted.isEmpty {
+                let holder = try await session.rows(PG.query { b in
+                    "SELECT login FROM operator_keys WHERE fingerprint = \(b.text(key.fingerprint))"
+                }).first.map { row throws(StoreError) in try row.text("login") }
+                throw StoreError.keyTaken(fingerprint: key.fingerprint, login: holder ?? "?")
+            }
+        }
+    }
+
+    public func operatorKeys(login: String?) async throws(StoreError) -> [OperatorKey] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT * FROM operator_keys" + (login.map { " WHERE login = \(b.text($0))" } ?? "")
+                    + " ORDER BY login COLLATE \"C\", fingerprint COLLATE \"C\""
+            }).map(PostgresRows.operatorKey)
+        }
+    }
+
+    public func removeOperatorKey(login: String, fingerprint: String) async throws(StoreError) -> Bool {
+        try await write { session in
+            !(try await session.rows(PG.query { b in
+                "DELETE FROM operator_keys WHERE login = \(b.text(login)) AND fingerprint = \(b.text(fingerprint)) RETURNING login"
+            })).isEmpty
         }
     }
 

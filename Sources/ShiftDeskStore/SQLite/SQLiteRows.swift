@@ -185,7 +185,12 @@ enum SQLiteRows {
         guard let role = Role(rawValue: roleText) else { throw StoreError.corrupt("operator role \"\(roleText)\"") }
         let shiftText: String? = row["shift"]
         return Operator(login: row["login"] ?? "", name: row["name"] ?? "", role: role,
-                        shift: shiftText.flatMap(ShiftName.init(rawValue:)))
+                        shift: shiftText.flatMap(ShiftName.init(rawValue:)), disabled: (row["disabled"] as Int64? ?? 0) != 0)
+    }
+
+    static func operatorKey(_ row: Row) -> OperatorKey {
+        OperatorKey(login: row["login"] ?? "", type: row["type"] ?? "", base64: row["key"] ?? "", fingerprint: row["fingerprint"] ?? "",
+                    comment: row["comment"] ?? "", addedAt: Millis.date(row["added_at"] as Int64? ?? 0))
     }
 
     static let outboxColumns = """

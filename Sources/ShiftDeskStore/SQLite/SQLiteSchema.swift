@@ -193,6 +193,9 @@ enum SQLiteSchema {
                 """)
             try chainExistingEvents(db)
         }
+        migrator.registerMigration("v10: operator keys and disabled operators") { db in
+            try db.execute(sql: SQLiteSchema.operatorKeys)
+        }
         return migrator
     }
 
@@ -267,6 +270,21 @@ enum SQLiteSchema {
         END;
         CREATE INDEX escalation_steps_by_due ON escalation_steps(due_at);
         CREATE INDEX outbox_calls_by_time ON outbox(created_at) WHERE via = 'phone';
+        """
+
+    /// Who may reach the desk over SSH: each key belongs to one operator (its fingerprint is
+    /// unique), and a disabled operator keeps their history but loses their keys' access.
+    static let operatorKeys = """
+        ALTER TABLE operators ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE operator_keys (
+            fingerprint TEXT PRIMARY KEY NOT NULL,
+            login TEXT NOT NULL REFERENCES operators(login),
+            type TEXT NOT NULL,
+            key TEXT NOT NULL,
+            comment TEXT NOT NULL DEFAULT '',
+            added_at INTEGER NOT NULL
+        );
+        CREATE INDEX operator_keys_by_login ON operator_keys(login);
         """
 
     /// The span end of an incident without a summary: it crosses every period's end.

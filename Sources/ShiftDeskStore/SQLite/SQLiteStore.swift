@@ -123,6 +123,51 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func setOperatorDisabled(_ login: String, _ disabled: Bool) async throws(StoreError) -> Bool {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE operators SET disabled = ? WHERE login = ?", arguments: [disabled ? 1 : 0, login])
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    public func addOperatorKey(_ key: OperatorKey) async throws(StoreError) {
+        try await guarded {
+            try await pool.write { db in
+                guard try Row.fetchOne(db, sql: "SELECT 1 FROM operators WHERE login = ?", arguments: [key.login]) != nil else {
+                    throw StoreError.operatorNotFound(key.login)
+                }
+                if let holder = try String.fetchOne(db, sql: "SELECT login FROM operator_keys WHERE fingerprint = ?", arguments: [key.fingerprint]) {
+                    throw StoreError.keyTaken(fingerprint: key.fingerprint, login: holder)
+                }
+                try db.execute(sql: "INSERT INTO operator_keys (fingerprint, login, type, key, comment, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [key.fingerprint, key.login, key.type, key.base64, key.comment, Millis.from(key.addedAt)])
+            }
+        }
+    }
+
+    public func operatorKeys(login: String?) async throws(StoreError) -> [OperatorKey] {
+        try await guarded {
+            try await pool.read { db in
+                if let login {
+                    return try Row.fetchAll(db, sql: "SELECT * FROM operator_keys WHERE login = ? ORDER BY fingerprint", arguments: [login])
+                        .map(SQLiteRows.operatorKey)
+                }
+                return try Row.fetchAll(db, sql: "SELECT * FROM operator_keys ORDER BY login, fingerprint").map(SQLiteRows.operatorKey)
+            }
+        }
+    }
+
+    public func removeOperatorKey(login: String, fingerprint: String) async throws(StoreError) -> Bool {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "DELETE FROM operator_keys WHERE login = ? AND fingerprint = ?", arguments: [login, fingerprint])
+                return db.changesCount > 0
+            }
+        }
+    }
+
     // MARK: Tickets
 
     public func insertTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {

@@ -18,11 +18,15 @@ public enum Console {
         public var sheetsDirectory: String
         public var environment: [String: String]
         public var schedule: ShiftSchedule
+        /// Over SSH (`shiftdesk serve`): the one folder this console may write reports to, by file
+        /// name only, and themes are chosen by name only: a seat never names a path on the desk host.
+        public var confinedFolder: String?
 
         public init(desk: Desk, sweep: EscalationSweep, login: String, queue: QueueKind?, language: Language, timeZone: TimeZone,
                     theme: String?, themeDirectories: [String], sheetsDirectory: String, environment: [String: String],
-                    schedule: ShiftSchedule) {
+                    schedule: ShiftSchedule, confinedFolder: String? = nil) {
             self.desk = desk
+            self.confinedFolder = confinedFolder
             self.schedule = schedule
             self.sweep = sweep
             self.login = login

@@ -10,6 +10,8 @@ struct ConsoleServices: Sendable {
     let me: Operator
     let sheetsDirectory: String
     let themeDirectories: [String]
+    /// See ``Console/Setup/confinedFolder``.
+    let confinedFolder: String?
     let language: Language
     let link = DatabaseLink()
     /// Up to this many tickets not closed, a console loads them all before its first frame
@@ -26,12 +28,23 @@ struct ConsoleServices: Sendable {
         self.me = me
         sheetsDirectory = setup.sheetsDirectory
         themeDirectories = setup.themeDirectories
+        confinedFolder = setup.confinedFolder
         language = setup.language
+    }
+
+    /// A theme by name, or by path outside SSH (``Console/Setup/confinedFolder``).
+    func loadTheme(_ name: String) -> ThemeLoadResult {
+        if confinedFolder != nil, ConfinedFolder.fileName(name) == nil || name.hasSuffix(".toml") {
+            let error = ThemeError(origin: name, line: nil, message: language.pick(
+                en: "over SSH a theme is chosen by name (default, high-contrast, mono, ascii)", zh: "通过 SSH 只能按名称选择主题（default、high-contrast、mono、ascii）"))
+            return ThemeLoadResult(theme: Theme.builtinDefault, warnings: [error.description], errors: [error])
+        }
+        return Theme.load(nameOrPath: name, searchDirectories: themeDirectories)
     }
 
     func execute(_ effect: ConsoleEffect) -> ConsoleMessage? {
         if let reason = link.lostReason {
-            if case let .loadTheme(name) = effect { return .theme(Theme.load(nameOrPath: name, searchDirectories: themeDirectories)) }
+            if case let .loadTheme(name) = effect { return .theme(loadTheme(name)) }
             return .connectionLost(reason)
         }
         do {
@@ -90,7 +103,7 @@ struct ConsoleServices: Sendable {
             case let .printSheet(ticket):
                 return printSheet(ticket)
             case let .loadTheme(name):
-                return .theme(Theme.load(nameOrPath: name, searchDirectories: themeDirectories))
+                return .theme(loadTheme(name))
             case .loadHandoverDraft:
                 return try Blocking.run { [handovers, me] in
                     do throws(DeskError) { return .handoverDraft(.success(try await handovers.draft(for: me.login, language: language))) } catch { return .handoverDraft(.failure(error)) }
@@ -246,5 +259,18 @@ enum OnSiteSheetText {
             请交服务台存档 / Return to the service desk for safe keeping.
 
             """
+    }
+}
+
+/// Files a console over SSH may write: plain names in one folder.
+enum ConfinedFolder {
+    /// `text` as a file name: letters (any script), digits, `.`, `_`, `-`, not starting with a dot,
+    /// at most 100 characters; nil for anything that could name another place.
+    static func fileName(_ text: String) -> String? {
+        let name = text.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 100, !name.hasPrefix("."),
+              name.unicodeScalars.allSatisfy({ CharacterSet.letters.contains($0) || CharacterSet.decimalDigits.contains($0) || "._-".unicodeScalars.contains($0) })
+        else { return nil }
+        return name
     }
 }

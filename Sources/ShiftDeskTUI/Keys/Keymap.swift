@@ -72,8 +72,13 @@ public struct Keymap: Sendable {
     }
 
     /// The action bound to `key` in `context` (a context binding wins over a global one).
+    /// An F-key shown in the key bar does what the bar says (F1 help, F3 filter, F10 quit) even
+    /// where the binding lists only its letter.
     public func action(for key: Key, in context: ScreenContext) -> ActionID? {
-        bindings(in: context).first { $0.keys.contains(key) }?.action
+        let bound = bindings(in: context)
+        if let action = bound.first(where: { $0.keys.contains(key) })?.action { return action }
+        guard case let .function(number) = key else { return nil }
+        return bound.first { $0.functionKeySlot == number }?.action
     }
 
     /// Items for the bottom bar: bindings with an F-key slot, ordered by slot.

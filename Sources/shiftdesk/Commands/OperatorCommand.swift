@@ -14,7 +14,7 @@ extension PendingReason: ExpressibleByArgument {}
 struct OperatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator", abstract: "The people on the duty table.",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, KeyCommand.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an operator.")
@@ -53,8 +53,10 @@ struct OperatorCommand: AsyncParsableCommand {
             }
             let l = context.language
             var table = TextTable(headers: [l.pick(en: "LOGIN", zh: "登录名"), l.pick(en: "NAME", zh: "姓名"),
-                                            l.pick(en: "ROLE", zh: "角色"), l.pick(en: "SHIFT", zh: "班次")])
-            table.rows = people.map { [$0.login, $0.name, $0.role.label(l), $0.shift?.label(l) ?? "—"] }
+                                            l.pick(en: "ROLE", zh: "角色"), l.pick(en: "SHIFT", zh: "班次"), l.pick(en: "STATUS", zh: "状态")])
+            table.rows = people.map {
+                [$0.login, $0.name, $0.role.label(l), $0.shift?.label(l) ?? "—", $0.disabled ? l.pick(en: "disabled", zh: "已停用") : l.pick(en: "active", zh: "在岗")]
+            }
             print(table.render())
         }
     }

@@ -41,6 +41,8 @@ struct GlobalOptions: ParsableArguments {
 /// What one invocation runs with: who, where, when, in which language.
 struct Context {
     let options: GlobalOptions
+    /// Set when the command runs for an SSH seat (`serve`); nil in the administrator's shell.
+    let seat: Seat?
     let environment: [String: String]
     let language: Language
     let timeZone: TimeZone
@@ -51,8 +53,16 @@ struct Context {
 
     /// Reads the configuration and the SLA policy; a broken file stops the command with its
     /// file, line and reason (nothing starts on a broken policy).
-    init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIFailure) {
+    init(_ requested: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIFailure) {
+        let seat = Seat.current
+        let options = try seat?.options(requested) ?? requested
+        self.seat = seat
         self.options = options
+        // Over SSH nothing of the service account's environment names the operator or the desk.
+        var environment = environment
+        if seat != nil {
+            for key in ["SHIFTDESK_OPERATOR", "SHIFTDESK_DB", "SHIFTDESK_THEME"] { environment[key] = nil }
+        }
         self.environment = environment
         language = Language.resolve(explicit: options.lang, environment: environment)
         let configDirectory = Context.configDirectory(environment)
@@ -82,13 +92,17 @@ struct Context {
         } catch {
             throw CLIFailure(error.description)
         }
-        if let text = options.now, let instant = ISO8601.parse(text, defaultZone: zone) {
+        if seat == nil, let text = options.now, let instant = ISO8601.parse(text, defaultZone: zone) {
             clock = FixedClock(instant)
         } else {
             clock = SystemClock()
         }
-        login = options.login ?? environment["SHIFTDESK_OPERATOR"] ?? environment["USER"] ?? environment["LOGNAME"]
-            ?? ProcessInfo.processInfo.userName
+        if let seat {
+            login = seat.login
+        } else {
+            login = options.login ?? environment["SHIFTDESK_OPERATOR"] ?? environment["USER"] ?? environment["LOGNAME"]
+                ?? ProcessInfo.processInfo.userName
+        }
     }
 
     /// `$XDG_CONFIG_HOME/shiftdesk`, else `~/.config/shiftdesk`.
@@ -115,6 +129,15 @@ struct Context {
     /// What `--db` (else `$SHIFTDESK_DB`, else the default path) names, as given.
     private func databaseText() -> String {
         options.db ?? environment["SHIFTDESK_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultDatabasePath()
+    }
+
+    /// The database the command was told to use (`--db` or `$SHIFTDESK_DB`), a path made absolute;
+    /// nil when it runs on the default one. The forced command of operators' keys names it.
+    func explicitDatabase() -> String? {
+        guard let text = options.db ?? environment["SHIFTDESK_DB"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        if PostgresLocation.matches(text) { return text }
+        let path = text.hasPrefix("sqlite:") ? String(text.dropFirst("sqlite:".count)) : text
+        return KeyBlock.absolute(path)
     }
 
     /// Where the desk database lives, fit to show: a path, or a PostgreSQL URL without its password.

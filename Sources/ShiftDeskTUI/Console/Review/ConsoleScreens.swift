@@ -275,7 +275,23 @@ extension ConsoleServices {
                 return .screen(.saved(path: path, error: error.message(language)))
             }
             let text = format.text(ReportRenderer(report: report, language: language))
-            let expanded = (path as NSString).expandingTildeInPath
+            let expanded: String
+            if let folder = confinedFolder {
+                // Over SSH a report goes to the seat's own folder, by name: never a path on the desk host.
+                guard let name = ConfinedFolder.fileName(path) else {
+                    return .screen(.saved(path: path, error: language.pick(
+                        en: "over SSH a report is saved by file name only (letters, digits, . _ -), in \(folder)",
+                        zh: "通过 SSH 只能按文件名保存报表（字母、数字、. _ -），保存在 \(folder)")))
+                }
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                } catch {
+                    return .screen(.saved(path: folder, error: language.pick(en: "cannot create \(folder)", zh: "无法创建 \(folder)")))
+                }
+                expanded = (folder as NSString).appendingPathComponent(name)
+            } else {
+                expanded = (path as NSString).expandingTildeInPath
+            }
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: expanded), options: .atomic)
             } catch {
