@@ -97,6 +97,13 @@ public struct Importer: Sendable {
                     bad.insert(position)
                     report.skipped.append(issue)
                 case let .success(history):
+                    if let violation = history.textViolation() {
+                        let issue = InterchangeIssue(file: options.displayName, line: item.line, reason: violation.message(.en))
+                        if options.strict { throw ImportFailure.strict(issue) }
+                        bad.insert(position)
+                        report.skipped.append(issue)
+                        continue
+                    }
                     let key = history.ticket.source ?? ""
                     if !seen.insert(key).inserted {
                         let issue = InterchangeIssue(file: options.displayName, line: item.line,

@@ -127,6 +127,7 @@ public struct Desk: Sendable {
             throw .invalidOperator("login \"\(person.login)\" may hold letters, digits and . _ - @ only")
         }
         guard !person.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidOperator("a name is needed") }
+        if let violation = TextField.operatorName.check(person.name) { throw .invalidOperator(violation.message(.en)) }
         do { try await store.addOperator(person) } catch { throw .store(error) }
     }
 
@@ -236,6 +237,7 @@ public struct Desk: Sendable {
         guard actor.role == .l2 || actor.role == .im else { throw .refused(WorkflowRefusal(.problemRole(actor.role))) }
         let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .refused(WorkflowRefusal(.textRequired(what: "the problem title"))) }
+        if let violation = TextField.problemTitle.check(trimmed) { throw .refused(WorkflowRefusal(.text(violation))) }
         for id in incidents {
             let found: Ticket?
             do { found = try await store.ticket(id) } catch { throw .store(error) }

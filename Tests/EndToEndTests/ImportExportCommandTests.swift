@@ -36,6 +36,27 @@ struct ImportExportCommandTests {
         try #require(try cli.expectSuccess("ticket", "list", "--all", "--json").json as? [[String: Any]]).count
     }
 
+    @Test func aRowOverTheFieldLimitsIsRefusedStrictOrReportedWithItsLine() throws {
+        let cli = try CLI.staffedDesk()
+        let long = String(repeating: "类", count: 101)
+        let text = Self.columns.joined(separator: ",") + "\n" + Self.row(["number": "INC1"]) + Self.row(["number": "INC2", "category": long])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-e2e-limits-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("limits.csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+
+        let strict = try cli.run("import", "--format", "servicenow", "--strict", file, "--now", "2026-11-29T10:00:00Z")
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("limits.csv:3: the category takes at most 100 characters"), "\(strict.stderr)")
+        #expect(try ticketCount(cli) == 0)
+
+        let result = try cli.run("import", "--format", "servicenow", file, "--now", "2026-11-29T10:00:00Z", "--json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let skipped = try #require((result.json as? [String: Any])?["skipped"] as? [[String: Any]])
+        #expect(skipped.count == 1 && skipped.first?["line"] as? Int == 3)
+        #expect(try ticketCount(cli) == 1)
+    }
+
     @Test func aServiceNowExportImportsOnceSkippingABadRowAndSayingWhere() throws {
         let cli = try CLI.staffedDesk()
         let file = try Self.serviceNowFile()

@@ -224,3 +224,43 @@ import Testing
         #expect(Workflow.release(ticket, heldBy: "wang.fang", by: "admin", at: now) == nil)
     }
 }
+
+@Suite struct FieldLimitTests {
+    @Test func everyFieldHasALimitAndTextWithinItPasses() {
+        for field in TextField.allCases {
+            #expect(field.limit > 0)
+            #expect(field.check(String(repeating: "界", count: field == .phone ? 0 : field.limit)) == nil || field == .phone)
+        }
+        #expect(TextField.phone.check("+86 138-0013-8000 ext. 12") == nil)
+    }
+
+    @Test func refusesTheOverLongCountingWhatAReaderSees() {
+        #expect(TextField.title.check(String(repeating: "👍🏽", count: 200)) == nil)
+        #expect(TextField.title.check(String(repeating: "a", count: 201)) == TextViolation(field: .title, kind: .tooLong(limit: 200)))
+        #expect(TextField.title.check(String(repeating: "a", count: 201))?.message(.en) == "the title takes at most 200 characters")
+        #expect(TextField.title.check(String(repeating: "a", count: 201))?.message(.zh) == "标题最多 200 个字符")
+    }
+
+    @Test func refusesControlsAndLineBreaksWhereTheyDoNotBelong() {
+        #expect(TextField.title.check("VPN\ndown") == TextViolation(field: .title, kind: .lineBreak))
+        #expect(TextField.description.check("VPN\r\ndown\tagain") == nil)
+        #expect(TextField.note.check("clear \u{1B}[2J") == TextViolation(field: .note, kind: .character(0x1B)))
+        #expect(TextField.caller.check("evil\u{202E}txt") != nil)
+        #expect(TextField.phone.check("call me") != nil)
+    }
+
+    @Test func theWorkflowRefusesWithTheFieldAndItsLimit() throws {
+        let desk = Operator(login: "zhang.wei", name: "张伟", role: .desk)
+        let draft = TicketDraft(title: String(repeating: "x", count: 201), caller: Caller(name: "王伟"))
+        #expect(throws: WorkflowRefusal(.text(TextViolation(field: .title, kind: .tooLong(limit: 200))))) {
+            try Workflow.open(draft, id: TicketID(1), by: desk, at: Date(timeIntervalSince1970: 0))
+        }
+        let ticket = try Workflow.open(TicketDraft(title: "ok", caller: Caller(name: "王伟")), id: TicketID(1), by: desk,
+                                       at: Date(timeIntervalSince1970: 0)).ticket
+        #expect(throws: WorkflowRefusal.self) {
+            try Workflow.apply(.note(String(repeating: "备", count: 4001)), to: ticket, by: desk, at: Date(timeIntervalSince1970: 60))
+        }
+        let refusal = WorkflowRefusal(.text(TextViolation(field: .note, kind: .tooLong(limit: 4000))), ticket: TicketID(1))
+        #expect(refusal.message(.en) == "INC-000001: the note takes at most 4000 characters [text.limit]")
+    }
+}

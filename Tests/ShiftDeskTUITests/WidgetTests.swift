@@ -1,3 +1,4 @@
+import ShiftDeskCore
 import XCTest
 @testable import ShiftDeskTUI
 
@@ -174,6 +175,35 @@ final class FormDialogTests: XCTestCase {
         XCTAssertTrue(canvas.lines.contains { $0.contains("网络中断") })
         XCTAssertTrue(canvas.lines.contains { $0.contains("< Major >") })
         XCTAssertTrue(canvas.lines.contains { $0.contains("[ OK ]") && $0.contains("[ Cancel ]") })
+    }
+}
+
+final class FieldLimitFormTests: XCTestCase {
+    /// A form field takes no more than the desk stores, and says so where the operator looks.
+    func testAFullFieldStopsTakingTextWithAVisibleHint() {
+        for (language, hint) in [(Language.en, "the phone takes at most 40 characters"), (.zh, "电话最多 40 个字符")] {
+            var form = FormDialogState(title: "Log a call", fields: [
+                FormField(id: "phone", label: "Phone", kind: .text(TextFieldState(field: .phone))),
+            ], language: language)
+            for _ in 0..<45 { _ = form.handle(KeyEvent(.character("8"))) }
+            XCTAssertEqual(form.value(of: "phone"), String(repeating: "8", count: 40))
+            XCTAssertEqual(form.message, hint)
+            var canvas = Canvas(size: TerminalSize(columns: 80, rows: 12))
+            form.draw(in: canvas.bounds, canvas: &canvas)
+            XCTAssertTrue(canvas.lines.contains { $0.contains(hint) }, canvas.lines.joined(separator: "\n"))
+            // The next edit clears the hint.
+            _ = form.handle(KeyEvent(.backspace))
+            XCTAssertNil(form.message)
+        }
+    }
+
+    func testAFieldRefusesCharactersItDoesNotTake() {
+        var form = FormDialogState(title: "Log a call", fields: [
+            FormField(id: "phone", label: "Phone", kind: .text(TextFieldState(field: .phone))),
+        ])
+        for character in "138a" { _ = form.handle(KeyEvent(.character(character))) }
+        XCTAssertEqual(form.value(of: "phone"), "138")
+        XCTAssertEqual(form.message?.hasPrefix("the phone holds a character it cannot (U+0061)"), true)
     }
 }
 

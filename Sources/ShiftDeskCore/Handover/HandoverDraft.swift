@@ -68,6 +68,13 @@ public struct HandoverDraft: Sendable, Hashable {
         items.append(Item(ticket: ticket, reasons: [], deadline: nil, note: note, included: true))
     }
 
+    /// The first note of the handover that does not fit a handover note.
+    public func textViolation() -> TextViolation? {
+        if let violation = TextField.handoverNote.check(note) { return violation }
+        for item in included { if let violation = TextField.handoverNote.check(item.note) { return violation } }
+        return nil
+    }
+
     /// The record to store, as `login` submits it at `instant`. A shift with nothing unfinished
     /// still submits (an empty handover), so that the record shows it handed over in time.
     public func handover(preparedBy login: String, at instant: Date) -> Handover {

@@ -23,6 +23,7 @@ public enum Workflow {
         if draft.channel == .phone || draft.channel == .walkIn, callerName.isEmpty {
             throw WorkflowRefusal(.callerRequired)
         }
+        if let violation = draft.textViolation() { throw WorkflowRefusal(.text(violation)) }
         let openedAt = draft.openedAt ?? now
         guard openedAt <= now else { throw WorkflowRefusal(.openedInFuture) }
 
@@ -63,6 +64,7 @@ public enum Workflow {
         var after = ticket
         var note: String?
         func refuse(_ rule: WorkflowRefusal.Rule) -> WorkflowRefusal { WorkflowRefusal(rule, ticket: ticket.id) }
+        if let violation = action.textViolation() { throw refuse(.text(violation)) }
 
         func requireOpen() throws(WorkflowRefusal) {
             guard ticket.state.isOpen else { throw refuse(.notOpen(ticket.state)) }

@@ -28,6 +28,8 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case sheetAlreadySigned
         case alreadyLinked(ProblemID)
         case openedInFuture
+        /// A text over its field's limit, or holding what the field does not take (``TextField``).
+        case text(TextViolation)
     }
 
     public let ticket: TicketID?
@@ -66,6 +68,7 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case .sheetAlreadySigned: "sheet.already-signed"
         case .alreadyLinked: "problem.already-linked"
         case .openedInFuture: "ticket.opened-in-future"
+        case .text: "text.limit"
         }
     }
 
@@ -78,6 +81,8 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
 
     private func reason(_ l: Language) -> String {
         switch rule {
+        case let .text(violation):
+            return violation.message(l)
         case .titleRequired:
             return l.pick(en: "an incident needs a title", zh: "事件必须有标题")
         case let .textRequired(what):

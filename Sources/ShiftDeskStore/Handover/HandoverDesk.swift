@@ -51,6 +51,7 @@ public struct HandoverDesk: Sendable {
     /// Records the handover as `login` submits it now.
     public func submit(_ draft: HandoverDraft, as login: String) async throws(DeskError) -> Handover {
         _ = try await desk.requireOperator(login)
+        if let violation = draft.textViolation() { throw .refused(WorkflowRefusal(.text(violation))) }
         do { return try await desk.store.insertHandover(draft.handover(preparedBy: login, at: desk.clock.now())) } catch { throw .store(error) }
     }
 
@@ -70,6 +71,7 @@ public struct HandoverDesk: Sendable {
     public func acknowledge(_ id: Int64, tickets: [TicketID]?, note: String?, take: Bool,
                             as login: String) async throws(DeskError) -> (handover: Handover, refusedTakes: [DeskError]) {
         _ = try await desk.requireOperator(login)
+        if let note, let violation = TextField.handoverNote.check(note) { throw .refused(WorkflowRefusal(.text(violation))) }
         let stored: Handover
         do {
             stored = try await desk.store.acknowledge(handover: id, tickets: tickets, by: login, at: desk.clock.now(),

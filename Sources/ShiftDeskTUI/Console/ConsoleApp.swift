@@ -397,8 +397,8 @@ public struct ConsoleApp {
         case .raiseProblem:
             return need { ticket in
                 var form = ConsoleForms.text(l, title: l.pick(en: "Raise a problem from \(ticket.id)", zh: "由 \(ticket.id) 提交问题单"),
-                                             label: l.pick(en: "Problem", zh: "问题"))
-                form.fields[0].kind = .text(TextFieldState(text: ticket.title, visibleWidth: 50, maxLength: 500))
+                                             label: l.pick(en: "Problem", zh: "问题"), limit: .problemTitle)
+                form.fields[0].kind = .text(TextFieldState(text: ticket.title, visibleWidth: 50, field: .problemTitle))
                 state.mode = .form(form, .raiseProblem(ticket))
                 return []
             }

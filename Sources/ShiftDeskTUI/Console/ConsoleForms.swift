@@ -4,8 +4,9 @@ import ShiftDeskCore
 enum ConsoleForms {
     static let channels: [Channel] = [.phone, .email, .walkIn, .monitoring]
 
-    static func field(_ id: String, _ label: String, required: Bool = false, width: Int = 40) -> FormField {
-        FormField(id: id, label: label, kind: .text(TextFieldState(visibleWidth: width, maxLength: 500)), required: required)
+    /// A text field for the desk's `limit` field: it takes no more than the desk stores.
+    static func field(_ id: String, _ label: String, _ limit: TextField, required: Bool = false, width: Int = 40) -> FormField {
+        FormField(id: id, label: label, kind: .text(TextFieldState(visibleWidth: width, field: limit)), required: required)
     }
 
     static func choice(_ id: String, _ label: String, _ options: [String], selected: Int = 0) -> FormField {
@@ -14,16 +15,16 @@ enum ConsoleForms {
 
     static func newCall(_ l: Language) -> FormDialogState {
         FormDialogState(title: l.pick(en: "Log a call", zh: "登记来电"), fields: [
-            field("title", l.pick(en: "Title", zh: "标题"), required: true),
-            field("caller", l.pick(en: "Caller", zh: "报障人")),
-            field("phone", l.pick(en: "Phone", zh: "电话")),
-            field("department", l.pick(en: "Department", zh: "部门")),
+            field("title", l.pick(en: "Title", zh: "标题"), .title, required: true),
+            field("caller", l.pick(en: "Caller", zh: "报障人"), .caller),
+            field("phone", l.pick(en: "Phone", zh: "电话"), .phone),
+            field("department", l.pick(en: "Department", zh: "部门"), .department),
             choice("channel", l.pick(en: "Channel", zh: "渠道"), channels.map { $0.label(l) }),
             choice("priority", l.pick(en: "Priority", zh: "优先级"), Priority.allCases.map { $0.label(l) }, selected: 1),
-            field("category", l.pick(en: "Category", zh: "类别")),
-            field("service", l.pick(en: "Service", zh: "受影响服务")),
-            field("description", l.pick(en: "Description", zh: "描述")),
-            field("resolution", l.pick(en: "Fixed now? How", zh: "当场解决？方案")),
+            field("category", l.pick(en: "Category", zh: "类别"), .category),
+            field("service", l.pick(en: "Service", zh: "受影响服务"), .service),
+            field("description", l.pick(en: "Description", zh: "描述"), .description),
+            field("resolution", l.pick(en: "Fixed now? How", zh: "当场解决？方案"), .resolution),
         ], language: l)
     }
 
@@ -42,17 +43,17 @@ enum ConsoleForms {
     static func escalate(_ l: Language, _ ticket: Ticket, _ targets: [Tier]) -> FormDialogState {
         FormDialogState(title: l.pick(en: "Escalate \(ticket.id)", zh: "升级 \(ticket.id)"), fields: [
             choice("to", l.pick(en: "To", zh: "升级到"), targets.map { $0.label(l) }),
-            field("note", l.pick(en: "What they need to know", zh: "交代事项")),
+            field("note", l.pick(en: "What they need to know", zh: "交代事项"), .note),
         ], language: l)
     }
 
-    static func text(_ l: Language, title: String, label: String) -> FormDialogState {
-        FormDialogState(title: title, fields: [field("text", label, required: true, width: 50)], language: l)
+    static func text(_ l: Language, title: String, label: String, limit: TextField = .note) -> FormDialogState {
+        FormDialogState(title: title, fields: [field("text", label, limit, required: true, width: 50)], language: l)
     }
 
     static func resolve(_ l: Language, _ ticket: Ticket) -> FormDialogState {
         FormDialogState(title: l.pick(en: "Resolve \(ticket.id)", zh: "解决 \(ticket.id)"), fields: [
-            field("text", l.pick(en: "What fixed it", zh: "解决方案"), required: true, width: 50),
+            field("text", l.pick(en: "What fixed it", zh: "解决方案"), .resolution, required: true, width: 50),
             choice("fix", l.pick(en: "Fix", zh: "性质"), [l.pick(en: "root cause fixed", zh: "已根治"),
                                                           l.pick(en: "workaround (root cause remains)", zh: "临时方案（未根治）")]),
         ], language: l)
@@ -66,7 +67,7 @@ enum ConsoleForms {
         ]
         return FormDialogState(title: l.pick(en: "Close \(ticket.id) — satisfaction survey", zh: "关闭 \(ticket.id) — 满意度调查"), fields: [
             choice("score", l.pick(en: "Satisfaction", zh: "满意度"), scores),
-            field("comment", l.pick(en: "Comment", zh: "客户意见")),
+            field("comment", l.pick(en: "Comment", zh: "客户意见"), .comment),
         ], language: l)
     }
 

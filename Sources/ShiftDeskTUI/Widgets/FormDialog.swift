@@ -45,8 +45,10 @@ public struct FormDialogState: Sendable, Equatable {
     public var okLabel: String
     public var cancelLabel: String
     public var requiredSuffix: String
+    public var language: Language
 
     public init(title: String, fields: [FormField], language: Language = .en, labels: Labels = .foundation) {
+        self.language = language
         self.title = title
         self.fields = fields
         self.focus = 0
@@ -91,7 +93,7 @@ public struct FormDialogState: Sendable, Equatable {
         case .text(var field):
             if field.handle(event) {
                 fields[focus].kind = .text(field)
-                message = nil
+                message = field.refusal.map { $0.message(language) }
             }
         case .choice(let options, let selected):
             guard !options.isEmpty else { break }

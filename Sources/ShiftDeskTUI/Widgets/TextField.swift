@@ -15,13 +15,19 @@ public struct TextFieldState: Sendable, Equatable {
     /// Columns the field is drawn with (used to keep the cursor visible while editing).
     public var visibleWidth: Int
     public var maxLength: Int?
+    /// The desk's field this text goes into: its limit and the characters it takes (``TextField``).
+    public var field: TextField?
+    /// Why the last character typed was not taken (the field is full, or does not take it): the
+    /// form shows it as a hint until the next key that edits.
+    public private(set) var refusal: TextViolation?
 
-    public init(text: String = "", visibleWidth: Int = 30, maxLength: Int? = nil) {
-        graphemes = Array(TerminalText.sanitize(text))
+    public init(text: String = "", visibleWidth: Int = 30, maxLength: Int? = nil, field: TextField? = nil) {
+        graphemes = Array(TerminalText.sanitize(text).prefix(field?.limit ?? maxLength ?? Int.max))
         cursor = graphemes.count
         scroll = 0
         self.visibleWidth = visibleWidth
-        self.maxLength = maxLength
+        self.maxLength = field?.limit ?? maxLength
+        self.field = field
         adjustScroll()
     }
 
@@ -30,6 +36,7 @@ public struct TextFieldState: Sendable, Equatable {
     /// Handles an editing key; returns false for keys it does not use (Enter, Tab, Esc…).
     @discardableResult
     public mutating func handle(_ event: KeyEvent) -> Bool {
+        refusal = nil
         switch event.key {
         case .character(let character):
             insert(character)
@@ -68,7 +75,14 @@ public struct TextFieldState: Sendable, Equatable {
 
     private mutating func insert(_ character: Character) {
         guard character.unicodeScalars.allSatisfy(TerminalText.isSafe) else { return }
-        if let maxLength, graphemes.count >= maxLength { return }
+        if let field, let scalar = character.unicodeScalars.first(where: { !field.accepts($0) }) {
+            refusal = TextViolation(field: field, kind: .character(scalar.value))
+            return
+        }
+        if let maxLength, graphemes.count >= maxLength {
+            if let field { refusal = TextViolation(field: field, kind: .tooLong(limit: maxLength)) }
+            return
+        }
         // Re-segment so a combining mark joins the grapheme before it.
         let prefix = String(graphemes[..<cursor]) + String(character)
         let suffix = String(graphemes[cursor...])

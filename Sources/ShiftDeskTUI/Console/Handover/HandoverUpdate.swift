@@ -114,13 +114,13 @@ extension ConsoleApp {
             guard let id = screen.prepareTable.selectedID, let item = screen.draft?.items.first(where: { $0.ticket.id.number == id }) else { return [] }
             var form = ConsoleForms.text(l, title: l.pick(en: "Status note for \(item.ticket.id)", zh: "\(item.ticket.id) 的交接说明"),
                                          label: l.pick(en: "Note", zh: "说明"))
-            form.fields[0].kind = .text(TextFieldState(text: item.note, visibleWidth: 50, maxLength: 500))
+            form.fields[0].kind = .text(TextFieldState(text: item.note, visibleWidth: 50, field: .handoverNote))
             state.mode = .form(form, .handoverNote(item.ticket.id))
         case .handoverAdd:
             guard screen.draft != nil else { return [] }
             state.mode = .form(FormDialogState(title: l.pick(en: "Add an incident to the handover", zh: "添加事件到交接单"), fields: [
-                ConsoleForms.field("id", l.pick(en: "Incident", zh: "事件编号"), required: true, width: 14),
-                ConsoleForms.field("note", l.pick(en: "Status note", zh: "交接说明")),
+                FormField(id: "id", label: l.pick(en: "Incident", zh: "事件编号"), kind: .text(TextFieldState(visibleWidth: 14, maxLength: 20)), required: true),
+                ConsoleForms.field("note", l.pick(en: "Status note", zh: "交接说明"), .handoverNote),
             ], language: l), .handoverAdd)
         case .handoverGeneralNote, .handoverSubmit:
             guard let draft = screen.draft else { return [] }
@@ -128,8 +128,8 @@ extension ConsoleApp {
             let title = submitting
                 ? l.pick(en: "Hand \(draft.included.count) incident(s) to \(draft.to.shift.label(l))", zh: "将 \(draft.included.count) 个事件交给\(draft.to.shift.label(l))")
                 : l.pick(en: "Note for the next shift", zh: "给下一班的说明")
-            var form = FormDialogState(title: title, fields: [ConsoleForms.field("note", l.pick(en: "General note", zh: "总体说明"), width: 50)], language: l)
-            form.fields[0].kind = .text(TextFieldState(text: draft.note, visibleWidth: 50, maxLength: 2000))
+            var form = FormDialogState(title: title, fields: [ConsoleForms.field("note", l.pick(en: "General note", zh: "总体说明"), .handoverNote, width: 50)], language: l)
+            form.fields[0].kind = .text(TextFieldState(text: draft.note, visibleWidth: 50, field: .handoverNote))
             if submitting { form.okLabel = l.pick(en: "Submit", zh: "提交") }
             state.mode = .form(form, submitting ? .handoverSubmit : .handoverGeneralNote)
         // Review.
@@ -146,7 +146,7 @@ extension ConsoleApp {
             }
             let what = tickets.count == 1 ? tickets[0].description : l.pick(en: "\(tickets.count) incidents of #\(handover.id)", zh: "交接 #\(handover.id) 的 \(tickets.count) 个事件")
             state.mode = .form(FormDialogState(title: l.pick(en: "Acknowledge \(what)", zh: "确认 \(what)"), fields: [
-                ConsoleForms.field("note", l.pick(en: "Note (optional)", zh: "备注（可选）")),
+                ConsoleForms.field("note", l.pick(en: "Note (optional)", zh: "备注（可选）"), .handoverNote),
                 ConsoleForms.choice("take", l.pick(en: "Take it over", zh: "同时接手"), [l.pick(en: "no", zh: "否"), l.pick(en: "yes", zh: "是")],
                                     selected: action == .handoverAckTake ? 1 : 0),
             ], language: l), .handoverAck(handover.id, tickets))
