@@ -6,7 +6,7 @@ import ShiftDeskTUI
 
 // The budget figures of DESIGN.md, measured on this machine. Medians (and p99) over repeated
 // runs; the machine is shared, so compare ratios between sizes rather than absolute times.
-//   swift run -c release Benchmarks [sweep|writes|console|start|import|report-year|all] [--large] [--incidents=N]
+//   swift run -c release Benchmarks [sweep|writes|console|start|import|report-year|audit|all] [--large] [--incidents=N] [--events=N]
 
 let arguments = Set(CommandLine.arguments.dropFirst())
 let large = arguments.contains("--large")
@@ -319,8 +319,69 @@ func importBenchmark() async throws {
     }
 }
 
+/// `audit verify` over a desk of N events (5 per incident), and what chaining costs a write.
+func auditBenchmark() async throws {
+    let requested = CommandLine.arguments.first { $0.hasPrefix("--events=") }.flatMap { Int($0.dropFirst("--events=".count)) }
+    let sizes = requested.map { [$0] } ?? (large ? [100_000, 1_000_000] : [100_000])
+    print("audit verify: the whole chain walked and every hash recomputed (SHA-256 over the canonical encoding):")
+    for size in sizes {
+        let store = try freshStore()
+        try await store.addOperator(Operator(login: "desk", name: "Desk", role: .desk))
+        var batch: [TicketHistory] = []
+        let incidents = max(1, size / 5)
+        for index in 0..<incidents {
+            var ticket = Ticket(id: TicketID(Int64(index + 1)), title: "ticket \(index)", caller: Caller(name: "c"), channel: .email,
+                                priority: .general, openedAt: t0)
+            ticket.state = .new
+            var events = [TicketEvent(ticket: ticket.id, actor: "desk", at: t0, kind: .opened, changes: ticket.changes(since: nil))]
+            for step in 1..<5 {
+                events.append(TicketEvent(ticket: ticket.id, actor: "desk", at: t0.addingTimeInterval(Double(step * 60)), kind: .noted,
+                                          changes: [], note: "note \(step) 备注"))
+            }
+            batch.append(TicketHistory(ticket: ticket, events: events))
+            if batch.count == 5_000 || index == incidents - 1 {
+                _ = try await store.insertHistories(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        var checked = 0
+        let samples = try await measure(3) {
+            let result = try await AuditVerifier.verify(store)
+            guard result.holds else { throw StoreError.failure("the benchmark desk does not verify: \(String(describing: result.firstBreak))") }
+            checked = result.checked
+        }
+        line("  \(checked) events: audit verify", samples.map { $0 / 1000 }, unit: "s ")
+        let reading = try await measure(1) {
+            var after: Int64 = 0
+            while true {
+                let links = try await store.chainLinks(after: after, through: Int64.max, limit: AuditVerifier.pageSize)
+                guard let last = links.last else { break }
+                after = last.event.id
+            }
+        }
+        line("  \(checked) events: reading the links alone", reading.map { $0 / 1000 }, unit: "s ")
+        let orphans = try await measure(1) { _ = try await store.recordOrphans(limit: 1) }
+        line("  \(checked) events: the deleted-ticket checks alone", orphans.map { $0 / 1000 }, unit: "s ")
+        store.closeDatabase()
+    }
+    print("Write latency with the chain (one note, one SQLite file, sequential):")
+    let store = try freshStore()
+    let clock = StepClock(t0)
+    let desk = Desk(store: store, clock: clock)
+    try await store.addOperator(Operator(login: "desk", name: "Desk", role: .desk))
+    let ticket = try await desk.open(TicketDraft(title: "t", caller: Caller(name: "c"), channel: .phone, priority: .general), as: "desk")
+    var step = 0.0
+    let writes = try await measure(200) {
+        step += 1
+        clock.set(t0.addingTimeInterval(step))
+        try await desk.perform(.note("n"), on: ticket.id, as: "desk")
+    }
+    line("  ticket note (read, plan, write with its chained event)", writes)
+}
+
 do {
     if which == "import" { try await importBenchmark() }
+    if which == "audit" || which == "all" { try await auditBenchmark() }
     if which == "sweep" || which == "all" { try await sweepBenchmark() }
     if which == "writes" || which == "all" { try await writeBenchmark() }
     if which == "console" || which == "all" { try await consoleBenchmark() }

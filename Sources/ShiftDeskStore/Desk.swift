@@ -10,6 +10,9 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Disabled by the administrator: may no longer act.
     case disabledOperator(String)
     case invalidOperator(String)
+    /// The action's instant is before the ticket's latest event: history is only ever appended
+    /// to, in order, so an action cannot be dated into the past.
+    case backdated(ticket: TicketID, latest: Date, attempted: Date)
 
     public var description: String { message(.en) }
 
@@ -26,6 +29,11 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
                           zh: "\(login) 已在本服务台停用，不能再操作；请联系管理员")
         case let .invalidOperator(reason):
             return l.pick(en: "cannot add operator: \(reason)", zh: "无法添加操作员：\(reason)")
+        case let .backdated(ticket, latest, attempted):
+            let latestText = DisplayTime.format(latest, in: timeZone), attemptedText = DisplayTime.format(attempted, in: timeZone)
+            return l.pick(
+                en: "refused: \(ticket)'s latest event is at \(latestText); an action dated \(attemptedText) would rewrite its history (check --now or the clock)",
+                zh: "已拒绝：\(ticket) 的最新事件记录时间为 \(latestText)；时间为 \(attemptedText) 的操作会改写其历史（请检查 --now 或系统时钟）")
         }
     }
 }
@@ -38,11 +46,15 @@ public struct Desk: Sendable {
     public let policy: SLAPolicy
     /// `policy.fingerprint`, which every KPI summary names.
     let policyFingerprint: String
+    /// Where this desk's actions come from, stamped on every event it writes: `.local` for the
+    /// administrator's shell, `.serve` for commands that came through `shiftdesk serve`.
+    public let origin: EventOrigin
 
-    public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable) {
+    public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable, origin: EventOrigin = .local) {
         self.store = store
         self.clock = clock
         self.policy = policy
+        self.origin = origin
         policyFingerprint = policy.fingerprint
     }
 
@@ -61,6 +73,12 @@ public struct Desk: Sendable {
     /// `event` appended.
     func plan(_ ticket: Ticket, appending event: TicketEvent, isNew: Bool, by actor: Operator) async throws(StoreError) -> (TicketPlan, KPISummary) {
         let stored = isNew ? [] : try await store.events(of: ticket.id)
+        return try await plan(ticket, appending: event, after: stored, isNew: isNew, by: actor)
+    }
+
+    /// As above, with the ticket's stored events already read.
+    func plan(_ ticket: Ticket, appending event: TicketEvent, after stored: [TicketEvent], isNew: Bool,
+              by actor: Operator) async throws(StoreError) -> (TicketPlan, KPISummary) {
         let history = stored + [event]
         let fired = isNew ? [] : try await store.firedSteps(of: ticket.id)
         let plan = TicketSLA(ticket: ticket, events: history, policy: policy, fired: fired, now: clock.now()).ticketPlan
@@ -126,6 +144,7 @@ public struct Desk: Sendable {
         let actor = try await requireOperator(login)
         var outcome: Workflow.Outcome
         do { outcome = try Workflow.open(draft, id: TicketID(1), by: actor, at: clock.now()) } catch { throw .refused(error) }
+        outcome.event.origin = origin
         do {
             let (plan, summary) = try await plan(outcome.ticket, appending: outcome.event, isNew: true, by: actor)
             outcome.ticket.plan = plan
@@ -156,14 +175,22 @@ public struct Desk: Sendable {
         // The workflow names only the holder (a refusal, a take-over note): one lookup, not every operator.
         let holder = seen.assignee
         let holderName = await displayName(of: holder)
+        let now = clock.now()
+        let stored: [TicketEvent]
+        do { stored = try await store.events(of: seen.id) } catch { throw .store(error) }
+        // Events are appended in order: an action before the latest one would date history backwards.
+        if let latest = stored.map(\.at).max(), EventEncoding.millis(now) < EventEncoding.millis(latest) {
+            throw .backdated(ticket: seen.id, latest: latest, attempted: now)
+        }
         var outcome: Workflow.Outcome
         do {
-            outcome = try Workflow.apply(action, to: seen, by: actor, at: clock.now(), nameOf: { $0 == holder ? holderName ?? $0 : $0 })
+            outcome = try Workflow.apply(action, to: seen, by: actor, at: now, nameOf: { $0 == holder ? holderName ?? $0 : $0 })
         } catch {
             throw .refused(error)
         }
+        outcome.event.origin = origin
         do {
-            let (plan, summary) = try await plan(outcome.ticket, appending: outcome.event, isNew: false, by: actor)
+            let (plan, summary) = try await plan(outcome.ticket, appending: outcome.event, after: stored, isNew: false, by: actor)
             outcome.ticket.plan = plan
             let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event, summary: summary)
             return Workflow.Outcome(ticket: ticket, event: event)
@@ -181,6 +208,7 @@ public struct Desk: Sendable {
         let now = clock.now()
         let planned = histories.map { history -> TicketHistory in
             var copy = history
+            for index in copy.events.indices { copy.events[index].origin = origin }
             copy.ticket.plan = TicketSLA(ticket: history.ticket, events: history.events, policy: policy, fired: [], now: now).ticketPlan
             return copy
         }
@@ -195,6 +223,7 @@ public struct Desk: Sendable {
         let now = clock.now()
         let planned = histories.map { history -> TicketHistory in
             var copy = history
+            for index in copy.events.indices { copy.events[index].origin = origin }
             copy.ticket.importedAt = now
             copy.ticket.plan = TicketSLA(ticket: copy.ticket, events: copy.events, policy: policy, fired: [], now: now).ticketPlan
             return copy

@@ -167,6 +167,20 @@ public protocol Store: Sendable {
     /// page by page, so a year of a million incidents never sits in memory at once.
     func reportPage(after: Int64, limit: Int, until: Date) async throws(StoreError) -> [ReportTicket]
 
+    // MARK: The record (see ``EventEncoding``, ``AuditVerifier``)
+
+    /// The chain's head and the newest event id, in one snapshot.
+    func chainSnapshot() async throws(StoreError) -> ChainSnapshot
+    /// Events with ids in `(after, through]`, in id order, at most `limit`, with their chain
+    /// position and hash and whether their ticket is still stored.
+    func chainLinks(after: Int64, through: Int64, limit: Int) async throws(StoreError) -> [ChainLink]
+    /// The newest event with an id below `id` (where `audit verify --from` starts).
+    func chainLink(before id: Int64) async throws(StoreError) -> ChainLink?
+    /// The id of the event at chain position `position`, if one holds it.
+    func chainEvent(atPosition position: Int64) async throws(StoreError) -> Int64?
+    /// Tickets deleted behind the desk's back (at most `limit` of each kind).
+    func recordOrphans(limit: Int) async throws(StoreError) -> RecordOrphans
+
     // MARK: KPI summaries (see ``KPISummary``)
 
     /// The incidents numbered `tickets` (ascending), each with its events before `until`, without

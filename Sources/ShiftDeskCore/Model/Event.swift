@@ -33,9 +33,12 @@ public struct TicketEvent: Codable, Hashable, Sendable {
     public var kind: EventKind
     public var changes: [FieldChange]
     public var note: String?
+    /// Where the action came from (the administrator's shell, or `serve` over SSH); covered by
+    /// the chain hash like every other field.
+    public var origin: EventOrigin
 
     public init(id: Int64 = 0, ticket: TicketID, actor: String, at: Date, kind: EventKind,
-                changes: [FieldChange], note: String? = nil) {
+                changes: [FieldChange], note: String? = nil, origin: EventOrigin = .local) {
         self.id = id
         self.ticket = ticket
         self.actor = actor
@@ -43,6 +46,22 @@ public struct TicketEvent: Codable, Hashable, Sendable {
         self.kind = kind
         self.changes = changes
         self.note = note
+        self.origin = origin
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, ticket, actor, at, kind, changes, note, origin }
+
+    /// Events encoded before origins were recorded read as `.local`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int64.self, forKey: .id)
+        ticket = try container.decode(TicketID.self, forKey: .ticket)
+        actor = try container.decode(String.self, forKey: .actor)
+        at = try container.decode(Date.self, forKey: .at)
+        kind = try container.decode(EventKind.self, forKey: .kind)
+        changes = try container.decode([FieldChange].self, forKey: .changes)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        origin = try container.decodeIfPresent(EventOrigin.self, forKey: .origin) ?? .local
     }
 
     public func change(of field: String) -> FieldChange? {

@@ -74,6 +74,9 @@ public struct KPIReport: Sendable, Equatable {
     public var backlogAging: [Int]
     /// Incidents opened per priority in the period.
     public var openedByPriority: [Priority: Int]
+    /// The event chain's head when the report was read (printed by every format); nil when the
+    /// report was made without a store.
+    public var chainHead: ChainHead?
 
     public func figure(_ kpi: KPI, _ scope: String) -> KPIFigure? {
         figures.first { $0.kpi == kpi && $0.scope == scope }

@@ -58,11 +58,20 @@ public struct ReportRenderer: Sendable {
         return "\(start) – \(end) (\(report.period.timeZone.identifier))"
     }
 
+    /// The event chain's head the report was made from: with it an auditor can later show that
+    /// the history behind the report was not changed (`shiftdesk audit verify`).
+    var chainLine: String? {
+        guard let head = report.chainHead else { return nil }
+        return language.pick(en: "Record: chain head event \(head.lastID) of \(head.count), SHA-256 \(head.hex)",
+                             zh: "记录：哈希链头为事件记录 \(head.lastID)（共 \(head.count) 条），SHA-256 \(head.hex)")
+    }
+
     // MARK: Markdown
 
     public var markdown: String {
         let l = language
         var out = ["# \(title)", "", periodLine, ""]
+        if let chainLine { out += [chainLine, ""] }
         for section in sections {
             out += ["## \(section.title)", "", "| \(l.pick(en: "KPI", zh: "指标")) | \(l.pick(en: "value", zh: "数值")) |", "|---|---|"]
             for kpi in section.kpis { out.append("| \(kpi.name(l)) | \(format(report.figure(kpi, section.scope))) |") }
@@ -122,6 +131,10 @@ public struct ReportRenderer: Sendable {
             }
         }
         // The BOM makes spreadsheet programs read the Chinese text as UTF-8; CRLF as RFC 4180 says.
+        if let head = report.chainHead {
+            rows.append([report.period.label, "audit.chain_head", "event:\(head.lastID)", language.pick(en: "chain head", zh: "哈希链头"),
+                         head.hex, String(head.count), "", "SHA-256 of the newest event in the chain (shiftdesk audit verify)"])
+        }
         return "\u{FEFF}" + rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
@@ -136,7 +149,16 @@ public struct ReportRenderer: Sendable {
     // MARK: JSON
 
     public var json: JSONValue {
-        .object([
+        var fields = jsonFields
+        if let head = report.chainHead {
+            fields.insert(("chain_head", .object([("event", .int(head.lastID)), ("events", .int(head.count)), ("sha256", .string(head.hex))])),
+                          at: 1)
+        }
+        return .object(fields)
+    }
+
+    private var jsonFields: [(String, JSONValue)] {
+        [
             ("period", .object([("kind", .string(report.period.kind.rawValue)), ("label", .string(report.period.label)),
                                 ("start", .instant(report.period.interval.start)), ("end", .instant(report.period.interval.end)),
                                 ("timezone", .string(report.period.timeZone.identifier))])),
@@ -159,7 +181,7 @@ public struct ReportRenderer: Sendable {
                          ("escalated", .int(w.escalated)), ("closed", .int(w.closed)), ("notes", .int(w.notes))])
             })),
             ("definitions", .object(KPI.allCases.map { ($0.rawValue, .string($0.definition)) })),
-        ])
+        ]
     }
 
     // MARK: HTML
@@ -167,6 +189,7 @@ public struct ReportRenderer: Sendable {
     public var html: String {
         let l = language
         var body = "<h1>\(escape(title))</h1>\n<p class=\"period\">\(escape(periodLine))</p>\n"
+        if let chainLine { body += "<p class=\"chain\">\(escape(chainLine))</p>\n" }
         body += "<section class=\"charts\">"
         body += chart(title: l.pick(en: "Satisfaction", zh: "满意度"),
                       bars: (1...5).map { ("\($0)", report.satisfactionDistribution[$0]) } + [(l.pick(en: "n/a", zh: "无法联系"), report.satisfactionDistribution[0])])

@@ -56,6 +56,7 @@ extension TicketEvent {
                 .object([("field", .string(change.field)), ("before", .string(change.before)), ("after", .string(change.after))])
             })),
             ("note", .string(note)),
+            ("origin", .string(origin.rawValue)),
         ])
     }
 }

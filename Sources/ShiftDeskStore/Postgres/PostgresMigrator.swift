@@ -37,6 +37,7 @@ enum PostgresMigrator {
                     for statement in PostgresSchema.statements(migration.sql) {
                         try await session.run(PostgresQuery(unsafeSQL: statement))
                     }
+                    if let then = migration.then { try await then(session) }
                     try await session.run(PG.query { b in
                         "INSERT INTO schema_migrations (version, name) VALUES (\(b.int(migration.version)), \(b.text(migration.name)))"
                     })

@@ -172,7 +172,8 @@ enum PostgresRows {
             throw StoreError.corrupt("event changes \(changesText.prefix(80))")
         }
         return TicketEvent(id: try row.int("id"), ticket: TicketID(try row.int("ticket")), actor: try row.text("actor"),
-                           at: try row.date("at"), kind: kind, changes: changes, note: try row.optionalText("note"))
+                           at: try row.date("at"), kind: kind, changes: changes, note: try row.optionalText("note"),
+                           origin: try row.raw("origin", EventOrigin.self))
     }
 
     static func operatorRecord(_ row: PGRow) throws(StoreError) -> Operator {

@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskCore
 
 /// Versioned schema of the PostgreSQL backend, the same tables and meaning as `SQLiteSchema`'s
 /// v1..v7. Instants are `bigint` milliseconds since 1970 UTC, as in SQLite.
@@ -15,6 +16,8 @@ enum PostgresSchema {
         let version: Int
         let name: String
         let sql: String
+        /// Work SQL alone cannot do, run after `sql` in the same transaction.
+        var then: (@Sendable (PGSession) async throws -> Void)? = nil
     }
 
     static let channel = "shiftdesk_events"
@@ -251,6 +254,25 @@ enum PostgresSchema {
             CREATE INDEX tickets_revision ON tickets(revision);
             DELETE FROM settings WHERE key = 'escalation.policy';
             """),
+        // Event origin and the hash chain, as SQLite's v9: the events already stored are chained
+        // in id order by `chainExistingEvents` in the same transaction.
+        Migration(version: 9, name: "v9: event origin and hash chain", sql: """
+            ALTER TABLE events ADD COLUMN origin text NOT NULL DEFAULT 'local';
+            ALTER TABLE events ADD COLUMN position bigint;
+            ALTER TABLE events ADD COLUMN hash bytea;
+            CREATE TABLE chain_head (
+                id bigint PRIMARY KEY CHECK (id = 1),
+                last_id bigint NOT NULL,
+                count bigint NOT NULL,
+                hash bytea NOT NULL
+            );
+            CREATE FUNCTION shiftdesk_chain_head_is_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the chain head is kept';
+            END $$;
+            CREATE TRIGGER chain_head_is_kept BEFORE DELETE OR TRUNCATE ON chain_head
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_chain_head_is_kept();
+            """, then: chainExistingEvents),
         Migration(version: 10, name: "v10: operator keys and disabled operators", sql: """
             ALTER TABLE operators ADD COLUMN disabled boolean NOT NULL DEFAULT false;
             CREATE TABLE operator_keys (
@@ -264,6 +286,40 @@ enum PostgresSchema {
             CREATE INDEX operator_keys_by_login ON operator_keys(login);
             """),
     ]
+
+    /// Chains the events a database already holds, in id order, a page at a time; the
+    /// append-only trigger is lifted inside this transaction only.
+    static func chainExistingEvents(_ session: PGSession) async throws {
+        try await session.run("ALTER TABLE events DISABLE TRIGGER events_are_append_only")
+        var tail = ChainTail(ChainHead.empty)
+        var after = Int64.min
+        while true {
+            let page = try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.eventColumns) FROM events WHERE id > \(b.int(after)) ORDER BY id LIMIT 5000"
+            }).map(PostgresRows.event)
+            guard let last = page.last else { break }
+            var ids: [Int64] = [], positions: [Int64] = [], hashes: [String] = []
+            for event in page {
+                let (position, hash) = tail.append(event)
+                ids.append(event.id)
+                positions.append(position)
+                hashes.append(EventEncoding.hex(hash))
+            }
+            try await session.run(PG.query { b in
+                """
+                UPDATE events SET position = v.position, hash = decode(v.hash, 'hex')
+                FROM unnest(\(b.ints(ids)), \(b.ints(positions)), \(b.texts(hashes))) AS v(id, position, hash)
+                WHERE events.id = v.id
+                """
+            })
+            after = last.id
+        }
+        try await session.run("ALTER TABLE events ENABLE TRIGGER events_are_append_only")
+        let hex = EventEncoding.hex(tail.hash)
+        try await session.run(PG.query { b in
+            "INSERT INTO chain_head (id, last_id, count, hash) VALUES (1, \(b.int(tail.lastID)), \(b.int(tail.count)), decode(\(b.text(hex)), 'hex'))"
+        })
+    }
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
 

@@ -75,6 +75,10 @@ extension PostgresStore {
     /// The bounds of `window` for the SQL below.
     private struct Bounds: Sendable {
         let start: Int64, end: Int64, recent: Int64, reference: Double
+        /// Tickets deleted behind the desk's back: their summaries count for nothing.
+        var gone: [Int64] = []
+
+        func kept(_ b: PGBinder) -> String { gone.isEmpty ? "" : " AND ticket <> ALL(\(b.ints(gone)))" }
 
         init(_ window: KPIWindow) {
             start = Millis.threshold(window.start)
@@ -85,7 +89,7 @@ extension PostgresStore {
 
         /// Rows that may concern the window at all (``KPISummaryRows``): the others count in nothing.
         func mayConcern(_ b: PGBinder) -> String {
-            "span_start < \(b.int(end)) AND (span_start >= \(b.int(recent)) OR \(KPISummaryRows.lasting(backlog: "backlog")))"
+            "span_start < \(b.int(end)) AND (span_start >= \(b.int(recent)) OR \(KPISummaryRows.lasting(backlog: "backlog")))" + kept(b)
         }
 
         /// The piece holds at the window's end.
@@ -96,16 +100,18 @@ extension PostgresStore {
 
         /// Summarised: a summary whose span lies inside the window and whose piece holds.
         func summarised(_ b: PGBinder) -> String {
-            "signature <> 0 AND span_start >= \(b.int(start)) AND span_start < \(b.int(end)) AND span_end < \(b.int(end)) AND \(holds(b))"
+            "signature <> 0 AND span_start >= \(b.int(start)) AND span_start < \(b.int(end)) AND span_end < \(b.int(end)) AND \(holds(b))" + kept(b)
         }
     }
 
     public func kpiSummaryScan(_ window: KPIWindow, accepting: @escaping @Sendable (String) -> Bool) async throws(StoreError) -> KPISummaryScan {
-        let bounds = Bounds(window)
+        let scanBounds = Bounds(window)
         return try await read { session in
             // One snapshot for every query below.
             try await session.transaction {
                 try await session.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                var bounds = scanBounds
+                bounds.gone = try await Self.ticketsGone(session)
                 var scan = KPISummaryScan()
                 var groups: [Int64: KPISummaryScan.Group] = [:]
                 for row in try await session.rows(PG.query { b in
@@ -158,6 +164,20 @@ extension PostgresStore {
                 return scan
             }
         }
+    }
+
+    /// Tickets whose KPI summary rows outlived them; cheap when there are none (numbers have no
+    /// gaps, so a count equal to the largest number proves it), as SQLite's.
+    static func ticketsGone(_ session: PGSession) async throws -> [Int64] {
+        guard let row = try await session.rows("""
+            SELECT count(*)::bigint AS n, COALESCE(max(number), 0)::bigint AS largest,
+                   (SELECT COALESCE(max(ticket), 0) FROM kpi_summaries)::bigint AS summarised FROM tickets
+            """).first else { return [] }
+        let count = try row.int("n"), largest = try row.int("largest"), summarised = try row.int("summarised")
+        if count == largest && summarised <= largest { return [] }
+        return try await session.rows(
+            "SELECT DISTINCT ticket FROM kpi_summaries WHERE NOT EXISTS (SELECT 1 FROM tickets WHERE tickets.number = kpi_summaries.ticket)"
+        ).map { row throws(StoreError) in try row.int("ticket") }
     }
 
     public func kpiTexts(_ hashes: [Int64]) async throws(StoreError) -> [Int64: String] {

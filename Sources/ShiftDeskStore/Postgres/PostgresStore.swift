@@ -300,7 +300,10 @@ public final class PostgresStore: Store {
         let result = try await texts.writing { registry throws(StoreError) in
             try await write { session in
                 registry.restart()
-                return try await Self.insert(session, ticket: ticket, events: [event], summary: summary, registry: registry)
+                var chain: ChainTail?
+                let inserted = try await Self.insert(session, ticket: ticket, events: [event], summary: summary, registry: registry, chain: &chain)
+                try await Self.saveChain(session, chain)
+                return inserted
             }
         }
         return (result.ticket, result.last)
@@ -321,7 +324,7 @@ public final class PostgresStore: Store {
     }
 
     private static func insert(_ session: PGSession, ticket: Ticket, events: [TicketEvent], summary: KPISummary?,
-                               registry: KPITexts.Registry) async throws -> Inserted {
+                               registry: KPITexts.Registry, chain: inout ChainTail?) async throws -> Inserted {
         var stored = ticket
         stored.version = max(1, ticket.version)
         let number = try await next(session, "tickets")
@@ -337,26 +340,64 @@ public final class PostgresStore: Store {
         for event in events {
             var eventCopy = event
             eventCopy.ticket = stored.id
-            last = try await appendEvent(session, eventCopy)
+            last = try await appendEvent(session, eventCopy, chain: &chain)
         }
         if let summary { try await writeSummary(session, ticket: number, summary, registry: registry) }
         return Inserted(ticket: stored, last: last)
     }
 
-    /// Appends one event; its id is taken last, so ids follow commit order.
-    private static func appendEvent(_ session: PGSession, _ event: TicketEvent) async throws -> TicketEvent {
+    /// Appends one event; its id is taken last, so ids follow commit order. The event counter's
+    /// row stays locked until the transaction ends, so the chain's end read after taking it is
+    /// the one every other writer waits behind: the chain follows commit order too.
+    private static func appendEvent(_ session: PGSession, _ event: TicketEvent, chain: inout ChainTail?) async throws -> TicketEvent {
         let changes = try SQLiteRows.encodeChanges(event.changes)
         var stored = event
         stored.id = try await next(session, "events")
-        let id = stored.id
+        var tail: ChainTail
+        if let chain { tail = chain } else { tail = try await chainTail(session) }
+        let (position, hash) = tail.append(stored)
+        chain = tail
+        let id = stored.id, hex = EventEncoding.hex(hash)
         try await session.run(PG.query { b in
             """
-            INSERT INTO events (id, ticket, actor, at, kind, changes, note)
+            INSERT INTO events (id, ticket, actor, at, kind, changes, note, origin, position, hash)
             VALUES (\(b.int(id)), \(b.int(event.ticket.number)), \(b.text(event.actor)), \(b.millis(event.at)),
-                    \(b.text(event.kind.rawValue)), \(b.text(changes)), \(b.text(event.note)))
+                    \(b.text(event.kind.rawValue)), \(b.text(changes)), \(b.text(event.note)), \(b.text(event.origin.rawValue)),
+                    \(b.int(position)), decode(\(b.text(hex)), 'hex'))
             """
         })
         return stored
+    }
+
+    /// The chain's end as recorded (the head row; without it, the newest chained event).
+    static func chainTail(_ session: PGSession) async throws -> ChainTail {
+        if let head = try await chainHead(session) { return ChainTail(head) }
+        if let row = try await session.rows("""
+            SELECT id, position, encode(hash, 'hex') AS hash FROM events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1
+            """).first {
+            return ChainTail(lastID: try row.int("id"), count: try row.optionalInt("position") ?? 0,
+                             hash: ChainHash.bytes(hex: try row.text("hash")) ?? [])
+        }
+        return ChainTail(ChainHead.empty)
+    }
+
+    static func chainHead(_ session: PGSession) async throws -> ChainHead? {
+        guard let row = try await session.rows("SELECT last_id, count, encode(hash, 'hex') AS hash FROM chain_head WHERE id = 1").first else {
+            return nil
+        }
+        return ChainHead(lastID: try row.int("last_id"), count: try row.int("count"), hash: ChainHash.bytes(hex: try row.text("hash")) ?? [])
+    }
+
+    /// Records the chain's end, in the transaction that appended to it.
+    static func saveChain(_ session: PGSession, _ chain: ChainTail?) async throws {
+        guard let chain else { return }
+        let hex = EventEncoding.hex(chain.hash)
+        try await session.run(PG.query { b in
+            """
+            INSERT INTO chain_head (id, last_id, count, hash) VALUES (1, \(b.int(chain.lastID)), \(b.int(chain.count)), decode(\(b.text(hex)), 'hex'))
+            ON CONFLICT (id) DO UPDATE SET last_id = excluded.last_id, count = excluded.count, hash = excluded.hash
+            """
+        })
     }
 
     public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
@@ -375,7 +416,9 @@ public final class PostgresStore: Store {
             guard rows.count == 1 else { throw try await Self.conflict(session, ticket.id) }
             var eventCopy = event
             eventCopy.ticket = ticket.id
-            let appended = try await Self.appendEvent(session, eventCopy)
+            var chain: ChainTail?
+            let appended = try await Self.appendEvent(session, eventCopy, chain: &chain)
+            try await Self.saveChain(session, chain)
             if let summary { try await Self.writeSummary(session, ticket: ticket.id.number, summary, registry: registry) }
             return Inserted(ticket: stored, last: appended)
         } }
@@ -400,11 +443,13 @@ public final class PostgresStore: Store {
             registry.restart()
             var ids: [TicketID] = []
             ids.reserveCapacity(histories.count)
+            var chain: ChainTail?
             for (index, history) in histories.enumerated() {
                 let summary = summaries.indices.contains(index) ? summaries[index] : nil
                 ids.append(try await Self.insert(session, ticket: history.ticket, events: history.events, summary: summary,
-                                                 registry: registry).ticket.id)
+                                                 registry: registry, chain: &chain).ticket.id)
             }
+            try await Self.saveChain(session, chain)
             return ids
         } }
     }
@@ -417,6 +462,7 @@ public final class PostgresStore: Store {
             _ = try await session.rows("SELECT value FROM counters WHERE name = 'tickets' FOR UPDATE")
             var results: [ImportedHistory] = []
             results.reserveCapacity(histories.count)
+            var chain: ChainTail?
             for (index, history) in histories.enumerated() {
                 if let source = history.ticket.source,
                    let row = try await session.rows(PG.query { b in "SELECT number FROM tickets WHERE source = \(b.text(source))" }).first {
@@ -425,9 +471,10 @@ public final class PostgresStore: Store {
                 }
                 let summary = summaries.indices.contains(index) ? summaries[index] : nil
                 results.append(ImportedHistory(id: try await Self.insert(session, ticket: history.ticket, events: history.events, summary: summary,
-                                                                         registry: registry).ticket.id,
+                                                                         registry: registry, chain: &chain).ticket.id,
                                                isNew: true))
             }
+            try await Self.saveChain(session, chain)
             return results
         } }
     }

@@ -33,6 +33,8 @@ public struct ReportLoader: Sendable {
 
     public func reportWithStatistics(for period: ReportPeriod) async throws(StoreError) -> (report: KPIReport, statistics: Statistics) {
         let store = desk.store
+        // The record the report is made from: its head, read first, is printed with the figures.
+        let head = try await store.chainSnapshot().head
         var accumulator = KPIAccumulator(period: period, operators: try await store.operators(), policy: desk.policy, now: desk.clock.now())
         let window = accumulator.window
         // Texts are never changed once kept: whether this policy's is, holds for the scan too.
@@ -49,7 +51,9 @@ public struct ReportLoader: Sendable {
                                     replayed: replay.count)
         accumulator.add(try await store.kpiEscalationFigures(window))
         let handovers = try await store.handovers(from: period.interval.start, to: window.end, limit: 100_000)
-        return (accumulator.report(handovers: handovers), statistics)
+        var report = accumulator.report(handovers: handovers)
+        report.chainHead = head
+        return (report, statistics)
     }
 
     /// The report of `period` with every incident replayed from its events, page by page (the
@@ -58,6 +62,7 @@ public struct ReportLoader: Sendable {
         let store = desk.store
         let now = desk.clock.now()
         let end = min(period.interval.end, now)
+        let head = try await store.chainSnapshot().head
         var accumulator = KPIAccumulator(period: period, operators: try await store.operators(), policy: desk.policy, now: now)
         var after: Int64 = 0
         while true {
@@ -67,7 +72,9 @@ public struct ReportLoader: Sendable {
             after = last.ticket.id.number
         }
         let handovers = try await store.handovers(from: period.interval.start, to: end, limit: 100_000)
-        return accumulator.report(handovers: handovers)
+        var report = accumulator.report(handovers: handovers)
+        report.chainHead = head
+        return report
     }
 
     /// The whole record up to the period's end in memory (for tests and the benchmark's

@@ -116,7 +116,7 @@ enum SQLiteRows {
             resolveBy: Millis.date(row[at("resolve_by")] as Int64?))
     }
 
-    static let eventColumns = "id, ticket, actor, at, kind, changes, note"
+    static let eventColumns = "id, ticket, actor, at, kind, changes, note, origin"
 
     /// Reads a row of ``eventColumns`` by position (a report reads millions; by name costs a
     /// lookup per column).
@@ -133,8 +133,10 @@ enum SQLiteRows {
         } catch {
             throw StoreError.corrupt("event changes \(changesText.prefix(80))")
         }
+        let originText: String = row[7] ?? EventOrigin.local.rawValue
+        guard let origin = EventOrigin(rawValue: originText) else { throw StoreError.corrupt("event origin \"\(originText)\"") }
         return TicketEvent(id: row[0] ?? 0, ticket: TicketID(row[1] ?? 0), actor: row[2] ?? "",
-                           at: Millis.date(row[3] ?? 0), kind: kind, changes: changes, note: row[6])
+                           at: Millis.date(row[3] ?? 0), kind: kind, changes: changes, note: row[6], origin: origin)
     }
 
     /// The changes as stored: a JSON array of `{"after", "before", "field"}` (keys sorted, null

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import ShiftDeskCore
 
 /// Versioned schema of the SQLite backend. Migrations run on open; a database migrated by a
 /// newer ShiftDesk is refused rather than guessed at.
@@ -175,10 +177,52 @@ enum SQLiteSchema {
                 DELETE FROM settings WHERE key = 'escalation.policy';
                 """)
         }
+        migrator.registerMigration("v9: event origin and hash chain") { db in
+            try db.execute(sql: """
+                ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT 'local';
+                ALTER TABLE events ADD COLUMN position INTEGER;
+                ALTER TABLE events ADD COLUMN hash BLOB;
+                CREATE TABLE chain_head (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    last_id INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    hash BLOB NOT NULL
+                );
+                CREATE TRIGGER chain_head_is_kept BEFORE DELETE ON chain_head
+                    BEGIN SELECT RAISE(ABORT, 'the chain head is kept'); END;
+                """)
+            try chainExistingEvents(db)
+        }
         migrator.registerMigration("v10: operator keys and disabled operators") { db in
             try db.execute(sql: SQLiteSchema.operatorKeys)
         }
         return migrator
+    }
+
+    /// Chains the events a desk already holds, in id order, in one pass (schema v9): the
+    /// append-only trigger is lifted for this one transaction only.
+    static func chainExistingEvents(_ db: Database) throws {
+        try db.execute(sql: "DROP TRIGGER events_are_append_only_update")
+        var tail = ChainTail(ChainHead.empty)
+        let update = try db.makeStatement(sql: "UPDATE events SET position = ?, hash = ? WHERE id = ?")
+        var after = Int64.min
+        while true {
+            // A page read whole before it is written: no row is updated under a running cursor.
+            let page = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.eventColumns) FROM events WHERE id > ? ORDER BY id LIMIT 10000",
+                                        arguments: [after]).map(SQLiteRows.event)
+            for event in page {
+                let (position, hash) = tail.append(event)
+                try update.execute(arguments: [position, Data(hash), event.id])
+            }
+            guard let last = page.last else { break }
+            after = last.id
+        }
+        try db.execute(sql: """
+            CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+                BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+            """)
+        try db.execute(sql: "INSERT INTO chain_head (id, last_id, count, hash) VALUES (1, ?, ?, ?)",
+                       arguments: [tail.lastID, tail.count, Data(tail.hash)])
     }
 
     /// Per-incident KPI summaries (`KPISummary`): one row per piece, `signature` 0 marking an

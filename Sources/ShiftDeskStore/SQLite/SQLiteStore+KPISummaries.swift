@@ -131,7 +131,10 @@ extension SQLiteStore {
             // One read transaction: the second pass, if any, sees what the first saw.
             try await pool.read { db in
                 var scan = KPISummaryScan()
+                // Summaries of tickets deleted behind the desk's back count for nothing.
+                let gone = try Self.ticketsGone(db)
                 try Self.eachSummary(db, window) { use, row in
+                    if !gone.isEmpty, gone.contains(row.ticket) { return }
                     scan.add(use, ticket: row.ticket, signature: row.signature, hours: row.hours, openedAt: row.openedAt, backlog: row.backlog,
                              accepted: true)
                 }
@@ -146,7 +149,7 @@ extension SQLiteStore {
                 if !refused.isEmpty {
                     for hash in refused { scan.groups[hash] = nil }
                     try Self.eachSummary(db, window) { use, row in
-                        if use == .summarised, refused.contains(row.signature) { scan.replay.append(row.ticket) }
+                        if use == .summarised, refused.contains(row.signature), !gone.contains(row.ticket) { scan.replay.append(row.ticket) }
                     }
                 }
                 scan.texts = verdicts.texts

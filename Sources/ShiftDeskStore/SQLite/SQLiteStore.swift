@@ -174,7 +174,12 @@ public final class SQLiteStore: Store {
         let texts = self.texts
         return try await texts.writing { registry throws(StoreError) in
             try await guarded {
-                try await pool.write { db in try Self.insert(db, ticket: ticket, events: [event], summary: summary, registry: registry) }
+                try await pool.write { db in
+                    var chain = try Self.chainTail(db)
+                    let inserted = try Self.insert(db, ticket: ticket, events: [event], summary: summary, registry: registry, chain: &chain)
+                    try Self.saveChain(db, chain)
+                    return inserted
+                }
             }
         }
     }
@@ -200,7 +205,7 @@ public final class SQLiteStore: Store {
 
     /// Inserts one ticket (its number chosen here) and its events; returns them as stored.
     private static func insert(_ db: Database, ticket: Ticket, events: [TicketEvent], summary: KPISummary?,
-                               registry: KPITexts.Registry) throws -> (Ticket, TicketEvent) {
+                               registry: KPITexts.Registry, chain: inout ChainTail) throws -> (Ticket, TicketEvent) {
         var stored = ticket
         stored.version = max(1, ticket.version)
         // Cached statements: preparing one compiles the KPI-summary triggers too (schema v7).
@@ -210,19 +215,47 @@ public final class SQLiteStore: Store {
         for event in events {
             var copy = event
             copy.ticket = stored.id
-            last = try appendEvent(db, copy)
+            last = try appendEvent(db, copy, chain: &chain)
         }
         if let summary { try writeSummary(db, ticket: stored.id.number, summary, registry: registry) }
         return (stored, last)
     }
 
-    private static func appendEvent(_ db: Database, _ event: TicketEvent) throws -> TicketEvent {
+    /// Appends one event, chained: its id is the next one after every id ever handed out, its
+    /// hash covers the previous event's (the write transaction holds SQLite's write lock, so the
+    /// chain follows commit order).
+    private static func appendEvent(_ db: Database, _ event: TicketEvent, chain: inout ChainTail) throws -> TicketEvent {
         var stored = event
-        try db.cachedStatement(sql: "INSERT INTO events (ticket, actor, at, kind, changes, note) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [event.ticket.number, event.actor, Millis.from(event.at), event.kind.rawValue,
-                                 try SQLiteRows.encodeChanges(event.changes), event.note])
-        stored.id = db.lastInsertedRowID
+        stored.id = chain.lastID + 1
+        let (position, hash) = chain.append(stored)
+        try db.cachedStatement(sql: """
+            INSERT INTO events (id, ticket, actor, at, kind, changes, note, origin, position, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+            .execute(arguments: [stored.id, event.ticket.number, event.actor, Millis.from(event.at), event.kind.rawValue,
+                                 try SQLiteRows.encodeChanges(event.changes), event.note, event.origin.rawValue, position, Data(hash)])
         return stored
+    }
+
+    /// The chain's end as recorded, read inside the write transaction. Ids continue after the
+    /// largest ever handed out (`sqlite_sequence`), so an id is never used twice. Without a head
+    /// row (removed by hand), the newest chained event stands in.
+    static func chainTail(_ db: Database) throws -> ChainTail {
+        let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'")) ?? 0
+        var head = try SQLiteRows.chainHead(db)
+        if head == nil, let row = try Row.fetchOne(db, sql: "SELECT id, position, hash FROM events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1") {
+            let hash: Data = row[2] ?? Data()
+            head = ChainHead(lastID: row[0] ?? 0, count: row[1] ?? 0, hash: Array(hash))
+        }
+        var tail = ChainTail(head ?? .empty)
+        tail.lastID = max(tail.lastID, sequence)
+        return tail
+    }
+
+    static func saveChain(_ db: Database, _ chain: ChainTail) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO chain_head (id, last_id, count, hash) VALUES (1, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET last_id = excluded.last_id, count = excluded.count, hash = excluded.hash
+            """).execute(arguments: [chain.lastID, chain.count, Data(chain.hash)])
     }
 
     public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
@@ -237,7 +270,9 @@ public final class SQLiteStore: Store {
                 guard db.changesCount == 1 else { throw try Self.conflict(db, ticket.id) }
                 var copy = event
                 copy.ticket = ticket.id
-                let appended = try Self.appendEvent(db, copy)
+                var chain = try Self.chainTail(db)
+                let appended = try Self.appendEvent(db, copy, chain: &chain)
+                try Self.saveChain(db, chain)
                 if let summary { try Self.writeSummary(db, ticket: ticket.id.number, summary, registry: registry) }
                 return (stored, appended)
             }
@@ -259,10 +294,13 @@ public final class SQLiteStore: Store {
         let texts = self.texts
         return try await texts.writing { registry throws(StoreError) in try await guarded {
             try await pool.write { db in
-                try histories.enumerated().map { index, history in
+                var chain = try Self.chainTail(db)
+                let ids = try histories.enumerated().map { index, history in
                     try Self.insert(db, ticket: history.ticket, events: history.events, summary: summaries.indices.contains(index) ? summaries[index] : nil,
-                                    registry: registry).0.id
+                                    registry: registry, chain: &chain).0.id
                 }
+                try Self.saveChain(db, chain)
+                return ids
             }
         } }
     }
@@ -271,15 +309,18 @@ public final class SQLiteStore: Store {
         let texts = self.texts
         return try await texts.writing { registry throws(StoreError) in try await guarded {
             try await pool.write { db in
-                try histories.enumerated().map { index, history in
+                var chain = try Self.chainTail(db)
+                let results = try histories.enumerated().map { index, history in
                     if let source = history.ticket.source,
                        let number = try Int64.fetchOne(db, sql: "SELECT number FROM tickets WHERE source = ?", arguments: [source]) {
                         return ImportedHistory(id: TicketID(number), isNew: false)
                     }
                     let summary = summaries.indices.contains(index) ? summaries[index] : nil
                     return ImportedHistory(id: try Self.insert(db, ticket: history.ticket, events: history.events, summary: summary,
-                                                               registry: registry).0.id, isNew: true)
+                                                               registry: registry, chain: &chain).0.id, isNew: true)
                 }
+                try Self.saveChain(db, chain)
+                return results
             }
         } }
     }
