@@ -6,7 +6,7 @@ import ShiftDeskTUI
 
 // The budget figures of DESIGN.md, measured on this machine. Medians (and p99) over repeated
 // runs; the machine is shared, so compare ratios between sizes rather than absolute times.
-//   swift run -c release Benchmarks [sweep|writes|console|start|import|report-year|audit|all] [--large] [--incidents=N] [--events=N]
+//   swift run -c release Benchmarks [sweep|writes|console|start|import|report-year|audit|ssh|all] [--large] [--incidents=N] [--events=N]
 
 let arguments = Set(CommandLine.arguments.dropFirst())
 let large = arguments.contains("--large")
@@ -381,6 +381,7 @@ func auditBenchmark() async throws {
 
 do {
     if which == "import" { try await importBenchmark() }
+    if which == "ssh" || which == "all" { try await sshKeyLatencyBenchmark() }
     if which == "audit" || which == "all" { try await auditBenchmark() }
     if which == "sweep" || which == "all" { try await sweepBenchmark() }
     if which == "writes" || which == "all" { try await writeBenchmark() }

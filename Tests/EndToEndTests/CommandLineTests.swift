@@ -116,16 +116,24 @@ struct CommandLineTests {
         expectOneLine(try CLI(database: folder.path).run("ticket", "list"), status: 1, mentioning: "folder")
     }
 
-    @Test func hostileTextIsNeverWrittenRawToTheTerminal() throws {
+    @Test func hostileTextIsRefusedAtTheDoorAndNeverWrittenRawToTheTerminal() throws {
         let cli = try CLI.staffedDesk()
-        try cli.expectSuccess("ticket", "new", "--title", "DB down\u{1b}]0;pwned\u{07}\u{1b}[2J\u{9b}", "--caller", "x\u{1b}[31m", "--as", "desk1")
+        let hostile = "DB down\u{1b}]0;pwned\u{07}\u{1b}[2J\u{9b}"
+        let refused = try cli.run("ticket", "new", "--title", hostile, "--caller", "x\u{1b}[31m", "--as", "desk1")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("the title holds a character it cannot (U+001B)"), "\(refused.stderr)")
+        #expect(!refused.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+
+        // What reaches the database another way (an older desk, the sqlite3 shell) is still shown neutralised.
+        try cli.expectSuccess("ticket", "new", "--title", "DB down", "--caller", "x", "--as", "desk1")
+        try AuditCommandTests.sqlite(cli.database, "UPDATE tickets SET title = 'DB down' || char(27) || ']0;pwned' || char(7) || char(27) || '[2J' || char(155) WHERE number = 1")
         for output in [try cli.expectSuccess("ticket", "list").stdout, try cli.expectSuccess("ticket", "show", "1").stdout] {
             #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
             #expect(output.contains("DB down␛"))
         }
         // JSON keeps the text exactly, escaped.
         let json = try cli.expectSuccess("ticket", "show", "1", "--json")
-        #expect((json.json as? [String: Any])?["title"] as? String == "DB down\u{1b}]0;pwned\u{07}\u{1b}[2J\u{9b}")
+        #expect((json.json as? [String: Any])?["title"] as? String == hostile)
     }
 
     @Test func chineseOutputLinesUpByDisplayWidth() throws {

@@ -72,6 +72,8 @@ final class SSHSeatTests: XCTestCase {
         let show = try cli.expectSuccess("ticket", "show", id, "--json")
         let events = try XCTUnwrap((show.json as? [String: Any])?["events"] as? [[String: Any]])
         XCTAssertEqual(events.map { $0["actor"] as? String }, ["desk1", "desk1", "l1a", "l1a"])
+        // Every one of them came through serve; the administrator's disable is the local shell's.
+        XCTAssertEqual(Set(events.map { $0["origin"] as? String }), ["serve"])
         XCTAssertTrue(events.contains { ($0["note"] as? String)?.contains("$(touch") == true })
     }
 
@@ -124,6 +126,7 @@ final class SSHServeRefusalTests: XCTestCase {
         let events = try XCTUnwrap((show.json as? [String: Any])?["events"] as? [[String: Any]])
         XCTAssertEqual(events.map { $0["kind"] as? String }, ["opened", "released"])
         XCTAssertEqual(events.first?["actor"] as? String, "desk1")
+        XCTAssertEqual(events.map { $0["origin"] as? String }, ["serve", "local"])
     }
 
     func testKeysAreCheckedAndTheBlockKeepsForeignLines() throws {

@@ -199,7 +199,7 @@ struct Context {
     }
 
     func desk(create: Bool = false) throws(CLIFailure) -> Desk {
-        Desk(store: try openStore(create: create), clock: clock, policy: policy)
+        Desk(store: try openStore(create: create), clock: clock, policy: policy, origin: seat == nil ? .local : .serve)
     }
 
     func show(_ date: Date?) -> String {
