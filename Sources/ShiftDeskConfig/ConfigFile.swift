@@ -27,13 +27,12 @@ public struct DeskConfig: Sendable {
 public enum ConfigFile {
     /// Reads `path`; errors name the file, the line and the reason, like policy errors.
     public static func load(path: String) throws(PolicyError) -> DeskConfig {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw PolicyError(path: path, line: nil, kind: .unreadable, reason: "cannot read the configuration: \(error.localizedDescription)")
-        }
-        return try load(contents: text, path: path)
+        try load(data: try TextFile.read(path, what: "the configuration"), path: path)
+    }
+
+    /// The configuration in the bytes of a file: refused with its line and byte when they are not UTF-8 text.
+    public static func load(data: Data, path: String) throws(PolicyError) -> DeskConfig {
+        try load(contents: try TextFile.text(data, path: path), path: path)
     }
 
     public static func load(contents: String, path: String) throws(PolicyError) -> DeskConfig {

@@ -1,3 +1,5 @@
+import ShiftDeskCore
+
 /// A refused policy file: which file, which line, and why, in words a desk agent
 /// understands: `sla.toml:12: unknown calendar "ofice" (known: 24x7, office)`.
 public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -32,8 +34,11 @@ public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
         self.path = path; self.line = line; self.kind = kind; self.reason = reason
     }
 
+    /// One line, whatever the file held: control characters shown as symbols, a reason quoting
+    /// a 70,000-character key cut short.
     public var description: String {
-        if let line { return "\(path):\(line): \(reason)" }
-        return "\(path): \(reason)"
+        let shown = TerminalText.sanitize(reason.count > 400 ? String(reason.prefix(400)) + "…" : reason)
+        if let line { return "\(path):\(line): \(shown)" }
+        return "\(path): \(shown)"
     }
 }

@@ -39,13 +39,31 @@ public enum PolicyFile {
 
     /// Reads and loads the file at `path`.
     public static func load(path: String, defaultTimeZone: TimeZone = .current) throws(PolicyError) -> SLAPolicy {
-        let text: String
+        try load(data: try TextFile.read(path, what: "the policy file"), path: path, defaultTimeZone: defaultTimeZone)
+    }
+
+    /// The policy in the bytes of a file: refused with its line and byte when they are not UTF-8 text.
+    public static func load(data: Data, path: String, defaultTimeZone: TimeZone = .current) throws(PolicyError) -> SLAPolicy {
+        try load(contents: try TextFile.text(data, path: path), path: path, defaultTimeZone: defaultTimeZone)
+    }
+}
+
+/// Reading the files of this module: what cannot be read, or is not text, is named with the
+/// file, and for text the line and byte.
+enum TextFile {
+    static func read(_ path: String, what: String) throws(PolicyError) -> Data {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw PolicyError(path: path, line: nil, kind: .unreadable, reason: "cannot read the policy file: \(error.localizedDescription)")
+            throw PolicyError(path: path, line: nil, kind: .unreadable, reason: "cannot read \(what): \(error.localizedDescription)")
         }
-        return try load(contents: text, path: path, defaultTimeZone: defaultTimeZone)
+    }
+
+    static func text(_ data: Data, path: String) throws(PolicyError) -> String {
+        switch TextFileBytes.decode(data) {
+        case let .success(text): return text
+        case let .failure(problem): throw PolicyError(path: path, line: problem.line, kind: .syntax, reason: problem.description)
+        }
     }
 }
 
@@ -163,6 +181,14 @@ struct Loader {
 
     /// The parsed document, or the syntax error with its line.
     func parse() throws(PolicyError) -> TOMLTable {
+        // The parser reads a C string: a NUL would silently end the file there.
+        if let nul = TextFileBytes.firstNUL(in: source) {
+            throw PolicyError(path: path, line: nul.line, kind: .syntax, reason: nul.description)
+        }
+        // A header the parser would abort on (`[中]`): refused before it gets there.
+        if let header = TOMLGuard.firstBadHeader(in: source) {
+            throw PolicyError(path: path, line: header.line, kind: .syntax, reason: header.description)
+        }
         do {
             return try TOMLTable(string: source)
         } catch let e as TOMLParseError {

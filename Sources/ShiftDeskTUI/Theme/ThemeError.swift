@@ -1,3 +1,5 @@
+import ShiftDeskCore
+
 /// A problem in a theme file, with the place it was found.
 public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file (or `<built-in default>`).
@@ -14,10 +16,12 @@ public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// One line, whatever the file held: control characters shown as symbols, a message
+    /// quoting a 70,000-character key cut short.
     public var description: String {
         var place = origin
         if let line { place += ":\(line)" }
         if let column { place += ":\(column)" }
-        return "\(place): \(message)"
+        return "\(place): " + TerminalText.sanitize(message.count > 400 ? String(message.prefix(400)) + "…" : message)
     }
 }

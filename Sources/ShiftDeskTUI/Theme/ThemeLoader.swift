@@ -29,14 +29,14 @@ extension Theme {
             let error = ThemeError(origin: nameOrPath, line: nil, message: "theme not found (looked in \(searched)); using the default theme")
             return ThemeLoadResult(theme: builtinDefault, warnings: [error.description], errors: [error])
         }
-        let source: String
+        let data: Data
         do {
-            source = try String(contentsOfFile: path, encoding: .utf8)
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             let themeError = ThemeError(origin: path, line: nil, message: "cannot read theme: \(error.localizedDescription); using the default theme")
             return ThemeLoadResult(theme: builtinDefault, warnings: [themeError.description], errors: [themeError])
         }
-        switch ThemeParser.parse(source: source, origin: path, base: builtinDefault) {
+        switch ThemeParser.parse(data: data, origin: path, base: builtinDefault) {
         case .success(let theme):
             return ThemeLoadResult(theme: theme, warnings: [], errors: [])
         case .failure(let error):

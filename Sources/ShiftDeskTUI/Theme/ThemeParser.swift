@@ -1,5 +1,6 @@
-import TOMLKit
 import Foundation
+import ShiftDeskCore
+import TOMLKit
 
 /// Parses the theme format documented in `themes/README.md`.
 ///
@@ -7,7 +8,23 @@ import Foundation
 /// role, colour, attribute or key) carry the line of the offending key,
 /// found by ``TOMLLineLocator``.
 public enum ThemeParser {
+    /// The theme in the bytes of a file: refused with its line and byte when they are not UTF-8 text.
+    public static func parse(data: Data, origin: String, base: Theme) -> Result<Theme, ThemeError> {
+        switch TextFileBytes.decode(data) {
+        case let .success(source): return parse(source: source, origin: origin, base: base)
+        case let .failure(problem): return .failure(ThemeError(origin: origin, line: problem.line, message: problem.description))
+        }
+    }
+
     public static func parse(source: String, origin: String, base: Theme) -> Result<Theme, ThemeError> {
+        // The TOML parser reads a C string: a NUL would silently end the file there.
+        if let nul = TextFileBytes.firstNUL(in: source) {
+            return .failure(ThemeError(origin: origin, line: nul.line, message: nul.description))
+        }
+        // A header the parser would abort on (`[中]`): refused before it gets there.
+        if let header = TOMLGuard.firstBadHeader(in: source) {
+            return .failure(ThemeError(origin: origin, line: header.line, column: header.column, message: header.description))
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: source)
@@ -158,9 +175,14 @@ struct TOMLLineLocator {
             let name = line[..<equals].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "")
             let fullName = currentTable.isEmpty ? name : "\(currentTable).\(name)"
             let wanted = table.map { "\($0).\(key)" } ?? key
-            if fullName == wanted { return index + 1 }
+            // `a.b = 1` at the top defines table `a`.
+            if fullName == wanted || fullName.hasPrefix(wanted + ".") { return index + 1 }
         }
         if let headerLine { return headerLine }
+        if table == nil, let key {
+            // A key the simple reading above cannot see (quoted oddly, broken over lines): its first mention.
+            for (index, raw) in lines.enumerated() where raw.contains(key) { return index + 1 }
+        }
         if let table {
             // The table may be written inline or dotted: point at its first mention.
             let leaf = table.split(separator: ".").last.map(String.init) ?? table
