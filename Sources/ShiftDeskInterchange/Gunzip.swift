@@ -24,7 +24,7 @@ public enum Gunzip {
         var failure: String?
         var ended = false
         data.withUnsafeBytes { (input: UnsafeRawBufferPointer) in
-            guard let base = input.bindMemory(to: UInt8.self).baseAddress else { failure = "the file is empty"; return }
+            guard let base = input.bindMemory(to: UInt8.self).baseAddress else { failure = "the file is empty (byte 0)"; return }
             var offset = 0
             stream.next_in = UnsafeMutablePointer(mutating: base)
             stream.avail_in = UInt32(input.count)
@@ -48,14 +48,15 @@ public enum Gunzip {
                 }
                 if status == Z_BUF_ERROR && stream.avail_in == 0 { return }
                 if status != Z_OK {
-                    failure = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                    let at = input.count - Int(stream.avail_in)
+                    failure = (stream.msg.map { String(cString: $0) } ?? "zlib error \(status)") + " at byte \(at + 1) of the compressed file"
                     return
                 }
             }
         }
         if let failure { throw InterchangeIssue(file: file, line: nil, reason: "not a valid gzip file: \(failure)") }
         guard ended else {
-            throw InterchangeIssue(file: file, line: nil, reason: "the gzip file is truncated (it ends in the middle of the compressed data); nothing was imported")
+            throw InterchangeIssue(file: file, line: nil, reason: "the gzip file is truncated (it ends in the middle of the compressed data, at byte \(data.count)); nothing was imported")
         }
         return output
     }

@@ -97,8 +97,10 @@ public struct Importer: Sendable {
                     bad.insert(position)
                     report.skipped.append(issue)
                 case let .success(history):
+                    // Without lines (JSON), the ticket's place in the file names it.
+                    let place = item.line == nil ? "ticket \(position + 1) (\(history.ticket.source ?? history.ticket.id.description)): " : ""
                     if let violation = history.textViolation() {
-                        let issue = InterchangeIssue(file: options.displayName, line: item.line, reason: violation.message(.en))
+                        let issue = InterchangeIssue(file: options.displayName, line: item.line, reason: place + violation.message(.en))
                         if options.strict { throw ImportFailure.strict(issue) }
                         bad.insert(position)
                         report.skipped.append(issue)
@@ -107,7 +109,7 @@ public struct Importer: Sendable {
                     let key = history.ticket.source ?? ""
                     if !seen.insert(key).inserted {
                         let issue = InterchangeIssue(file: options.displayName, line: item.line,
-                                                     reason: "\(key) appears a second time (the rows of one ticket must be together); left out")
+                                                     reason: place + "\(key) appears a second time (the rows of one ticket must be together); left out")
                         if options.strict { throw ImportFailure.strict(issue) }
                         bad.insert(position)
                         report.skipped.append(issue)

@@ -26,6 +26,12 @@ public enum XESReader {
 
     private static func parse(data: Data, file: String,
                               body: @escaping (XESTrace) throws(InterchangeIssue) -> Void) -> Result<[String: String], InterchangeIssue> {
+        // Foundation's parser traps (a force unwrap) when libxml2 hands it a comment or text that
+        // is not UTF-8: a UTF-8 log (XES logs are) is checked whole first.
+        if declaresUTF8(data), let problem = TextFileBytes.firstInvalidUTF8(in: data) {
+            return .failure(InterchangeIssue(file: file, line: problem.line,
+                                             reason: "\(problem.reason) at byte \(problem.byte); an XES log must be UTF-8 text"))
+        }
         let delegate = Delegate(file: file, body: body)
         // Through a stream, so that libxml2 gets the document in chunks: handed over whole, a log of
         // more than ~10 MB fails at its end with NSXMLParserErrorDomain 1 (seen with the BPI 2013 log).
@@ -45,6 +51,16 @@ public enum XESReader {
                                              reason: delegate.sawLog ? "broken XML: \(reason)" : "not an XES log: \(reason)"))
         }
         return .success(delegate.logAttributes)
+    }
+
+    /// True unless the XML declaration names an encoding other than UTF-8 (libxml2 then
+    /// converts the text to UTF-8 itself).
+    static func declaresUTF8(_ data: Data) -> Bool {
+        let head = String(decoding: data.prefix(256), as: UTF8.self).lowercased()
+        guard head.hasPrefix("<?xml"), let end = head.range(of: "?>"),
+              let encoding = head[..<end.lowerBound].range(of: "encoding=") else { return true }
+        let value = head[encoding.upperBound...].dropFirst().prefix { $0 != "\"" && $0 != "'" }
+        return value == "utf-8" || value == "utf8"
     }
 
     static func load(path: String, file: String) throws(InterchangeIssue) -> Data {

@@ -245,6 +245,9 @@ public enum DeskExport {
         do {
             document = try JSONDecoder().decode(JSONDocument.self, from: data)
         } catch let error as DecodingError {
+            if case let .dataCorrupted(context) = error, context.codingPath.isEmpty, let syntax = syntaxProblem(data) {
+                throw InterchangeIssue(file: file, line: syntax.line, reason: "not a ShiftDesk JSON export: \(syntax.reason)")
+            }
             throw InterchangeIssue(file: file, line: nil, reason: "not a ShiftDesk JSON export: \(describe(error))")
         } catch {
             throw InterchangeIssue(file: file, line: nil, reason: "not a ShiftDesk JSON export: \(error)")
@@ -277,6 +280,26 @@ public enum DeskExport {
             } catch {
                 return .failure(error)
             }
+        }
+    }
+
+    /// Where JSON that does not parse goes wrong: the decoder says only "not valid JSON", the
+    /// serialiser says around which byte; that byte's line, and the byte, name the place.
+    static func syntaxProblem(_ data: Data) -> (line: Int?, reason: String)? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "not valid JSON"
+            guard let range = detail.range(of: "around character "),
+                  let offset = Int(detail[range.upperBound...].prefix { $0.isNumber }), offset >= 0, offset <= data.count else {
+                // "Unexpected end of file": the place is the end.
+                let lines = data.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                return (lines, "invalid JSON at byte \(data.count) (the end of the file): \(detail)")
+            }
+            let line = data.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            let what = detail[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+            return (line, "invalid JSON at byte \(offset + 1): \(what)")
         }
     }
 
