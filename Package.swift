@@ -70,7 +70,10 @@ let package = Package(
         .testTarget(name: "ShiftDeskNotifyTests", dependencies: ["ShiftDeskNotify"]),
         .testTarget(name: "ShiftDeskInterchangeTests", dependencies: ["ShiftDeskInterchange"]),
         .testTarget(name: "ShiftDeskTUITests", dependencies: ["ShiftDeskTUI"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ShiftDeskStore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ShiftDeskCore", "ShiftDeskStore"]),
+        // Seeded mutations of real files through every reader and parser (Tests/Fixtures holds the seeds).
+        .testTarget(name: "HostileFileTests", dependencies: ["CZlib", "ShiftDeskCore", "ShiftDeskConfig", "ShiftDeskInterchange",
+                                                             "ShiftDeskStore", "ShiftDeskTUI"]),
     ],
     swiftLanguageModes: [.v6]
 )
