@@ -5,6 +5,9 @@ import Foundation
 @main
 struct EntryPoint {
     static func main() async {
+        // A write past the file-size limit (`ulimit -f`) fails with EFBIG and is reported, named,
+        // instead of the default SIGXFSZ killing the process mid-command without a word.
+        signal(SIGXFSZ, SIG_IGN)
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try ShiftDesk.parseAsRoot(arguments)

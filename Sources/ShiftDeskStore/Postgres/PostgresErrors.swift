@@ -54,6 +54,12 @@ enum PostgresErrors {
                 return .databaseMissing(path: location.description)
             case "42501":
                 return .failure("user \(location.user) may not do this: \(message)")
+            case "53100":
+                return .diskFull(path: location.description)
+            case "25006":
+                return .readOnly(path: location.description, account: location.user)
+            case "XX001", "XX002":
+                return .damaged(path: location.description, detail: message)
             case "53300":
                 return .cannotOpen(path: location.description, reason: "the PostgreSQL server at \(location.server) has no free connections")
             case "57P01", "57P02", "57P03":

@@ -11,54 +11,111 @@ public final class SQLiteStore: Store {
     /// Texts of KPI summaries known to be stored under their hash (``KPITexts``).
     let texts = KPITexts()
 
+    /// How long a write waits for another process's write lock: `$SHIFTDESK_BUSY_TIMEOUT`
+    /// seconds (1–3600), else 30. Writers queue behind each other; a short timeout loses work
+    /// (see STORAGE-NOTES.md), so this is long.
+    public static var defaultBusyTimeout: Int {
+        ProcessInfo.processInfo.environment["SHIFTDESK_BUSY_TIMEOUT"].flatMap(Int.init).map { min(3600, max(1, $0)) } ?? 30
+    }
+
+    /// Seconds a write waits for the write lock before it gives up (``StoreError/busy(path:seconds:)``).
+    public let busyTimeout: Int
+
     /// Opens the desk database at `path`. With `create`, a missing file is made (mode 0600, its
-    /// folder 0700); without it, a missing file is an error. Migrations run on open.
-    public init(path: String, create: Bool) throws(StoreError) {
+    /// folder 0700); without it, a missing file is an error. Migrations run on open. A file
+    /// that is not a ShiftDesk desk (not SQLite, or another program's SQLite database) is
+    /// refused before anything is written to it.
+    public init(path: String, create: Bool, busyTimeout: Int = SQLiteStore.defaultBusyTimeout) throws(StoreError) {
         self.path = path
+        self.busyTimeout = busyTimeout
         let files = FileManager.default
+        var isWAL = false
         if files.fileExists(atPath: path) {
-            try Self.checkIsSQLite(path)
+            isWAL = try Self.checkIsSQLite(path)
         } else {
             guard create else { throw StoreError.databaseMissing(path: path) }
             try Self.createPrivateFile(path)
         }
         var configuration = Configuration()
-        // Writers queue behind each other; a short timeout loses work (see STORAGE-NOTES.md).
-        configuration.busyMode = .timeout(30)
+        configuration.busyMode = .timeout(TimeInterval(busyTimeout))
         configuration.foreignKeysEnabled = true
         configuration.label = "shiftdesk"
+        // A desk this account may read but not write is opened read-only: it can be looked at,
+        // and a write is refused naming the cause (a writable pool would not even open).
+        let writable = access(path, W_OK) == 0
+        configuration.readonly = !writable
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = SQLiteSchema.migrator
-            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            // Opening a pool writes when the file is not in WAL mode yet, or its WAL is empty
+            // (GRDB makes sure the WAL holds a frame): a file that is not this desk, or a desk
+            // of a newer ShiftDesk, is refused before that, through a read-only connection.
+            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.intValue ?? 0
+            if files.fileExists(atPath: path), !isWAL || wal == 0, Self.fileSize(path) > 0 {
+                var readOnly = Configuration()
+                readOnly.readonly = true
+                let (foreign, superseded) = try DatabaseQueue(path: path, configuration: readOnly).read { db in
+                    let foreign = try Self.isForeign(db)
+                    return (foreign, foreign ? false : try migrator.hasBeenSuperseded(db))
+                }
+                if foreign { throw StoreError.foreignDatabase(path: path) }
+                if superseded { throw StoreError.newerSchema(path: path) }
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let (superseded, foreign, complete) = try pool.read { db in
+                (try migrator.hasBeenSuperseded(db), try Self.isForeign(db), try migrator.hasCompletedMigrations(db))
+            }
+            if foreign { throw StoreError.foreignDatabase(path: path) }
             if superseded { throw StoreError.newerSchema(path: path) }
-            try migrator.migrate(pool)
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw StoreError.notADatabase(path: path)
+            // Migrating takes the write lock even when nothing is pending: only when something is.
+            if !complete {
+                guard writable else { throw StoreError.readOnly(path: path, account: SQLiteErrors.account()) }
+                try migrator.migrate(pool)
+            }
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: Self.describe(error))
+            throw SQLiteErrors.map(error, path: path, busySeconds: busyTimeout)
         }
     }
 
+    static func fileSize(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// Tables, but none of ShiftDesk's: another program's database.
+    static func isForeign(_ db: Database) throws -> Bool {
+        if try db.tableExists("grdb_migrations") { return false }
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") ?? 0 > 0
+    }
+
     /// A non-empty file must start with SQLite's magic header before anything touches it.
-    private static func checkIsSQLite(_ path: String) throws(StoreError) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw StoreError.cannotOpen(path: path, reason: "permission denied or not a file")
-        }
-        defer { try? handle.close() }
+    /// Returns whether the file is in WAL mode (header bytes 18 and 19), as every desk is.
+    private static func checkIsSQLite(_ path: String) throws(StoreError) -> Bool {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw StoreError.cannotOpen(path: path, reason: "it is a folder")
         }
-        let header = (try? handle.read(upToCount: 16)) ?? Data()
-        if header.isEmpty { return }
-        guard header == Data("SQLite format 3\0".utf8) else { throw StoreError.notADatabase(path: path) }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            let reason = errno
+            if reason == EACCES || reason == EPERM {
+                throw StoreError.permissionDenied(path: path, account: SQLiteErrors.account(), besideIt: false)
+            }
+            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(reason)))
+        }
+        defer { close(descriptor) }
+        var header = [UInt8](repeating: 0, count: 20)
+        let count = read(descriptor, &header, header.count)
+        if count <= 0 { return false }
+        guard count >= 16, header[0..<16].elementsEqual("SQLite format 3\0".utf8) else { throw StoreError.notADatabase(path: path) }
+        return count >= 20 && header[18] == 2 && header[19] == 2
     }
 
     private static func createPrivateFile(_ path: String) throws(StoreError) {
         let folder = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        if !folder.isEmpty, FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
+            throw StoreError.cannotOpen(path: path, reason: "cannot create its folder: \(folder) is a file")
+        }
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
@@ -79,16 +136,12 @@ public final class SQLiteStore: Store {
         return "\(error)"
     }
 
-    /// Runs a read or write, turning anything GRDB throws into a `StoreError`.
+    /// Runs a read or write, turning anything GRDB throws into a `StoreError` that names its cause.
     func guarded<T>(_ body: () async throws -> T) async throws(StoreError) -> T {
         do {
             return try await body()
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw StoreError.notADatabase(path: path)
         } catch {
-            throw StoreError.failure(Self.describe(error))
+            throw SQLiteErrors.map(error, path: path, busySeconds: busyTimeout)
         }
     }
 
