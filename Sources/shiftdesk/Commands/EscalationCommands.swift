@@ -196,14 +196,11 @@ struct NotifyCommand: AsyncParsableCommand {
             let context = try Context(global)
             let desk = try context.desk()
             do {
-                _ = try await desk.requireOperator(context.login)
-                guard try await desk.store.confirmCall(call, by: context.login, at: context.clock.now()) else {
+                guard try await desk.confirmCall(call, as: context.login) else {
                     throw CLIFailure(context.language.pick(en: "call #\(call) is not waiting (unknown, or already confirmed)",
                                                            zh: "致电 #\(call) 不存在或已确认"))
                 }
             } catch let error as DeskError {
-                throw CLIFailure(error, context)
-            } catch let error as StoreError {
                 throw CLIFailure(error, context)
             }
             print(context.language.pick(en: "call #\(call) confirmed", zh: "已确认致电 #\(call)"))

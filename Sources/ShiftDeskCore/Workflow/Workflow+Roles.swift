@@ -1,0 +1,71 @@
+import Foundation
+
+/// The roles that work no queue (ROLES.md and DESIGN.md, "Growing the shape"): the problem
+/// manager (问题经理) and the management-system owner (管理体系负责人) read every incident and
+/// add work notes, and the problem manager raises and links problems as L2 and the incident
+/// manager do; the internal auditor (内审员) reads everything and changes nothing. These checks
+/// come before any other rule, so a refusal names the role's rule, not a ticket's detail.
+extension Workflow {
+    /// A change an operator asks for, as far as the role alone decides it.
+    public enum DeskChange: Sendable, Hashable {
+        /// Logging a new incident.
+        case logIncident
+        /// An action on an existing incident, by the kind of event it would record.
+        case ticket(EventKind)
+        /// Raising a problem (问题单), linking incidents to it.
+        case raiseProblem
+        case submitHandover
+        case acknowledgeHandover
+        /// Confirming that a management-escalation phone call was made.
+        case confirmCall
+    }
+
+    /// Whether the role raises problems and links incidents to them.
+    public static func mayRaiseProblems(_ role: Role) -> Bool {
+        switch role {
+        case .l2, .im, .problemManager: true
+        case .desk, .l1, .supervisor, .owner, .auditor: false
+        }
+    }
+
+    /// Whether the role may change anything at all (the auditor may not).
+    public static func mayChange(_ role: Role) -> Bool { !role.isReadOnly }
+
+    /// The rule that refuses `change` to `role` whatever the ticket; nil when the role may ask
+    /// (the ticket's own rules then decide).
+    public static func roleRule(_ change: DeskChange, by role: Role) -> WorkflowRefusal.Rule? {
+        if role.isReadOnly { return .readOnly(change) }
+        switch change {
+        case .raiseProblem, .ticket(.problemLinked):
+            return mayRaiseProblems(role) ? nil : .problemRole(role)
+        case .ticket(.noted):
+            return nil
+        case .logIncident, .ticket:
+            switch role {
+            case .problemManager, .owner: return .notesOnly(role)
+            case .desk, .l1, .l2, .im, .supervisor, .auditor: return nil
+            }
+        case .submitHandover, .acknowledgeHandover, .confirmCall:
+            return nil
+        }
+    }
+
+    /// Refuses `change` when `actor`'s role may not ask for it.
+    public static func check(_ change: DeskChange, by actor: Operator, ticket: TicketID? = nil) throws(WorkflowRefusal) {
+        if let rule = roleRule(change, by: actor.role) { throw WorkflowRefusal(rule, ticket: ticket) }
+    }
+}
+
+extension Workflow.DeskChange {
+    /// What was asked, for a refusal: "note", "log an incident".
+    public func label(_ l: Language) -> String {
+        switch self {
+        case .logIncident: l.pick(en: "log an incident", zh: "登记事件")
+        case let .ticket(kind): kind.label(l)
+        case .raiseProblem: l.pick(en: "raise a problem", zh: "提交问题单")
+        case .submitHandover: l.pick(en: "submit a handover", zh: "提交交接")
+        case .acknowledgeHandover: l.pick(en: "acknowledge a handover", zh: "确认交接")
+        case .confirmCall: l.pick(en: "confirm an escalation call", zh: "确认升级电话")
+        }
+    }
+}
