@@ -134,7 +134,7 @@ extension ConsoleApp {
             notices.append((l.pick(en: " » \(overview.pendingForShift) handed-over incident(s) to acknowledge — press H",
                                    zh: " » 有 \(overview.pendingForShift) 个交接事件待确认 — 按 H"), .warning))
         }
-        if state.me.role == .im || state.me.role == .supervisor {
+        if state.me.role == .im || state.me.role == .supervisor || state.me.role == .owner {
             for lapse in overview.lapses {
                 switch lapse {
                 case let .notPrepared(shift):

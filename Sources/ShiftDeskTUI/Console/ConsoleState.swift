@@ -123,7 +123,8 @@ public struct ConsoleState {
         switch me.role {
         case .desk, .supervisor: calls
         case .im: calls.filter { $0.address.contains("(\(me.login))") || $0.recipientRole != .incidentManager }
-        case .l1, .l2: []
+        // The lines make no management calls; the roles that work no queue neither (the auditor may not).
+        case .l1, .l2, .problemManager, .owner, .auditor: []
         }
     }
 }
