@@ -220,6 +220,56 @@ extension ConsoleEndToEndTests {
         try desk.wait(for: "close.needs-resolved")
     }
 
+    /// The internal auditor (内审员) opens the console on the Audit screen, verifies the record,
+    /// reads an incident's whole history, and is refused every action key, naming the rule.
+    func testTheAuditorVerifiesTheRecordReadsAHistoryAndIsRefusedEveryAction() throws {
+        let cli = try CLI.staffedDesk()
+        try cli.expectSuccess("operator", "add", "aud1", "--name", "钱玉", "--role", "auditor")
+        try cli.expectSuccess("ticket", "new", "--title", "Printer jam 打印机卡纸", "--caller", "王小明", "--as", "desk1")
+        try cli.expectSuccess("ticket", "note", "1", "customer informed", "--as", "desk1")
+        try cli.expectSuccess("ticket", "escalate", "1", "--to", "l1", "--note", "needs a visit", "--as", "desk1")
+        let auditor = try console(cli, as: "aud1", columns: 80, rows: 24)
+        defer { auditor.kill() }
+        var screen = try auditor.wait(for: "Last verified never")
+        XCTAssertTrue(screen.contains("Chain   3 events · head event #3"), screen)
+        XCTAssertTrue(screen.contains("F4Verify") && screen.contains("F5History"), screen)
+
+        // Verify now: off the console's thread, then the result and who ran it.
+        try auditor.sendKeys("v")
+        screen = try auditor.wait(for: "The record holds: 3 events checked")
+        try auditor.wait(for: "by 钱玉 (aud1)")
+        let recorded = try cli.expectSuccess("audit", "verify", "--json")
+        XCTAssertEqual((recorded.json as? [String: Any])?["holds"] as? Bool, true)
+
+        // An incident's whole history, by number.
+        try auditor.sendKeys("i")
+        try auditor.wait(for: "An incident's whole history")
+        try auditor.type("1")
+        try auditor.sendKeys("Enter")
+        screen = try auditor.wait(for: "local  logged")
+        XCTAssertTrue(screen.contains("INC-000001 · Printer jam 打印机卡纸"), screen)
+        XCTAssertTrue(screen.contains("张伟 (desk1)"), screen)
+        try auditor.sendKeys("G")
+        screen = try auditor.wait(for: "tier: desk → l1")
+        XCTAssertTrue(screen.contains("note: “needs a visit”"), screen)
+
+        // Action keys: refused with the rule, on the audit screen and on a queue; nothing written.
+        try auditor.sendKeys("n")
+        try auditor.wait(for: "[auditor.read-only]")
+        try auditor.sendKeys("Escape", "Tab")
+        try auditor.wait(for: "INC-000001 general")
+        try auditor.sendKeys("F6")
+        screen = try auditor.wait(for: "[auditor.read-only]")
+        XCTAssertFalse(screen.contains("Resolve INC-000001"), "no form opens: \(screen)")
+        try auditor.sendKeys("Escape")
+        try auditor.wait(timeout: 5, description: "the message cleared") { !$0.contains("[auditor.read-only]") }
+        try auditor.sendKeys("t")
+        try auditor.wait(for: "[auditor.read-only]")
+        XCTAssertTrue(auditor.isAlive)
+        let show = try cli.expectSuccess("ticket", "show", "1", "--json")
+        XCTAssertEqual(((show.json as? [String: Any])?["events"] as? [Any])?.count, 3)
+    }
+
     func testTheDayShiftHandsOverByKeysAndNightDutyAcknowledgesEachItemInItsWindow() throws {
         var cli = try CLI.withFreshDatabase()
         cli.environment["TZ"] = "Asia/Shanghai"
