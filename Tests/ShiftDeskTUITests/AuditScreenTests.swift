@@ -326,3 +326,19 @@ final class AuditScreenTests: XCTestCase {
         }
     }
 }
+
+/// A refusal cut to a narrow status line keeps the rule it names.
+final class StatusLineRuleTests: XCTestCase {
+    func testTheRuleSurvivesTheCut() {
+        let message = "INC-000001: the internal auditor reads everything and changes nothing (asked: taken) [auditor.read-only] "
+        let fitted = StatusLine.fit(message, toWidth: 80, ellipsis: "…")
+        XCTAssertTrue(fitted.hasSuffix(" [auditor.read-only]"), fitted)
+        XCTAssertLessThanOrEqual(DisplayWidth.width(of: fitted), 80)
+        XCTAssertTrue(fitted.hasPrefix("INC-000001: the internal auditor"), fitted)
+        XCTAssertEqual(StatusLine.fit("short [x.y] ", toWidth: 80, ellipsis: "…"), "short [x.y] ")
+        XCTAssertEqual(StatusLine.fit("no rule here, just a long line of text", toWidth: 20, ellipsis: "…"), "no rule here, just …")
+        var canvas = Canvas(size: TerminalSize(columns: 80, rows: 1))
+        StatusLine.draw(left: " Desk: 3", right: message, in: canvas.bounds, canvas: &canvas)
+        XCTAssertTrue(canvas.lines[0].hasSuffix("[auditor.read-only]"), canvas.lines[0])
+    }
+}

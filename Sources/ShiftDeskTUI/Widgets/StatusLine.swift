@@ -20,11 +20,12 @@ public enum StatusLine {
     /// survives the cut, so a narrow terminal still names the rule.
     static func fit(_ text: String, toWidth width: Int, ellipsis: String) -> String {
         guard DisplayWidth.width(of: text) > width else { return text }
-        if text.hasSuffix("]"), let open = text.lastIndex(of: "[") {
-            let rule = String(text[open...])
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasSuffix("]"), let open = trimmed.lastIndex(of: "[") {
+            let rule = String(trimmed[open...])
             let ruleWidth = DisplayWidth.width(of: rule)
             if ruleWidth + 12 <= width {
-                let head = DisplayWidth.truncate(String(text[..<open]).trimmingCharacters(in: .whitespaces),
+                let head = DisplayWidth.truncate(String(trimmed[..<open]).trimmingCharacters(in: .whitespaces),
                                                  toWidth: width - ruleWidth - 1, ellipsis: ellipsis)
                 return head + " " + rule
             }
