@@ -35,7 +35,7 @@ struct RoleRulesTests {
                 #expect(error.ruleID == "auditor.read-only", "\(action)")
                 #expect(error.ticket == ticket.id)
                 #expect(error.message(.en).contains("changes nothing"))
-                #expect(error.message(.zh).contains("内审员只读"))
+                #expect(error.message(.zh).contains("内审员不能") && error.message(.zh).contains("只读"))
             }
         }
         // Even on a resolved ticket (where close would be the desk's), the auditor's rule comes first.
@@ -52,7 +52,9 @@ struct RoleRulesTests {
             #expect(Workflow.roleRule(change, by: .auditor) == .readOnly(change))
         }
         let message = WorkflowRefusal(.readOnly(.confirmCall)).message(.en)
-        #expect(message == "the internal auditor reads everything and changes nothing (asked: confirm an escalation call) [auditor.read-only]")
+        #expect(message == "the internal auditor may not confirm an escalation call: reads everything, changes nothing [auditor.read-only]")
+        #expect(WorkflowRefusal(.readOnly(.ticket(.noted)), ticket: TicketID(4)).message(.en)
+            == "INC-000004: the internal auditor may not add a note: reads everything, changes nothing [auditor.read-only]")
         #expect(WorkflowRefusal(.readOnly(.submitHandover)).message(.zh).contains("提交交接"))
         #expect(!Workflow.mayChange(.auditor) && Workflow.mayChange(.owner) && Workflow.mayChange(.problemManager))
     }

@@ -287,7 +287,7 @@ final class AuditScreenTests: XCTestCase {
         press(&state, services, .enter)
         guard case .detail = state.mode else { return XCTFail("the auditor reads an incident's detail") }
         press(&state, services, .character("n"))
-        XCTAssertTrue(state.message?.contains("reads everything and changes nothing (asked: note)") == true, state.message ?? "")
+        XCTAssertTrue(state.message?.contains("the internal auditor may not add a note: reads everything, changes nothing") == true, state.message ?? "")
         if case .form = state.mode { XCTFail("no note form for the auditor") }
         // The handover screen reads, but submitting and acknowledging are refused.
         press(&state, services, .escape, .character("H"))
@@ -330,7 +330,7 @@ final class AuditScreenTests: XCTestCase {
 /// A refusal cut to a narrow status line keeps the rule it names.
 final class StatusLineRuleTests: XCTestCase {
     func testTheRuleSurvivesTheCut() {
-        let message = "INC-000001: the internal auditor reads everything and changes nothing (asked: taken) [auditor.read-only] "
+        let message = "INC-000001: the internal auditor may not take it: reads everything, changes nothing, whatever the ticket [auditor.read-only] "
         let fitted = StatusLine.fit(message, toWidth: 80, ellipsis: "…")
         XCTAssertTrue(fitted.hasSuffix(" [auditor.read-only]"), fitted)
         XCTAssertLessThanOrEqual(DisplayWidth.width(of: fitted), 80)

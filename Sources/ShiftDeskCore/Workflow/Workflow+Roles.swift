@@ -57,11 +57,26 @@ extension Workflow {
 }
 
 extension Workflow.DeskChange {
-    /// What was asked, for a refusal: "note", "log an incident".
+    /// What was asked, as a verb for a refusal: "add a note", "log an incident".
     public func label(_ l: Language) -> String {
         switch self {
         case .logIncident: l.pick(en: "log an incident", zh: "登记事件")
-        case let .ticket(kind): kind.label(l)
+        case let .ticket(kind):
+            switch kind {
+            case .taken: l.pick(en: "take it", zh: "受理")
+            case .escalated: l.pick(en: "escalate it", zh: "升级")
+            case .pended: l.pick(en: "put it on hold", zh: "挂起")
+            case .resumed: l.pick(en: "resume it", zh: "恢复处理")
+            case .resolved: l.pick(en: "resolve it", zh: "解决")
+            case .closed: l.pick(en: "close it", zh: "关闭")
+            case .reopened: l.pick(en: "reopen it", zh: "重新打开")
+            case .noted: l.pick(en: "add a note", zh: "添加备注")
+            case .reprioritised: l.pick(en: "change its priority", zh: "修改优先级")
+            case .problemLinked: l.pick(en: "link it to a problem", zh: "关联问题单")
+            case .sheetPrinted: l.pick(en: "print its on-site sheet", zh: "打印现场服务单")
+            case .sheetSigned: l.pick(en: "mark its sheet signed", zh: "登记现场服务单签字")
+            case .opened, .imported, .released: kind.label(l)
+            }
         case .raiseProblem: l.pick(en: "raise a problem", zh: "提交问题单")
         case .submitHandover: l.pick(en: "submit a handover", zh: "提交交接")
         case .acknowledgeHandover: l.pick(en: "acknowledge a handover", zh: "确认交接")

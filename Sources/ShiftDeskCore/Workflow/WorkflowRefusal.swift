@@ -160,8 +160,8 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case .openedInFuture:
             return l.pick(en: "an incident cannot be opened in the future", zh: "事件的开始时间不能晚于当前时间")
         case let .readOnly(change):
-            return l.pick(en: "the internal auditor reads everything and changes nothing (asked: \(change.label(l)))",
-                          zh: "内审员只读：可查看全部记录，不能做任何更改（请求：\(change.label(l))）")
+            return l.pick(en: "the internal auditor may not \(change.label(l)): reads everything, changes nothing",
+                          zh: "内审员不能\(change.label(l))：只读，可查看全部记录，不做任何更改")
         case let .notesOnly(role):
             let more = Workflow.mayRaiseProblems(role) ? l.pick(en: " and raises problems", zh: "、提交问题单") : ""
             return l.pick(en: "\(role.label(l)) works no queue: reads incidents, adds work notes\(more); the desk and the support lines act on them",

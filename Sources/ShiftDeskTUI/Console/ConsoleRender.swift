@@ -38,12 +38,14 @@ extension ConsoleApp {
         // Header: product, queue tabs, who, clock.
         canvas.fill(layout.header, role: .header)
         var x = layout.header.x + canvas.put(" ShiftDesk ", x: layout.header.x, y: layout.header.y, role: .title)
+        let clock = DisplayTime.format(state.now, in: state.timeZone).suffix(8)
+        // The tabs leave room for the clock (eight tabs do not fit in 80 columns).
+        let tabsEnd = layout.header.maxX - DisplayWidth.width(of: "\(clock) ") - 1
         for queue in QueueKind.visible(to: state.me.role) {
             let label = " \(queue.label(l)) "
             x += canvas.put(label, x: x, y: layout.header.y, role: queue == state.queue ? .selected : .header,
-                            maxWidth: max(0, layout.header.maxX - x))
+                            maxWidth: max(0, tabsEnd - x))
         }
-        let clock = DisplayTime.format(state.now, in: state.timeZone).suffix(8)
         let who = "\(state.me.name) · \(state.me.role.label(l)) \(clock) "
         let whoWidth = DisplayWidth.width(of: who)
         if layout.header.maxX - whoWidth > x + 1 {
