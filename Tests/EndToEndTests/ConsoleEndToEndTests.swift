@@ -243,7 +243,7 @@ extension ConsoleEndToEndTests {
 
         // An incident's whole history, by number.
         try auditor.sendKeys("i")
-        try auditor.wait(for: "An incident's whole history (42 or INC-000042)")
+        try auditor.wait(for: "Whole history (42 or INC-000042)")
         try auditor.type("1")
         try auditor.sendKeys("Enter")
         screen = try auditor.wait(for: "local  logged")

@@ -106,7 +106,7 @@ enum AuditScreen {
             return [.performInBackground(.screen(.verifyAudit))]
         case .incidentHistory:
             let current = state.screens.audit.incident.map { String($0.number) } ?? ""
-            let form = FormDialogState(title: l.pick(en: "An incident's whole history (42 or INC-000042)", zh: "查看事件的全部记录（42 或 INC-000042）"), fields: [
+            let form = FormDialogState(title: l.pick(en: "Whole history (42 or INC-000042)", zh: "事件全部记录（42 或 INC-000042）"), fields: [
                 FormField(id: "id", label: l.pick(en: "Incident", zh: "事件编号"),
                           kind: .text(TextFieldState(text: current, visibleWidth: 16, maxLength: 20)), required: true),
             ], language: l)
