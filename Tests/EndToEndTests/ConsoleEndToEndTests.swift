@@ -12,6 +12,41 @@ final class ConsoleEndToEndTests: XCTestCase {
         return tmux
     }
 
+    /// The terminal goes away (SSH drop, the pane killed: SIGHUP) in the middle of logging a call:
+    /// nothing is half-saved, and what was typed is offered when that operator opens the console next.
+    func testACallBeingLoggedWhenTheTerminalGoesAwayIsKeptAndOffered() throws {
+        let cli = try CLI.staffedDesk()
+        for language in ["en", "zh"] {
+            let first = try console(cli, as: "desk1", columns: 80, rows: 24, language: language)
+            try first.sendKeys("F2")
+            try first.wait(for: language == "zh" ? "登记来电" : "Log a call")
+            try first.type("打印机卡纸 third floor \(language)")
+            try first.sendKeys("Tab")
+            try first.type("王小明\(language)")
+            try first.wait(for: "王小明\(language)")
+            first.kill()
+            // Nothing was logged.
+            let list = try cli.expectSuccess("ticket", "list", "--all", "--json")
+            XCTAssertEqual((list.json as? [[String: Any]])?.count, language == "en" ? 0 : 1)
+
+            let again = try console(cli, as: "desk1", columns: 80, rows: 24, language: language)
+            defer { again.kill() }
+            try again.wait(for: language == "zh" ? "按 F2 继续" : "F2 continues it")
+            try again.sendKeys("F2")
+            let screen = try again.wait(for: "打印机卡纸 third floor \(language)")
+            XCTAssertTrue(screen.contains("王小明\(language)"), screen)
+            // Sent, it is logged once; the kept form is gone.
+            try again.sendKeys("Enter")
+            try again.wait(for: language == "zh" ? "已登记" : "Logged")
+            again.kill()
+            let third = try console(cli, as: "desk1", columns: 80, rows: 24, language: language)
+            defer { third.kill() }
+            XCTAssertFalse(try third.capture().contains(language == "zh" ? "按 F2 继续" : "F2 continues it"))
+        }
+        let list = try cli.expectSuccess("ticket", "list", "--all", "--json")
+        XCTAssertEqual((list.json as? [[String: Any]])?.count, 2)
+    }
+
     func testAGeneralIncidentsWholeLifeByKeysAcrossConsolesSeenLive() throws {
         let cli = try CLI.staffedDesk()
         let desk = try console(cli, as: "desk1")

@@ -23,6 +23,8 @@ public enum ConsoleEffect: Sendable {
     case acknowledgeHandover(Int64, tickets: [TicketID], note: String?, take: Bool)
     /// The supervisor's view, the weekly review, the reports.
     case screen(ScreenEffect)
+    /// Forget the form kept from the last session (it was offered and taken up).
+    case discardKeptForm
 }
 
 /// What a load brings: tickets, the calls to make, and the handovers.
@@ -82,7 +84,14 @@ public struct ConsoleApp {
     // MARK: Update
 
     public static func update(_ state: inout ConsoleState, _ event: AppEvent<ConsoleMessage>) -> [AppCommand<ConsoleEffect>] {
-        let commands = apply(&state, event)
+        var commands = apply(&state, event)
+        // The form kept from the last session fills the same form when it opens, once.
+        if let kept = state.keptForm, case .form(var form, let purpose) = state.mode, kept.fill(&form, for: purpose) {
+            form.message = state.pick("Restored what you were typing when the console closed", "已恢复控制台关闭时正在填写的内容")
+            state.mode = .form(form, purpose)
+            state.keptForm = nil
+            commands.append(.perform(.discardKeptForm))
+        }
         // Whatever changed what the queue shows, its order follows here, once; the selection
         // follows the order when it changed.
         if QueueOrder.refresh(&state) { state.table.reconcile(with: rows(state)) }

@@ -108,6 +108,9 @@ struct ConsoleServices: Sendable {
                 return printSheet(ticket)
             case let .loadTheme(name):
                 return .theme(loadTheme(name))
+            case .discardKeptForm:
+                KeptForm.save(nil, desk.store, login: me.login)
+                return nil
             case .loadHandoverDraft:
                 return try Blocking.run { [handovers, me] in
                     do throws(DeskError) { return .handoverDraft(.success(try await handovers.draft(for: me.login, language: language))) } catch { return .handoverDraft(.failure(error)) }
