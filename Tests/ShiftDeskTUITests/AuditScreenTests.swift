@@ -166,6 +166,30 @@ final class AuditScreenTests: XCTestCase {
         XCTAssertTrue(screen(draw(state).lines).contains("Press F5 or i and type an incident's number"))
     }
 
+    func testAVerificationRunsOffTheConsolesThreadAndShowsItsProgress() throws {
+        let desk = try makeDesk()
+        var (state, services) = open(desk, as: auditor, language: .en, size: Self.small)
+        let commands = ConsoleApp.update(&state, .key(KeyEvent(.character("v"))))
+        guard case .performInBackground(.screen(.verifyAudit))? = commands.first else { return XCTFail("the walk runs in the background: \(commands)") }
+        XCTAssertEqual(state.message, "verifying the record…")
+        // While it runs, each tick reads how far it got; the screen says so and keys still work.
+        services.auditProgress.set(4)
+        let tick = ConsoleApp.update(&state, .tick(now.addingTimeInterval(2)))
+        XCTAssertTrue(tick.contains { if case .perform(.screen(.auditProgress)) = $0 { true } else { false } })
+        pump(&state, tick, services)
+        var text = screen(draw(state).lines)
+        XCTAssertTrue(text.contains("Verifying… 4 of 6 events checked (2 s)"), text)
+        XCTAssertTrue(draw(state).lines[Self.small.rows - 2].contains("verifying…"))
+        press(&state, services, .character("v"))
+        XCTAssertEqual(state.message, "a verification is already running")
+        // The result lands.
+        pump(&state, commands, services)
+        text = screen(draw(state).lines)
+        XCTAssertNil(state.screens.audit.verifyingSince)
+        XCTAssertTrue(text.contains("The record holds: 6 events checked"), text)
+        XCTAssertEqual(ConsoleApp.update(&state, .tick(now.addingTimeInterval(3))).count { if case .perform(.screen(.auditProgress)) = $0 { true } else { false } }, 0)
+    }
+
     func testTheAuditScreenInChineseAt80x24AndBothLanguagesAt200x60() throws {
         let desk = try makeDesk()
         for (language, size) in [(Language.zh, Self.small), (.zh, Self.large), (.en, Self.large)] {
