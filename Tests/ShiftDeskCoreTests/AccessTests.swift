@@ -85,6 +85,11 @@ import Testing
         #expect(throws: AccessRefusal.unknownCommand("rm")) { try RemoteCommandPolicy.check(["rm", "-rf", "/"]) }
     }
 
+    @Test func anEarlierOpeningIsABackFill() throws {
+        #expect(throws: AccessRefusal.self) { try RemoteCommandPolicy.check(["ticket", "new", "--title", "x", "--opened", "2026-11-01T00:00:00Z"]) }
+        try RemoteCommandPolicy.check(["ticket", "new", "--title", "x", "--backfilled", "--opened=2026-11-01T00:00:00Z"])
+    }
+
     @Test func themesByNameOnly() {
         #expect(throws: AccessRefusal.self) { try RemoteCommandPolicy.check(["console", "--theme", "/etc/passwd"]) }
         #expect(throws: AccessRefusal.self) { try RemoteCommandPolicy.check(["console", "--theme=../x"]) }
