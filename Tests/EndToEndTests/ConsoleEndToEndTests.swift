@@ -25,6 +25,12 @@ final class ConsoleEndToEndTests: XCTestCase {
             try first.type("王小明\(language)")
             try first.wait(for: "王小明\(language)")
             first.kill()
+            // The console keeps the form as it goes (after its SIGHUP): wait for that, not a fixed time.
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline,
+                  (try? AuditCommandTests.sqlite(cli.database, "SELECT value FROM settings WHERE key = 'console.kept_form.desk1'"))?.contains(language) != true {
+                usleep(50_000)
+            }
             // Nothing was logged.
             let list = try cli.expectSuccess("ticket", "list", "--all", "--json")
             XCTAssertEqual((list.json as? [[String: Any]])?.count, language == "en" ? 0 : 1)
