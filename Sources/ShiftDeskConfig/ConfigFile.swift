@@ -12,6 +12,8 @@ public struct DeskConfig: Sendable {
     public var sendmail = "/usr/sbin/sendmail -t -i"
     public var from = "shiftdesk@localhost"
     public var recipients = RecipientDirectory()
+    /// `[backup]`: the escalator's nightly backup of a SQLite desk; nil when not configured.
+    public var backup: NightlyBackup?
 
     public init() {}
 
@@ -39,7 +41,7 @@ public enum ConfigFile {
         let reader = Loader(path: path, source: contents, defaultTimeZone: TimeZone(secondsFromGMT: 0) ?? .gmt)
         let root = try reader.parse()
         var config = DeskConfig()
-        try reader.checkKeys(root, allowed: ["desk", "shifts", "notify"], at: [])
+        try reader.checkKeys(root, allowed: ["desk", "shifts", "notify", "backup"], at: [])
 
         if let value = root["desk"] {
             let desk = try reader.table(value, at: ["desk"])
@@ -93,6 +95,34 @@ public enum ConfigFile {
                     config.recipients.addresses[role] = addresses
                 }
             }
+        }
+        if let value = root["backup"] {
+            let p = ["backup"]
+            let backup = try reader.table(value, at: p)
+            try reader.checkKeys(backup, allowed: ["folder", "at", "keep"], at: p)
+            guard let folderValue = backup["folder"] else {
+                throw reader.error(.missingKey, "[backup] needs folder = \"/var/lib/shiftdesk/backups\"", at: p)
+            }
+            let folder = try reader.string(folderValue, at: p + ["folder"], hint: "\"/var/lib/shiftdesk/backups\"")
+            guard folder.hasPrefix("/"), !folder.contains("\0") else {
+                throw reader.error(.wrongType, "backup.folder must be an absolute path, like \"/var/lib/shiftdesk/backups\"", at: p + ["folder"])
+            }
+            var at = NightlyBackup.defaultTime
+            if let raw = backup["at"] {
+                let text = try reader.string(raw, at: p + ["at"], hint: "\"03:00\"")
+                guard let parsed = LocalTime(parsing: text) else {
+                    throw reader.error(.badSpan, "backup.at: \"\(text)\" is not a time of day like \"03:00\"", at: p + ["at"])
+                }
+                at = parsed
+            }
+            var keep = NightlyBackup.defaultKeep
+            if let raw = backup["keep"] {
+                guard let number = raw.int, (1...366).contains(number) else {
+                    throw reader.error(.wrongType, "backup.keep must be a number of copies from 1 to 366, like 7", at: p + ["keep"])
+                }
+                keep = number
+            }
+            config.backup = NightlyBackup(folder: folder, at: at, keep: keep)
         }
         return config
     }

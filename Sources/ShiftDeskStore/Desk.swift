@@ -3,6 +3,9 @@ import ShiftDeskCore
 
 /// Why the desk could not do what an operator asked. Nothing was written.
 public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Every role, as `--role` takes it: `desk|l1|l2|…`.
+    static let roleList = Role.allCases.map(\.rawValue).joined(separator: "|")
+
     /// The duty table does not allow it; the refusal names the rule.
     case refused(WorkflowRefusal)
     case store(StoreError)
@@ -22,8 +25,8 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .store(error): return error.message(l, timeZone: timeZone)
         case let .unknownOperator(login):
             return l.pick(
-                en: "\(login) is not an operator of this desk; add them with `shiftdesk operator add \(login) --name NAME --role desk|l1|l2|im|supervisor`, or pick one with --as",
-                zh: "\(login) 不是本服务台的操作员；请用 `shiftdesk operator add \(login) --name 姓名 --role desk|l1|l2|im|supervisor` 添加，或用 --as 指定")
+                en: "\(login) is not an operator of this desk; add them with `shiftdesk operator add \(login) --name NAME --role \(Self.roleList)`, or pick one with --as",
+                zh: "\(login) 不是本服务台的操作员；请用 `shiftdesk operator add \(login) --name 姓名 --role \(Self.roleList)` 添加，或用 --as 指定")
         case let .disabledOperator(login):
             return l.pick(en: "\(login) is disabled on this desk and may no longer act; ask the administrator",
                           zh: "\(login) 已在本服务台停用，不能再操作；请联系管理员")
@@ -234,7 +237,7 @@ public struct Desk: Sendable {
     /// Raises a problem (问题单) and links the given incidents to it.
     public func raiseProblem(title: String, linking incidents: [TicketID], as login: String) async throws(DeskError) -> Problem {
         let actor = try await requireOperator(login)
-        guard actor.role == .l2 || actor.role == .im else { throw .refused(WorkflowRefusal(.problemRole(actor.role))) }
+        do { try Workflow.check(.raiseProblem, by: actor) } catch { throw .refused(error) }
         let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .refused(WorkflowRefusal(.textRequired(what: "the problem title"))) }
         if let violation = TextField.problemTitle.check(trimmed) { throw .refused(WorkflowRefusal(.text(violation))) }
@@ -255,7 +258,14 @@ public struct Desk: Sendable {
         return problem
     }
 
-    /// login → name, for messages; empty when the store cannot be read (messages fall back to logins).
+    /// Confirms, as `login`, that the management-escalation phone call `id` was made. False when
+    /// it is not waiting (unknown, or someone already confirmed it).
+    public func confirmCall(_ id: Int64, as login: String) async throws(DeskError) -> Bool {
+        let actor = try await requireOperator(login)
+        do { try Workflow.check(.confirmCall, by: actor) } catch { throw .refused(error) }
+        do { return try await store.confirmCall(id, by: login, at: clock.now()) } catch { throw .store(error) }
+    }
+
     /// An operator's name for messages; nil when unknown (or the store cannot say).
     func displayName(of login: String?) async -> String? {
         guard let login, let person = try? await store.findOperator(login: login) else { return nil }

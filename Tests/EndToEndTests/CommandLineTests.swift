@@ -22,6 +22,46 @@ struct CommandLineTests {
         #expect(again.status == 1)
     }
 
+    /// The three roles of the second round: added by `operator add --role`, listed with their
+    /// labels, and held to their rules by every command.
+    @Test func theProblemManagerTheOwnerAndTheAuditorAtTheCommandLine() throws {
+        let cli = try CLI.staffedDesk()
+        for (login, name, role) in [("pm1", "何军", "problem_manager"), ("own1", "林华", "owner"), ("aud1", "钱玉", "auditor")] {
+            let added = try cli.expectSuccess("operator", "add", login, "--name", name, "--role", role, "--json")
+            #expect((added.json as? [String: Any])?["role"] as? String == role)
+        }
+        let list = try cli.expectSuccess("operator", "list", "--lang", "zh")
+        #expect(list.stdout.contains("问题经理") && list.stdout.contains("管理体系负责人") && list.stdout.contains("内审员"))
+        let unknownRole = try cli.run("operator", "add", "x1", "--name", "X", "--role", "boss")
+        #expect(unknownRole.status == 2, "\(unknownRole.stderr)")
+        let help = try cli.run("operator", "add", "--help")
+        #expect(help.stdout.contains("problem_manager, owner, auditor"), "\(help.stdout)")
+
+        try cli.expectSuccess("ticket", "new", "--title", "VPN 断线", "--caller", "王小明", "--as", "desk1")
+        // The auditor reads everything and changes nothing.
+        try cli.expectSuccess("ticket", "show", "1", "--as", "aud1")
+        for arguments in [["ticket", "note", "1", "looked"], ["ticket", "take", "1"], ["ticket", "new", "--title", "x", "--caller", "y"],
+                          ["problem", "new", "--title", "p", "--incident", "1"], ["handover", "prepare", "--submit"], ["notify", "confirm", "1"]] {
+            let refused = try cli.run(arguments + ["--as", "aud1"])
+            #expect(refused.status == 1, "\(arguments)")
+            #expect(refused.stderr.contains("[auditor.read-only]"), "\(arguments): \(refused.stderr)")
+        }
+        // The problem manager and the owner add notes; only the problem manager raises problems.
+        try cli.expectSuccess("ticket", "note", "1", "root cause under analysis", "--as", "pm1")
+        try cli.expectSuccess("ticket", "note", "1", "noted for the monthly review", "--as", "own1")
+        let raised = try cli.expectSuccess("problem", "new", "--title", "VPN concentrator", "--incident", "1", "--as", "pm1", "--json")
+        #expect((raised.json as? [String: Any])?["id"] as? String == "PRB-000001")
+        let owners = try cli.run("problem", "new", "--title", "p", "--as", "own1")
+        #expect(owners.status == 1 && owners.stderr.contains("[problem.role]"), "\(owners.stderr)")
+        for login in ["pm1", "own1"] {
+            let take = try cli.run("ticket", "take", "1", "--as", login)
+            #expect(take.status == 1 && take.stderr.contains("[role.notes-only]"), "\(take.stderr)")
+        }
+        let show = try cli.expectSuccess("ticket", "show", "1", "--json")
+        let events = try #require((show.json as? [String: Any])?["events"] as? [[String: Any]])
+        #expect(events.map { $0["actor"] as? String } == ["desk1", "pm1", "own1", "pm1"])
+    }
+
     @Test func aGeneralIncidentsWholeLifeLeavesOneEventPerStep() throws {
         let cli = try CLI.staffedDesk()
         let new = try cli.expectSuccess("ticket", "new", "--title", "VPN 断线 drops", "--caller", "王小明", "--phone", "138",

@@ -12,6 +12,47 @@ final class ConsoleEndToEndTests: XCTestCase {
         return tmux
     }
 
+    /// The terminal goes away (SSH drop, the pane killed: SIGHUP) in the middle of logging a call:
+    /// nothing is half-saved, and what was typed is offered when that operator opens the console next.
+    func testACallBeingLoggedWhenTheTerminalGoesAwayIsKeptAndOffered() throws {
+        let cli = try CLI.staffedDesk()
+        for language in ["en", "zh"] {
+            let first = try console(cli, as: "desk1", columns: 80, rows: 24, language: language)
+            try first.sendKeys("F2")
+            try first.wait(for: language == "zh" ? "登记来电" : "Log a call")
+            try first.type("打印机卡纸 third floor \(language)")
+            try first.sendKeys("Tab")
+            try first.type("王小明\(language)")
+            try first.wait(for: "王小明\(language)")
+            first.kill()
+            // The console keeps the form as it goes (after its SIGHUP): wait for that, not a fixed time.
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline,
+                  (try? AuditCommandTests.sqlite(cli.database, "SELECT value FROM settings WHERE key = 'console.kept_form.desk1'"))?.contains(language) != true {
+                usleep(50_000)
+            }
+            // Nothing was logged.
+            let list = try cli.expectSuccess("ticket", "list", "--all", "--json")
+            XCTAssertEqual((list.json as? [[String: Any]])?.count, language == "en" ? 0 : 1)
+
+            let again = try console(cli, as: "desk1", columns: 80, rows: 24, language: language)
+            defer { again.kill() }
+            try again.wait(for: language == "zh" ? "按 F2 继续" : "F2 continues it")
+            try again.sendKeys("F2")
+            let screen = try again.wait(for: "打印机卡纸 third floor \(language)")
+            XCTAssertTrue(screen.contains("王小明\(language)"), screen)
+            // Sent, it is logged once; the kept form is gone.
+            try again.sendKeys("Enter")
+            try again.wait(for: language == "zh" ? "已登记" : "Logged")
+            again.kill()
+            let third = try console(cli, as: "desk1", columns: 80, rows: 24, language: language)
+            defer { third.kill() }
+            XCTAssertFalse(try third.capture().contains(language == "zh" ? "按 F2 继续" : "F2 continues it"))
+        }
+        let list = try cli.expectSuccess("ticket", "list", "--all", "--json")
+        XCTAssertEqual((list.json as? [[String: Any]])?.count, 2)
+    }
+
     func testAGeneralIncidentsWholeLifeByKeysAcrossConsolesSeenLive() throws {
         let cli = try CLI.staffedDesk()
         let desk = try console(cli, as: "desk1")
@@ -218,6 +259,56 @@ extension ConsoleEndToEndTests {
         try desk.wait(for: "satisfaction survey")
         try desk.sendKeys("Enter")
         try desk.wait(for: "close.needs-resolved")
+    }
+
+    /// The internal auditor (内审员) opens the console on the Audit screen, verifies the record,
+    /// reads an incident's whole history, and is refused every action key, naming the rule.
+    func testTheAuditorVerifiesTheRecordReadsAHistoryAndIsRefusedEveryAction() throws {
+        let cli = try CLI.staffedDesk()
+        try cli.expectSuccess("operator", "add", "aud1", "--name", "钱玉", "--role", "auditor")
+        try cli.expectSuccess("ticket", "new", "--title", "Printer jam 打印机卡纸", "--caller", "王小明", "--as", "desk1")
+        try cli.expectSuccess("ticket", "note", "1", "customer informed", "--as", "desk1")
+        try cli.expectSuccess("ticket", "escalate", "1", "--to", "l1", "--note", "needs a visit", "--as", "desk1")
+        let auditor = try console(cli, as: "aud1", columns: 80, rows: 24)
+        defer { auditor.kill() }
+        var screen = try auditor.wait(for: "Last verified never")
+        XCTAssertTrue(screen.contains("Chain   3 events · head event #3"), screen)
+        XCTAssertTrue(screen.contains("F4Verify") && screen.contains("F5History"), screen)
+
+        // Verify now: off the console's thread, then the result and who ran it.
+        try auditor.sendKeys("v")
+        screen = try auditor.wait(for: "The record holds: 3 events checked")
+        try auditor.wait(for: "by 钱玉 (aud1)")
+        let recorded = try cli.expectSuccess("audit", "verify", "--json")
+        XCTAssertEqual((recorded.json as? [String: Any])?["holds"] as? Bool, true)
+
+        // An incident's whole history, by number.
+        try auditor.sendKeys("i")
+        try auditor.wait(for: "Whole history (42 or INC-000042)")
+        try auditor.type("1")
+        try auditor.sendKeys("Enter")
+        screen = try auditor.wait(for: "local  logged")
+        XCTAssertTrue(screen.contains("INC-000001 · Printer jam 打印机卡纸"), screen)
+        XCTAssertTrue(screen.contains("张伟 (desk1)"), screen)
+        try auditor.sendKeys("G")
+        screen = try auditor.wait(for: "tier: desk → l1")
+        XCTAssertTrue(screen.contains("note: “needs a visit”"), screen)
+
+        // Action keys: refused with the rule, on the audit screen and on a queue; nothing written.
+        try auditor.sendKeys("n")
+        try auditor.wait(for: "[auditor.read-only]")
+        try auditor.sendKeys("Escape", "Tab")
+        try auditor.wait(for: "INC-000001 general")
+        try auditor.sendKeys("F6")
+        screen = try auditor.wait(for: "[auditor.read-only]")
+        XCTAssertFalse(screen.contains("Resolve INC-000001"), "no form opens: \(screen)")
+        try auditor.sendKeys("Escape")
+        try auditor.wait(timeout: 5, description: "the message cleared") { !$0.contains("[auditor.read-only]") }
+        try auditor.sendKeys("t")
+        try auditor.wait(for: "[auditor.read-only]")
+        XCTAssertTrue(auditor.isAlive)
+        let show = try cli.expectSuccess("ticket", "show", "1", "--json")
+        XCTAssertEqual(((show.json as? [String: Any])?["events"] as? [Any])?.count, 3)
     }
 
     func testTheDayShiftHandsOverByKeysAndNightDutyAcknowledgesEachItemInItsWindow() throws {

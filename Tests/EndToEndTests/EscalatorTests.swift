@@ -72,6 +72,40 @@ struct EscalatorTests {
         #expect(sla["next_step"] is NSNull)
     }
 
+    /// `[backup]` makes the escalator take a verified copy each night and keep the newest `keep`.
+    @Test func theEscalatorTakesTheNightlyBackupAndKeepsTheNewest() throws {
+        let cli = try CLI.staffedDesk()
+        try cli.expectSuccess("ticket", "new", "--title", "VPN 断线", "--caller", "王小明", "--as", "desk1")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-nightly-\(UUID().uuidString)")
+        let backups = folder.appendingPathComponent("backups")
+        try FileManager.default.createDirectory(at: backups, withIntermediateDirectories: true)
+        // Three older copies and a file of someone else's: two copies go, the other file stays.
+        for day in ["2026-01-01", "2026-01-02", "2026-01-03"] {
+            try Data("old".utf8).write(to: backups.appendingPathComponent("desk-\(day).sqlite"))
+        }
+        try Data("mine".utf8).write(to: backups.appendingPathComponent("notes.txt"))
+        let config = folder.appendingPathComponent("config.toml").path
+        try "[backup]\nfolder = \"\(backups.path)\"\nat = \"00:00\"\nkeep = 2\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let escalator = try cli.start(["escalator", "--no-deliver", "--config", config])
+        defer { if escalator.isRunning { escalator.terminate() } }
+        let deadline = Date().addingTimeInterval(20)
+        var names: [String] = []
+        while Date() < deadline {
+            names = ((try? FileManager.default.contentsOfDirectory(atPath: backups.path)) ?? []).sorted()
+            if names.count == 3, !names.contains("desk-2026-01-02.sqlite") { break }
+            usleep(200_000)
+        }
+        escalator.terminate()
+        escalator.waitUntilExit()
+        let today = names.first { $0.hasPrefix("desk-") && !$0.hasPrefix("desk-2026-01-0") }
+        #expect(names.count == 3 && names.contains("notes.txt") && names.contains("desk-2026-01-03.sqlite") && today != nil, "\(names)")
+        let copy = try #require(today.map { backups.appendingPathComponent($0).path })
+        let verified = try CLI(database: copy).run("audit", "verify")
+        #expect(verified.status == 0, "\(verified.stderr)")
+        let mode = try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+    }
+
     @Test func slaDueAnswersTheDutyTableLadder() throws {
         let cli = try CLI.staffedDesk()
         let result = try cli.expectSuccess("sla", "due", "--priority", "general", "--opened", "2026-11-29T10:00:00+08:00", "--json")

@@ -216,3 +216,27 @@ func failure(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) 
         #expect(l.line(of: ["t", "d"]) == 6)
     }
 }
+
+@Suite struct NightlyBackupConfigTests {
+    @Test func readsTheBackupTableWithItsDefaults() throws {
+        let config = try ConfigFile.load(contents: "[backup]\nfolder = \"/var/lib/shiftdesk/backups\"\n", path: "config.toml")
+        #expect(config.backup == NightlyBackup(folder: "/var/lib/shiftdesk/backups", at: NightlyBackup.defaultTime, keep: 7))
+        let tuned = try ConfigFile.load(contents: "[backup]\nfolder = \"/b\"\nat = \"02:30\"\nkeep = 14\n", path: "config.toml")
+        #expect(tuned.backup?.keep == 14 && tuned.backup?.at == LocalTime(hour: 2, minute: 30))
+        #expect(try ConfigFile.load(contents: "", path: "config.toml").backup == nil)
+    }
+
+    @Test(arguments: [
+        ("[backup]\nat = \"03:00\"\n", "config.toml:1"), ("[backup]\nfolder = \"backups\"\n", "absolute path"),
+        ("[backup]\nfolder = \"/b\"\nat = \"25:00\"\n", "not a time of day"), ("[backup]\nfolder = \"/b\"\nkeep = 0\n", "from 1 to 366"),
+        ("[backup]\nfolder = \"/b\"\nevery = \"1d\"\n", "unknown key \"every\""),
+    ])
+    func refusesWhatItCannotUse(_ text: String, _ expected: String) {
+        do {
+            _ = try ConfigFile.load(contents: text, path: "config.toml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description.contains(expected), "\(error.description)")
+        }
+    }
+}

@@ -85,6 +85,11 @@ import Testing
         #expect(throws: AccessRefusal.unknownCommand("rm")) { try RemoteCommandPolicy.check(["rm", "-rf", "/"]) }
     }
 
+    @Test func anEarlierOpeningIsABackFill() throws {
+        #expect(throws: AccessRefusal.self) { try RemoteCommandPolicy.check(["ticket", "new", "--title", "x", "--opened", "2026-11-01T00:00:00Z"]) }
+        try RemoteCommandPolicy.check(["ticket", "new", "--title", "x", "--backfilled", "--opened=2026-11-01T00:00:00Z"])
+    }
+
     @Test func themesByNameOnly() {
         #expect(throws: AccessRefusal.self) { try RemoteCommandPolicy.check(["console", "--theme", "/etc/passwd"]) }
         #expect(throws: AccessRefusal.self) { try RemoteCommandPolicy.check(["console", "--theme=../x"]) }
@@ -262,5 +267,24 @@ import Testing
         }
         let refusal = WorkflowRefusal(.text(TextViolation(field: .note, kind: .tooLong(limit: 4000))), ticket: TicketID(1))
         #expect(refusal.message(.en) == "INC-000001: the note takes at most 4000 characters [text.limit]")
+    }
+}
+
+@Suite struct NightlyBackupTests {
+    let plan = NightlyBackup(folder: "/var/lib/shiftdesk/backups", at: LocalTime(hour: 3, minute: 0) ?? NightlyBackup.defaultTime, keep: 2)
+    let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+
+    @Test func dueOncePerLocalDayFromItsTime() throws {
+        let before = try #require(ISO8601.parse("2026-12-02T18:59:00Z"))  // 02:59 in Shanghai
+        let after = try #require(ISO8601.parse("2026-12-02T19:01:00Z"))   // 03:01 on the 3rd
+        #expect(plan.due(now: before, in: shanghai, existing: []) == nil)
+        #expect(plan.due(now: after, in: shanghai, existing: ["desk-2026-12-02.sqlite"]) == "desk-2026-12-03.sqlite")
+        #expect(plan.due(now: after, in: shanghai, existing: ["desk-2026-12-03.sqlite"]) == nil)
+    }
+
+    @Test func keepsTheNewestAndTouchesNothingElse() {
+        let existing = ["desk-2026-12-01.sqlite", "notes.txt", "desk-2026-11-30.sqlite", "desk-2026-12-03.sqlite", "desk-2026-12-02.sqlite"]
+        #expect(plan.expired(existing) == ["desk-2026-11-30.sqlite", "desk-2026-12-01.sqlite"])
+        #expect(NightlyBackup(folder: "/b", at: plan.at, keep: 0).expired(["desk-2026-12-03.sqlite"]) == [])
     }
 }

@@ -9,6 +9,9 @@ enum Staff {
     static let l2 = Operator(login: "chen.jing", name: "陈静", role: .l2, shift: .day)
     static let im = Operator(login: "sun.li", name: "孙丽", role: .im, shift: .day)
     static let supervisor = Operator(login: "zhou.min", name: "周敏", role: .supervisor, shift: .day)
+    static let problemManager = Operator(login: "he.jun", name: "何军", role: .problemManager)
+    static let owner = Operator(login: "lin.hua", name: "林华", role: .owner)
+    static let auditor = Operator(login: "qian.yu", name: "钱玉", role: .auditor)
 }
 
 /// 2026-11-29 10:00 Shanghai.

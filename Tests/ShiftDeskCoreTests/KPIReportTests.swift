@@ -188,6 +188,31 @@ import Testing
         #expect(next.figure(.reopenRate, "all")?.numerator == 1 && next.value(.backlog, "all") == 2)
     }
 
+    /// The problem manager, the owner and the auditor work no line: what they do counts for
+    /// them as people, never in a line's figures nor as the incident manager's.
+    @Test func theRolesThatWorkNoQueueCountInNoLine() throws {
+        var story = Story()
+        try story.ticket("2026-11-10T09:00", priority: .major,
+                         [("2026-11-10T09:10", .note("owner informed"), Staff.owner),
+                          ("2026-11-10T09:20", .linkProblem(ProblemID(1)), Staff.problemManager),
+                          ("2026-11-10T09:30", .note("root cause: firmware"), Staff.problemManager)])
+        let period = try #require(ReportPeriod(kind: .month, label: "2026-11", timeZone: Self.shanghai))
+        let report = KPIReport(period: period, input: ReportInput(
+            tickets: story.tickets, events: story.events, operators: people + [Staff.problemManager, Staff.owner, Staff.auditor],
+            handovers: [], policy: .dutyTable(timeZone: Self.shanghai), now: nil))
+        #expect(report.tierWorkload.map(\.login) == ["desk", "l1", "l2", "im"])
+        #expect(report.tierWorkload.allSatisfy { $0.notes == 0 }, "no line's notes")
+        #expect(report.value(.imMajorAndBreachedHandled, "im") == 0, "the problem manager is not the incident manager")
+        #expect(report.value(.imTurnedIntoProblems, "im") == 1, "the incident was turned into a problem, whoever linked it")
+        for scope in ["l1", "l2"] { #expect(report.value(.lineTaken, scope) == 0) }
+        let people = Dictionary(uniqueKeysWithValues: report.workload.map { ($0.login, $0) })
+        #expect(people["he.jun"]?.notes == 1 && people["he.jun"]?.role == .problemManager)
+        #expect(people["lin.hua"]?.notes == 1 && people["lin.hua"]?.role == .owner)
+        #expect(people["qian.yu"] == nil)
+        let markdown = ReportRenderer(report: report, language: .zh).markdown
+        #expect(markdown.contains("问题经理") && markdown.contains("管理体系负责人"))
+    }
+
     @Test func theSameRecordInAnyOrderAndInPagesGivesTheSameReport() throws {
         var story = Story()
         for day in 1...9 {

@@ -59,6 +59,12 @@ public enum RemoteCommandPolicy {
             }
             index += 1
         }
+        // Over SSH an incident that began before now is logged as what it is: a back-fill, its
+        // opening event dated when it was logged.
+        let options = arguments.prefix { $0 != "--" }
+        if options.contains(where: { $0 == "--opened" || $0.hasPrefix("--opened=") }), !options.contains("--backfilled") {
+            throw .forbiddenValue(option: "--opened", reason: "an incident that began earlier is logged as a back-fill: add --backfilled")
+        }
     }
 
     /// Letters, digits, `-` and `_`: a name, never a path.

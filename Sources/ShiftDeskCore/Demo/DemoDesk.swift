@@ -23,6 +23,9 @@ public struct DemoDesk: Sendable {
         Operator(login: "zhao.lei", name: "赵磊", role: .l2, shift: .night),
         Operator(login: "sun.li", name: "孙丽", role: .im, shift: .day),
         Operator(login: "zhou.min", name: "周敏", role: .supervisor, shift: .day),
+        Operator(login: "he.jun", name: "何军", role: .problemManager),
+        Operator(login: "lin.hua", name: "林华", role: .owner),
+        Operator(login: "qian.yu", name: "钱玉", role: .auditor),
     ]
 
     private struct Template {

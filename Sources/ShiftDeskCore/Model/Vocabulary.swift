@@ -31,6 +31,13 @@ public enum Tier: String, Codable, CaseIterable, Sendable {
 /// An operator's duty in the duty table.
 public enum Role: String, Codable, CaseIterable, Sendable {
     case desk, l1, l2, im, supervisor
+    /// 问题经理: receives the problems L2 and the incident manager raise, and follows them.
+    case problemManager = "problem_manager"
+    /// 管理体系负责人, the management-system owner: approves documents and policies, receives
+    /// the workload reports.
+    case owner
+    /// 内审员, the internal auditor: reads everything, changes nothing.
+    case auditor
 
     /// The queue this role works, if it works one.
     public var tier: Tier? {
@@ -38,9 +45,12 @@ public enum Role: String, Codable, CaseIterable, Sendable {
         case .desk: .desk
         case .l1: .l1
         case .l2: .l2
-        case .im, .supervisor: nil
+        case .im, .supervisor, .problemManager, .owner, .auditor: nil
         }
     }
+
+    /// True for the role that may read everything and change nothing (the internal auditor).
+    public var isReadOnly: Bool { self == .auditor }
 }
 
 /// Day shift (白天坐席) and night duty (夜间值班员).

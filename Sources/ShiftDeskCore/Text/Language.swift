@@ -70,6 +70,9 @@ extension Role {
         case .l2: language.pick(en: "second-line support", zh: "二线支持")
         case .im: language.pick(en: "incident manager", zh: "事件经理")
         case .supervisor: language.pick(en: "supervisor", zh: "值班主管")
+        case .problemManager: language.pick(en: "problem manager", zh: "问题经理")
+        case .owner: language.pick(en: "management-system owner", zh: "管理体系负责人")
+        case .auditor: language.pick(en: "internal auditor", zh: "内审员")
         }
     }
 }

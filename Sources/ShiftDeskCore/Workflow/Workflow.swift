@@ -16,6 +16,7 @@ public enum Workflow {
 
     /// Logs a new incident. The store assigns the real number; `id` is what to use until then.
     public static func open(_ draft: TicketDraft, id: TicketID, by actor: Operator, at now: Date) throws(WorkflowRefusal) -> Outcome {
+        try check(.logIncident, by: actor)
         let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw WorkflowRefusal(.titleRequired) }
         let callerName = draft.caller.name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -49,7 +50,7 @@ public enum Workflow {
             ticket.assignee = actor.login
             ticket.state = .inProgress
             ticket.firstResponseAt = openedAt
-        case .im, .supervisor:
+        case .im, .supervisor, .problemManager, .owner, .auditor:
             break
         }
         let event = TicketEvent(ticket: id, actor: actor.login, at: now, kind: .opened,
@@ -64,6 +65,8 @@ public enum Workflow {
         var after = ticket
         var note: String?
         func refuse(_ rule: WorkflowRefusal.Rule) -> WorkflowRefusal { WorkflowRefusal(rule, ticket: ticket.id) }
+        // The roles that work no queue are refused first, whatever the ticket says.
+        try check(.ticket(action.kind), by: actor, ticket: ticket.id)
         if let violation = action.textViolation() { throw refuse(.text(violation)) }
 
         func requireOpen() throws(WorkflowRefusal) {
@@ -194,7 +197,7 @@ public enum Workflow {
             after.priority = priority
 
         case let .linkProblem(problem):
-            guard actor.role == .l2 || actor.role == .im else { throw refuse(.problemRole(actor.role)) }
+            guard mayRaiseProblems(actor.role) else { throw refuse(.problemRole(actor.role)) }
             guard ticket.problem != problem else { throw refuse(.alreadyLinked(problem)) }
             after.problem = problem
 

@@ -30,6 +30,10 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case openedInFuture
         /// A text over its field's limit, or holding what the field does not take (``TextField``).
         case text(TextViolation)
+        /// The internal auditor reads everything and changes nothing.
+        case readOnly(Workflow.DeskChange)
+        /// The problem manager and the owner work no queue: they read incidents and add notes.
+        case notesOnly(Role)
     }
 
     public let ticket: TicketID?
@@ -69,6 +73,8 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case .alreadyLinked: "problem.already-linked"
         case .openedInFuture: "ticket.opened-in-future"
         case .text: "text.limit"
+        case .readOnly: "auditor.read-only"
+        case .notesOnly: "role.notes-only"
         }
     }
 
@@ -117,7 +123,8 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
             case .desk: allowed = l.pick(en: "the desk escalates to first-line support (L1)", zh: "服务台只能升级到一线支持")
             case .l1: allowed = l.pick(en: "first-line support escalates to L2 or a vendor", zh: "一线支持可升级到二线支持或厂商")
             case .l2: allowed = l.pick(en: "second-line support involves a vendor", zh: "二线支持可联系厂商")
-            case .im, .supervisor: allowed = l.pick(en: "\(role.label(l)) does not escalate between tiers", zh: "\(role.label(l))不做技术升级")
+            case .im, .supervisor, .problemManager, .owner, .auditor:
+                allowed = l.pick(en: "\(role.label(l)) does not escalate between tiers", zh: "\(role.label(l))不做技术升级")
             }
             return allowed + l.pick(en: " (asked: \(from.label(l)) → \(to.label(l)))", zh: "（请求：\(from.label(l)) → \(to.label(l))）")
         case .notPending:
@@ -139,8 +146,8 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case let .priorityUnchanged(priority):
             return l.pick(en: "it is already \(priority.label(l))", zh: "优先级已是\(priority.label(l))")
         case let .problemRole(role):
-            return l.pick(en: "\(role.label(l)) cannot raise problems; second-line support and the incident manager do",
-                          zh: "\(role.label(l))不能提交问题单；由二线支持或事件经理提交")
+            return l.pick(en: "\(role.label(l)) cannot raise problems; second-line support, the incident manager and the problem manager do",
+                          zh: "\(role.label(l))不能提交问题单；由二线支持、事件经理或问题经理提交")
         case let .sheetRole(role):
             return l.pick(en: "\(role.label(l)) does not print on-site service sheets; first-line support does",
                           zh: "\(role.label(l))不打印现场服务单；由一线支持打印")
@@ -152,6 +159,13 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
             return l.pick(en: "it is already linked to \(problem)", zh: "该事件已关联 \(problem)")
         case .openedInFuture:
             return l.pick(en: "an incident cannot be opened in the future", zh: "事件的开始时间不能晚于当前时间")
+        case let .readOnly(change):
+            return l.pick(en: "the internal auditor may not \(change.label(l)): reads everything, changes nothing",
+                          zh: "内审员不能\(change.label(l))：只读，可查看全部记录，不做任何更改")
+        case let .notesOnly(role):
+            let more = Workflow.mayRaiseProblems(role) ? l.pick(en: " and raises problems", zh: "、提交问题单") : ""
+            return l.pick(en: "\(role.label(l)) works no queue: reads incidents, adds work notes\(more); the desk and the support lines act on them",
+                          zh: "\(role.label(l))不处理队列：可查看事件、添加备注\(more)；由服务台和各线支持处理")
         }
     }
 }

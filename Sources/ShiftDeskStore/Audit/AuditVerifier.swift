@@ -104,10 +104,12 @@ public enum AuditVerifier {
     /// The settings key under which the last verification is kept (JSON).
     public static let lastVerificationKey = "audit.last_verification"
 
-    /// The last verification as the settings table keeps it: instant, result, head.
-    public static func record(_ verification: AuditVerification, at instant: Date) -> String {
+    /// The last verification as the settings table keeps it: instant, who ran it, result, head,
+    /// and the first break in both languages.
+    public static func record(_ verification: AuditVerification, at instant: Date, by login: String? = nil) -> String {
         var fields: [(String, JSONValue)] = [
             ("at", .instant(instant)),
+            ("by", .string(login)),
             ("result", .string(verification.holds ? "holds" : "broken")),
             ("checked", .int(Int64(verification.checked))),
         ]
@@ -116,8 +118,77 @@ public enum AuditVerifier {
         }
         if let from = verification.from { fields.append(("from", .int(from))) }
         if let found = verification.firstBreak {
-            fields += [("break", .string(found.kind)), ("event", found.event.map { .int($0) } ?? .null), ("message", .string(found.message(.en)))]
+            fields += [("break", .string(found.kind)), ("event", found.event.map { .int($0) } ?? .null), ("message", .string(found.message(.en))),
+                       ("message_zh", .string(found.message(.zh)))]
         }
         return JSONValue.object(fields).serialized(pretty: false)
+    }
+
+    /// Runs the verification and records it under ``lastVerificationKey`` as `login`'s: what
+    /// `audit verify` and the console's audit screen both do. A desk that cannot be written to
+    /// (a read-only copy) is verified all the same.
+    public static func verifyAndRecord(_ store: any Store, from: Int64? = nil, clock: any Clock, by login: String?,
+                                       progress: (Int) -> Void = { _ in }) async throws(StoreError) -> AuditVerification {
+        let result = try await verify(store, from: from, progress: progress)
+        try? await store.setSetting(lastVerificationKey, to: record(result, at: clock.now(), by: login))
+        return result
+    }
+
+    /// The last verification recorded, nil when there is none (or the record cannot be read).
+    public static func lastVerification(in store: any Store) async throws(StoreError) -> LastVerification? {
+        try await store.setting(lastVerificationKey).flatMap(LastVerification.init(recorded:))
+    }
+}
+
+/// The last `audit verify` (or verification from the console), as recorded in the settings.
+public struct LastVerification: Sendable, Equatable {
+    public var at: Date
+    /// The operator who ran it; nil for verifications recorded before it was kept.
+    public var by: String?
+    public var holds: Bool
+    public var checked: Int
+    /// The head as it was then.
+    public var headEvent: Int64?
+    public var headEvents: Int64?
+    public var headSHA256: String?
+    public var from: Int64?
+    /// The first break: its kind (`edited`, `missing`…), event, and message in English and Chinese.
+    public var breakKind: String?
+    public var breakEvent: Int64?
+    public var message: String?
+    public var messageZH: String?
+
+    public init(at: Date, by: String?, holds: Bool, checked: Int, headEvent: Int64? = nil, headEvents: Int64? = nil,
+                headSHA256: String? = nil, from: Int64? = nil, breakKind: String? = nil, breakEvent: Int64? = nil,
+                message: String? = nil, messageZH: String? = nil) {
+        self.at = at
+        self.by = by
+        self.holds = holds
+        self.checked = checked
+        self.headEvent = headEvent
+        self.headEvents = headEvents
+        self.headSHA256 = headSHA256
+        self.from = from
+        self.breakKind = breakKind
+        self.breakEvent = breakEvent
+        self.message = message
+        self.messageZH = messageZH
+    }
+
+    /// Reads what ``AuditVerifier/record(_:at:by:)`` wrote; nil for anything else.
+    public init?(recorded text: String) {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+              let atText = object["at"] as? String, let at = ISO8601.parse(atText, defaultZone: .gmt),
+              let result = object["result"] as? String else { return nil }
+        func int(_ key: String) -> Int64? { (object[key] as? NSNumber).map { $0.int64Value } }
+        self.init(at: at, by: object["by"] as? String, holds: result == "holds", checked: Int(int("checked") ?? 0),
+                  headEvent: int("head_event"), headEvents: int("head_events"), headSHA256: object["head_sha256"] as? String,
+                  from: int("from"), breakKind: object["break"] as? String, breakEvent: int("event"),
+                  message: object["message"] as? String, messageZH: object["message_zh"] as? String)
+    }
+
+    /// The first break in the operator's language (English when only that was recorded).
+    public func breakMessage(_ l: Language) -> String? {
+        l == .zh ? messageZH ?? message : message
     }
 }

@@ -50,7 +50,8 @@ public struct HandoverDesk: Sendable {
 
     /// Records the handover as `login` submits it now.
     public func submit(_ draft: HandoverDraft, as login: String) async throws(DeskError) -> Handover {
-        _ = try await desk.requireOperator(login)
+        let person = try await desk.requireOperator(login)
+        do { try Workflow.check(.submitHandover, by: person) } catch { throw .refused(error) }
         if let violation = draft.textViolation() { throw .refused(WorkflowRefusal(.text(violation))) }
         do { return try await desk.store.insertHandover(draft.handover(preparedBy: login, at: desk.clock.now())) } catch { throw .store(error) }
     }
@@ -70,7 +71,8 @@ public struct HandoverDesk: Sendable {
     /// over; a take the workflow refuses (another line's ticket) is returned, the acknowledgement stands.
     public func acknowledge(_ id: Int64, tickets: [TicketID]?, note: String?, take: Bool,
                             as login: String) async throws(DeskError) -> (handover: Handover, refusedTakes: [DeskError]) {
-        _ = try await desk.requireOperator(login)
+        let person = try await desk.requireOperator(login)
+        do { try Workflow.check(.acknowledgeHandover, by: person) } catch { throw .refused(error) }
         if let note, let violation = TextField.handoverNote.check(note) { throw .refused(WorkflowRefusal(.text(violation))) }
         let stored: Handover
         do {

@@ -62,7 +62,7 @@ public enum Console {
         let terminal: NcursesTerminal
         do { terminal = try NcursesTerminal(environment: setup.environment) } catch { throw .terminal(error.description) }
         var (initial, loadTheRest) = initialState(setup, me: me, services: services, size: terminal.size)
-        initial.message = themeResult.warnings.first
+        initial.message = themeResult.warnings.first ?? initial.keptForm.map { $0.offer(setup.language, timeZone: setup.timeZone) }
         // Other seats' changes show within half a second; polling more often only costs an idle console CPU.
         let throttle = Throttle(interval: 0.5)
         let link = services.link
@@ -88,7 +88,13 @@ public enum Console {
         let runner = AppRunner(terminal: terminal, program: program, theme: themeResult.theme, clock: setup.desk.clock,
                                options: AppRunnerOptions(language: setup.language))
         do {
-            return try runner.run().exitCode
+            let reason = try runner.run()
+            // The terminal went away (SSH dropped, SIGHUP, the pane killed) with a long form open:
+            // keep what was typed for this operator's next console.
+            if case .signal = reason, let kept = KeptForm.capture(runner.state, at: setup.desk.clock.now()) {
+                KeptForm.save(kept, setup.desk.store, login: me.login)
+            }
+            return reason.exitCode
         } catch {
             throw .terminal("\(error)")
         }
@@ -116,6 +122,7 @@ extension Console {
                              size: TerminalSize) -> (ConsoleState, [AppCommand<ConsoleEffect>]) {
         var state = ConsoleState(me: me, language: setup.language, timeZone: setup.timeZone, now: setup.desk.clock.now())
         if let queue = setup.queue { state.queue = queue }
+        state.keptForm = KeptForm.load(setup.desk.store, login: me.login)
         state.size = size
         var rest: [AppCommand<ConsoleEffect>] = []
         let first: ConsoleEffect

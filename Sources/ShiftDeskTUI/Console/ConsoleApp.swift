@@ -23,6 +23,8 @@ public enum ConsoleEffect: Sendable {
     case acknowledgeHandover(Int64, tickets: [TicketID], note: String?, take: Bool)
     /// The supervisor's view, the weekly review, the reports.
     case screen(ScreenEffect)
+    /// Forget the form kept from the last session (it was offered and taken up).
+    case discardKeptForm
 }
 
 /// What a load brings: tickets, the calls to make, and the handovers.
@@ -82,7 +84,14 @@ public struct ConsoleApp {
     // MARK: Update
 
     public static func update(_ state: inout ConsoleState, _ event: AppEvent<ConsoleMessage>) -> [AppCommand<ConsoleEffect>] {
-        let commands = apply(&state, event)
+        var commands = apply(&state, event)
+        // The form kept from the last session fills the same form when it opens, once.
+        if let kept = state.keptForm, case .form(var form, let purpose) = state.mode, kept.fill(&form, for: purpose) {
+            form.message = state.pick("Restored what you were typing when the console closed", "已恢复控制台关闭时正在填写的内容")
+            state.mode = .form(form, purpose)
+            state.keptForm = nil
+            commands.append(.perform(.discardKeptForm))
+        }
         // Whatever changed what the queue shows, its order follows here, once; the selection
         // follows the order when it changed.
         if QueueOrder.refresh(&state) { state.table.reconcile(with: rows(state)) }
@@ -346,13 +355,26 @@ public struct ConsoleApp {
         case .browse:
             break
         }
-        guard let action = ConsoleKeys.keymap.action(for: key.key, in: context(state)) else { return [] }
+        guard let action = ConsoleKeys.keymap.action(for: key.key, in: context(state)) else {
+            // On the audit screen an action key of the queues is answered, not ignored.
+            if context(state) == .audit, let queueAction = ConsoleKeys.keymap.action(for: key.key, in: .queue),
+               let change = ConsoleKeys.change(of: queueAction) {
+                return AuditScreen.refuse(&state, change)
+            }
+            return []
+        }
         func need(_ body: (Ticket) -> [AppCommand<ConsoleEffect>]) -> [AppCommand<ConsoleEffect>] {
             guard let ticket = state.selectedTicket else { say(&state, state.pick("no incident selected", "未选中事件"), error: true); return [] }
             return body(ticket)
         }
         let l = state.language
         if case .detail = state.mode { state.afterForm = state.mode } else { state.afterForm = .browse }
+        // What the role may never do is refused at the key, naming the rule, before any form opens.
+        if let change = ConsoleKeys.change(of: action), let rule = Workflow.roleRule(change, by: state.me.role) {
+            let ticket = change == .logIncident ? nil : state.selectedTicket?.id
+            say(&state, WorkflowRefusal(rule, ticket: ticket).message(l), error: true)
+            return []
+        }
         if case .browse = state.mode, let handled = ConsoleScreens.handle(&state, action: action) { return handled }
         switch action {
         case .quit: return [.quit]
@@ -465,13 +487,19 @@ public struct ConsoleApp {
             return []
         case ("queue", 2):
             if let queue = QueueKind(rawValue: words[1]) {
+                if queue == .audit, !QueueKind.visible(to: state.me.role).contains(.audit) {
+                    say(&state, state.pick("the Audit screen is for the internal auditor, the incident manager and the owner",
+                                           "审计界面仅供内审员、事件经理和管理体系负责人使用"), error: true)
+                    return []
+                }
                 state.mode = .browse
                 state.queue = queue
                 state.screens.drill = nil
                 state.table = TableState()
                 return ConsoleScreens.enter(&state)
             } else {
-                say(&state, state.pick("queues: desk l1 l2 im supervisor review reports", "队列：desk l1 l2 im supervisor review reports"), error: true)
+                let names = QueueKind.allCases.map(\.rawValue).joined(separator: " ")
+                say(&state, state.pick("queues: \(names)", "队列：\(names)"), error: true)
             }
             return []
         default:

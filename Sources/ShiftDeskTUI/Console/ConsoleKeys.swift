@@ -36,6 +36,28 @@ extension ScreenContext {
 
 /// Every key of the console, in one table: help (`?`) and the bottom bar come from here.
 public enum ConsoleKeys {
+    /// What an action key asks to change, as the role rules see it (nil: it changes nothing).
+    static func change(of action: ActionID) -> Workflow.DeskChange? {
+        switch action {
+        case .newCall: .logIncident
+        case .take: .ticket(.taken)
+        case .escalate: .ticket(.escalated)
+        case .resolve: .ticket(.resolved)
+        case .close: .ticket(.closed)
+        case .note: .ticket(.noted)
+        case .priority: .ticket(.reprioritised)
+        case .pend: .ticket(.pended)
+        case .resume: .ticket(.resumed)
+        case .reopen: .ticket(.reopened)
+        case .printSheet: .ticket(.sheetPrinted)
+        case .signSheet: .ticket(.sheetSigned)
+        case .raiseProblem, .raiseClusterProblem: .raiseProblem
+        case .handoverSubmit: .submitHandover
+        case .handoverAck, .handoverAckAll, .handoverAckTake: .acknowledgeHandover
+        default: nil
+        }
+    }
+
     public static let keymap: Keymap = {
         var map = Keymap.foundation
         let both: Set<ScreenContext> = [.queue, .detail]
@@ -76,7 +98,7 @@ public enum ConsoleKeys {
             KeyBinding([.function(4), .character("]")], .handoverLater, label: LocalizedText(en: "Later", zh: "下一周"), slot: 4, contexts: [.handoverHistory]),
             KeyBinding([.escape, .enter, .left], .back, label: LocalizedText(en: "Back to the list", zh: "返回列表"), contexts: [.handoverRecord]),
         ]
-        for binding in handoverBindings + ConsoleScreens.bindings + bindings { map.add(binding) }
+        for binding in handoverBindings + ConsoleScreens.bindings + AuditScreen.bindings + bindings { map.add(binding) }
         return map
     }()
 }

@@ -38,12 +38,14 @@ extension ConsoleApp {
         // Header: product, queue tabs, who, clock.
         canvas.fill(layout.header, role: .header)
         var x = layout.header.x + canvas.put(" ShiftDesk ", x: layout.header.x, y: layout.header.y, role: .title)
+        let clock = DisplayTime.format(state.now, in: state.timeZone).suffix(8)
+        // The tabs leave room for the clock (eight tabs do not fit in 80 columns).
+        let tabsEnd = layout.header.maxX - DisplayWidth.width(of: "\(clock) ") - 1
         for queue in QueueKind.visible(to: state.me.role) {
             let label = " \(queue.label(l)) "
             x += canvas.put(label, x: x, y: layout.header.y, role: queue == state.queue ? .selected : .header,
-                            maxWidth: max(0, layout.header.maxX - x))
+                            maxWidth: max(0, tabsEnd - x))
         }
-        let clock = DisplayTime.format(state.now, in: state.timeZone).suffix(8)
         let who = "\(state.me.name) · \(state.me.role.label(l)) \(clock) "
         let whoWidth = DisplayWidth.width(of: who)
         if layout.header.maxX - whoWidth > x + 1 {
@@ -134,7 +136,7 @@ extension ConsoleApp {
             notices.append((l.pick(en: " » \(overview.pendingForShift) handed-over incident(s) to acknowledge — press H",
                                    zh: " » 有 \(overview.pendingForShift) 个交接事件待确认 — 按 H"), .warning))
         }
-        if state.me.role == .im || state.me.role == .supervisor {
+        if state.me.role == .im || state.me.role == .supervisor || state.me.role == .owner {
             for lapse in overview.lapses {
                 switch lapse {
                 case let .notPrepared(shift):

@@ -14,6 +14,8 @@ struct ConsoleServices: Sendable {
     let confinedFolder: String?
     let language: Language
     let link = DatabaseLink()
+    /// How far a verification started from the audit screen got.
+    let auditProgress = AuditProgress()
     /// Up to this many tickets not closed, a console loads them all before its first frame
     /// (tens of milliseconds); beyond, it opens on a queue's first page and loads the rest behind it.
     var wholeLoadAtOnce = 5_000
@@ -91,7 +93,9 @@ struct ConsoleServices: Sendable {
             case .sweep:
                 return try Blocking.run { [sweep] in .swept(fired: try await sweep.run().fired.count) }
             case let .confirmCall(id):
-                return try Blocking.run { [desk, me] in .confirmed(try await desk.store.confirmCall(id, by: me.login, at: desk.clock.now())) }
+                return try Blocking.run { [desk, me] in
+                    do throws(DeskError) { return .confirmed(try await desk.confirmCall(id, as: me.login)) } catch { return .acted(.failure(error)) }
+                }
             case let .raiseProblem(title, ticket):
                 return try Blocking.run { [desk, me] in
                     do throws(DeskError) {
@@ -104,6 +108,9 @@ struct ConsoleServices: Sendable {
                 return printSheet(ticket)
             case let .loadTheme(name):
                 return .theme(loadTheme(name))
+            case .discardKeptForm:
+                KeptForm.save(nil, desk.store, login: me.login)
+                return nil
             case .loadHandoverDraft:
                 return try Blocking.run { [handovers, me] in
                     do throws(DeskError) { return .handoverDraft(.success(try await handovers.draft(for: me.login, language: language))) } catch { return .handoverDraft(.failure(error)) }

@@ -80,6 +80,9 @@ public struct ConsoleState {
     /// The last form sent, kept until the desk answers: when the database cannot be reached,
     /// it comes back with everything typed in it.
     var sentForm: (form: FormDialogState, purpose: FormPurpose, returnTo: Mode)?
+    /// A form kept from when the console last closed with it open (``KeptForm``): the same form
+    /// opens filled with it.
+    public var keptForm: KeptForm?
     public var mode: Mode = .browse
     /// Where the open form returns to.
     public var afterForm: Mode = .browse
@@ -123,7 +126,8 @@ public struct ConsoleState {
         switch me.role {
         case .desk, .supervisor: calls
         case .im: calls.filter { $0.address.contains("(\(me.login))") || $0.recipientRole != .incidentManager }
-        case .l1, .l2: []
+        // The lines make no management calls; the roles that work no queue neither (the auditor may not).
+        case .l1, .l2, .problemManager, .owner, .auditor: []
         }
     }
 }

@@ -5,8 +5,12 @@ import ShiftDeskStore
 /// The queues of the console: one per role, and the supervisor's load view.
 public enum QueueKind: String, CaseIterable, Sendable {
     case desk, l1, l2, im, supervisor
-    /// The incident manager's weekly review and the KPI reports (incident manager, supervisor).
+    /// The incident manager's weekly review and the KPI reports (incident manager, supervisor,
+    /// problem manager, owner, auditor).
     case review, reports
+    /// The record's integrity: the chain, its last verification, any incident's whole history
+    /// (auditor, incident manager, owner).
+    case audit
 
     public func label(_ l: Language) -> String {
         switch self {
@@ -17,25 +21,38 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .supervisor: l.pick(en: "Load", zh: "队列负载")
         case .review: l.pick(en: "Weekly review", zh: "周回顾")
         case .reports: l.pick(en: "Reports", zh: "报告")
+        case .audit: l.pick(en: "Audit", zh: "审计")
         }
     }
 
-    /// The queue a role opens on.
+    /// The queue a role opens on: the problem manager on the incident manager's (majors and
+    /// breaches, where problems come from), the owner on the load view, the auditor on the audit
+    /// screen.
     public static func home(of role: Role) -> QueueKind {
         switch role {
         case .desk: .desk
         case .l1: .l1
         case .l2: .l2
-        case .im: .im
-        case .supervisor: .supervisor
+        case .im, .problemManager: .im
+        case .supervisor, .owner: .supervisor
+        case .auditor: .audit
         }
     }
+
+    /// The views that are not one queue of tickets.
+    var isScreen: Bool { self == .supervisor || self == .review || self == .reports || self == .audit }
 
     /// The queues a role may look at, its own first (Tab cycles through them).
     public static func visible(to role: Role) -> [QueueKind] {
         let home = home(of: role)
-        let reviews: [QueueKind] = role == .im || role == .supervisor ? [.review, .reports] : []
-        return [home] + allCases.filter { $0 != home && $0 != .review && $0 != .reports } + reviews
+        let queues: [QueueKind] = [.desk, .l1, .l2, .im, .supervisor]
+        var screens: [QueueKind] = []
+        switch role {
+        case .im, .owner, .auditor: screens = [.review, .reports, .audit]
+        case .supervisor, .problemManager: screens = [.review, .reports]
+        case .desk, .l1, .l2: break
+        }
+        return [home] + (queues + screens).filter { $0 != home }
     }
 
     /// Whether a ticket belongs in this queue: the desk follows everything it owns, including
@@ -47,7 +64,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .l2: ticket.state.isOpen && (ticket.tier == .l2 || ticket.tier == .vendor)
         case .im: ticket.state.isOpen && (ticket.priority == .major || breached())
         case .supervisor: ticket.state.isOpen
-        case .review, .reports: false
+        case .review, .reports, .audit: false
         }
     }
 
@@ -60,7 +77,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .l1: TicketQuery(tiers: [.l1], openOnly: true, urgentFirst: true, limit: limit)
         case .l2: TicketQuery(tiers: [.l2, .vendor], openOnly: true, urgentFirst: true, limit: limit)
         case .im: TicketQuery(openOnly: true, majorOrBreachedAt: now, urgentFirst: true, limit: limit)
-        case .supervisor, .review, .reports: nil
+        case .supervisor, .review, .reports, .audit: nil
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// One status row: text on the left, text on the right (the right side wins when short).
 public enum StatusLine {
     public static func draw(left: String, right: String = "", in rect: Rect, canvas: inout Canvas, role: ThemeRole = .status) {
@@ -5,7 +6,7 @@ public enum StatusLine {
         let row = Rect(x: rect.x, y: rect.y, width: rect.width, height: 1)
         canvas.withClip(row) { canvas in
             canvas.fill(row, role: role)
-            let rightText = DisplayWidth.truncate(right, toWidth: rect.width, ellipsis: canvas.glyphs.ellipsis)
+            let rightText = fit(right, toWidth: rect.width, ellipsis: canvas.glyphs.ellipsis)
             let rightWidth = DisplayWidth.width(of: rightText)
             let leftBudget = rect.width - rightWidth - (rightWidth > 0 ? 1 : 0)
             if leftBudget > 0 {
@@ -13,6 +14,23 @@ public enum StatusLine {
             }
             canvas.put(rightText, x: rect.maxX - rightWidth, y: rect.y, role: role)
         }
+    }
+
+    /// `text` cut to `width` columns; a refusal's rule in brackets at its end (`[close.desk-only]`)
+    /// survives the cut, so a narrow terminal still names the rule.
+    static func fit(_ text: String, toWidth width: Int, ellipsis: String) -> String {
+        guard DisplayWidth.width(of: text) > width else { return text }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasSuffix("]"), let open = trimmed.lastIndex(of: "[") {
+            let rule = String(trimmed[open...])
+            let ruleWidth = DisplayWidth.width(of: rule)
+            if ruleWidth + 12 <= width {
+                let head = DisplayWidth.truncate(String(trimmed[..<open]).trimmingCharacters(in: .whitespaces),
+                                                 toWidth: width - ruleWidth - 1, ellipsis: ellipsis)
+                return head + " " + rule
+            }
+        }
+        return DisplayWidth.truncate(text, toWidth: width, ellipsis: ellipsis)
     }
 }
 

@@ -25,7 +25,7 @@ struct AuditCommand: AsyncParsableCommand {
             let store = try context.openStore()
             let result: AuditVerification
             do {
-                result = try await AuditVerifier.verify(store, from: from) { checked in
+                result = try await AuditVerifier.verifyAndRecord(store, from: from, clock: context.clock, by: context.login) { checked in
                     guard !context.json, isatty(STDERR_FILENO) != 0 else { return }
                     FileHandle.standardError.write(Data(context.language.pick(en: "\rchecked \(checked) events", zh: "\r已核对 \(checked) 条事件记录").utf8))
                 }
@@ -34,9 +34,6 @@ struct AuditCommand: AsyncParsableCommand {
                 throw CLIFailure(error, context)
             }
             if !context.json, isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            // For the audit screen: when the record was last verified, and what was found. A desk
-            // that cannot be written to (a read-only copy) is verified all the same.
-            try? await store.setSetting(AuditVerifier.lastVerificationKey, to: AuditVerifier.record(result, at: context.clock.now()))
             await AuditOutput.close(store)
             try AuditOutput.report(result, context)
         }

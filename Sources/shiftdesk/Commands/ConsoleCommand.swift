@@ -9,7 +9,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         commandName: "console", abstract: "Open the console (the default command).")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Open on this role's queue: desk, l1, l2, im or supervisor (default: your role's).") var role: Role?
+    @Option(help: "Open on this role's queue: desk, l1, l2, im, supervisor, problem_manager, owner or auditor (default: your role's).") var role: Role?
     @Option(help: "Colour theme: a name from themes/ (default, high-contrast, mono, ascii) or a path.") var theme: String?
     @Flag(help: "A fresh demo desk in a temporary place, opened as its desk agent unless --as names another.") var demo = false
 

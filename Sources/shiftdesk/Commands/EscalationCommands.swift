@@ -79,6 +79,15 @@ struct EscalatorCommand: AsyncParsableCommand {
         let desk = try context.desk()
         let sweep = context.sweep(desk, firedBy: "escalator@\(Context.processName)")
         let flusher = deliver ? try context.flusher(desk.store) : nil
+        let nightly = try context.config.backup.flatMap { plan throws(CLIFailure) -> NightlyBackupRunner? in
+            let location = try context.databaseLocation()
+            guard !PostgresLocation.matches(context.options.db ?? context.environment["SHIFTDESK_DB"] ?? "") else {
+                Output.error(context.language.pick(en: "[backup] is for SQLite desks; back a PostgreSQL desk up with pg_dump (README)",
+                                                   zh: "[backup] 只用于 SQLite 服务台；PostgreSQL 请用 pg_dump 备份（见 README）"))
+                return nil
+            }
+            return NightlyBackupRunner(plan: plan, databasePath: location, zone: context.timeZone, language: context.language)
+        }
         let stop = StopFlag()
         stop.install()
         do {
@@ -88,8 +97,13 @@ struct EscalatorCommand: AsyncParsableCommand {
                                                zh: "升级服务已启动（重新规划 \(replanned) 个未结事件）"), prefixed: true)
             var nextDue: Date? = try await desk.store.nextEscalationDue()
             var nextDelivery = Date.distantPast
+            var nextBackupCheck = Date.distantPast
             while !stop.isSet {
                 let now = context.clock.now()
+                if let nightly, now >= nextBackupCheck {
+                    nextBackupCheck = now.addingTimeInterval(60)
+                    if let said = nightly.runIfDue(now: now) { Output.error(said) }
+                }
                 if let due = nextDue, due <= now {
                     let report = try await sweep.run()
                     if !report.fired.isEmpty { context.report(report) }
@@ -196,14 +210,11 @@ struct NotifyCommand: AsyncParsableCommand {
             let context = try Context(global)
             let desk = try context.desk()
             do {
-                _ = try await desk.requireOperator(context.login)
-                guard try await desk.store.confirmCall(call, by: context.login, at: context.clock.now()) else {
+                guard try await desk.confirmCall(call, as: context.login) else {
                     throw CLIFailure(context.language.pick(en: "call #\(call) is not waiting (unknown, or already confirmed)",
                                                            zh: "致电 #\(call) 不存在或已确认"))
                 }
             } catch let error as DeskError {
-                throw CLIFailure(error, context)
-            } catch let error as StoreError {
                 throw CLIFailure(error, context)
             }
             print(context.language.pick(en: "call #\(call) confirmed", zh: "已确认致电 #\(call)"))

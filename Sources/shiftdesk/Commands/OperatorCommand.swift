@@ -21,7 +21,7 @@ struct OperatorCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Login, as --as and the OS know it.") var login: String
         @Option(help: "Full name, as shown in the console.") var name: String
-        @Option(help: "desk, l1, l2, im or supervisor.") var role: Role
+        @Option(help: "desk, l1, l2, im, supervisor, problem_manager, owner or auditor.") var role: Role
         @Option(help: "day or night.") var shift: ShiftName?
 
         func run() async throws {

@@ -97,6 +97,11 @@ extension ConsoleApp {
             }
             return []
         }
+        // Submitting and acknowledging are refused at the key to a role that may not (the auditor).
+        if let change = ConsoleKeys.change(of: action), let rule = Workflow.roleRule(change, by: state.me.role) {
+            say(&state, WorkflowRefusal(rule).message(l), error: true)
+            return []
+        }
         switch action {
         case .quit: return [.quit]
         case .help: state.mode = .help(offset: 0)

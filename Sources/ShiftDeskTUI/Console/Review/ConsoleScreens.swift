@@ -11,6 +11,14 @@ public enum ScreenEffect: Sendable {
     case raiseProblem(title: String, incidents: [TicketID], week: ReportPeriod)
     case loadReport(ReportPeriod)
     case saveReport(ReportPeriod, format: ReportFormat, path: String)
+    /// The audit screen: the chain's head and its last verification.
+    case loadAudit
+    /// Walks the chain (on a thread of its own) and records the verification.
+    case verifyAudit
+    /// How far the running verification got.
+    case auditProgress
+    /// One incident's whole history.
+    case loadAuditHistory(TicketID)
 }
 
 public enum ScreenMessage: Sendable {
@@ -19,6 +27,10 @@ public enum ScreenMessage: Sendable {
     case raised(Result<Problem, DeskError>, week: ReportPeriod)
     case report(Result<KPIReport, DeskError>)
     case saved(path: String, error: String?)
+    case audit(Result<AuditOverview, DeskError>)
+    case verified(Result<AuditVerification, DeskError>)
+    case auditProgress(Int)
+    case auditHistory(Result<AuditHistory, DeskError>)
 }
 
 /// The file formats of `shiftdesk report`.
@@ -38,6 +50,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 /// A form that belongs to one of these screens.
 public enum ScreenForm: Sendable {
     case saveReport(ReportPeriod)
+    /// The audit screen's "which incident".
+    case auditIncident
 }
 
 /// What the three screens keep in the console's state.
@@ -45,6 +59,7 @@ public struct ScreenStates: Sendable {
     public var supervisor = SupervisorScreenState()
     public var review = ReviewScreenState()
     public var reports = ReportScreenState()
+    public var audit = AuditScreenState()
     /// A drill-down from the supervisor's view: the queue shows only these tickets.
     public var drill: Drill?
 
@@ -83,9 +98,9 @@ enum ConsoleScreens {
         KeyBinding([.function(6), .character("]"), .character(">")], .nextPeriod, label: LocalizedText(en: "Next", zh: "下一期"), slot: 6, contexts: [.reports]),
         KeyBinding([.function(4), .character("w")], .periodKind, label: LocalizedText(en: "Period", zh: "周期"), slot: 4, contexts: [.reports]),
         KeyBinding([.function(7), .character("x")], .saveReport, label: LocalizedText(en: "Save", zh: "保存"), slot: 7, contexts: [.reports]),
-        KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports]),
+        KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports, .audit]),
         KeyBinding([.function(2), .character("N")], .newCall, label: LocalizedText(en: "New", zh: "来电"), slot: 2, contexts: [.supervisor]),
-        KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports]),
+        KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports, .audit]),
     ]
 
     static func context(_ state: ConsoleState) -> ScreenContext? {
@@ -97,6 +112,7 @@ enum ConsoleScreens {
         case .supervisor: return .supervisor
         case .review: return .review
         case .reports: return .reports
+        case .audit: return .audit
         default: return nil
         }
     }
@@ -116,6 +132,8 @@ enum ConsoleScreens {
             guard let period else { return [] }
             state.screens.reports.period = period
             return [.perform(.screen(.loadReport(period)))]
+        case .audit:
+            return AuditScreen.enter(&state)
         default:
             return []
         }
@@ -129,12 +147,21 @@ enum ConsoleScreens {
             // The review reads five weeks of incidents: other seats' changes re-read it at most every 30 s.
             if let loaded = state.screens.review.loadedAt, state.now.timeIntervalSince(loaded) < 30 { return [] }
             return state.screens.review.week.map { [.perform(.screen(.loadReview($0)))] } ?? []
+        case .audit:
+            // The head moves with every write; the history shown may have grown.
+            return [.perform(.screen(.loadAudit))] + (state.screens.audit.incident.map { [.perform(.screen(.loadAuditHistory($0)))] } ?? [])
         default: return []
         }
     }
 
     /// The live view also refreshes its hourly charts once a minute without any change.
     static func tick(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
+        // A verification started from the audit screen reports its progress wherever the operator is.
+        let audit = AuditScreen.tick(&state)
+        return audit + supervisorTick(&state)
+    }
+
+    static func supervisorTick(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
         guard state.queue == .supervisor, case .browse = state.mode else { return [] }
         if let loaded = state.screens.supervisor.data?.now, state.now.timeIntervalSince(loaded) < 60 { return [] }
         if state.screens.supervisor.loading { return [] }
@@ -183,6 +210,8 @@ enum ConsoleScreens {
                 ConsoleApp.say(&state, state.pick("report saved: \(path)", "报告已保存：\(path)"))
             }
             return []
+        case .audit, .verified, .auditProgress, .auditHistory:
+            return AuditScreen.handle(&state, message)
         }
     }
 
@@ -192,6 +221,7 @@ enum ConsoleScreens {
         case .supervisor: return SupervisorScreen.handle(&state, action: action)
         case .review: return ReviewScreen.handle(&state, action: action)
         case .reports: return ReportScreen.handle(&state, action: action)
+        case .audit: return AuditScreen.handle(&state, action: action)
         default: return nil
         }
     }
@@ -199,6 +229,7 @@ enum ConsoleScreens {
     static func submit(_ state: inout ConsoleState, _ form: FormDialogState, _ purpose: ScreenForm) -> [AppCommand<ConsoleEffect>] {
         switch purpose {
         case let .saveReport(period): return ReportScreen.submit(&state, form, period)
+        case .auditIncident: return AuditScreen.submit(&state, form)
         }
     }
 
@@ -208,6 +239,7 @@ enum ConsoleScreens {
         case .supervisor: SupervisorScreen.draw(state, in: rect, canvas: &canvas)
         case .review: ReviewScreen.draw(state, in: rect, canvas: &canvas)
         case .reports: ReportScreen.draw(state, in: rect, canvas: &canvas)
+        case .audit: AuditScreen.draw(state, in: rect, canvas: &canvas)
         default: return false
         }
         return true
@@ -230,6 +262,8 @@ enum ConsoleScreens {
             return " \(state.queue.label(state.language)) \(state.screens.review.week?.label ?? "")"
         case .reports:
             return " \(state.queue.label(state.language)) \(state.screens.reports.period?.label ?? "")"
+        case .audit:
+            return AuditScreen.status(state)
         default:
             guard let drill = state.screens.drill else { return nil }
             let what = drill.tier == nil ? "\(state.queue.label(state.language)) · \(drill.label(state.language))" : drill.label(state.language)
@@ -241,6 +275,8 @@ enum ConsoleScreens {
 extension ConsoleServices {
     func execute(_ effect: ScreenEffect) throws -> ConsoleMessage {
         switch effect {
+        case .loadAudit, .verifyAudit, .auditProgress, .loadAuditHistory:
+            return try execute(audit: effect) ?? .failed("unhandled audit effect")
         case .loadSupervisor:
             return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule))) }
         case let .loadReview(week):

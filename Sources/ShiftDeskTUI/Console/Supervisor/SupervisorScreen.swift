@@ -75,7 +75,7 @@ public struct SupervisorData: Sendable {
         }
         var held: [String: Int] = [:]
         for ticket in openTickets where ticket.state.isOpen { if let login = ticket.assignee { held[login, default: 0] += 1 } }
-        let order: [Role] = [.desk, .l1, .l2, .im, .supervisor]
+        let order: [Role] = [.desk, .l1, .l2, .im, .supervisor, .problemManager, .owner, .auditor]
         func onShift(_ person: Operator) -> Bool { person.shift == shift.shift || active.contains(person.login) }
         // Those on the shift first; then anyone off it who still holds open incidents.
         let loads = operators
