@@ -40,6 +40,7 @@ struct ImportReaderTests {
     /// ShiftDesk's own export of both slices, as `format` writes it.
     static func ownExport(_ format: ExportFormat) async throws -> [UInt8] {
         let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let desk = try desk(in: folder)
         for (importFormat, name) in [(ImportFormat.servicenow, "servicenow-slice.csv"), (.xes, "bpi2013-slice.xes")] {
             let path = Repository.root.appendingPathComponent("Tests/Fixtures/\(name)").path
@@ -77,6 +78,7 @@ struct ImportReaderTests {
         let folder = try scratch()
         let name = "hostile.\(format == .xes ? (gzip ? "xes.gz" : "xes") : format == .json ? "json" : "csv")"
         let path = folder.appendingPathComponent(name).path
+        defer { try? FileManager.default.removeItem(at: folder) }
         let desk = try desk(in: folder)
         let mutator = Mutator(nesting: nesting)
         let watch = Stopwatch()
@@ -133,7 +135,6 @@ struct ImportReaderTests {
         #expect(verification.holds, "\(String(describing: verification.firstBreak))")
         #expect(refused + readWhole == count)
         #expect(imported > 0)
-        try? FileManager.default.removeItem(at: folder)
         Trace.note("\(name): \(count) cases in \(watch.elapsed)")
     }
 
@@ -175,6 +176,7 @@ struct ImportReaderTests {
     /// document nested past any parser's stack, gzip bombs cut short.
     @Test func handWrittenHostileFilesAreRefusedNamingTheirPlace() async throws {
         let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let xesHeader = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n"
         let cases: [(ImportFormat, String, [UInt8])] = [
             (.xes, "laughs.xes", Array((xesHeader + """
