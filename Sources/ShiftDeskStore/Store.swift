@@ -148,14 +148,14 @@ public protocol Store: Sendable {
     func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool
     func outbox(of ticket: TicketID) async throws(StoreError) -> [OutboxMessage]
 
-    /// Records a submitted handover with its items; the store assigns the id.
-    func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover
+    /// Records a submitted handover with its items, journaled; the store assigns the id.
+    func insertHandover(_ handover: Handover, origin: EventOrigin) async throws(StoreError) -> Handover
     func handover(_ id: Int64) async throws(StoreError) -> Handover?
     /// Handovers whose outgoing shift started in `[from, to)`, newest first.
     func handovers(from: Date?, to: Date?, limit: Int) async throws(StoreError) -> [Handover]
     /// Acknowledges the given items (all when nil) not yet acknowledged; returns the handover as stored.
     func acknowledge(handover id: Int64, tickets: [TicketID]?, by login: String, at instant: Date,
-                     note: String?) async throws(StoreError) -> Handover
+                     note: String?, origin: EventOrigin) async throws(StoreError) -> Handover
 
     func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem
     func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem
@@ -180,6 +180,12 @@ public protocol Store: Sendable {
     func chainEvent(atPosition position: Int64) async throws(StoreError) -> Int64?
     /// Tickets deleted behind the desk's back (at most `limit` of each kind).
     func recordOrphans(limit: Int) async throws(StoreError) -> RecordOrphans
+    /// The record journal's head, nil when the head row is missing.
+    func journalHead() async throws(StoreError) -> JournalHead?
+    /// Journal entries after `position`, in position order, at most `limit`.
+    func journalEntries(after position: Int64, limit: Int) async throws(StoreError) -> [JournalEntry]
+    /// Every journaled record as stored now (handovers and their items), as ``RecordState``s.
+    func journaledRecords() async throws(StoreError) -> [RecordState]
 
     // MARK: KPI summaries (see ``KPISummary``)
 

@@ -285,7 +285,56 @@ enum PostgresSchema {
             );
             CREATE INDEX operator_keys_by_login ON operator_keys(login);
             """),
+        // The record journal, as SQLite's v15: the handovers already stored are journaled by
+        // `journalExistingRecords` in the same transaction.
+        Migration(version: 15, name: "v15: record journal (handovers and every record beside the events, chained)", sql: """
+            CREATE TABLE record_journal (
+                position bigint PRIMARY KEY,
+                subject text NOT NULL,
+                key text NOT NULL,
+                actor text NOT NULL,
+                at bigint NOT NULL,
+                origin text NOT NULL,
+                fields text NOT NULL,
+                hash bytea NOT NULL
+            );
+            CREATE FUNCTION shiftdesk_record_journal_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the record journal is append-only';
+            END $$;
+            CREATE TRIGGER record_journal_is_append_only BEFORE UPDATE OR DELETE ON record_journal
+                FOR EACH ROW EXECUTE FUNCTION shiftdesk_record_journal_is_append_only();
+            CREATE TRIGGER record_journal_is_not_truncated BEFORE TRUNCATE ON record_journal
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_record_journal_is_append_only();
+            CREATE TABLE record_journal_head (
+                id bigint PRIMARY KEY CHECK (id = 1),
+                count bigint NOT NULL,
+                hash bytea NOT NULL
+            );
+            CREATE TRIGGER record_journal_head_is_kept BEFORE DELETE OR TRUNCATE ON record_journal_head
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_chain_head_is_kept();
+            """, then: journalExistingRecords),
     ]
+
+    /// Journals the handovers a database already holds (schema v15), each as its own actor left it.
+    static func journalExistingRecords(_ session: PGSession) async throws {
+        var head = JournalHead.empty
+        try await session.run(PG.query { b in
+            "INSERT INTO record_journal_head (id, count, hash) VALUES (1, 0, decode(\(b.text(EventEncoding.hex(head.hash))), 'hex'))"
+        })
+        let handovers = try await PostgresStore.loadHandovers(session, PG.query { _ in
+            "SELECT \(PostgresRows.handoverColumns) FROM handovers ORDER BY id"
+        })
+        for handover in handovers {
+            try await PostgresStore.appendJournal(session, Array(handover.journalStates.prefix(1)), actor: handover.preparedBy,
+                                                  at: handover.preparedAt, origin: .local, head: &head)
+            for item in handover.items {
+                try await PostgresStore.appendJournal(session, [handover.journalState(of: item)], actor: item.acknowledgedBy ?? handover.preparedBy,
+                                                      at: item.acknowledgedAt ?? handover.preparedAt, origin: .local, head: &head)
+            }
+        }
+        try await PostgresStore.saveJournalHead(session, head)
+    }
 
     /// Chains the events a database already holds, in id order, a page at a time; the
     /// append-only trigger is lifted inside this transaction only.

@@ -812,7 +812,7 @@ public final class PostgresStore: Store {
 
     // MARK: Handovers
 
-    public func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover {
+    public func insertHandover(_ handover: Handover, origin: EventOrigin) async throws(StoreError) -> Handover {
         try await write { session in
             var stored = handover
             stored.id = try await Self.next(session, "handovers")
@@ -834,11 +834,14 @@ public final class PostgresStore: Store {
                     """
                 })
             }
+            var head = try await Self.lockedJournalHead(session)
+            try await Self.appendJournal(session, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin, head: &head)
+            try await Self.saveJournalHead(session, head)
             return stored
         }
     }
 
-    private static func loadHandovers(_ session: PGSession, _ statement: PostgresQuery) async throws -> [Handover] {
+    static func loadHandovers(_ session: PGSession, _ statement: PostgresQuery) async throws -> [Handover] {
         let rows = try await session.rows(statement)
         guard !rows.isEmpty else { return [] }
         let ids = try rows.map { row throws(StoreError) in try row.int("id") }
@@ -873,7 +876,7 @@ public final class PostgresStore: Store {
     }
 
     public func acknowledge(handover id: Int64, tickets: [TicketID]?, by login: String, at instant: Date,
-                            note: String?) async throws(StoreError) -> Handover {
+                            note: String?, origin: EventOrigin) async throws(StoreError) -> Handover {
         try await write { session in
             guard try await !session.rows(PG.query { b in "SELECT 1 FROM handovers WHERE id = \(b.int(id)) FOR UPDATE" }).isEmpty else {
                 throw StoreError.handoverNotFound(id)
@@ -889,18 +892,27 @@ public final class PostgresStore: Store {
             } else {
                 targets = Array(held)
             }
+            var acknowledged = Set<Int64>()
             if !targets.isEmpty {
-                try await session.run(PG.query { b in
+                let rows = try await session.rows(PG.query { b in
                     """
                     UPDATE handover_items SET acknowledged_by = \(b.text(login)), acknowledged_at = \(b.millis(instant)),
                                               acknowledgement_note = \(b.text(note))
                     WHERE handover = \(b.int(id)) AND ticket = ANY(\(b.ints(targets))) AND acknowledged_at IS NULL
+                    RETURNING ticket
                     """
                 })
+                acknowledged = Set(try rows.map { row throws(StoreError) in try row.int("ticket") })
             }
             guard let stored = try await Self.loadHandovers(session, PG.query { b in
                 "SELECT \(PostgresRows.handoverColumns) FROM handovers WHERE id = \(b.int(id))"
             }).first else { throw StoreError.handoverNotFound(id) }
+            if !acknowledged.isEmpty {
+                var head = try await Self.lockedJournalHead(session)
+                let states = stored.items.filter { acknowledged.contains($0.ticket.number) }.map(stored.journalState(of:))
+                try await Self.appendJournal(session, states, actor: login, at: instant, origin: origin, head: &head)
+                try await Self.saveJournalHead(session, head)
+            }
             return stored
         }
     }

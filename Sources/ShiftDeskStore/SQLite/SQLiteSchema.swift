@@ -196,7 +196,54 @@ enum SQLiteSchema {
         migrator.registerMigration("v10: operator keys and disabled operators") { db in
             try db.execute(sql: SQLiteSchema.operatorKeys)
         }
+        migrator.registerMigration("v15: record journal (handovers and every record beside the events, chained)") { db in
+            try db.execute(sql: SQLiteSchema.recordJournal)
+            try journalExistingRecords(db)
+        }
         return migrator
+    }
+
+    /// The record journal (``RecordSubject``): a second hash chain beside the events', over the
+    /// records that are not incidents' events (handovers and their items), append-only.
+    static let recordJournal = """
+        CREATE TABLE record_journal (
+            position INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL,
+            key TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            origin TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE TRIGGER record_journal_is_append_only_update BEFORE UPDATE ON record_journal
+            BEGIN SELECT RAISE(ABORT, 'the record journal is append-only'); END;
+        CREATE TRIGGER record_journal_is_append_only_delete BEFORE DELETE ON record_journal
+            BEGIN SELECT RAISE(ABORT, 'the record journal is append-only'); END;
+        CREATE TABLE record_journal_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            count INTEGER NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE TRIGGER record_journal_head_is_kept BEFORE DELETE ON record_journal_head
+            BEGIN SELECT RAISE(ABORT, 'the record journal head is kept'); END;
+        """
+
+    /// Journals the records a desk already holds (schema v15), each as its own actor left it.
+    static func journalExistingRecords(_ db: Database) throws {
+        var head = JournalHead.empty
+        try db.execute(sql: "INSERT INTO record_journal_head (id, count, hash) VALUES (1, 0, ?)", arguments: [Data(head.hash)])
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM handovers ORDER BY id")
+        for id in ids {
+            guard let handover = try SQLiteStore.loadHandovers(db, where: "id = ?", [id]).first else { continue }
+            try SQLiteStore.appendJournal(db, Array(handover.journalStates.prefix(1)), actor: handover.preparedBy,
+                                          at: handover.preparedAt, origin: .local, head: &head)
+            for item in handover.items {
+                try SQLiteStore.appendJournal(db, [handover.journalState(of: item)], actor: item.acknowledgedBy ?? handover.preparedBy,
+                                              at: item.acknowledgedAt ?? handover.preparedAt, origin: .local, head: &head)
+            }
+        }
+        try SQLiteStore.saveJournalHead(db, head)
     }
 
     /// Chains the events a desk already holds, in id order, in one pass (schema v9): the

@@ -721,7 +721,7 @@ public final class SQLiteStore: Store {
 
     // MARK: Handovers
 
-    public func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover {
+    public func insertHandover(_ handover: Handover, origin: EventOrigin) async throws(StoreError) -> Handover {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: """
@@ -736,12 +736,15 @@ public final class SQLiteStore: Store {
                     try db.execute(sql: "INSERT INTO handover_items (handover, position, ticket, note) VALUES (?, ?, ?, ?)",
                                    arguments: [stored.id, position, item.ticket.number, item.note])
                 }
+                var head = try Self.journalHead(db)
+                try Self.appendJournal(db, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin, head: &head)
+                try Self.saveJournalHead(db, head)
                 return stored
             }
         }
     }
 
-    private static func loadHandovers(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Handover] {
+    static func loadHandovers(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Handover] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM handovers WHERE \(clause)", arguments: arguments)
         return try rows.map { row in
             let id: Int64 = row["id"] ?? 0
@@ -779,7 +782,7 @@ public final class SQLiteStore: Store {
     }
 
     public func acknowledge(handover id: Int64, tickets: [TicketID]?, by login: String, at instant: Date,
-                            note: String?) async throws(StoreError) -> Handover {
+                            note: String?, origin: EventOrigin) async throws(StoreError) -> Handover {
         try await guarded {
             try await pool.write { db in
                 guard try Row.fetchOne(db, sql: "SELECT 1 FROM handovers WHERE id = ?", arguments: [id]) != nil else {
@@ -795,13 +798,21 @@ public final class SQLiteStore: Store {
                 } else {
                     targets = try Int64.fetchAll(db, sql: "SELECT ticket FROM handover_items WHERE handover = ?", arguments: [id])
                 }
+                var acknowledged = Set<Int64>()
                 for ticket in targets {
                     try db.execute(sql: """
                         UPDATE handover_items SET acknowledged_by = ?, acknowledged_at = ?, acknowledgement_note = ?
                         WHERE handover = ? AND ticket = ? AND acknowledged_at IS NULL
                         """, arguments: [login, Millis.from(instant), note, id, ticket])
+                    if db.changesCount > 0 { acknowledged.insert(ticket) }
                 }
                 guard let stored = try Self.loadHandovers(db, where: "id = ?", [id]).first else { throw StoreError.handoverNotFound(id) }
+                if !acknowledged.isEmpty {
+                    var head = try Self.journalHead(db)
+                    let states = stored.items.filter { acknowledged.contains($0.ticket.number) }.map(stored.journalState(of:))
+                    try Self.appendJournal(db, states, actor: login, at: instant, origin: origin, head: &head)
+                    try Self.saveJournalHead(db, head)
+                }
                 return stored
             }
         }
