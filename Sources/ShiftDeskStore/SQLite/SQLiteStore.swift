@@ -623,6 +623,12 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// A setting read at once, from synchronous code (nil also when it cannot be read): how a
+    /// command learns, as it opens the desk, that the desk runs a drill's clock.
+    public func settingNow(_ key: String) -> String? {
+        try? pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }
+    }
+
     public func setting(_ key: String) async throws(StoreError) -> String? {
         try await guarded {
             try await pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }

@@ -95,7 +95,7 @@ struct Context {
         if seat == nil, let text = options.now, let instant = ISO8601.parse(text, defaultZone: zone) {
             clock = FixedClock(instant)
         } else {
-            clock = SystemClock()
+            clock = DeskClock()
         }
         if let seat {
             login = seat.login
@@ -175,7 +175,9 @@ struct Context {
             if isPostgres {
                 return try PostgresStore(url: text, create: create)
             }
-            return try SQLiteStore(path: path, create: create)
+            let store = try SQLiteStore(path: path, create: create)
+            (clock as? DeskClock)?.follow(store)
+            return store
         } catch {
             throw CLIFailure(error, self)
         }
