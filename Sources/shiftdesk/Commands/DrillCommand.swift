@@ -56,6 +56,7 @@ struct DrillCommand: AsyncParsableCommand {
             return zone
         } ?? (TimeZone(identifier: "UTC") ?? .gmt)
         let options = ImportOptions(format: format, path: (from as NSString).expandingTildeInPath, displayName: from, timeZone: zone)
+        Output.error(l.pick(en: "reading \(from)…", zh: "正在读取 \(from)…"))
         let read: (histories: [TicketHistory], skipped: [InterchangeIssue])
         do { read = try LogReader.histories(options) } catch { throw CLIFailure(error.description) }
         let all = read.histories.map(DrillIncident.init).sorted { $0.arrival < $1.arrival }
