@@ -10,8 +10,9 @@ public struct ForecastSettings: Sendable, Hashable {
     public var occupancyCap: Double
 
     public static let weeksRange = 2...52
-    public static let serviceLevelRange = 0.5...0.999
-    public static let occupancyRange = 0.3...1.0
+    /// The service level and the occupancy cap, as whole percentages (config and CLI).
+    public static let serviceLevelPercent = 50...99
+    public static let occupancyPercent = 30...100
     /// No forecast from fewer weeks of history than this.
     public static let minimumWeeks = 2
 
@@ -215,14 +216,16 @@ public struct ArrivalForecast: Sendable, Hashable {
 ///    it). A kind seen fewer than twice: holidays take Sunday's level, make-up days the mean of
 ///    Monday to Friday.
 /// 3. Trend: the Theil–Sen slope of the weekly totals (the median of the slopes between every
-///    two weeks), as a factor on the level: level × (a + s·t) / (a + s·t̄), t̄ the middle of the
-///    weeks read, t the forecast day, the factor kept within 0…3.
+///    two weeks), as a factor on the level: level × (a + s·t) / (a + s·t̄), t the forecast day
+///    and t̄ the middle of the days its level was taken from ((w + 1)/2 weeks before), the factor kept within 0…3. No trend from fewer than 4 weeks.
 public struct ArrivalForecaster: Sendable {
     public let history: HourlyArrivals
     public let days: SpecialDays
     public let settings: ForecastSettings
 
     public static let maximumTrendFactor = 3.0
+    /// The fewest weeks a trend is taken from.
+    public static let trendWeeks = 4
 
     public init(history: HourlyArrivals, days: SpecialDays, settings: ForecastSettings = ForecastSettings()) {
         self.history = history
@@ -271,7 +274,8 @@ public struct ArrivalForecaster: Sendable {
             let totals = (0..<weeks).map { week in
                 Double((0..<7).reduce(0) { $0 + history.total(line, on: LocalDate(dayNumber: firstDay + week * 7 + $1)) })
             }
-            trends[line] = Self.theilSen(totals)
+            // Two or three weeks show a difference, not a trend: no trend from fewer than four.
+            trends[line] = weeks >= Self.trendWeeks ? Self.theilSen(totals) : (totals.reduce(0, +) / Double(max(1, weeks)), 0)
         }
         if holidayLikeSunday { notes.append(.holidayLikeSunday) }
         if makeUpLikeWeekday { notes.append(.makeUpLikeWeekday) }
@@ -288,7 +292,9 @@ public struct ArrivalForecaster: Sendable {
             var arrivals: [Tier: Double] = [:]
             for line in Tier.allCases {
                 let level = levels[line]?[kind]?[hour] ?? 0
-                arrivals[line] = level * Self.trendFactor(trends[line], at: t, middle: middle)
+                // The level is the mean of this hour on the days of its kind read: for a weekday, the
+                // same weekday 1…w weeks before, centred (w + 1)/2 weeks before the forecast day.
+                arrivals[line] = level * Self.trendFactor(trends[line], at: t, levelAt: t - Double(weeks + 1) / 2)
             }
             result.append(ForecastHour(start: instant, date: date, hour: hour, kind: kind, arrivals: arrivals))
             instant = instant.addingTimeInterval(3600)
@@ -311,10 +317,10 @@ public struct ArrivalForecaster: Sendable {
                                weeklyTrend: weeklyTrend, notes: notes)
     }
 
-    /// (a + s·t) / (a + s·t̄), within 0…3; 1 where the level is 0.
-    static func trendFactor(_ trend: (intercept: Double, slope: Double)?, at t: Double, middle: Double) -> Double {
+    /// (a + s·t) / (a + s·t̄), within 0…3; 1 where the trend line is not above 0 at t̄.
+    static func trendFactor(_ trend: (intercept: Double, slope: Double)?, at t: Double, levelAt: Double) -> Double {
         guard let trend else { return 1 }
-        let base = trend.intercept + trend.slope * middle
+        let base = trend.intercept + trend.slope * levelAt
         guard base > 0 else { return 1 }
         return min(maximumTrendFactor, max(0, (trend.intercept + trend.slope * t) / base))
     }
