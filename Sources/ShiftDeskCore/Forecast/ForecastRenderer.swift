@@ -45,7 +45,8 @@ public struct ForecastRenderer: Sendable {
     public static func lines(_ only: Tier?) -> [Tier] { only.map { [$0] } ?? Tier.allCases }
 
     /// What the plan rests on, one sentence a line.
-    public func basis(_ plan: SeatPlan, responseTargets: [Priority: TimeInterval]) -> [String] {
+    public func basis(_ plan: SeatPlan) -> [String] {
+        let responseTargets = plan.responseTargets
         var out: [String] = []
         let f = plan.forecast
         out.append(l.pick(
@@ -80,13 +81,13 @@ public struct ForecastRenderer: Sendable {
         return out
     }
 
-    public func markdown(_ plan: SeatPlan, days: Int, only: Tier?, responseTargets: [Priority: TimeInterval]) -> String {
+    public func markdown(_ plan: SeatPlan, days: Int, only: Tier?) -> String {
         var out = "# " + l.pick(en: "Load forecast and seats", zh: "负载预测与坐席需求") + "\n\n"
         if let first = plan.hours.first {
             out += l.pick(en: "From \(DisplayTime.format(first.start, in: timeZone)) (\(timeZone.identifier)), \(days) \(days == 1 ? "day" : "days").",
                           zh: "自 \(DisplayTime.format(first.start, in: timeZone))（\(timeZone.identifier)）起 \(days) 天。") + "\n\n"
         }
-        out += basis(plan, responseTargets: responseTargets).map { "- " + $0 }.joined(separator: "\n") + "\n\n"
+        out += basis(plan).map { "- " + $0 }.joined(separator: "\n") + "\n\n"
         let headers = [l.pick(en: "hour", zh: "时段"), l.pick(en: "day", zh: "日类型"), l.pick(en: "line", zh: "线路"),
                        l.pick(en: "arrivals", zh: "预测来件"), l.pick(en: "seats needed", zh: "需要坐席"),
                        l.pick(en: "on roster", zh: "排班人数"), l.pick(en: "short", zh: "缺员")]
@@ -117,7 +118,8 @@ public struct ForecastRenderer: Sendable {
         return out
     }
 
-    public func json(_ plan: SeatPlan, only: Tier?, responseTargets: [Priority: TimeInterval]) -> JSONValue {
+    public func json(_ plan: SeatPlan, only: Tier?) -> JSONValue {
+        let responseTargets = plan.responseTargets
         func optional(_ value: Int?) -> JSONValue { value.map { .int(Int64($0)) } ?? .null }
         func figures(_ f: WorkTime.Figures) -> JSONValue {
             .object([("holds", .int(Int64(f.count))), ("overlong", .int(Int64(f.overlong))), ("median_seconds", .double(f.median)),

@@ -63,6 +63,8 @@ public struct SeatPlan: Sendable {
     public var workTime: WorkTime
     /// Per line, the priority mix of its arrivals with each priority's response target.
     public var targets: [Tier: [ErlangC.Target]]
+    /// The response target of each priority, from the policy in force.
+    public var responseTargets: [Priority: TimeInterval]
     public var settings: ForecastSettings
     /// Per line, the operators with no shift (never on the roster).
     public var unscheduled: [Tier: Int]
@@ -76,6 +78,7 @@ public struct SeatPlan: Sendable {
         self.forecast = forecast
         self.workTime = workTime
         self.settings = settings
+        self.responseTargets = responseTargets
         var targets: [Tier: [ErlangC.Target]] = [:]
         for line in Tier.allCases {
             targets[line] = Self.targets(mix: priorityMix[line] ?? [:], responseTargets: responseTargets)

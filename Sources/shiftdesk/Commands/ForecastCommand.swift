@@ -54,9 +54,9 @@ struct ForecastCommand: AsyncParsableCommand {
             let renderer = ForecastRenderer(language: context.language, timeZone: context.timeZone)
             let text: String
             switch context.json ? .json : format {
-            case .md: text = renderer.markdown(plan, days: days, only: line, responseTargets: loader.responseTargets)
+            case .md: text = renderer.markdown(plan, days: days, only: line)
             case .csv: text = renderer.csv(plan, only: line)
-            case .json: text = renderer.json(plan, only: line, responseTargets: loader.responseTargets).serialized(pretty: true) + "\n"
+            case .json: text = renderer.json(plan, only: line).serialized(pretty: true) + "\n"
             }
             FileHandle.standardOutput.write(Data(text.utf8))
         }
