@@ -54,14 +54,22 @@ enum PlanScreen {
 
     static func handle(_ state: inout ConsoleState, action: ActionID) -> [AppCommand<ConsoleEffect>]? {
         switch action {
-        case .open, .sort, .take, .escalate, .resolve, .close, .note, .priority, .pend, .resume, .reopen, .printSheet, .signSheet,
-             .raiseProblem, .filter, .moveUp, .moveDown, .pageUp, .pageDown, .first, .last:
-            ConsoleApp.say(&state, state.pick("the Plan screen only reads; act on incidents from their queue (Tab)",
-                                              "坐席计划页只读；请在队列中处理事件（Tab 切换）"))
+        case .open, .sort, .filter, .moveUp, .moveDown, .pageUp, .pageDown, .first, .last:
             return []
         default:
             return nil
         }
+    }
+
+    /// An action key of the queues pressed here: the role's rule when it has one, else where to act.
+    static func refuse(_ state: inout ConsoleState, _ change: Workflow.DeskChange) -> [AppCommand<ConsoleEffect>] {
+        if let rule = Workflow.roleRule(change, by: state.me.role) {
+            ConsoleApp.say(&state, WorkflowRefusal(rule, ticket: nil).message(state.language), error: true)
+        } else {
+            ConsoleApp.say(&state, state.pick("the Plan screen only reads; act on incidents from their queue (Tab)",
+                                              "坐席计划页只读；请在队列中处理事件（Tab 切换）"), error: true)
+        }
+        return []
     }
 
     static func status(_ state: ConsoleState) -> String {
@@ -101,7 +109,7 @@ enum PlanScreen {
 
             let rowLabels = [l.pick(en: "need", zh: "需要"), l.pick(en: "roster", zh: "排班")]
             let labelWidth = max(6, (Tier.allCases.map { DisplayWidth.width(of: $0.label(l)) } + rowLabels.map { DisplayWidth.width(of: $0) }).max() ?? 6) + 1
-            let cell = max(2, min(6, (rect.width - labelWidth - 2) / hours))
+            let cell = max(2, min(6, (rect.width - labelWidth - 1) / hours))
             let chartX = rect.x + 1 + labelWidth
             let shown = min(plan.hours.count, hours)
 
@@ -190,7 +198,7 @@ enum PlanScreen {
             }
             close()
             if !ranges.isEmpty {
-                out.append((l.pick(en: "Short \(line.label(l)): ", zh: "\(line.label(l))缺员：") + ranges.joined(separator: ", "), .warning))
+                out.append((l.pick(en: "Short \(line.label(l)): ", zh: "\(line.label(l))缺员：") + ranges.joined(separator: l.pick(en: ", ", zh: "，")), .warning))
             }
         }
         if out.isEmpty { out.append((l.pick(en: "No line is short of staff in the next 24 h.", zh: "未来 24 小时各线路均不缺员。"), .ok)) }
