@@ -219,8 +219,8 @@ import Testing
 
     @Test func arrivalsPerLineAndHoldsFromTheEvents() throws {
         let events = [
-            Self.event(1, 1, "zhang.wei", minutes: 0, .opened, [("tier", nil, "desk"), ("priority", nil, "major")]),
-            Self.event(2, 1, "zhang.wei", minutes: 1, .taken, [("assignee", nil, "zhang.wei")]),
+            // Logged by the agent who holds it from the start.
+            Self.event(1, 1, "zhang.wei", minutes: 1, .opened, [("tier", nil, "desk"), ("priority", nil, "major"), ("assignee", nil, "zhang.wei")]),
             Self.event(3, 1, "zhang.wei", minutes: 11, .escalated, [("tier", "desk", "l1"), ("assignee", "zhang.wei", nil)]),
             Self.event(4, 1, "wang.fang", minutes: 15, .taken, [("assignee", nil, "wang.fang")]),
             Self.event(5, 1, "wang.fang", minutes: 16, .noted, []),
@@ -237,6 +237,7 @@ import Testing
         let history = DeskHistory(events: events.reversed(), roles: ["chen.jing": .l2])
         let lines = history.arrivals.map { "\($0.line.rawValue):\($0.priority?.rawValue ?? "?")" }
         #expect(lines.sorted() == ["desk:major", "desk:minor", "l1:major", "l2:minor"])
+        #expect(history.arrivals.first?.line == .desk && history.arrivals.first?.priority == .major)
         #expect(history.arrivals.last?.line == .l1)
         let holds = history.holds.map { "\($0.line.rawValue) \($0.priority.rawValue) \(Int($0.seconds / 60))m" }
         #expect(holds == ["desk major 10m", "l2 minor 10m", "l2 minor 20m", "l1 major 30m"])

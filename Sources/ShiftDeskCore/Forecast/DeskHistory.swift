@@ -7,7 +7,8 @@ import Foundation
 ///   incident logged (`opened`, whatever line it was logged to: the desk owns every incident)
 ///   and every return to the desk; for L1, L2 and the vendor, every event whose `tier` change
 ///   enters the line (an escalation, a reassignment, an incident logged straight to it).
-/// - **A hold** runs from a `taken` event to the next event of the same ticket that ends the
+/// - **A hold** runs from a `taken` event (or an `opened` one that names a holder: the agent
+///   who logs a call holds it) to the next event of the same ticket that ends the
 ///   holder's work on it: escalated, pended, resolved, closed, released, or taken by someone
 ///   else. It counts for the line the ticket was in when taken, at the priority it had then.
 ///   The line and priority come from the ticket's own events (every ticket's first event names
@@ -95,9 +96,12 @@ public struct DeskHistory: Sendable {
             } else if event.kind == .opened {
                 arrivals.append(Arrival(at: event.at, line: .desk, priority: state.priority))
             }
-            if event.kind == .taken, state.holder == nil,
+            // A hold starts when someone takes the incident, or logs it holding it (the desk agent
+            // who takes the call).
+            let logHolder = event.kind == .opened ? event.change(of: "assignee")?.after : nil
+            if event.kind == .taken || logHolder != nil, state.holder == nil,
                let line = state.tier ?? roles[event.actor]?.tier, let priority = state.priority {
-                state.holder = (event.actor, event.at, line, priority)
+                state.holder = (logHolder ?? event.actor, event.at, line, priority)
             }
             states[event.ticket] = state
         }

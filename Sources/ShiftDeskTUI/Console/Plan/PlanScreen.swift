@@ -28,7 +28,8 @@ enum PlanScreen {
     static func enter(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
         guard !state.screens.plan.loading else { return [] }
         state.screens.plan.loading = true
-        return [.perform(.screen(.loadPlan))]
+        // Weeks of events: read off the console's thread, keys keep working meanwhile.
+        return [.performInBackground(.screen(.loadPlan))]
     }
 
     static func tick(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
