@@ -46,14 +46,26 @@ public struct ForecastRenderer: Sendable {
 
     /// What the plan rests on, one sentence a line.
     public func basis(_ plan: SeatPlan) -> [String] {
-        let responseTargets = plan.responseTargets
         var out: [String] = []
         let f = plan.forecast
+        guard f.weeksUsed >= ArrivalForecaster.trendWeeks else {
+            out.append(l.pick(
+                en: "History: \(f.weeksUsed) weeks from \(f.historyFrom); level per hour of each kind of day (trimmed mean); no trend from fewer than \(ArrivalForecaster.trendWeeks) weeks",
+                zh: "历史：自 \(f.historyFrom) 起 \(f.weeksUsed) 周；按日类型和小时取截尾均值；不足 \(ArrivalForecaster.trendWeeks) 周不计趋势"))
+            return out + rest(plan)
+        }
         out.append(l.pick(
             en: "History: \(f.weeksUsed) weeks from \(f.historyFrom); level per hour of each kind of day (trimmed mean), Theil–Sen trend per week: "
                 + Tier.allCases.map { "\($0.label(l)) \(Self.signedPercent(f.weeklyTrend[$0]))" }.joined(separator: ", "),
             zh: "历史：自 \(f.historyFrom) 起 \(f.weeksUsed) 周；按日类型和小时取截尾均值，Theil–Sen 周趋势："
                 + Tier.allCases.map { "\($0.label(l)) \(Self.signedPercent(f.weeklyTrend[$0]))" }.joined(separator: "，")))
+        return out + rest(plan)
+    }
+
+    /// The targets, the work time per line, the unscheduled operators and the forecast's notes.
+    private func rest(_ plan: SeatPlan) -> [String] {
+        var out: [String] = []
+        let responseTargets = plan.responseTargets
         out.append(l.pick(
             en: "Response targets (policy in force): "
                 + Priority.allCases.map { "\($0.label(l)) \(SLADuration.format(responseTargets[$0] ?? 0))" }.joined(separator: ", ")
