@@ -21,11 +21,14 @@ public enum Console {
         /// Over SSH (`shiftdesk serve`): the one folder this console may write reports to, by file
         /// name only, and themes are chosen by name only: a seat never names a path on the desk host.
         public var confinedFolder: String?
+        /// The forecast's settings for the Plan screen (config.toml `[forecast]`).
+        public var forecast: ForecastSettings
 
         public init(desk: Desk, sweep: EscalationSweep, login: String, queue: QueueKind?, language: Language, timeZone: TimeZone,
                     theme: String?, themeDirectories: [String], sheetsDirectory: String, environment: [String: String],
-                    schedule: ShiftSchedule, confinedFolder: String? = nil) {
+                    schedule: ShiftSchedule, confinedFolder: String? = nil, forecast: ForecastSettings = ForecastSettings()) {
             self.desk = desk
+            self.forecast = forecast
             self.confinedFolder = confinedFolder
             self.schedule = schedule
             self.sweep = sweep

@@ -361,6 +361,10 @@ public struct ConsoleApp {
                let change = ConsoleKeys.change(of: queueAction) {
                 return AuditScreen.refuse(&state, change)
             }
+            if context(state) == .plan, let queueAction = ConsoleKeys.keymap.action(for: key.key, in: .queue),
+               let change = ConsoleKeys.change(of: queueAction) {
+                return PlanScreen.refuse(&state, change)
+            }
             return []
         }
         func need(_ body: (Ticket) -> [AppCommand<ConsoleEffect>]) -> [AppCommand<ConsoleEffect>] {
@@ -490,6 +494,11 @@ public struct ConsoleApp {
                 if queue == .audit, !QueueKind.visible(to: state.me.role).contains(.audit) {
                     say(&state, state.pick("the Audit screen is for the internal auditor, the incident manager and the owner",
                                            "审计界面仅供内审员、事件经理和管理体系负责人使用"), error: true)
+                    return []
+                }
+                if queue == .plan, !PlanAccess.mayOpenPlan(state.me.role) {
+                    say(&state, state.pick("the Plan screen is for the supervisors, the incident manager and the internal auditor",
+                                           "坐席计划页仅供值班主管、事件经理和内审员使用"), error: true)
                     return []
                 }
                 state.mode = .browse

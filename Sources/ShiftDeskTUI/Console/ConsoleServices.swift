@@ -21,8 +21,13 @@ struct ConsoleServices: Sendable {
     var wholeLoadAtOnce = 5_000
     /// The desk's shifts: handovers and the supervisor's view of the shift on duty.
     let schedule: ShiftSchedule
+    /// The Plan screen's settings (config.toml `[forecast]`) and the desk's zone.
+    let forecastSettings: ForecastSettings
+    let timeZone: TimeZone
 
     init(_ setup: Console.Setup, me: Operator) {
+        forecastSettings = setup.forecast
+        timeZone = setup.timeZone
         desk = setup.desk
         handovers = HandoverDesk(desk: setup.desk, schedule: setup.schedule)
         schedule = setup.schedule

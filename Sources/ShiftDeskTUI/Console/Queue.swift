@@ -11,6 +11,9 @@ public enum QueueKind: String, CaseIterable, Sendable {
     /// The record's integrity: the chain, its last verification, any incident's whole history
     /// (auditor, incident manager, owner).
     case audit
+    /// The seat plan: the next 24 hours per line, forecast arrivals, seats needed against the
+    /// roster (supervisor, incident manager, auditor: `PlanAccess`).
+    case plan
 
     public func label(_ l: Language) -> String {
         switch self {
@@ -22,6 +25,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .review: l.pick(en: "Weekly review", zh: "周回顾")
         case .reports: l.pick(en: "Reports", zh: "报告")
         case .audit: l.pick(en: "Audit", zh: "审计")
+        case .plan: l.pick(en: "Plan", zh: "坐席计划")
         }
     }
 
@@ -40,7 +44,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
     }
 
     /// The views that are not one queue of tickets.
-    var isScreen: Bool { self == .supervisor || self == .review || self == .reports || self == .audit }
+    var isScreen: Bool { self == .supervisor || self == .review || self == .reports || self == .audit || self == .plan }
 
     /// The queues a role may look at, its own first (Tab cycles through them).
     public static func visible(to role: Role) -> [QueueKind] {
@@ -52,6 +56,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .supervisor, .problemManager: screens = [.review, .reports]
         case .desk, .l1, .l2: break
         }
+        if PlanAccess.mayOpenPlan(role) { screens.append(.plan) }
         return [home] + (queues + screens).filter { $0 != home }
     }
 
@@ -64,7 +69,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .l2: ticket.state.isOpen && (ticket.tier == .l2 || ticket.tier == .vendor)
         case .im: ticket.state.isOpen && (ticket.priority == .major || breached())
         case .supervisor: ticket.state.isOpen
-        case .review, .reports, .audit: false
+        case .review, .reports, .audit, .plan: false
         }
     }
 
@@ -77,7 +82,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .l1: TicketQuery(tiers: [.l1], openOnly: true, urgentFirst: true, limit: limit)
         case .l2: TicketQuery(tiers: [.l2, .vendor], openOnly: true, urgentFirst: true, limit: limit)
         case .im: TicketQuery(openOnly: true, majorOrBreachedAt: now, urgentFirst: true, limit: limit)
-        case .supervisor, .review, .reports, .audit: nil
+        case .supervisor, .review, .reports, .audit, .plan: nil
         }
     }
 }

@@ -19,6 +19,8 @@ public enum ScreenEffect: Sendable {
     case auditProgress
     /// One incident's whole history.
     case loadAuditHistory(TicketID)
+    /// The seat plan of the next 24 hours.
+    case loadPlan
 }
 
 public enum ScreenMessage: Sendable {
@@ -31,6 +33,7 @@ public enum ScreenMessage: Sendable {
     case verified(Result<AuditVerification, DeskError>)
     case auditProgress(Int)
     case auditHistory(Result<AuditHistory, DeskError>)
+    case plan(Result<SeatPlan, ForecastLoadError>)
 }
 
 /// The file formats of `shiftdesk report`.
@@ -60,6 +63,7 @@ public struct ScreenStates: Sendable {
     public var review = ReviewScreenState()
     public var reports = ReportScreenState()
     public var audit = AuditScreenState()
+    public var plan = PlanScreenState()
     /// A drill-down from the supervisor's view: the queue shows only these tickets.
     public var drill: Drill?
 
@@ -98,9 +102,9 @@ enum ConsoleScreens {
         KeyBinding([.function(6), .character("]"), .character(">")], .nextPeriod, label: LocalizedText(en: "Next", zh: "下一期"), slot: 6, contexts: [.reports]),
         KeyBinding([.function(4), .character("w")], .periodKind, label: LocalizedText(en: "Period", zh: "周期"), slot: 4, contexts: [.reports]),
         KeyBinding([.function(7), .character("x")], .saveReport, label: LocalizedText(en: "Save", zh: "保存"), slot: 7, contexts: [.reports]),
-        KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports, .audit]),
+        KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports, .audit, .plan]),
         KeyBinding([.function(2), .character("N")], .newCall, label: LocalizedText(en: "New", zh: "来电"), slot: 2, contexts: [.supervisor]),
-        KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports, .audit]),
+        KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports, .audit, .plan]),
     ]
 
     static func context(_ state: ConsoleState) -> ScreenContext? {
@@ -113,6 +117,7 @@ enum ConsoleScreens {
         case .review: return .review
         case .reports: return .reports
         case .audit: return .audit
+        case .plan: return .plan
         default: return nil
         }
     }
@@ -134,6 +139,8 @@ enum ConsoleScreens {
             return [.perform(.screen(.loadReport(period)))]
         case .audit:
             return AuditScreen.enter(&state)
+        case .plan:
+            return PlanScreen.enter(&state)
         default:
             return []
         }
@@ -158,7 +165,7 @@ enum ConsoleScreens {
     static func tick(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
         // A verification started from the audit screen reports its progress wherever the operator is.
         let audit = AuditScreen.tick(&state)
-        return audit + supervisorTick(&state)
+        return audit + supervisorTick(&state) + PlanScreen.tick(&state)
     }
 
     static func supervisorTick(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
@@ -212,6 +219,9 @@ enum ConsoleScreens {
             return []
         case .audit, .verified, .auditProgress, .auditHistory:
             return AuditScreen.handle(&state, message)
+        case let .plan(result):
+            PlanScreen.loaded(&state, result)
+            return []
         }
     }
 
@@ -222,6 +232,7 @@ enum ConsoleScreens {
         case .review: return ReviewScreen.handle(&state, action: action)
         case .reports: return ReportScreen.handle(&state, action: action)
         case .audit: return AuditScreen.handle(&state, action: action)
+        case .plan: return PlanScreen.handle(&state, action: action)
         default: return nil
         }
     }
@@ -240,6 +251,7 @@ enum ConsoleScreens {
         case .review: ReviewScreen.draw(state, in: rect, canvas: &canvas)
         case .reports: ReportScreen.draw(state, in: rect, canvas: &canvas)
         case .audit: AuditScreen.draw(state, in: rect, canvas: &canvas)
+        case .plan: PlanScreen.draw(state, in: rect, canvas: &canvas)
         default: return false
         }
         return true
@@ -264,6 +276,8 @@ enum ConsoleScreens {
             return " \(state.queue.label(state.language)) \(state.screens.reports.period?.label ?? "")"
         case .audit:
             return AuditScreen.status(state)
+        case .plan:
+            return PlanScreen.status(state)
         default:
             guard let drill = state.screens.drill else { return nil }
             let what = drill.tier == nil ? "\(state.queue.label(state.language)) · \(drill.label(state.language))" : drill.label(state.language)
@@ -277,6 +291,15 @@ extension ConsoleServices {
         switch effect {
         case .loadAudit, .verifyAudit, .auditProgress, .loadAuditHistory:
             return try execute(audit: effect) ?? .failed("unhandled audit effect")
+        case .loadPlan:
+            return try Blocking.run { [desk, schedule, forecastSettings, timeZone] in
+                let loader = ForecastLoader(desk: desk, settings: forecastSettings, timeZone: timeZone)
+                do throws(ForecastLoadError) {
+                    return .screen(.plan(.success(try await loader.plan(hours: PlanScreen.hours, schedule: schedule))))
+                } catch {
+                    return .screen(.plan(.failure(error)))
+                }
+            }
         case .loadSupervisor:
             return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule))) }
         case let .loadReview(week):
