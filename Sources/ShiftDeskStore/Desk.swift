@@ -16,12 +16,15 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The action's instant is before the ticket's latest event: history is only ever appended
     /// to, in order, so an action cannot be dated into the past.
     case backdated(ticket: TicketID, latest: Date, attempted: Date)
+    /// A controlled document's rules do not allow it; the refusal names the rule.
+    case document(DocumentRefusal)
 
     public var description: String { message(.en) }
 
     public func message(_ l: Language, timeZone: TimeZone = .gmt) -> String {
         switch self {
         case let .refused(refusal): return refusal.message(l)
+        case let .document(refusal): return refusal.message(l)
         case let .store(error): return error.message(l, timeZone: timeZone)
         case let .unknownOperator(login):
             return l.pick(
