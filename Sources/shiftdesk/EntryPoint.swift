@@ -40,6 +40,6 @@ struct ShiftDesk: AsyncParsableCommand {
         discussion: "Without a command, opens the console.",
         subcommands: [ConsoleCommand.self, InitCommand.self, MigrateCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self, SLACommand.self,
                       EscalateDueCommand.self, EscalatorCommand.self, NotifyCommand.self, HandoverCommand.self, ReportCommand.self,
-                      ImportCommand.self, ExportCommand.self, ServeCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self],
+                      ImportCommand.self, ExportCommand.self, ServeCommand.self, AuditCommand.self, DocCommand.self, PolicyCommand.self, BackupCommand.self, RestoreCommand.self],
         defaultSubcommand: ConsoleCommand.self)
 }

@@ -25,9 +25,11 @@ public struct PolicyTimeline: Sendable {
         self.fallback = fallback
     }
 
-    /// The entry in force at `instant`; nil before the first approval.
+    /// The entry in force at `instant`. The first version holds from the beginning: it is the
+    /// policy the desk was made with (`init`), or the file it ran on before (`migrate`). Nil only
+    /// when the desk has no policy record.
     public func entry(at instant: Date) -> Entry? {
-        entries.last { $0.from <= instant }
+        entries.last { $0.from <= instant } ?? entries.first
     }
 
     public func policy(at instant: Date) -> SLAPolicy { entry(at: instant)?.policy ?? fallback }
@@ -35,8 +37,9 @@ public struct PolicyTimeline: Sendable {
     /// The versions in force at some instant of `[start, end)`, oldest first.
     public func entries(during start: Date, _ end: Date) -> [Entry] {
         entries.enumerated().filter { index, entry in
+            let from = index == 0 ? Date.distantPast : entry.from
             let until = index + 1 < entries.count ? entries[index + 1].from : Date.distantFuture
-            return entry.from < end && until > start
+            return from < end && until > start
         }.map(\.element)
     }
 }

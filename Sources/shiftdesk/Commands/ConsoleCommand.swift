@@ -22,7 +22,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             if options.login == nil, environment["SHIFTDESK_OPERATOR"] == nil { options.login = DemoDesk.deskAgent }
         }
         let context = try Context(options)
-        let desk = try context.desk(create: demo)
+        let desk = try await context.desk(create: demo)
         if demo {
             _ = try await DemoLoader.load(into: desk, tickets: 60, seed: 2026, context: context)
         }

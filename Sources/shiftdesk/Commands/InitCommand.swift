@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShiftDeskConfig
 import ShiftDeskCore
 import ShiftDeskStore
 
@@ -21,9 +22,16 @@ struct InitCommand: AsyncParsableCommand {
         let context = try Context(global)
         let path = try context.databaseLocation()
         let store = try await context.openPreparedStore(create: true).store
+        // The built-in duty table is the desk's first policy: V1.0, approved by the system.
+        let base = Desk(store: store, clock: context.clock, policy: context.builtInPolicy)
+        do {
+            try await context.documents(base).installPolicyIfMissing(PolicyFile.dutyTableText, reason: "shiftdesk init: the duty table")
+        } catch {
+            throw CLIFailure(error, context)
+        }
         var added = (operators: 0, tickets: 0)
         if demo {
-            added = try await DemoLoader.load(into: Desk(store: store, clock: context.clock, policy: context.policy),
+            added = try await DemoLoader.load(into: try await context.deskInForce(on: store).desk,
                                               tickets: tickets, seed: seed, context: context)
         }
         if context.json {

@@ -26,7 +26,7 @@ struct ReportCommand: AsyncParsableCommand {
             throw CLIFailure(context.language.pick(en: "--period for a \(kind.rawValue) looks like \(example), not \"\(period ?? "")\"",
                                                    zh: "\(kind.rawValue) 报告的 --period 格式如 \(example)，收到 \"\(period ?? "")\""), status: 2)
         }
-        let desk = try context.desk()
+        let desk = try await context.desk()
         let report: KPIReport
         do { report = try await ReportLoader(desk: desk).report(for: chosen) } catch { throw CLIFailure(error, context) }
         let renderer = ReportRenderer(report: report, language: context.language)
