@@ -16,7 +16,7 @@ struct DocCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The document's name: lowercase letters, digits and -.") var name: String
         @Option(help: "Its title.") var title: String
-        @Option(help: "The draft's text (Markdown or plain text, UTF-8).") var file: String
+        @Option(help: "The draft's text (Markdown or plain text, UTF-8); - for standard input.") var file: String
         @Option(help: "Roles that must acknowledge it, comma-separated (default: every role but the auditor).") var concerns: String?
 
         func run() async throws {
@@ -229,10 +229,18 @@ enum DocumentOutput {
     }
 
     /// A document's text from a file: UTF-8 text, or refused with its line and byte.
+    /// `-` reads standard input; over SSH (`serve`) only that: a seat reads no file of the server.
     static func read(_ path: String, _ context: Context) throws(CLIFailure) -> String {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else if context.seat != nil {
+            throw CLIFailure(context.language.pick(en: "over SSH a document comes from standard input: --file - (or FILE -) < draft.md",
+                                                   zh: "通过 SSH 时文档须从标准输入读取：--file -（或 FILE -）< draft.md"))
+        } else {
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw CLIFailure(context.language.pick(en: "cannot read \(path): \(error.localizedDescription)", zh: "无法读取 \(path)：\(error.localizedDescription)"))
+        }
         }
         switch TextFileBytes.decode(data) {
         case let .success(text):
@@ -316,7 +324,7 @@ enum DocumentOutput {
         }
         if let approver = shown.approver {
             print(l.pick(en: "approved by \(approver) at \(context.show(shown.approvedAt))", zh: "批准：\(approver)，\(context.show(shown.approvedAt))")
-                  + (shown.comment.map { ": " + TerminalText.sanitize($0) } ?? ""))
+                  + (shown.comment.map { l.pick(en: ": ", zh: "：") + TerminalText.sanitize($0) } ?? ""))
         }
         if let superseded = shown.supersededAt {
             print(l.pick(en: "SUPERSEDED at \(context.show(superseded)): not in force", zh: "已作废（\(context.show(superseded))）：不再有效"))
