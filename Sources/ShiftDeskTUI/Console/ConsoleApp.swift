@@ -126,7 +126,8 @@ public struct ConsoleApp {
         if state.mode.showsHandover(afterForm: state.afterForm), state.handover.tab == .history, let week = state.handover.historyWeek {
             return refresh(state) + [.perform(.loadHandoverHistory(HandoverView.week(startingAt: week, in: state.timeZone)))]
         }
-        return refresh(state) + ConsoleScreens.reload(state)
+        // The documents come along with every change: the banner shows on every queue.
+        return refresh(state) + ConsoleScreens.reload(state) + [.perform(.screen(.loadDocuments))]
     }
 
     /// Brings the queues up to date: only what was written since the last load is read.
@@ -402,6 +403,12 @@ public struct ConsoleApp {
         case .resume: return need { [.perform(.act(.resume, $0))] }
         case .signSheet: return need { [.perform(.act(.signSheet, $0))] }
         case .printSheet: return need { [.perform(.printSheet($0))] }
+        case .openDocuments:
+            state.queue = .documents
+            state.screens.drill = nil
+            state.table = TableState()
+            if let first = DocumentsScreen.toAcknowledge(state).first { state.screens.documents.selected = first.name }
+            return ConsoleScreens.enter(&state)
         case .calls:
             if let call = state.myCalls.first { state.mode = .call(call) } else { say(&state, state.pick("no calls to confirm", "没有待确认的电话")) }
         case .newCall:

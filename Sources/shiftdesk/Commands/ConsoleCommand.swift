@@ -33,7 +33,8 @@ struct ConsoleCommand: AsyncParsableCommand {
             timeZone: context.timeZone, theme: theme, themeDirectories: Self.themeDirectories(environment),
             sheetsDirectory: Self.dataDirectory(environment).appendingPathComponent("sheets").path, environment: environment,
             schedule: context.schedule,
-            confinedFolder: context.seat.map { Self.dataDirectory(environment).appendingPathComponent("reports/\($0.login)").path })
+            confinedFolder: context.seat.map { Self.dataDirectory(environment).appendingPathComponent("reports/\($0.login)").path },
+            parsePolicy: context.policyParser)
         // ncurses and the console's waits live on a thread of their own, off the concurrency pool.
         let status: Result<Int32, Console.Failure> = await withCheckedContinuation { continuation in
             let thread = Thread {

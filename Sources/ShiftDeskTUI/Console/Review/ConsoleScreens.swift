@@ -19,6 +19,10 @@ public enum ScreenEffect: Sendable {
     case auditProgress
     /// One incident's whole history.
     case loadAuditHistory(TicketID)
+    /// The controlled documents and who has not acknowledged them.
+    case loadDocuments
+    /// A change to a document (acknowledge, approve, reject, draft, submit).
+    case changeDocument(DocumentChange)
 }
 
 public enum ScreenMessage: Sendable {
@@ -31,6 +35,9 @@ public enum ScreenMessage: Sendable {
     case verified(Result<AuditVerification, DeskError>)
     case auditProgress(Int)
     case auditHistory(Result<AuditHistory, DeskError>)
+    case documents(Result<DocumentsData, DeskError>)
+    /// What the change did, in the operator's words, or why it was refused.
+    case documentChanged(Result<String, DeskError>)
 }
 
 /// The file formats of `shiftdesk report`.
@@ -52,6 +59,11 @@ public enum ScreenForm: Sendable {
     case saveReport(ReportPeriod)
     /// The audit screen's "which incident".
     case auditIncident
+    /// The Documents screen's comment, reason and file forms, for the document named.
+    case documentApprove(String)
+    case documentReject(String)
+    case documentSubmit(String)
+    case documentFile(String)
 }
 
 /// What the three screens keep in the console's state.
@@ -60,6 +72,7 @@ public struct ScreenStates: Sendable {
     public var review = ReviewScreenState()
     public var reports = ReportScreenState()
     public var audit = AuditScreenState()
+    public var documents = DocumentsScreenState()
     /// A drill-down from the supervisor's view: the queue shows only these tickets.
     public var drill: Drill?
 
@@ -98,9 +111,9 @@ enum ConsoleScreens {
         KeyBinding([.function(6), .character("]"), .character(">")], .nextPeriod, label: LocalizedText(en: "Next", zh: "下一期"), slot: 6, contexts: [.reports]),
         KeyBinding([.function(4), .character("w")], .periodKind, label: LocalizedText(en: "Period", zh: "周期"), slot: 4, contexts: [.reports]),
         KeyBinding([.function(7), .character("x")], .saveReport, label: LocalizedText(en: "Save", zh: "保存"), slot: 7, contexts: [.reports]),
-        KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports, .audit]),
+        KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports, .audit, .documents]),
         KeyBinding([.function(2), .character("N")], .newCall, label: LocalizedText(en: "New", zh: "来电"), slot: 2, contexts: [.supervisor]),
-        KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports, .audit]),
+        KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports, .audit, .documents]),
     ]
 
     static func context(_ state: ConsoleState) -> ScreenContext? {
@@ -113,6 +126,7 @@ enum ConsoleScreens {
         case .review: return .review
         case .reports: return .reports
         case .audit: return .audit
+        case .documents: return .documents
         default: return nil
         }
     }
@@ -134,6 +148,8 @@ enum ConsoleScreens {
             return [.perform(.screen(.loadReport(period)))]
         case .audit:
             return AuditScreen.enter(&state)
+        case .documents:
+            return DocumentsScreen.enter(&state)
         default:
             return []
         }
@@ -212,6 +228,8 @@ enum ConsoleScreens {
             return []
         case .audit, .verified, .auditProgress, .auditHistory:
             return AuditScreen.handle(&state, message)
+        case .documents, .documentChanged:
+            return DocumentsScreen.handle(&state, message)
         }
     }
 
@@ -222,6 +240,7 @@ enum ConsoleScreens {
         case .review: return ReviewScreen.handle(&state, action: action)
         case .reports: return ReportScreen.handle(&state, action: action)
         case .audit: return AuditScreen.handle(&state, action: action)
+        case .documents: return DocumentsScreen.handle(&state, action: action)
         default: return nil
         }
     }
@@ -230,6 +249,7 @@ enum ConsoleScreens {
         switch purpose {
         case let .saveReport(period): return ReportScreen.submit(&state, form, period)
         case .auditIncident: return AuditScreen.submit(&state, form)
+        case .documentApprove, .documentReject, .documentSubmit, .documentFile: return DocumentsScreen.submit(&state, form, purpose)
         }
     }
 
@@ -240,6 +260,7 @@ enum ConsoleScreens {
         case .review: ReviewScreen.draw(state, in: rect, canvas: &canvas)
         case .reports: ReportScreen.draw(state, in: rect, canvas: &canvas)
         case .audit: AuditScreen.draw(state, in: rect, canvas: &canvas)
+        case .documents: DocumentsScreen.draw(state, in: rect, canvas: &canvas)
         default: return false
         }
         return true
@@ -264,6 +285,8 @@ enum ConsoleScreens {
             return " \(state.queue.label(state.language)) \(state.screens.reports.period?.label ?? "")"
         case .audit:
             return AuditScreen.status(state)
+        case .documents:
+            return DocumentsScreen.status(state)
         default:
             guard let drill = state.screens.drill else { return nil }
             let what = drill.tier == nil ? "\(state.queue.label(state.language)) · \(drill.label(state.language))" : drill.label(state.language)
@@ -277,6 +300,8 @@ extension ConsoleServices {
         switch effect {
         case .loadAudit, .verifyAudit, .auditProgress, .loadAuditHistory:
             return try execute(audit: effect) ?? .failed("unhandled audit effect")
+        case .loadDocuments, .changeDocument:
+            return try execute(documents: effect) ?? .failed("unhandled documents effect")
         case .loadSupervisor:
             return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule))) }
         case let .loadReview(week):
