@@ -424,6 +424,12 @@ extension ConsoleServices {
             return try Blocking.run { [documents, me] in
                 do throws(DeskError) {
                     let all = try await documents.documents()
+                    // An approval by any seat puts its policy in force here at once: this console's
+                    // actions and sweeps plan with it (the approving seat planned the open tickets).
+                    if all.contains(where: { $0.kind == .slaPolicy }) {
+                        let timeline = try await documents.policyTimeline(fallback: documents.desk.policy)
+                        documents.desk.adopt(timeline.policy(at: documents.desk.clock.now()))
+                    }
                     var pending: [String: [Operator]] = [:]
                     if me.role == .im || me.role == .owner {
                         for document in all where document.current != nil {
@@ -462,7 +468,8 @@ extension ConsoleServices {
                                                policy: timeline.policy(at: documents.desk.clock.now()), origin: documents.desk.origin)
                             let sweep = EscalationSweep(desk: inForce, directory: self.sweep.directory, firedBy: "policy@\(me.login)",
                                                         timeZone: self.sweep.timeZone)
-                            do {
+                            documents.desk.adopt(inForce.policy)
+                            do throws(StoreError) {
                                 let planned = try await sweep.replanIfPolicyChanged()
                                 said += l.pick(en: "; \(planned) open tickets planned afresh", zh: "；已重新规划 \(planned) 个未结事件")
                             } catch {
