@@ -146,6 +146,10 @@ struct DocumentRulesTests {
         }
         let current = try log.doc()
         #expect(rule { () throws(DocumentRefusal) in try DocumentRules.submit(current, reason: "r", major: false, by: Self.im, at: log.now) } == "document.unchanged")
+        // Nothing is dated before the latest event.
+        #expect(rule { () throws(DocumentRefusal) in
+            try DocumentRules.edit(current, text: "z", digest: "z", by: Self.im, at: current.latestAt.addingTimeInterval(-1))
+        } == "document.backdated")
         // Messages in both languages carry the rule.
         let message = DocumentRefusal(.ownSubmission, document: "handover-rules")
         #expect(message.message(.en).hasSuffix("[document.own-submission]") && message.message(.zh).contains("不能审批自己提交的版本"))
@@ -220,7 +224,7 @@ struct DocumentRulesTests {
         let approval = Self.t0.addingTimeInterval(86_400)
         let v11 = PolicyTimeline.Entry(version: DocumentVersionNumber(major: 1, minor: 1), from: approval,
                                        policy: try SLAPolicy(timeZone: .gmt, calendars: SLAPolicy.dutyTable.calendars, priorities: faster))
-        let timeline = PolicyTimeline(entries: [v11, v10], fallback: .dutyTable)
+        let timeline = PolicyTimeline(entries: [v10, v11], fallback: .dutyTable)
         let firstStep = { (instant: Date) in timeline.policy(at: instant).policy(for: .general).escalation[0].after }
         #expect(firstStep(approval.addingTimeInterval(-0.001)) == 7200)
         #expect(firstStep(approval) == 3600)

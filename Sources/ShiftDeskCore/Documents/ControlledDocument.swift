@@ -71,6 +71,8 @@ public struct ControlledDocument: Sendable, Hashable {
     public var acknowledged: [String: DocumentVersionNumber]
     /// The id of the newest event folded in: a write is made against it.
     public var lastEventID: Int64
+    /// The instant of the newest event: history is appended in order, never dated before it.
+    public var latestAt: Date
 
     public var current: DocumentVersion? { approved.last }
 
@@ -104,13 +106,14 @@ public struct ControlledDocument: Sendable, Hashable {
         var document = ControlledDocument(
             name: first.document, title: first.payload.title ?? first.document, kind: first.payload.kind ?? .text,
             concerns: concerns, createdBy: first.actor, createdAt: first.at, approved: [], working: nil, acknowledged: [:],
-            lastEventID: first.id)
+            lastEventID: first.id, latestAt: first.at)
         for event in events { document.apply(event) }
         return document
     }
 
     mutating func apply(_ event: DocumentEvent) {
         lastEventID = max(lastEventID, event.id)
+        latestAt = max(latestAt, event.at)
         let payload = event.payload
         switch event.kind {
         case .created, .edited:

@@ -27,6 +27,8 @@ public struct DocumentRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case invalidPolicy(String)
         /// The policy document is written with `policy propose`, not `doc`.
         case policyThroughPolicy
+        /// Dated before the document's latest event: its history is only ever appended to, in order.
+        case backdated(latest: Date, attempted: Date)
     }
 
     public let document: String?
@@ -58,6 +60,7 @@ public struct DocumentRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case .text: "text.limit"
         case .invalidPolicy: "policy.invalid"
         case .policyThroughPolicy: "document.policy-through-policy"
+        case .backdated: "document.backdated"
         }
     }
 
@@ -116,6 +119,9 @@ public struct DocumentRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case .policyThroughPolicy:
             return l.pick(en: "the SLA policy changes through `policy propose|approve|reject`",
                           zh: "SLA 策略请用 `policy propose|approve|reject` 修改")
+        case let .backdated(latest, attempted):
+            return l.pick(en: "its latest event is at \(ISO8601.format(latest)); a change dated \(ISO8601.format(attempted)) would rewrite its history (check --now or the clock)",
+                          zh: "其最新记录时间为 \(ISO8601.format(latest))；时间为 \(ISO8601.format(attempted)) 的变更会改写其历史（请检查 --now 或系统时钟）")
         }
     }
 }

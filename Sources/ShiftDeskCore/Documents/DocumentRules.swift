@@ -31,6 +31,14 @@ public enum DocumentRules {
         guard actor.role == .owner else { throw DocumentRefusal(.approverRole(actor.role), document: name) }
     }
 
+    /// History is appended in order: nothing is dated before the document's latest event (to the
+    /// millisecond the store keeps), so the version in force at an instant is never rewritten.
+    static func checkOrder(_ document: ControlledDocument, _ instant: Date) throws(DocumentRefusal) {
+        if (instant.timeIntervalSince1970 * 1000).rounded() < (document.latestAt.timeIntervalSince1970 * 1000).rounded() {
+            throw DocumentRefusal(.backdated(latest: document.latestAt, attempted: instant), document: document.name)
+        }
+    }
+
     static func checkText(_ text: String, _ name: String) throws(DocumentRefusal) {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw DocumentRefusal(.textRequired(what: TextField.documentText.label(.en)), document: name)
@@ -66,6 +74,7 @@ public enum DocumentRules {
             throw DocumentRefusal(.submittedLocked(number), document: document.name)
         }
         try checkText(text, document.name)
+        try checkOrder(document, instant)
         return DocumentEvent(document: document.name, actor: actor.login, at: instant, kind: .edited,
                              payload: DocumentPayload(text: text, digest: digest))
     }
@@ -82,6 +91,7 @@ public enum DocumentRules {
             throw DocumentRefusal(.unchanged, document: document.name)
         }
         let reason = try checkLine(reason, field: .changeReason, document.name)
+        try checkOrder(document, instant)
         let number = document.nextNumber(major: major)
         return DocumentEvent(document: document.name, actor: actor.login, at: instant, kind: .submitted,
                              payload: DocumentPayload(digest: working.digest, reason: reason, major: major, version: number.description))
@@ -91,6 +101,7 @@ public enum DocumentRules {
     public static func approve(_ document: ControlledDocument, comment: String?, by actor: Operator,
                                at instant: Date) throws(DocumentRefusal) -> DocumentEvent {
         let working = try decidable(document, by: actor)
+        try checkOrder(document, instant)
         let comment = try comment.flatMap { text throws(DocumentRefusal) -> String? in
             text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : try checkLine(text, field: .reviewComment, document.name)
         }
@@ -103,6 +114,7 @@ public enum DocumentRules {
                               at instant: Date) throws(DocumentRefusal) -> DocumentEvent {
         let working = try decidable(document, by: actor)
         let comment = try checkLine(comment, field: .reviewComment, document.name)
+        try checkOrder(document, instant)
         return DocumentEvent(document: document.name, actor: actor.login, at: instant, kind: .rejected,
                              payload: DocumentPayload(version: working.label, comment: comment))
     }
@@ -124,6 +136,7 @@ public enum DocumentRules {
         if let seen = document.acknowledged[actor.login], seen >= number {
             throw DocumentRefusal(.alreadyAcknowledged(number), document: document.name)
         }
+        try checkOrder(document, instant)
         return DocumentEvent(document: document.name, actor: actor.login, at: instant, kind: .acknowledged,
                              payload: DocumentPayload(version: number.description))
     }

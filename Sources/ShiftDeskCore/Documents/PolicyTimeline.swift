@@ -15,13 +15,13 @@ public struct PolicyTimeline: Sendable {
         }
     }
 
-    /// Oldest first.
+    /// In the order they were approved (which history keeps in time order).
     public let entries: [Entry]
     /// What holds before the first approval (the built-in duty table).
     public let fallback: SLAPolicy
 
     public init(entries: [Entry], fallback: SLAPolicy) {
-        self.entries = entries.sorted { $0.from < $1.from }
+        self.entries = entries
         self.fallback = fallback
     }
 
