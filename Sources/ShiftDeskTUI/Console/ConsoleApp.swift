@@ -126,8 +126,11 @@ public struct ConsoleApp {
         if state.mode.showsHandover(afterForm: state.afterForm), state.handover.tab == .history, let week = state.handover.historyWeek {
             return refresh(state) + [.perform(.loadHandoverHistory(HandoverView.week(startingAt: week, in: state.timeZone)))]
         }
-        // The documents come along with every change: the banner shows on every queue.
-        return refresh(state) + ConsoleScreens.reload(state) + [.perform(.screen(.loadDocuments))]
+        let commands = refresh(state) + ConsoleScreens.reload(state)
+        // The documents come along with every change read (the banner shows on every queue);
+        // while a whole load is on its way nothing is read twice.
+        if commands.isEmpty || state.queue == .documents { return commands }
+        return commands + [.perform(.screen(.loadDocuments))]
     }
 
     /// Brings the queues up to date: only what was written since the last load is read.

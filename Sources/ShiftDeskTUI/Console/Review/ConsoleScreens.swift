@@ -166,6 +166,7 @@ enum ConsoleScreens {
         case .audit:
             // The head moves with every write; the history shown may have grown.
             return [.perform(.screen(.loadAudit))] + (state.screens.audit.incident.map { [.perform(.screen(.loadAuditHistory($0)))] } ?? [])
+        case .documents: return [.perform(.screen(.loadDocuments))]
         default: return []
         }
     }
