@@ -196,6 +196,7 @@ struct DocumentRulesTests {
         let document = try #require(ControlledDocument.fold([event]))
         #expect(document.kind == .slaPolicy && document.current?.label == "V1.0" && document.current?.approver == DocumentRules.system)
         #expect(document.working == nil && document.concerns == DocumentRules.defaultConcerns)
+        #expect(!document.awaitsAcknowledgement(from: Self.l1), "the version a desk starts with is nothing new to read")
         #expect(DocumentPayload.decoded(event.payload.encoded()) == event.payload)
     }
 

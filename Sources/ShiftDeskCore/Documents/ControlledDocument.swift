@@ -93,9 +93,11 @@ public struct ControlledDocument: Sendable, Hashable {
         current?.number.map { $0.next(major: major) } ?? .first
     }
 
-    /// Whether `person` still has to acknowledge the current version.
+    /// Whether `person` still has to acknowledge the current version. A version the desk
+    /// installed itself (`init`, `migrate`) is what everyone already worked with: nothing to read.
     public func awaitsAcknowledgement(from person: Operator) -> Bool {
-        guard let number = current?.number, concerns.contains(person.role), !person.disabled else { return false }
+        guard let current, let number = current.number, current.approver != DocumentRules.system,
+              concerns.contains(person.role), !person.disabled else { return false }
         return (acknowledged[person.login] ?? DocumentVersionNumber(major: -1, minor: 0)) < number
     }
 

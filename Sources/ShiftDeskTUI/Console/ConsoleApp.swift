@@ -410,7 +410,10 @@ public struct ConsoleApp {
             state.queue = .documents
             state.screens.drill = nil
             state.table = TableState()
-            if let first = DocumentsScreen.toAcknowledge(state).first { state.screens.documents.selected = first.name }
+            // What awaits the operator first: an owner's approvals, then what to read.
+            state.screens.documents.selected = DocumentsScreen.ordered(state).first?.name
+            state.screens.documents.showsDiff = false
+            state.screens.documents.offset = 0
             return ConsoleScreens.enter(&state)
         case .calls:
             if let call = state.myCalls.first { state.mode = .call(call) } else { say(&state, state.pick("no calls to confirm", "没有待确认的电话")) }

@@ -353,7 +353,8 @@ enum DocumentsScreen {
         if let rejection = document.working?.rejections.last, document.working?.state == .draft {
             parts.append(l.pick(en: "rejected by \(rejection.by): ", zh: "\(rejection.by) 驳回：") + TerminalText.sanitize(rejection.comment))
         }
-        if let pending = state.screens.documents.data?.pending[document.name], state.me.role == .im || state.me.role == .owner {
+        if version.state == .current, let pending = state.screens.documents.data?.pending[document.name],
+           state.me.role == .im || state.me.role == .owner {
             parts.append(pending.isEmpty ? l.pick(en: "everyone concerned has read it", zh: "相关人员均已确认阅读")
                                          : l.pick(en: "not yet read by \(pending.count): ", zh: "\(pending.count) 人未确认：")
                                              + pending.prefix(6).map { TerminalText.sanitize($0.name) }.joined(separator: ", "))
