@@ -87,6 +87,40 @@ struct PolicyCommandTests {
         #expect(((history.json as? [[String: Any]]) ?? []).map { $0["kind"] as? String } == ["installed", "edited", "submitted", "approved"])
     }
 
+    /// A running escalator takes an approval as soon as it sees it: a general incident opened 70
+    /// minutes ago is not due under V1.0 (2 h) and is escalated once V1.1 (1 h) is approved.
+    @Test func aRunningEscalatorUsesTheNewPolicyFromItsApproval() throws {
+        let cli = try CLI.staffedDesk()
+        try cli.expectSuccess("operator", "add", "own1", "--name", "周敏", "--role", "owner")
+        let folder = Self.folder(cli)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("one-hour.toml").path
+        try Self.oneHour.write(toFile: file, atomically: true, encoding: .utf8)
+        let opened = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-70 * 60))
+        try cli.expectSuccess("ticket", "new", "--title", "VPN 断线", "--caller", "王小明", "--priority", "general", "--opened", opened,
+                              "--backfilled", "--as", "desk1")
+        let escalator = try cli.start(["escalator", "--no-deliver"])
+        defer { if escalator.isRunning { escalator.terminate() } }
+        usleep(1_500_000)
+        func fired() throws -> Int {
+            let show = try cli.expectSuccess("ticket", "show", "1", "--json")
+            let sla = (show.json as? [String: Any])?["sla"] as? [String: Any]
+            return ((sla?["next_step"] as? [String: Any])?["level"] as? Int) ?? 0
+        }
+        #expect(try fired() == 1, "under V1.0 the first step is still ahead")
+        try cli.expectSuccess("policy", "propose", file, "--reason", "一小时", "--as", "im1")
+        try cli.expectSuccess("policy", "approve", "--as", "own1")
+        var level = 1
+        for _ in 0..<50 {
+            level = try fired()
+            if level == 2 { break }
+            usleep(200_000)
+        }
+        #expect(level == 2, "the escalator fired the first step under V1.1")
+        escalator.terminate()
+        escalator.waitUntilExit()
+    }
+
     @Test func aDocumentIsRejectedResubmittedApprovedAndAcknowledged() throws {
         let cli = try CLI.staffedDesk()
         try cli.expectSuccess("operator", "add", "own1", "--name", "周敏", "--role", "owner")
