@@ -163,7 +163,7 @@ public struct DocumentDesk: Sendable {
         if case let .failure(problem) = parsePolicy(text, "policy") {
             throw .document(DocumentRefusal(.invalidPolicy(problem.lines), document: name))
         }
-        let event = DocumentRules.install(name: name, title: "SLA policy and notification roster", kind: .slaPolicy, text: text,
+        let event = DocumentRules.install(name: name, title: "SLA 策略与通知名单 · SLA policy and notification roster", kind: .slaPolicy, text: text,
                                           digest: Self.digest(text), reason: reason, at: desk.clock.now())
         do {
             _ = try await store.appendDocumentEvent(event, after: 0)

@@ -60,6 +60,8 @@ enum DemoLoader {
                     en: "this desk database already holds tickets; demo data goes into a new database only",
                     zh: "该数据库已有工单；演示数据只能写入新数据库"))
             }
+            // A demo desk runs on the duty table as its approved V1.0, as `init` installs it.
+            try await context.documents(desk).installPolicyIfMissing(PolicyFile.dutyTableText, reason: "the demo desk: the duty table")
             let demo = DemoDesk(now: now, tickets: tickets, seed: seed)
             var operators = 0
             for person in demo.operators where try await store.findOperator(login: person.login) == nil {
