@@ -235,4 +235,21 @@ struct DocumentRulesTests {
         #expect(timeline.entries(during: approval, approval.addingTimeInterval(1)).map(\.version.description) == ["V1.1"])
         #expect(PolicyTimeline(entries: [], fallback: .dutyTable).entry(at: Self.t0) == nil)
     }
+
+    @Test func theWhatIfReplaysRealHistoryUnderEachPolicy() throws {
+        var faster = SLAPolicy.dutyTablePriorities
+        faster[.general]?.escalation[0].after = 3600
+        let proposed = try SLAPolicy(timeZone: .gmt, calendars: [:], priorities: faster)
+        var ticket = Ticket(id: TicketID(1), title: "打印机卡纸", caller: Caller(name: "王小明"), channel: .phone, priority: .general, openedAt: Self.t0)
+        ticket.owner = Self.desk.login
+        let opened = TicketEvent(ticket: ticket.id, actor: Self.desk.login, at: Self.t0, kind: .opened, changes: ticket.changes(since: nil), note: nil)
+        let history = [TicketHistory(ticket: ticket, events: [opened])]
+        let window = DateInterval(start: Self.t0, end: Self.t0.addingTimeInterval(90 * 60))
+        let directory = RecipientDirectory(addresses: [.incidentManager: ["im@desk.example", "im2@desk.example"]])
+        let current = PolicyWhatIf.replay(history, policy: .dutyTable, window: window, directory: directory)
+        let trial = PolicyWhatIf.replay(history, policy: proposed, window: window, directory: directory)
+        #expect(current.steps == 0 && current.mails == 0 && current.incidents == 1)
+        #expect(trial.steps == 1 && trial.stepsByPriority[.general] == 1 && trial.mails == 2 && trial.calls == 0)
+        #expect(current.breaches == 1 && trial.breaches == 1, "the 30-minute response passed under both")
+    }
 }

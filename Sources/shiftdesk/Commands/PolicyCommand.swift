@@ -8,7 +8,7 @@ import ShiftDeskStore
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy", abstract: "The SLA policy in force, and changing it: propose, approve, reject.",
-        subcommands: [Propose.self, Approve.self, Reject.self, Show.self, History.self, Diff.self])
+        subcommands: [Propose.self, Approve.self, Reject.self, Show.self, History.self, Diff.self, WhatIf.self])
 
     static var name: String { DocumentRules.policyDocument }
 
@@ -109,6 +109,68 @@ struct PolicyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await DocumentOutput.diff(PolicyCommand.name, from: from, to: to, try Context(global))
+        }
+    }
+
+    struct WhatIf: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "whatif",
+            abstract: "Replay the incidents of the last weeks under the submitted policy (or --version V) beside the one in force: steps, mails, calls, breaches.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The version to try: V1.2, draft (default: the one submitted, else the draft).") var version: String?
+        @Option(help: "How many weeks back (1 to 52).") var weeks = 4
+
+        func validate() throws {
+            guard (1...52).contains(weeks) else { throw ValidationError("--weeks takes 1 to 52") }
+        }
+
+        func run() async throws {
+            let context = try Context(global)
+            let (desk, timeline) = try await context.deskInForce()
+            let documents = context.documents(desk)
+            let record: ControlledDocument
+            do { record = try await documents.requireDocument(PolicyCommand.name) } catch { throw CLIFailure(error, context) }
+            let l = context.language
+            guard let tried = try version.map({ text throws(CLIFailure) in try DocumentOutput.pick(record, text, context) }) ?? record.working else {
+                throw CLIFailure(l.pick(en: "no policy is submitted or drafted; name one with --version V",
+                                        zh: "没有待审批或草稿中的策略；请用 --version V 指定版本"))
+            }
+            let proposed: SLAPolicy
+            switch context.policyParser(tried.text, "\(PolicyCommand.name) \(tried.label)") {
+            case let .success(policy): proposed = policy
+            case let .failure(problem): throw CLIFailure(problem.lines)
+            }
+            let now = context.clock.now()
+            let window = DateInterval(start: now.addingTimeInterval(-Double(weeks) * 7 * 86_400), end: now)
+            let histories: [TicketHistory]
+            do { histories = try await desk.store.histories(opened: window) } catch { throw CLIFailure(error, context) }
+            let currentName = Context.versionName(timeline.entry(at: now))
+            let current = PolicyWhatIf.replay(histories, policy: desk.policy, window: window, directory: context.config.recipients)
+            let trial = PolicyWhatIf.replay(histories, policy: proposed, window: window, directory: context.config.recipients)
+            func json(_ name: String, _ outcome: PolicyWhatIf.Outcome) -> JSONValue {
+                .object([("version", .string(name)), ("incidents", .int(outcome.incidents)), ("steps", .int(outcome.steps)),
+                         ("steps_by_priority", .object(Priority.allCases.map { ($0.rawValue, .int(outcome.stepsByPriority[$0] ?? 0)) })),
+                         ("mails", .int(outcome.mails)), ("calls", .int(outcome.calls)), ("breaches", .int(outcome.breaches))])
+            }
+            if context.json {
+                Output.json(.object([("from", .instant(window.start)), ("to", .instant(window.end)),
+                                     ("current", json(currentName, current)), ("proposed", json(tried.label, trial))]))
+                return
+            }
+            print(l.pick(en: "Incidents opened \(context.show(window.start)) – \(context.show(window.end)), replayed under each policy",
+                         zh: "\(context.show(window.start)) – \(context.show(window.end)) 开单的事件，按两个策略重放"))
+            var table = TextTable(headers: ["", l.pick(en: "IN FORCE \(currentName)", zh: "现行 \(currentName)"),
+                                            l.pick(en: "PROPOSED \(tried.label)", zh: "拟议 \(tried.label)")])
+            var rows: [[String]] = [[l.pick(en: "incidents", zh: "事件数"), String(current.incidents), String(trial.incidents)],
+                                    [l.pick(en: "escalation steps", zh: "升级次数"), String(current.steps), String(trial.steps)]]
+            for priority in Priority.allCases {
+                rows.append(["  " + priority.label(l), String(current.stepsByPriority[priority] ?? 0), String(trial.stepsByPriority[priority] ?? 0)])
+            }
+            rows += [[l.pick(en: "e-mails", zh: "邮件"), String(current.mails), String(trial.mails)],
+                     [l.pick(en: "phone calls", zh: "电话"), String(current.calls), String(trial.calls)],
+                     [l.pick(en: "breached incidents", zh: "超时事件"), String(current.breaches), String(trial.breaches)]]
+            table.rows = rows
+            print(table.render())
         }
     }
 }
