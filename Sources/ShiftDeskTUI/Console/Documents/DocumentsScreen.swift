@@ -24,8 +24,25 @@ public struct DocumentsScreenState: Sendable {
     public var showsDiff = false
     /// First line of the text or diff shown.
     public var offset = 0
+    /// The what-if of the submitted policy (`w`), when asked for.
+    public var whatIf: PolicyWhatIfView?
 
     public init() {}
+}
+
+/// The submitted policy replayed over the last four weeks beside the one in force.
+public struct PolicyWhatIfView: Sendable {
+    public var current: String
+    public var proposed: String
+    public var currentOutcome: PolicyWhatIf.Outcome
+    public var proposedOutcome: PolicyWhatIf.Outcome
+
+    public init(current: String, proposed: String, currentOutcome: PolicyWhatIf.Outcome, proposedOutcome: PolicyWhatIf.Outcome) {
+        self.current = current
+        self.proposed = proposed
+        self.currentOutcome = currentOutcome
+        self.proposedOutcome = proposedOutcome
+    }
 }
 
 /// A change to a document asked from the console.
@@ -50,6 +67,7 @@ extension ActionID {
     static let documentFromFile: ActionID = "documentFromFile"
     static let documentSubmit: ActionID = "documentSubmit"
     static let openDocuments: ActionID = "openDocuments"
+    static let policyWhatIf: ActionID = "policyWhatIf"
 }
 
 /// The Documents screen (受控文档): every role reads the controlled documents; those a version
@@ -64,6 +82,8 @@ enum DocumentsScreen {
         KeyBinding([.function(6), .character("X")], .documentReject, label: LocalizedText(en: "Reject", zh: "驳回"), slot: 6, contexts: [.documents]),
         KeyBinding([.function(7), .character("f")], .documentFromFile, label: LocalizedText(en: "File", zh: "从文件"), slot: 7, contexts: [.documents]),
         KeyBinding([.function(8), .character("S")], .documentSubmit, label: LocalizedText(en: "Submit", zh: "提交"), slot: 8, contexts: [.documents]),
+        KeyBinding([.character("w")], .policyWhatIf, label: LocalizedText(en: "What if: the submitted policy over the last 4 weeks", zh: "试算：拟议策略重放最近 4 周"),
+                   contexts: [.documents]),
         KeyBinding([.character("D")], .openDocuments, label: LocalizedText(en: "Controlled documents", zh: "受控文档"), contexts: [.queue, .supervisor, .review, .reports, .audit]),
     ]
 
@@ -126,6 +146,13 @@ enum DocumentsScreen {
         case .first: state.screens.documents.offset = 0; return []
         case .last: return scroll(&state, by: Int.max / 2)
         case .open, .filter, .sort: return []
+        case .policyWhatIf:
+            guard document.kind == .slaPolicy, let working = document.working else {
+                ConsoleApp.say(&state, l.pick(en: "the what-if is for a proposed SLA policy", zh: "试算只用于拟议的 SLA 策略"), error: true)
+                return []
+            }
+            ConsoleApp.say(&state, l.pick(en: "replaying the last 4 weeks under \(working.label)…", zh: "正在按 \(working.label) 重放最近 4 周…"))
+            return [.performInBackground(.screen(.policyWhatIf))]
         case .documentDiff:
             state.screens.documents.showsDiff.toggle()
             state.screens.documents.offset = 0
@@ -210,7 +237,13 @@ enum DocumentsScreen {
             state.screens.documents.data = data
         case let .documents(.failure(error)):
             ConsoleApp.say(&state, error.message(l, timeZone: state.timeZone), error: true)
+        case let .policyWhatIf(.success(view)):
+            state.screens.documents.whatIf = view
+            state.message = nil
+        case let .policyWhatIf(.failure(error)):
+            ConsoleApp.say(&state, error.message(l, timeZone: state.timeZone), error: true)
         case let .documentChanged(.success(said)):
+            state.screens.documents.whatIf = nil
             ConsoleApp.say(&state, said)
             return [.perform(.screen(.loadDocuments))]
         case let .documentChanged(.failure(error)):
@@ -389,11 +422,36 @@ enum DocumentsScreen {
         }
         guard let version = shownVersion(state, document) else { return [] }
         var lines: [(String, ThemeRole)] = []
+        if document.kind == .slaPolicy, let view = state.screens.documents.whatIf {
+            lines += whatIfLines(view, l)
+        }
         for line in LineDiff.lines(version.text) {
             let safe = TerminalText.sanitize(line)
             let wrapped = safe.isEmpty ? [""] : ScrollText.wrap(safe, width: width)
             lines += wrapped.map { ($0, line.hasPrefix("#") ? ThemeRole.title : .normal) }
         }
+        return lines
+    }
+
+    /// The what-if as a small table above the policy text.
+    static func whatIfLines(_ view: PolicyWhatIfView, _ l: Language) -> [(String, ThemeRole)] {
+        func row(_ name: String, _ a: Int, _ b: Int) -> (String, ThemeRole) {
+            (DisplayWidth.fit(name, toWidth: 18) + DisplayWidth.fit(String(a), toWidth: 10, alignment: .right)
+                + DisplayWidth.fit(String(b), toWidth: 10, alignment: .right), a == b ? .normal : .warning)
+        }
+        let (c, p) = (view.currentOutcome, view.proposedOutcome)
+        var lines: [(String, ThemeRole)] = [
+            (l.pick(en: "What if: incidents of the last 4 weeks replayed", zh: "试算：最近 4 周的事件按两个策略重放"), .title),
+            (DisplayWidth.fit("", toWidth: 18) + DisplayWidth.fit(view.current, toWidth: 10, alignment: .right)
+                + DisplayWidth.fit(view.proposed, toWidth: 10, alignment: .right), .muted),
+            row(l.pick(en: "incidents", zh: "事件数"), c.incidents, p.incidents),
+            row(l.pick(en: "escalation steps", zh: "升级次数"), c.steps, p.steps),
+        ]
+        for priority in Priority.allCases {
+            lines.append(row("  " + priority.label(l), c.stepsByPriority[priority] ?? 0, p.stepsByPriority[priority] ?? 0))
+        }
+        lines += [row(l.pick(en: "e-mails", zh: "邮件"), c.mails, p.mails), row(l.pick(en: "phone calls", zh: "电话"), c.calls, p.calls),
+                  row(l.pick(en: "breached", zh: "超时事件"), c.breaches, p.breaches), ("", .normal)]
         return lines
     }
 
@@ -440,6 +498,30 @@ extension ConsoleServices {
                     return .screen(.documents(.success(DocumentsData(documents: all, pending: pending))))
                 } catch {
                     return .screen(.documents(.failure(error)))
+                }
+            }
+        case .policyWhatIf:
+            return try Blocking.run { [documents, directory = sweep.directory] in
+                do throws(DeskError) {
+                    let record = try await documents.requireDocument(DocumentRules.policyDocument)
+                    guard let working = record.working else { throw DeskError.document(DocumentRefusal(.notSubmitted, document: record.name)) }
+                    let proposed: SLAPolicy
+                    switch documents.parsePolicy(working.text, "\(record.name) \(working.label)") {
+                    case let .success(policy): proposed = policy
+                    case let .failure(problem): throw DeskError.document(DocumentRefusal(.invalidPolicy(problem.lines), document: record.name))
+                    }
+                    let desk = documents.desk
+                    let now = desk.clock.now()
+                    let window = DateInterval(start: now.addingTimeInterval(-28 * 86_400), end: now)
+                    let histories: [TicketHistory]
+                    do throws(StoreError) { histories = try await desk.store.histories(opened: window) } catch { throw DeskError.store(error) }
+                    let timeline = try await documents.policyTimeline(fallback: desk.policy)
+                    let view = PolicyWhatIfView(current: timeline.entry(at: now)?.version.description ?? "built-in", proposed: working.label,
+                                                currentOutcome: PolicyWhatIf.replay(histories, policy: desk.policy, window: window, directory: directory),
+                                                proposedOutcome: PolicyWhatIf.replay(histories, policy: proposed, window: window, directory: directory))
+                    return .screen(.policyWhatIf(.success(view)))
+                } catch {
+                    return .screen(.policyWhatIf(.failure(error)))
                 }
             }
         case let .changeDocument(change):

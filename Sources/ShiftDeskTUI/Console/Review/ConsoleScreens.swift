@@ -23,6 +23,8 @@ public enum ScreenEffect: Sendable {
     case loadDocuments
     /// A change to a document (acknowledge, approve, reject, draft, submit).
     case changeDocument(DocumentChange)
+    /// The submitted SLA policy replayed over the last four weeks beside the one in force.
+    case policyWhatIf
 }
 
 public enum ScreenMessage: Sendable {
@@ -38,6 +40,7 @@ public enum ScreenMessage: Sendable {
     case documents(Result<DocumentsData, DeskError>)
     /// What the change did, in the operator's words, or why it was refused.
     case documentChanged(Result<String, DeskError>)
+    case policyWhatIf(Result<PolicyWhatIfView, DeskError>)
 }
 
 /// The file formats of `shiftdesk report`.
@@ -229,7 +232,7 @@ enum ConsoleScreens {
             return []
         case .audit, .verified, .auditProgress, .auditHistory:
             return AuditScreen.handle(&state, message)
-        case .documents, .documentChanged:
+        case .documents, .documentChanged, .policyWhatIf:
             return DocumentsScreen.handle(&state, message)
         }
     }
@@ -301,7 +304,7 @@ extension ConsoleServices {
         switch effect {
         case .loadAudit, .verifyAudit, .auditProgress, .loadAuditHistory:
             return try execute(audit: effect) ?? .failed("unhandled audit effect")
-        case .loadDocuments, .changeDocument:
+        case .loadDocuments, .changeDocument, .policyWhatIf:
             return try execute(documents: effect) ?? .failed("unhandled documents effect")
         case .loadSupervisor:
             return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule))) }
