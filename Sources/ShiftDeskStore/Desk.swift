@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ShiftDeskCore
 
 /// Why the desk could not do what an operator asked. Nothing was written.
@@ -16,12 +17,15 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The action's instant is before the ticket's latest event: history is only ever appended
     /// to, in order, so an action cannot be dated into the past.
     case backdated(ticket: TicketID, latest: Date, attempted: Date)
+    /// A controlled document's rules do not allow it; the refusal names the rule.
+    case document(DocumentRefusal)
 
     public var description: String { message(.en) }
 
     public func message(_ l: Language, timeZone: TimeZone = .gmt) -> String {
         switch self {
         case let .refused(refusal): return refusal.message(l)
+        case let .document(refusal): return refusal.message(l)
         case let .store(error): return error.message(l, timeZone: timeZone)
         case let .unknownOperator(login):
             return l.pick(
@@ -46,9 +50,14 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct Desk: Sendable {
     public let store: any Store
     public let clock: any Clock
-    public let policy: SLAPolicy
+    /// The SLA policy this desk plans with: the version in force when it was made, or the one
+    /// a long-running seat adopted since (``adopt(_:)``).
+    public var policy: SLAPolicy { inForce.current.policy }
     /// `policy.fingerprint`, which every KPI summary names.
-    let policyFingerprint: String
+    var policyFingerprint: String { inForce.current.fingerprint }
+    /// Shared by every copy of this desk (a console's services, its sweep): an approval seen by
+    /// one is in force for all.
+    private let inForce: PolicyInForce
     /// Where this desk's actions come from, stamped on every event it writes: `.local` for the
     /// administrator's shell, `.serve` for commands that came through `shiftdesk serve`.
     public let origin: EventOrigin
@@ -56,9 +65,15 @@ public struct Desk: Sendable {
     public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable, origin: EventOrigin = .local) {
         self.store = store
         self.clock = clock
-        self.policy = policy
         self.origin = origin
-        policyFingerprint = policy.fingerprint
+        inForce = PolicyInForce(policy)
+    }
+
+    /// Plans with `policy` from now on, in this desk and every copy of it (a running console
+    /// that saw a newly approved policy version). False when it was already in force.
+    @discardableResult
+    public func adopt(_ policy: SLAPolicy) -> Bool {
+        inForce.adopt(policy)
     }
 
     /// A ticket's SLA now: both clocks, its ladder and what already fired.
@@ -270,5 +285,28 @@ public struct Desk: Sendable {
     func displayName(of login: String?) async -> String? {
         guard let login, let person = try? await store.findOperator(login: login) else { return nil }
         return person.name
+    }
+}
+
+/// The policy a desk and its copies plan with, and its fingerprint.
+final class PolicyInForce: Sendable {
+    struct Current: Sendable {
+        var policy: SLAPolicy
+        var fingerprint: String
+    }
+
+    private let state: Mutex<Current>
+
+    init(_ policy: SLAPolicy) { state = Mutex(Current(policy: policy, fingerprint: policy.fingerprint)) }
+
+    var current: Current { state.withLock { $0 } }
+
+    func adopt(_ policy: SLAPolicy) -> Bool {
+        let fingerprint = policy.fingerprint
+        return state.withLock { current in
+            guard current.fingerprint != fingerprint else { return false }
+            current = Current(policy: policy, fingerprint: fingerprint)
+            return true
+        }
     }
 }

@@ -167,6 +167,15 @@ public protocol Store: Sendable {
     /// page by page, so a year of a million incidents never sits in memory at once.
     func reportPage(after: Int64, limit: Int, until: Date) async throws(StoreError) -> [ReportTicket]
 
+    // MARK: Controlled documents (see ``ControlledDocument``, ``DocumentRules``)
+
+    /// The events of one controlled document, or of every document when nil, by id.
+    func documentEvents(_ document: String?) async throws(StoreError) -> [DocumentEvent]
+    /// Appends `event` to its document's history (the store assigns the id), provided the
+    /// newest event of that document is still `after` (0: the document does not exist yet).
+    /// Otherwise throws ``StoreError/documentChanged(document:changedBy:)`` and writes nothing.
+    func appendDocumentEvent(_ event: DocumentEvent, after: Int64) async throws(StoreError) -> DocumentEvent
+
     // MARK: The record (see ``EventEncoding``, ``AuditVerifier``)
 
     /// The chain's head and the newest event id, in one snapshot.

@@ -10,11 +10,15 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
     case handoverNote = "handover_note"
     case problemTitle = "problem_title"
     case documentText = "document_text"
+    case documentTitle = "document_title"
+    case changeReason = "change_reason"
+    case reviewComment = "review_comment"
     case operatorName = "operator_name"
 
     public var limit: Int {
         switch self {
-        case .title, .problemTitle: 200
+        case .title, .problemTitle, .documentTitle: 200
+        case .changeReason, .reviewComment: 1000
         case .description, .note, .resolution, .handoverNote: 4000
         case .comment: 1000
         case .caller, .department, .category, .service, .operatorName: 100
@@ -54,6 +58,9 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
         case .handoverNote: l.pick(en: "handover note", zh: "交接说明")
         case .problemTitle: l.pick(en: "problem title", zh: "问题单标题")
         case .documentText: l.pick(en: "document text", zh: "文档正文")
+        case .documentTitle: l.pick(en: "document title", zh: "文档标题")
+        case .changeReason: l.pick(en: "reason for the change", zh: "变更原因")
+        case .reviewComment: l.pick(en: "approval comment", zh: "审批意见")
         case .operatorName: l.pick(en: "operator name", zh: "操作员姓名")
         }
     }

@@ -285,6 +285,29 @@ enum PostgresSchema {
             );
             CREATE INDEX operator_keys_by_login ON operator_keys(login);
             """),
+        // Controlled documents, as SQLite's v11: an append-only history, ids from `counters`.
+        Migration(version: 11, name: "v11: controlled documents", sql: """
+            INSERT INTO counters (name, value) VALUES ('document_events', 0);
+            CREATE TABLE document_events (
+                id bigint PRIMARY KEY,
+                document text NOT NULL,
+                actor text NOT NULL,
+                at bigint NOT NULL,
+                kind text NOT NULL,
+                payload text NOT NULL
+            );
+            CREATE INDEX document_events_by_document ON document_events(document, id);
+            CREATE FUNCTION shiftdesk_document_events_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the document history is append-only';
+            END $$;
+            CREATE TRIGGER document_events_are_append_only BEFORE UPDATE OR DELETE ON document_events
+                FOR EACH ROW EXECUTE FUNCTION shiftdesk_document_events_are_append_only();
+            CREATE TRIGGER document_events_are_not_truncated BEFORE TRUNCATE ON document_events
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_document_events_are_append_only();
+            CREATE TRIGGER document_events_notify AFTER INSERT ON document_events
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
+            """),
         // The record journal, as SQLite's v15: the handovers already stored are journaled by
         // `journalExistingRecords` in the same transaction.
         Migration(version: 15, name: "v15: record journal (handovers and every record beside the events, chained)", sql: """

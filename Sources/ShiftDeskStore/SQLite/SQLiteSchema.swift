@@ -196,6 +196,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v10: operator keys and disabled operators") { db in
             try db.execute(sql: SQLiteSchema.operatorKeys)
         }
+        migrator.registerMigration("v11: controlled documents") { db in
+            try db.execute(sql: SQLiteSchema.documentEvents)
+        }
         migrator.registerMigration("v15: record journal (handovers and every record beside the events, chained)") { db in
             try db.execute(sql: SQLiteSchema.recordJournal)
             try journalExistingRecords(db)
@@ -332,6 +335,24 @@ enum SQLiteSchema {
             added_at INTEGER NOT NULL
         );
         CREATE INDEX operator_keys_by_login ON operator_keys(login);
+        """
+
+    /// The history of every controlled document (the SLA policy among them), one row per event,
+    /// append-only like `events`: versions, approvals and acknowledgements are folded from it.
+    static let documentEvents = """
+        CREATE TABLE document_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL
+        );
+        CREATE INDEX document_events_by_document ON document_events(document, id);
+        CREATE TRIGGER document_events_are_append_only_update BEFORE UPDATE ON document_events
+            BEGIN SELECT RAISE(ABORT, 'the document history is append-only'); END;
+        CREATE TRIGGER document_events_are_append_only_delete BEFORE DELETE ON document_events
+            BEGIN SELECT RAISE(ABORT, 'the document history is append-only'); END;
         """
 
     /// The span end of an incident without a summary: it crosses every period's end.

@@ -126,7 +126,11 @@ public struct ConsoleApp {
         if state.mode.showsHandover(afterForm: state.afterForm), state.handover.tab == .history, let week = state.handover.historyWeek {
             return refresh(state) + [.perform(.loadHandoverHistory(HandoverView.week(startingAt: week, in: state.timeZone)))]
         }
-        return refresh(state) + ConsoleScreens.reload(state)
+        let commands = refresh(state) + ConsoleScreens.reload(state)
+        // The documents come along with every change read (the banner shows on every queue);
+        // while a whole load is on its way nothing is read twice.
+        if commands.isEmpty || state.queue == .documents { return commands }
+        return commands + [.perform(.screen(.loadDocuments))]
     }
 
     /// Brings the queues up to date: only what was written since the last load is read.
@@ -406,6 +410,15 @@ public struct ConsoleApp {
         case .resume: return need { [.perform(.act(.resume, $0))] }
         case .signSheet: return need { [.perform(.act(.signSheet, $0))] }
         case .printSheet: return need { [.perform(.printSheet($0))] }
+        case .openDocuments:
+            state.queue = .documents
+            state.screens.drill = nil
+            state.table = TableState()
+            // What awaits the operator first: an owner's approvals, then what to read.
+            state.screens.documents.selected = DocumentsScreen.ordered(state).first?.name
+            state.screens.documents.showsDiff = false
+            state.screens.documents.offset = 0
+            return ConsoleScreens.enter(&state)
         case .calls:
             if let call = state.myCalls.first { state.mode = .call(call) } else { say(&state, state.pick("no calls to confirm", "没有待确认的电话")) }
         case .newCall:

@@ -131,6 +131,7 @@ extension ConsoleApp {
             notices.append((l.pick(en: " ☎ \(calls) escalation call(s) to make and confirm — press C",
                                    zh: " ☎ 有 \(calls) 个升级电话待拨打并确认 — 按 C"), .warning))
         }
+        if let unread = DocumentsScreen.banner(state) { notices.append(unread) }
         guard let overview = state.handoverOverview else { return notices }
         if state.me.role == .desk, overview.pendingForShift > 0, !(state.mode.showsHandover(afterForm: state.afterForm) && state.handover.tab == .review) {
             notices.append((l.pick(en: " » \(overview.pendingForShift) handed-over incident(s) to acknowledge — press H",

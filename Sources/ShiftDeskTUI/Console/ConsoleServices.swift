@@ -6,6 +6,7 @@ import ShiftDeskStore
 struct ConsoleServices: Sendable {
     let desk: Desk
     let handovers: HandoverDesk
+    let documents: DocumentDesk
     let sweep: EscalationSweep
     let me: Operator
     let sheetsDirectory: String
@@ -30,6 +31,7 @@ struct ConsoleServices: Sendable {
         timeZone = setup.timeZone
         desk = setup.desk
         handovers = HandoverDesk(desk: setup.desk, schedule: setup.schedule)
+        documents = DocumentDesk(desk: setup.desk, parsePolicy: setup.parsePolicy)
         schedule = setup.schedule
         sweep = setup.sweep
         self.me = me

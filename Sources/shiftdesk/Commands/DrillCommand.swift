@@ -83,7 +83,8 @@ struct DrillCommand: AsyncParsableCommand {
 
         let timeline = DrillTimeline(realStart: Date(), simulatedStart: begin, speed: speed)
         let clock = DeskClockFollowing(timeline)
-        let drillDesk = Desk(store: store, clock: clock, policy: context.policy, origin: .local)
+        let policies = try await context.deskInForce(on: store).timeline
+        let drillDesk = Desk(store: store, clock: clock, policy: policies.policy(at: begin), origin: .local)
         do { try await store.setSetting(DrillTimeline.settingKey, to: timeline.settingText) } catch { throw CLIFailure(error, context) }
         if !read.skipped.isEmpty {
             Output.error(l.pick(en: "\(read.skipped.count) incident(s) of the log could not be mapped and are left out (shiftdesk import reports them)",

@@ -45,7 +45,7 @@ struct ForecastCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             let loader = ForecastLoader(desk: desk, settings: ForecastCommand.settings(context, history: history), timeZone: context.timeZone)
             let plan: SeatPlan
             do { plan = try await loader.plan(hours: days * 24, schedule: context.schedule) } catch {
@@ -81,7 +81,7 @@ struct ForecastCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             let loader = ForecastLoader(desk: desk, settings: ForecastCommand.settings(context, history: history), timeZone: context.timeZone)
             let result: ShiftDeskCore.Backtest
             do { result = try await loader.backtest(weeks: weeks) } catch { throw CLIFailure(error, context) }

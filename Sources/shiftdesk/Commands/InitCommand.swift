@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShiftDeskConfig
 import ShiftDeskCore
 import ShiftDeskStore
 
@@ -24,12 +25,19 @@ struct InitCommand: AsyncParsableCommand {
         let context = try Context(global)
         let path = try context.databaseLocation()
         let store = try await context.openPreparedStore(create: true).store
+        // The built-in duty table is the desk's first policy: V1.0, approved by the system.
+        let base = Desk(store: store, clock: context.clock, policy: context.builtInPolicy)
+        do {
+            try await context.documents(base).installPolicyIfMissing(PolicyFile.dutyTableText, reason: "shiftdesk init: the duty table")
+        } catch {
+            throw CLIFailure(error, context)
+        }
         var added = (operators: 0, tickets: 0)
         if drill {
             added.operators = try await DemoLoader.markDrillDesk(store, context: context)
         }
         if demo {
-            added = try await DemoLoader.load(into: Desk(store: store, clock: context.clock, policy: context.policy),
+            added = try await DemoLoader.load(into: try await context.deskInForce(on: store).desk,
                                               tickets: tickets, seed: seed, context: context)
         }
         if context.json {
@@ -83,6 +91,8 @@ enum DemoLoader {
                     en: "this desk database already holds tickets; demo data goes into a new database only",
                     zh: "该数据库已有工单；演示数据只能写入新数据库"))
             }
+            // A demo desk runs on the duty table as its approved V1.0, as `init` installs it.
+            try await context.documents(desk).installPolicyIfMissing(PolicyFile.dutyTableText, reason: "the demo desk: the duty table")
             let demo = DemoDesk(now: now, tickets: tickets, seed: seed)
             var operators = 0
             for person in demo.operators where try await store.findOperator(login: person.login) == nil {

@@ -26,7 +26,7 @@ struct OperatorCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             let person = Operator(login: login, name: name.trimmingCharacters(in: .whitespaces), role: role, shift: shift)
             do { try await desk.addOperator(person) } catch { throw CLIFailure(error, context) }
             if context.json {

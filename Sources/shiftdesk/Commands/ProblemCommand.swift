@@ -16,7 +16,7 @@ struct ProblemCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             let problem: Problem
             do {
                 problem = try await desk.raiseProblem(title: title, linking: incidents.map(\.value), as: context.login)
@@ -65,7 +65,7 @@ struct ProblemCommand: AsyncParsableCommand {
                 throw CLIFailure(context.language.pick(en: "\"\(problem)\" is not a problem ID such as PRB-000045",
                                                        zh: "\"\(problem)\" 不是问题单编号（例如 PRB-000045）"))
             }
-            let desk = try context.desk()
+            let desk = try await context.desk()
             do {
                 guard try await desk.store.problem(problemID) != nil else { throw CLIFailure(StoreError.problemNotFound(problemID), context) }
             } catch let error as StoreError {

@@ -32,7 +32,7 @@ struct TicketCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             let draft = TicketDraft(
                 title: title, description: description,
                 caller: Caller(name: caller, phone: phone?.nilIfBlank, department: department?.nilIfBlank),
@@ -73,7 +73,7 @@ struct TicketCommand: AsyncParsableCommand {
             do { tickets = try await store.tickets(query) } catch { throw CLIFailure(error, context) }
             if queue == .im {
                 // The incident manager watches major incidents and every incident past its SLA.
-                let desk = try context.desk()
+                let desk = try await context.desk()
                 var watched: [Ticket] = []
                 for ticket in tickets {
                     if ticket.priority == .major {
@@ -247,7 +247,7 @@ struct TicketIDArgument: ExpressibleByArgument {
 enum ActionRunner {
     static func run(_ action: TicketAction, on id: TicketIDArgument, _ global: GlobalOptions) async throws {
         let context = try Context(global)
-        let desk = try context.desk()
+        let desk = try await context.desk()
         let outcome: Workflow.Outcome
         do { outcome = try await desk.perform(action, on: id.value, as: context.login) } catch { throw CLIFailure(error, context) }
         if context.json {

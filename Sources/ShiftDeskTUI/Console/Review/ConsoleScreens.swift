@@ -21,6 +21,12 @@ public enum ScreenEffect: Sendable {
     case loadAuditHistory(TicketID)
     /// The seat plan of the next 24 hours.
     case loadPlan
+    /// The controlled documents and who has not acknowledged them.
+    case loadDocuments
+    /// A change to a document (acknowledge, approve, reject, draft, submit).
+    case changeDocument(DocumentChange)
+    /// The submitted SLA policy replayed over the last four weeks beside the one in force.
+    case policyWhatIf
 }
 
 public enum ScreenMessage: Sendable {
@@ -34,6 +40,10 @@ public enum ScreenMessage: Sendable {
     case auditProgress(Int)
     case auditHistory(Result<AuditHistory, DeskError>)
     case plan(Result<SeatPlan, ForecastLoadError>)
+    case documents(Result<DocumentsData, DeskError>)
+    /// What the change did, in the operator's words, or why it was refused.
+    case documentChanged(Result<String, DeskError>)
+    case policyWhatIf(Result<PolicyWhatIfView, DeskError>)
 }
 
 /// The file formats of `shiftdesk report`.
@@ -55,6 +65,11 @@ public enum ScreenForm: Sendable {
     case saveReport(ReportPeriod)
     /// The audit screen's "which incident".
     case auditIncident
+    /// The Documents screen's comment, reason and file forms, for the document named.
+    case documentApprove(String)
+    case documentReject(String)
+    case documentSubmit(String)
+    case documentFile(String)
 }
 
 /// What the three screens keep in the console's state.
@@ -64,6 +79,7 @@ public struct ScreenStates: Sendable {
     public var reports = ReportScreenState()
     public var audit = AuditScreenState()
     public var plan = PlanScreenState()
+    public var documents = DocumentsScreenState()
     /// A drill-down from the supervisor's view: the queue shows only these tickets.
     public var drill: Drill?
 
@@ -102,9 +118,9 @@ enum ConsoleScreens {
         KeyBinding([.function(6), .character("]"), .character(">")], .nextPeriod, label: LocalizedText(en: "Next", zh: "下一期"), slot: 6, contexts: [.reports]),
         KeyBinding([.function(4), .character("w")], .periodKind, label: LocalizedText(en: "Period", zh: "周期"), slot: 4, contexts: [.reports]),
         KeyBinding([.function(7), .character("x")], .saveReport, label: LocalizedText(en: "Save", zh: "保存"), slot: 7, contexts: [.reports]),
-        KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports, .audit, .plan]),
+        KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports, .audit, .plan, .documents]),
         KeyBinding([.function(2), .character("N")], .newCall, label: LocalizedText(en: "New", zh: "来电"), slot: 2, contexts: [.supervisor]),
-        KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports, .audit, .plan]),
+        KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports, .audit, .plan, .documents]),
     ]
 
     static func context(_ state: ConsoleState) -> ScreenContext? {
@@ -118,6 +134,7 @@ enum ConsoleScreens {
         case .reports: return .reports
         case .audit: return .audit
         case .plan: return .plan
+        case .documents: return .documents
         default: return nil
         }
     }
@@ -141,6 +158,8 @@ enum ConsoleScreens {
             return AuditScreen.enter(&state)
         case .plan:
             return PlanScreen.enter(&state)
+        case .documents:
+            return DocumentsScreen.enter(&state)
         default:
             return []
         }
@@ -157,6 +176,7 @@ enum ConsoleScreens {
         case .audit:
             // The head moves with every write; the history shown may have grown.
             return [.perform(.screen(.loadAudit))] + (state.screens.audit.incident.map { [.perform(.screen(.loadAuditHistory($0)))] } ?? [])
+        case .documents: return [.perform(.screen(.loadDocuments))]
         default: return []
         }
     }
@@ -222,6 +242,8 @@ enum ConsoleScreens {
         case let .plan(result):
             PlanScreen.loaded(&state, result)
             return []
+        case .documents, .documentChanged, .policyWhatIf:
+            return DocumentsScreen.handle(&state, message)
         }
     }
 
@@ -233,6 +255,7 @@ enum ConsoleScreens {
         case .reports: return ReportScreen.handle(&state, action: action)
         case .audit: return AuditScreen.handle(&state, action: action)
         case .plan: return PlanScreen.handle(&state, action: action)
+        case .documents: return DocumentsScreen.handle(&state, action: action)
         default: return nil
         }
     }
@@ -241,6 +264,7 @@ enum ConsoleScreens {
         switch purpose {
         case let .saveReport(period): return ReportScreen.submit(&state, form, period)
         case .auditIncident: return AuditScreen.submit(&state, form)
+        case .documentApprove, .documentReject, .documentSubmit, .documentFile: return DocumentsScreen.submit(&state, form, purpose)
         }
     }
 
@@ -252,6 +276,7 @@ enum ConsoleScreens {
         case .reports: ReportScreen.draw(state, in: rect, canvas: &canvas)
         case .audit: AuditScreen.draw(state, in: rect, canvas: &canvas)
         case .plan: PlanScreen.draw(state, in: rect, canvas: &canvas)
+        case .documents: DocumentsScreen.draw(state, in: rect, canvas: &canvas)
         default: return false
         }
         return true
@@ -278,6 +303,8 @@ enum ConsoleScreens {
             return AuditScreen.status(state)
         case .plan:
             return PlanScreen.status(state)
+        case .documents:
+            return DocumentsScreen.status(state)
         default:
             guard let drill = state.screens.drill else { return nil }
             let what = drill.tier == nil ? "\(state.queue.label(state.language)) · \(drill.label(state.language))" : drill.label(state.language)
@@ -300,6 +327,8 @@ extension ConsoleServices {
                     return .screen(.plan(.failure(error)))
                 }
             }
+        case .loadDocuments, .changeDocument, .policyWhatIf:
+            return try execute(documents: effect) ?? .failed("unhandled documents effect")
         case .loadSupervisor:
             return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule))) }
         case let .loadReview(week):
