@@ -43,6 +43,10 @@ public enum TicketAction: Sendable, Hashable {
     /// event records `resolution_kind: workaround`; the weekly review lists it as not fixed at
     /// the root.
     case resolveWithWorkaround(note: String)
+    /// Resolved with the workaround of a problem's known error (at first contact, or on an open
+    /// incident): the resolution event records `resolution_kind: known_error` and the incident
+    /// is linked to the problem.
+    case resolveWithKnownError(ProblemID, note: String)
     /// Closing records the satisfaction survey; nil (no survey) is refused.
     case close(Satisfaction?)
     case reopen(note: String)
@@ -58,7 +62,7 @@ public enum TicketAction: Sendable, Hashable {
         case .escalate: .escalated
         case .pend: .pended
         case .resume: .resumed
-        case .resolve, .resolveWithWorkaround: .resolved
+        case .resolve, .resolveWithWorkaround, .resolveWithKnownError: .resolved
         case .close: .closed
         case .reopen: .reopened
         case .note: .noted

@@ -144,7 +144,7 @@ public enum Workflow {
             if actor.role != .desk { try requireWorker() }
             after.state = .inProgress
 
-        case let .resolve(resolution), let .resolveWithWorkaround(resolution):
+        case let .resolve(resolution), let .resolveWithWorkaround(resolution), let .resolveWithKnownError(_, resolution):
             let text = try requireText(resolution, "the resolution note")
             try requireOpen()
             switch (actor.role, ticket.tier) {
@@ -157,6 +157,7 @@ public enum Workflow {
             after.resolvedAt = now
             after.resolutionNote = text
             note = text
+            if case let .resolveWithKnownError(problem, _) = action { after.problem = problem }
 
         case let .close(survey):
             guard actor.role == .desk else { throw refuse(.onlyDeskCloses) }
@@ -216,7 +217,14 @@ public enum Workflow {
         }
 
         var changes = after.changes(since: before)
-        if case .resolveWithWorkaround = action { changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: "workaround")) }
+        switch action {
+        case .resolveWithWorkaround:
+            changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.workaround.rawValue))
+        case .resolveWithKnownError:
+            changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.knownError.rawValue))
+        default:
+            break
+        }
         let event = TicketEvent(ticket: ticket.id, actor: actor.login, at: now, kind: action.kind, changes: changes, note: note)
         return Outcome(ticket: after, event: event)
     }

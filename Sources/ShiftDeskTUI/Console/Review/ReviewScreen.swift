@@ -320,11 +320,4 @@ enum ReviewScreen {
 }
 
 /// A problem's state as the review shows it.
-func problemState(_ state: ProblemState, _ l: Language) -> String {
-    switch state {
-    case .open: l.pick(en: "open", zh: "待处理")
-    case .investigating: l.pick(en: "investigating", zh: "调查中")
-    case .resolved: l.pick(en: "resolved", zh: "已解决")
-    case .closed: l.pick(en: "closed", zh: "已关闭")
-    }
-}
+func problemState(_ state: ProblemState, _ l: Language) -> String { state.label(l) }
