@@ -157,10 +157,24 @@ public protocol Store: Sendable {
     func acknowledge(handover id: Int64, tickets: [TicketID]?, by login: String, at instant: Date,
                      note: String?) async throws(StoreError) -> Handover
 
-    func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem
-    func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem
+    // A problem and its own history (`problem_events`, append-only like `events`): every
+    // write of a problem appends its event in the same transaction.
+
+    /// Stores a new problem with its `raised` event; the store assigns the number.
+    func insertProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent)
+    /// Writes `problem` if the stored version is still `problem.version`, bumping it, with its
+    /// event. Otherwise throws ``StoreError/problemConflict(problem:changedBy:at:kind:)`` naming
+    /// who moved it last, and writes nothing.
+    func updateProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent)
     func problem(_ id: ProblemID) async throws(StoreError) -> Problem?
+    /// Every problem, by number.
     func problems() async throws(StoreError) -> [Problem]
+    /// A problem's history, oldest first.
+    func problemEvents(of problem: ProblemID) async throws(StoreError) -> [ProblemEvent]
+    /// Problem events recorded in `[from, to)`, oldest first.
+    func problemEvents(from: Date, to: Date) async throws(StoreError) -> [ProblemEvent]
+    /// The incidents linked to a problem, by number.
+    func tickets(linkedTo problem: ProblemID) async throws(StoreError) -> [Ticket]
 
     /// Incidents numbered after `after`, in number order, at most `limit`, each with its events
     /// before `until`, its fired escalation steps and its phone calls: reports read the desk

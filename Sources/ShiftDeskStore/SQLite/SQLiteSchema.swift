@@ -196,8 +196,52 @@ enum SQLiteSchema {
         migrator.registerMigration("v10: operator keys and disabled operators") { db in
             try db.execute(sql: SQLiteSchema.operatorKeys)
         }
+        // v11 is another branch's (documents); the migrations are named, so the gap is harmless.
+        migrator.registerMigration("v12: problem life, known errors and problem events") { db in
+            try db.execute(sql: SQLiteSchema.problemLife)
+        }
         return migrator
     }
+
+    /// Problems get their life (README, "Problems and known errors"): the fields of each step,
+    /// the known error, and their own append-only history, one row per event (id, actor,
+    /// instant, kind, payload) like `events`. Problems raised before have their `raised` event
+    /// written here; the two states they could hold read as the new life's.
+    static let problemLife = """
+        ALTER TABLE problems ADD COLUMN reason TEXT;
+        ALTER TABLE problems ADD COLUMN cause TEXT;
+        ALTER TABLE problems ADD COLUMN root_cause_at INTEGER;
+        ALTER TABLE problems ADD COLUMN resolution TEXT;
+        ALTER TABLE problems ADD COLUMN resolution_note TEXT;
+        ALTER TABLE problems ADD COLUMN duplicate_of INTEGER REFERENCES problems(number);
+        ALTER TABLE problems ADD COLUMN resolved_at INTEGER;
+        ALTER TABLE problems ADD COLUMN closed_at INTEGER;
+        ALTER TABLE problems ADD COLUMN ke_symptom TEXT;
+        ALTER TABLE problems ADD COLUMN ke_workaround TEXT;
+        ALTER TABLE problems ADD COLUMN ke_version INTEGER;
+        ALTER TABLE problems ADD COLUMN ke_published_by TEXT;
+        ALTER TABLE problems ADD COLUMN ke_published_at INTEGER;
+        UPDATE problems SET state = 'new' WHERE state = 'open';
+        UPDATE problems SET state = 'analysis' WHERE state = 'investigating';
+        CREATE INDEX tickets_by_problem ON tickets(problem) WHERE problem IS NOT NULL;
+        CREATE TABLE problem_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            problem INTEGER NOT NULL REFERENCES problems(number),
+            actor TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'local'
+        );
+        CREATE INDEX problem_events_by_problem ON problem_events(problem, id);
+        CREATE INDEX problem_events_by_time ON problem_events(at);
+        INSERT INTO problem_events (problem, actor, at, kind, payload)
+            SELECT number, raised_by, raised_at, 'raised', '{"changes":[],"incidents":[]}' FROM problems ORDER BY number;
+        CREATE TRIGGER problem_events_are_append_only_update BEFORE UPDATE ON problem_events
+            BEGIN SELECT RAISE(ABORT, 'a problem''s history is append-only'); END;
+        CREATE TRIGGER problem_events_are_append_only_delete BEFORE DELETE ON problem_events
+            BEGIN SELECT RAISE(ABORT, 'a problem''s history is append-only'); END;
+        """
 
     /// Chains the events a desk already holds, in id order, in one pass (schema v9): the
     /// append-only trigger is lifted for this one transaction only.

@@ -809,34 +809,48 @@ public final class SQLiteStore: Store {
 
     // MARK: Problems
 
-    public func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+    private static func appendProblemEvent(_ db: Database, _ event: ProblemEvent, problem: ProblemID) throws -> ProblemEvent {
+        try db.execute(sql: "INSERT INTO problem_events (problem, actor, at, kind, payload, origin) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [problem.number, event.actor, Millis.from(event.at), event.kind.rawValue, event.payloadText,
+                                   event.origin.rawValue])
+        var stored = event
+        stored.id = db.lastInsertedRowID
+        stored.problem = problem
+        return stored
+    }
+
+    public func insertProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await guarded {
             try await pool.write { db in
-                try db.execute(sql: "INSERT INTO problems (title, owner, state, raised_by, raised_at, version) VALUES (?, ?, ?, ?, ?, 1)",
-                               arguments: [problem.title, problem.owner, problem.state.rawValue, problem.raisedBy,
-                                           Millis.from(problem.raisedAt)])
                 var stored = problem
-                stored.id = ProblemID(db.lastInsertedRowID)
                 stored.version = 1
-                return stored
+                let columns = SQLiteRows.problemColumns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                try db.execute(sql: "INSERT INTO problems (\(columns.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: columns.count)))",
+                               arguments: StatementArguments(SQLiteRows.problemValues(stored)))
+                stored.id = ProblemID(db.lastInsertedRowID)
+                return (stored, try Self.appendProblemEvent(db, event, problem: stored.id))
             }
         }
     }
 
-    public func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+    public func updateProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await guarded {
             try await pool.write { db in
-                try db.execute(sql: "UPDATE problems SET title = ?, owner = ?, state = ?, version = version + 1 WHERE number = ? AND version = ?",
-                               arguments: [problem.title, problem.owner, problem.state.rawValue, problem.id.number, problem.version])
+                var stored = problem
+                stored.version = problem.version + 1
+                let columns = SQLiteRows.problemColumns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                try db.execute(sql: "UPDATE problems SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE number = ? AND version = ?",
+                               arguments: StatementArguments(SQLiteRows.problemValues(stored) + [problem.id.number, problem.version]))
                 guard db.changesCount == 1 else {
                     if try Row.fetchOne(db, sql: "SELECT 1 FROM problems WHERE number = ?", arguments: [problem.id.number]) == nil {
                         throw StoreError.problemNotFound(problem.id)
                     }
-                    throw StoreError.failure("\(problem.id) was changed by someone else; look at it again and retry")
+                    let last = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.problemEventColumns) FROM problem_events WHERE problem = ? ORDER BY id DESC LIMIT 1",
+                                                arguments: [problem.id.number]).map(SQLiteRows.problemEvent)
+                    throw StoreError.problemConflict(problem: problem.id, changedBy: last?.actor ?? "?", at: last?.at ?? Date(timeIntervalSince1970: 0),
+                                                     kind: last?.kind ?? .raised)
                 }
-                var stored = problem
-                stored.version += 1
-                return stored
+                return (stored, try Self.appendProblemEvent(db, event, problem: problem.id))
             }
         }
     }
@@ -844,14 +858,44 @@ public final class SQLiteStore: Store {
     public func problem(_ id: ProblemID) async throws(StoreError) -> Problem? {
         try await guarded {
             try await pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM problems WHERE number = ?", arguments: [id.number]).map(SQLiteRows.problem)
+                try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.problemColumns) FROM problems WHERE number = ?", arguments: [id.number])
+                    .map(SQLiteRows.problem)
             }
         }
     }
 
     public func problems() async throws(StoreError) -> [Problem] {
         try await guarded {
-            try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM problems ORDER BY number").map(SQLiteRows.problem) }
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.problemColumns) FROM problems ORDER BY number").map(SQLiteRows.problem)
+            }
+        }
+    }
+
+    public func problemEvents(of problem: ProblemID) async throws(StoreError) -> [ProblemEvent] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.problemEventColumns) FROM problem_events WHERE problem = ? ORDER BY id",
+                                 arguments: [problem.number]).map(SQLiteRows.problemEvent)
+            }
+        }
+    }
+
+    public func problemEvents(from: Date, to: Date) async throws(StoreError) -> [ProblemEvent] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.problemEventColumns) FROM problem_events WHERE at >= ? AND at < ? ORDER BY id",
+                                 arguments: [Millis.from(from), Millis.from(to)]).map(SQLiteRows.problemEvent)
+            }
+        }
+    }
+
+    public func tickets(linkedTo problem: ProblemID) async throws(StoreError) -> [Ticket] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE problem = ? ORDER BY number",
+                                 arguments: [problem.number]).map(SQLiteRows.ticket)
+            }
         }
     }
 }
