@@ -1,14 +1,17 @@
 import Foundation
 
 extension Problem {
-    public var json: JSONValue {
-        .object([("id", .string(id.description)), ("title", .string(title)), ("owner", .string(owner)),
+    public var json: JSONValue { .object(jsonFields) }
+
+    /// The fields of ``json``, for a command to add its own.
+    public var jsonFields: [(String, JSONValue)] {
+        [("id", .string(id.description)), ("title", .string(title)), ("owner", .string(owner)),
                  ("state", .string(state.rawValue)), ("raised_by", .string(raisedBy)), ("raised_at", .instant(raisedAt)),
                  ("reason", .string(reason)), ("cause", .string(cause)), ("root_cause_at", .instant(rootCauseAt)),
                  ("resolution", .string(resolution?.rawValue)), ("resolution_note", .string(resolutionNote)),
                  ("duplicate_of", .string(duplicateOf?.description)), ("resolved_at", .instant(resolvedAt)),
                  ("closed_at", .instant(closedAt)), ("known_error", knownError?.json ?? .null),
-                 ("version", .int(Int64(version)))])
+                 ("version", .int(Int64(version)))]
     }
 }
 

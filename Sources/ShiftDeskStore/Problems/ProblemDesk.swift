@@ -17,6 +17,31 @@ public struct ProblemRecord: Sendable, Hashable {
     public var openIncidents: [Ticket] { incidents.filter(\.state.isOpen) }
 }
 
+/// One row of the problem manager's queue.
+public struct ProblemQueueRow: Sendable, Hashable {
+    public var problem: Problem
+    public var openIncidents: Int
+    public var allIncidents: Int
+
+    public init(problem: Problem, openIncidents: Int, allIncidents: Int) {
+        self.problem = problem
+        self.openIncidents = openIncidents
+        self.allIncidents = allIncidents
+    }
+
+    /// What needs the problem manager first: new and unassigned problems, then open ones by
+    /// their open linked incidents (most first), then the oldest; resolved and closed last.
+    public static func needsManagerFirst(_ a: ProblemQueueRow, _ b: ProblemQueueRow) -> Bool {
+        func rank(_ row: ProblemQueueRow) -> Int {
+            if row.problem.state == .new || row.problem.owner == nil && row.problem.state.isOpen { return 0 }
+            return row.problem.state.isOpen ? 1 : 2
+        }
+        if rank(a) != rank(b) { return rank(a) < rank(b) }
+        if a.openIncidents != b.openIncidents { return a.openIncidents > b.openIncidents }
+        return a.problem.id < b.problem.id
+    }
+}
+
 /// What a step in a problem's life did beyond the problem itself.
 public struct ProblemStepResult: Sendable, Hashable {
     public var outcome: ProblemLife.Outcome
@@ -73,6 +98,23 @@ extension Desk {
             try await perform(.linkProblem(problem.id), on: id, as: login)
         }
         return problem
+    }
+
+    /// The problems, what needs the problem manager first (``ProblemQueueRow/needsManagerFirst``),
+    /// optionally only those in `state` or owned by `owner`.
+    public func problemQueue(state: ProblemState? = nil, owner: String? = nil) async throws(DeskError) -> [ProblemQueueRow] {
+        do {
+            var rows: [ProblemQueueRow] = []
+            for problem in try await store.problems() {
+                if let state, problem.state != state { continue }
+                if let owner, problem.owner != owner { continue }
+                let tickets = try await store.tickets(linkedTo: problem.id)
+                rows.append(ProblemQueueRow(problem: problem, openIncidents: tickets.count { $0.state.isOpen }, allIncidents: tickets.count))
+            }
+            return rows.sorted(by: ProblemQueueRow.needsManagerFirst)
+        } catch {
+            throw .store(error)
+        }
     }
 
     /// The problem with its incidents and history.

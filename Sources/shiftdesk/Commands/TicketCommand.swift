@@ -181,10 +181,29 @@ struct TicketCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Mark resolved (已解决), with what fixed it.")
         @OptionGroup var global: GlobalOptions
         @Argument var id: TicketIDArgument
-        @Option(help: "What fixed it.") var note: String
+        @Option(help: "What fixed it.") var note: String?
         @Flag(help: "A workaround: the service is back, the root cause is not fixed (the weekly review lists it).") var workaround = false
+        @Option(name: .customLong("known-error"), help: "Resolve with this problem's known error (its workaround is the resolution).")
+        var knownError: ProblemIDArgument?
+
+        func validate() throws {
+            if knownError != nil, note != nil || workaround { throw ValidationError("--known-error takes the known error's workaround: no --note or --workaround") }
+            if knownError == nil, note == nil { throw ValidationError("give --note (what fixed it) or --known-error PRB-…") }
+        }
+
         func run() async throws {
-            try await ActionRunner.run(workaround ? .resolveWithWorkaround(note: note) : .resolve(note: note), on: id, global)
+            if let knownError {
+                let context = try Context(global)
+                let desk = try context.desk()
+                let outcome: Workflow.Outcome
+                do { outcome = try await desk.resolveWithKnownError(id.value, problem: knownError.value, as: context.login) } catch {
+                    throw CLIFailure(error, context)
+                }
+                ActionRunner.report(outcome, context)
+                return
+            }
+            let text = note ?? ""
+            try await ActionRunner.run(workaround ? .resolveWithWorkaround(note: text) : .resolve(note: text), on: id, global)
         }
     }
 
@@ -250,6 +269,10 @@ enum ActionRunner {
         let desk = try context.desk()
         let outcome: Workflow.Outcome
         do { outcome = try await desk.perform(action, on: id.value, as: context.login) } catch { throw CLIFailure(error, context) }
+        report(outcome, context)
+    }
+
+    static func report(_ outcome: Workflow.Outcome, _ context: Context) {
         if context.json {
             Output.json(.object(outcome.ticket.json + [("event", outcome.event.json)]))
             return
