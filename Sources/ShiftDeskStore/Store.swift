@@ -147,6 +147,8 @@ public protocol Store: Sendable {
     /// Records that `login` made the call; false when someone already confirmed it.
     func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool
     func outbox(of ticket: TicketID) async throws(StoreError) -> [OutboxMessage]
+    /// The messages about a problem, oldest first.
+    func outbox(ofProblem problem: ProblemID) async throws(StoreError) -> [OutboxMessage]
 
     /// Records a submitted handover with its items; the store assigns the id.
     func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover
@@ -160,8 +162,10 @@ public protocol Store: Sendable {
     // A problem and its own history (`problem_events`, append-only like `events`): every
     // write of a problem appends its event in the same transaction.
 
-    /// Stores a new problem with its `raised` event; the store assigns the number.
-    func insertProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent)
+    /// Stores a new problem with its `raised` event and the messages `messages` composes for
+    /// its number (the problem managers' mail), in one transaction; the store assigns the number.
+    func insertProblem(_ problem: Problem, event: ProblemEvent,
+                       messages: @escaping @Sendable (ProblemID) -> [OutboxMessage]) async throws(StoreError) -> (Problem, ProblemEvent)
     /// Writes `problem` if the stored version is still `problem.version`, bumping it, with its
     /// event. Otherwise throws ``StoreError/problemConflict(problem:changedBy:at:kind:)`` naming
     /// who moved it last, and writes nothing.
@@ -227,6 +231,10 @@ extension Store {
 
     public func updateTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
         try await updateTicket(ticket, event: event, summary: nil)
+    }
+
+    public func insertProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
+        try await insertProblem(problem, event: event, messages: { _ in [] })
     }
 
     public func insertHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [TicketID] {

@@ -2,7 +2,9 @@ import Foundation
 
 /// Every step an operator can ask for on an existing problem.
 public enum ProblemAction: Sendable, Hashable {
-    /// The problem manager accepts it and names its owner (again, to hand it to another owner).
+    /// The problem manager accepts it and names its owner (again, to hand it to another owner):
+    /// second-line support, the incident manager or a problem manager, who work with incidents'
+    /// links and notes.
     case assess(owner: Operator)
     case analyse
     /// The root cause is known: the fix starts.
@@ -105,7 +107,7 @@ public enum ProblemLife {
         case let .assess(owner):
             guard actor.role == .problemManager else { throw refuse(.assessRole(actor.role)) }
             try requireState([.new, .assessed, .analysis, .fixInProgress])
-            guard !owner.role.isReadOnly, !owner.disabled else { throw refuse(.ownerRole(login: owner.login, role: owner.role)) }
+            guard Workflow.mayRaiseProblems(owner.role), !owner.disabled else { throw refuse(.ownerRole(login: owner.login, role: owner.role)) }
             guard owner.login != problem.owner else { throw refuse(.ownerUnchanged(owner.login)) }
             after.owner = owner.login
             if problem.state == .new { after.state = .assessed }

@@ -190,13 +190,27 @@ enum PostgresRows {
     static let outboxColumns = SQLiteRows.outboxColumns
 
     static func outbox(_ row: PGRow) throws(StoreError) -> OutboxMessage {
-        OutboxMessage(
-            id: try row.int("id"), ticket: TicketID(try row.int("ticket")), priority: try row.raw("priority", Priority.self),
-            level: Int(try row.int("level")), recipientRole: try row.raw("recipient_role", RecipientRole.self),
-            address: try row.text("address"), via: try row.raw("via", ContactMethod.self), subject: try row.text("subject"),
-            body: try row.text("body"), createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")),
-            nextAttemptAt: try row.date("next_attempt_at"), lastError: try row.optionalText("last_error"),
-            deliveredAt: try row.optionalDate("delivered_at"), confirmedBy: try row.optionalText("confirmed_by"),
+        let id = try row.int("id")
+        if let ticket = try row.optionalInt("ticket"), let level = try row.optionalInt("level"),
+           let priorityText = try row.optionalText("priority") {
+            guard let priority = Priority(rawValue: priorityText) else { throw StoreError.corrupt("outbox row \(id): priority \(priorityText)") }
+            return OutboxMessage(
+                id: id, ticket: TicketID(ticket), priority: priority,
+                level: Int(level), recipientRole: try row.raw("recipient_role", RecipientRole.self),
+                address: try row.text("address"), via: try row.raw("via", ContactMethod.self), subject: try row.text("subject"),
+                body: try row.text("body"), createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")),
+                nextAttemptAt: try row.date("next_attempt_at"), lastError: try row.optionalText("last_error"),
+                deliveredAt: try row.optionalDate("delivered_at"), confirmedBy: try row.optionalText("confirmed_by"),
+                messageID: try row.text("message_id"))
+        }
+        guard let problem = try row.optionalInt("problem") else {
+            throw StoreError.corrupt("outbox row \(id) is about neither an incident nor a problem")
+        }
+        return OutboxMessage(
+            id: id, problem: ProblemID(problem), recipientRole: try row.raw("recipient_role", RecipientRole.self),
+            address: try row.text("address"), subject: try row.text("subject"), body: try row.text("body"),
+            createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")), nextAttemptAt: try row.date("next_attempt_at"),
+            lastError: try row.optionalText("last_error"), deliveredAt: try row.optionalDate("delivered_at"),
             messageID: try row.text("message_id"))
     }
 

@@ -328,6 +328,13 @@ enum PostgresSchema {
                 FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_problem_events_are_append_only();
             CREATE TRIGGER problem_events_notify AFTER INSERT ON problem_events
                 FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
+            ALTER TABLE outbox ALTER COLUMN ticket DROP NOT NULL;
+            ALTER TABLE outbox ALTER COLUMN priority DROP NOT NULL;
+            ALTER TABLE outbox ALTER COLUMN level DROP NOT NULL;
+            ALTER TABLE outbox ADD COLUMN problem bigint REFERENCES problems(number);
+            ALTER TABLE outbox ADD CONSTRAINT outbox_is_about_something
+                CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL);
+            CREATE INDEX outbox_by_problem ON outbox(problem) WHERE problem IS NOT NULL;
             """),
     ]
 

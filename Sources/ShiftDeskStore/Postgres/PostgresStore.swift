@@ -622,7 +622,7 @@ public final class PostgresStore: Store {
                 """
             }) {
                 let call = try PostgresRows.outbox(row)
-                calls[call.ticket.number, default: []].append(call)
+                if let ticket = call.ticket { calls[ticket.number, default: []].append(call) }
             }
             return tickets.map { ticket in
                 ReportTicket(ticket: ticket, events: events[ticket.id.number] ?? [], fired: fired[ticket.id.number] ?? [],
@@ -682,19 +682,7 @@ public final class PostgresStore: Store {
                 """
             })
             guard inserted.count == 1 else { return false }
-            for message in messages {
-                try await session.run(PG.query { b in
-                    """
-                    INSERT INTO outbox (ticket, priority, level, recipient_role, address, via, message_id, subject, body,
-                                        created_at, attempts, next_attempt_at)
-                    VALUES (\(b.int(message.ticket.number)), \(b.text(message.priority.rawValue)), \(b.int(message.level)),
-                            \(b.text(message.recipientRole.rawValue)), \(b.text(message.address)), \(b.text(message.via.rawValue)),
-                            \(b.text(message.messageID)), \(b.text(message.subject)), \(b.text(message.body)),
-                            \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)))
-                    ON CONFLICT (message_id) DO NOTHING
-                    """
-                })
-            }
+            for message in messages { try await Self.queue(session, message) }
             return true
         }
     }
@@ -810,6 +798,14 @@ public final class PostgresStore: Store {
         }
     }
 
+    public func outbox(ofProblem problem: ProblemID) async throws(StoreError) -> [OutboxMessage] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.outboxColumns) FROM outbox WHERE problem = \(b.int(problem.number)) ORDER BY id"
+            }).map(PostgresRows.outbox)
+        }
+    }
+
     // MARK: Handovers
 
     public func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover {
@@ -905,6 +901,21 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// Queues one message in the outbox; a message whose id is already queued is left as it is.
+    static func queue(_ session: PGSession, _ message: OutboxMessage) async throws {
+        try await session.run(PG.query { b in
+            """
+            INSERT INTO outbox (ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body,
+                                created_at, attempts, next_attempt_at)
+            VALUES (\(b.int(message.ticket?.number)), \(b.int(message.problem?.number)), \(b.text(message.priority?.rawValue)),
+                    \(b.int(message.level)), \(b.text(message.recipientRole.rawValue)), \(b.text(message.address)),
+                    \(b.text(message.via.rawValue)), \(b.text(message.messageID)), \(b.text(message.subject)), \(b.text(message.body)),
+                    \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)))
+            ON CONFLICT (message_id) DO NOTHING
+            """
+        })
+    }
+
     // MARK: Problems
 
     private static let problemWriteColumns = PostgresRows.problemColumns.split(separator: ",").dropFirst()
@@ -924,7 +935,8 @@ public final class PostgresStore: Store {
         return stored
     }
 
-    public func insertProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
+    public func insertProblem(_ problem: Problem, event: ProblemEvent,
+                              messages: @escaping @Sendable (ProblemID) -> [OutboxMessage]) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await write { session in
             var stored = problem
             stored.id = ProblemID(try await Self.next(session, "problems"))
@@ -936,7 +948,9 @@ public final class PostgresStore: Store {
                 VALUES (\(b.int(row.id.number)), \(PostgresRows.problemValues(row, b).joined(separator: ", ")))
                 """
             })
-            return (stored, try await Self.appendProblemEvent(session, event, problem: stored.id))
+            let raised = try await Self.appendProblemEvent(session, event, problem: stored.id)
+            for message in messages(stored.id) { try await Self.queue(session, message) }
+            return (stored, raised)
         }
     }
 

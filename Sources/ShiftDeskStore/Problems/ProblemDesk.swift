@@ -72,9 +72,11 @@ public enum ProblemStep: Sendable, Hashable {
 
 extension Desk {
     /// Raises a problem (问题单) and links the given incidents to it: one `raised` event naming
-    /// them, one `problem_linked` event on each incident.
-    public func raiseProblem(title: String, reason: String? = nil, linking incidents: [TicketID],
-                             as login: String) async throws(DeskError) -> Problem {
+    /// them, one `problem_linked` event on each incident, and in the same transaction as the
+    /// problem, a mail to each problem manager of `recipients` (``ProblemNotice``).
+    public func raiseProblem(title: String, reason: String? = nil, linking incidents: [TicketID], as login: String,
+                             recipients: RecipientDirectory = RecipientDirectory(),
+                             timeZone: TimeZone = .gmt) async throws(DeskError) -> Problem {
         let actor = try await requireOperator(login)
         do { try Workflow.check(.raiseProblem, by: actor) } catch { throw .refused(error) }
         var outcome: ProblemLife.Outcome
@@ -84,16 +86,27 @@ extension Desk {
             throw .problemRefused(error)
         }
         var unique: [TicketID] = []
+        var tickets: [Ticket] = []
         for id in incidents where !unique.contains(id) {
             let found: Ticket?
             do { found = try await store.ticket(id) } catch { throw .store(error) }
-            guard found != nil else { throw .store(.ticketNotFound(id)) }
+            guard let found else { throw .store(.ticketNotFound(id)) }
             unique.append(id)
+            tickets.append(found)
         }
         outcome.event.incidents = unique
         outcome.event.origin = origin
         let problem: Problem
-        do { problem = try await store.insertProblem(outcome.problem, event: outcome.event).0 } catch { throw .store(error) }
+        let raised = outcome.problem, raiserName = actor.name, linkedTickets = tickets
+        do {
+            problem = try await store.insertProblem(raised, event: outcome.event, messages: { id in
+                var numbered = raised
+                numbered.id = id
+                return ProblemNotice.messages(numbered, raiserName: raiserName, incidents: linkedTickets, recipients: recipients, timeZone: timeZone)
+            }).0
+        } catch {
+            throw .store(error)
+        }
         for id in unique {
             try await perform(.linkProblem(problem.id), on: id, as: login)
         }

@@ -194,24 +194,32 @@ enum SQLiteRows {
     }
 
     static let outboxColumns = """
-        id, ticket, priority, level, recipient_role, address, via, message_id, subject, body, created_at, attempts,
+        id, ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body, created_at, attempts,
         next_attempt_at, last_error, delivered_at, confirmed_by
         """
 
     static func outbox(_ row: Row) throws(StoreError) -> OutboxMessage {
-        let priorityText: String = row["priority"] ?? ""
+        let priorityText: String? = row["priority"]
         let roleText: String = row["recipient_role"] ?? ""
         let viaText: String = row["via"] ?? ""
-        guard let priority = Priority(rawValue: priorityText), let role = RecipientRole(rawValue: roleText),
-              let via = ContactMethod(rawValue: viaText) else {
-            throw StoreError.corrupt("outbox row \(row["id"] ?? 0): \(priorityText) \(roleText) \(viaText)")
+        let ticket: Int64? = row["ticket"], problem: Int64? = row["problem"], level: Int? = row["level"]
+        guard let role = RecipientRole(rawValue: roleText), let via = ContactMethod(rawValue: viaText) else {
+            throw StoreError.corrupt("outbox row \(row["id"] ?? 0): \(priorityText ?? "-") \(roleText) \(viaText)")
         }
+        if let ticket, let priorityText, let priority = Priority(rawValue: priorityText), let level {
+            return OutboxMessage(
+                id: row["id"] ?? 0, ticket: TicketID(ticket), priority: priority, level: level,
+                recipientRole: role, address: row["address"] ?? "", via: via, subject: row["subject"] ?? "",
+                body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0), attempts: row["attempts"] ?? 0,
+                nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
+                deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"], messageID: row["message_id"])
+        }
+        guard let problem else { throw StoreError.corrupt("outbox row \(row["id"] ?? 0) is about neither an incident nor a problem") }
         return OutboxMessage(
-            id: row["id"] ?? 0, ticket: TicketID(row["ticket"] ?? 0), priority: priority, level: row["level"] ?? 0,
-            recipientRole: role, address: row["address"] ?? "", via: via, subject: row["subject"] ?? "",
-            body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0), attempts: row["attempts"] ?? 0,
-            nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
-            deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"], messageID: row["message_id"])
+            id: row["id"] ?? 0, problem: ProblemID(problem), recipientRole: role, address: row["address"] ?? "",
+            subject: row["subject"] ?? "", body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0),
+            attempts: row["attempts"] ?? 0, nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
+            deliveredAt: Millis.date(row["delivered_at"] as Int64?), messageID: row["message_id"])
     }
 
     static func firedStep(_ row: Row) throws(StoreError) -> FiredStep {

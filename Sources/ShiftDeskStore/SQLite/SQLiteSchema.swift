@@ -206,7 +206,9 @@ enum SQLiteSchema {
     /// Problems get their life (README, "Problems and known errors"): the fields of each step,
     /// the known error, and their own append-only history, one row per event (id, actor,
     /// instant, kind, payload) like `events`. Problems raised before have their `raised` event
-    /// written here; the two states they could hold read as the new life's.
+    /// written here; the two states they could hold read as the new life's. The outbox also
+    /// carries mail about a problem (ticket, priority and rung then empty): SQLite cannot drop a
+    /// NOT NULL, so the table is rebuilt with its rows, ids and indexes.
     static let problemLife = """
         ALTER TABLE problems ADD COLUMN reason TEXT;
         ALTER TABLE problems ADD COLUMN cause TEXT;
@@ -241,6 +243,37 @@ enum SQLiteSchema {
             BEGIN SELECT RAISE(ABORT, 'a problem''s history is append-only'); END;
         CREATE TRIGGER problem_events_are_append_only_delete BEFORE DELETE ON problem_events
             BEGIN SELECT RAISE(ABORT, 'a problem''s history is append-only'); END;
+        CREATE TABLE outbox_v12 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket INTEGER REFERENCES tickets(number),
+            problem INTEGER REFERENCES problems(number),
+            priority TEXT,
+            level INTEGER,
+            recipient_role TEXT NOT NULL,
+            address TEXT NOT NULL,
+            via TEXT NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT,
+            claimed_until INTEGER,
+            delivered_at INTEGER,
+            confirmed_by TEXT,
+            CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL)
+        );
+        INSERT INTO outbox_v12 (id, ticket, priority, level, recipient_role, address, via, message_id, subject, body, created_at,
+                                attempts, next_attempt_at, last_error, claimed_until, delivered_at, confirmed_by)
+            SELECT id, ticket, priority, level, recipient_role, address, via, message_id, subject, body, created_at,
+                   attempts, next_attempt_at, last_error, claimed_until, delivered_at, confirmed_by FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v12 RENAME TO outbox;
+        CREATE INDEX outbox_undelivered ON outbox(via, next_attempt_at) WHERE delivered_at IS NULL;
+        CREATE INDEX outbox_by_ticket ON outbox(ticket);
+        CREATE INDEX outbox_by_problem ON outbox(problem) WHERE problem IS NOT NULL;
+        CREATE INDEX outbox_calls_by_time ON outbox(created_at) WHERE via = 'phone';
         """
 
     /// Chains the events a desk already holds, in id order, in one pass (schema v9): the

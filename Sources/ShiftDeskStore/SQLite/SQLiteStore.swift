@@ -532,7 +532,7 @@ public final class SQLiteStore: Store {
                     SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE ticket BETWEEN ? AND ? AND via = 'phone' ORDER BY id
                     """, arguments: [first, last]) {
                     let call = try SQLiteRows.outbox(row)
-                    calls[call.ticket.number, default: []].append(call)
+                    if let ticket = call.ticket { calls[ticket.number, default: []].append(call) }
                 }
                 return tickets.map { ticket in
                     ReportTicket(ticket: ticket, events: events[ticket.id.number] ?? [], fired: fired[ticket.id.number] ?? [],
@@ -591,16 +591,7 @@ public final class SQLiteStore: Store {
                     """, arguments: [step.ticket.number, step.priority.rawValue, step.level, Millis.from(step.dueAt),
                                    Millis.from(step.firedAt), step.firedBy])
                 guard db.changesCount == 1 else { return false }
-                for message in messages {
-                    try db.execute(sql: """
-                        INSERT INTO outbox (ticket, priority, level, recipient_role, address, via, message_id, subject, body,
-                                            created_at, attempts, next_attempt_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT(message_id) DO NOTHING
-                        """, arguments: [message.ticket.number, message.priority.rawValue, message.level,
-                                       message.recipientRole.rawValue, message.address, message.via.rawValue,
-                                       message.messageID, message.subject, message.body, Millis.from(message.createdAt),
-                                       Millis.from(message.nextAttemptAt)])
-                }
+                for message in messages { try Self.queue(db, message) }
                 return true
             }
         }
@@ -719,6 +710,15 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func outbox(ofProblem problem: ProblemID) async throws(StoreError) -> [OutboxMessage] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE problem = ? ORDER BY id",
+                                 arguments: [problem.number]).map(SQLiteRows.outbox)
+            }
+        }
+    }
+
     // MARK: Handovers
 
     public func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover {
@@ -807,6 +807,18 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Queues one message in the outbox; a message whose id is already queued is left as it is.
+    static func queue(_ db: Database, _ message: OutboxMessage) throws {
+        try db.execute(sql: """
+            INSERT INTO outbox (ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body,
+                                created_at, attempts, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT(message_id) DO NOTHING
+            """, arguments: [message.ticket?.number, message.problem?.number, message.priority?.rawValue, message.level,
+                           message.recipientRole.rawValue, message.address, message.via.rawValue,
+                           message.messageID, message.subject, message.body, Millis.from(message.createdAt),
+                           Millis.from(message.nextAttemptAt)])
+    }
+
     // MARK: Problems
 
     private static func appendProblemEvent(_ db: Database, _ event: ProblemEvent, problem: ProblemID) throws -> ProblemEvent {
@@ -819,7 +831,8 @@ public final class SQLiteStore: Store {
         return stored
     }
 
-    public func insertProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
+    public func insertProblem(_ problem: Problem, event: ProblemEvent,
+                              messages: @escaping @Sendable (ProblemID) -> [OutboxMessage]) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await guarded {
             try await pool.write { db in
                 var stored = problem
@@ -828,7 +841,9 @@ public final class SQLiteStore: Store {
                 try db.execute(sql: "INSERT INTO problems (\(columns.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: columns.count)))",
                                arguments: StatementArguments(SQLiteRows.problemValues(stored)))
                 stored.id = ProblemID(db.lastInsertedRowID)
-                return (stored, try Self.appendProblemEvent(db, event, problem: stored.id))
+                let raised = try Self.appendProblemEvent(db, event, problem: stored.id)
+                for message in messages(stored.id) { try Self.queue(db, message) }
+                return (stored, raised)
             }
         }
     }

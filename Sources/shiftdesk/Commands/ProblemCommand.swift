@@ -34,7 +34,8 @@ struct ProblemCommand: AsyncParsableCommand {
             let desk = try context.desk()
             let problem: Problem
             do {
-                problem = try await desk.raiseProblem(title: title, reason: reason, linking: incidents.map(\.value), as: context.login)
+                problem = try await desk.raiseProblem(title: title, reason: reason, linking: incidents.map(\.value), as: context.login,
+                                                      recipients: context.config.recipients, timeZone: context.timeZone)
             } catch {
                 throw CLIFailure(error, context)
             }
