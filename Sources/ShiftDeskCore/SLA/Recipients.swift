@@ -8,8 +8,11 @@ public enum RecipientRole: String, Codable, CaseIterable, Sendable {
     case operationsManager = "operations_manager"
     case operationsDirector = "operations_director"
     case managementOwner = "management_owner"
-    /// Told of every problem raised (`[notify.roles] problem_manager`).
+    /// Told of every problem raised (`[notify.roles] problem_manager`); not a rung of the ladder.
     case problemManager = "problem_manager"
+
+    /// The roles an escalation step may notify (the duty table's four).
+    public static let escalation: [RecipientRole] = [.incidentManager, .operationsManager, .operationsDirector, .managementOwner]
 }
 
 /// How a step reaches its recipients. Phone steps become a confirm-you-called checklist item.
