@@ -235,6 +235,34 @@ struct ProblemLifeTests {
     }
 }
 
+@Suite("Problems: incidents waiting on a problem")
+struct WaitingOnProblemTests {
+    @Test func anIncidentWaitsOnAProblemWithTheClocksRunningAndIsResolvedByIt() throws {
+        var ticket = try opened()
+        ticket.id = TicketID(3)
+        let prb = ProblemID(5)
+        #expect(refusal { _ = try Workflow.apply(.pend(.problem), to: ticket, by: Staff.desk, at: minutes(1)) } == "pend.problem-needed")
+        let waiting = try Workflow.apply(.pendOnProblem(prb), to: ticket, by: Staff.desk, at: minutes(1))
+        #expect(waiting.ticket.state == .pendingProblem && waiting.ticket.problem == prb && waiting.event.kind == .pended)
+        #expect(refusal { _ = try Workflow.apply(.pendOnProblem(prb), to: waiting.ticket, by: Staff.desk, at: minutes(2)) }
+                == "pend.already-pending")
+        // Waiting on a problem pauses nothing (the clocks run, as for a vendor).
+        let timeline = ClockTimeline(ticket: waiting.ticket, events: [waiting.event])
+        #expect(timeline.stops.isEmpty)
+        #expect(refusal { _ = try Workflow.apply(.resolveByProblem(ProblemID(6), fix: "x"), to: waiting.ticket, by: Staff.problemManager, at: minutes(3)) }
+                == "problem.not-waiting")
+        #expect(refusal { _ = try Workflow.apply(.resolveByProblem(prb, fix: "x"), to: waiting.ticket, by: Staff.desk, at: minutes(3)) }
+                == "problem.role")
+        #expect(refusal { _ = try Workflow.apply(.resolveByProblem(prb, fix: "x"), to: ticket, by: Staff.l2, at: minutes(3)) }
+                == "problem.not-waiting")
+        let resolved = try Workflow.apply(.resolveByProblem(prb, fix: "firmware 2.1"), to: waiting.ticket, by: Staff.problemManager, at: minutes(3))
+        #expect(resolved.ticket.state == .resolved && resolved.ticket.resolutionNote == "firmware 2.1")
+        #expect(resolved.event.resolutionKind == .problem && resolved.event.actor == "he.jun")
+        // The desk can still resume it by hand.
+        #expect(try Workflow.apply(.resume, to: waiting.ticket, by: Staff.desk, at: minutes(3)).ticket.state == .inProgress)
+    }
+}
+
 @Suite("Problems: matching known errors at first contact")
 struct KnownErrorMatchTests {
     func entry(_ number: Int64, title: String, symptom: String, services: Set<String> = [], resolution: ProblemResolution? = nil) -> KnownErrorIndex.Entry {

@@ -192,6 +192,37 @@ struct ProblemContractTests {
     }
 
     @Test(arguments: Backend.available)
+    func fixAppliedResolvesExactlyTheIncidentsWaitingOnTheProblem(_ backend: Backend) async throws {
+        let (desk, clock) = try await desk(backend)
+        var ids: [TicketID] = []
+        for n in 0..<4 { ids.append(try await desk.open(sampleDraft("VPN drops \(n)"), as: "zhang.wei").id) }
+        let problem = try await desk.raiseProblem(title: "VPN concentrator", linking: [ids[0], ids[1]], as: "chen.jing")
+        let other = try await desk.raiseProblem(title: "VPN other", linking: [], as: "chen.jing")
+        clock.advance(60)
+        try await desk.waitOnProblem(ids[0], problem: problem.id, as: "zhang.wei")   // linked, waits
+        try await desk.waitOnProblem(ids[2], problem: problem.id, as: "zhang.wei")   // links by waiting
+        try await desk.waitOnProblem(ids[3], problem: other.id, as: "zhang.wei")     // waits on another
+        // ids[1] is linked but does not wait.
+        #expect(try await desk.store.ticket(ids[2])?.problem == problem.id)
+        #expect(try await desk.store.problemEvents(of: problem.id).last?.incidents == [ids[2]])
+        try await desk.step(.assess(owner: "chen.jing"), on: problem.id, as: "he.jun")
+        try await desk.step(.analyse, on: problem.id, as: "chen.jing")
+        try await desk.step(.startFix(cause: "firmware bug"), on: problem.id, as: "chen.jing")
+        let result = try await desk.step(.resolve(.fixApplied, text: "firmware 2.1 installed", duplicateOf: nil), on: problem.id, as: "chen.jing")
+        #expect(result.incidents == [ids[0], ids[2]])
+        for id in [ids[0], ids[2]] {
+            let ticket = try #require(try await desk.store.ticket(id))
+            #expect(ticket.state == .resolved && ticket.resolutionNote == "firmware 2.1 installed")
+            #expect(try await desk.store.events(of: id).last?.resolutionKind == .problem)
+        }
+        #expect(try await desk.store.ticket(ids[1])?.state == .inProgress)
+        #expect(try await desk.store.ticket(ids[3])?.state == .pendingProblem)
+        // A resolved problem takes no more waiting incidents.
+        let late = try await desk.open(sampleDraft("VPN drops late"), as: "zhang.wei")
+        #expect(await rule { try await desk.waitOnProblem(late.id, problem: problem.id, as: "zhang.wei") } == "problem.state")
+    }
+
+    @Test(arguments: Backend.available)
     func problemHistoryIsAppendOnly(_ backend: Backend) async throws {
         guard backend == .sqlite else { return }
         let (desk, _) = try await desk(backend)

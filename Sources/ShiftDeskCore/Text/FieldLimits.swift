@@ -151,7 +151,8 @@ extension TicketAction {
     public func textViolation() -> TextViolation? {
         switch self {
         case let .escalate(_, note): note.flatMap { TextField.note.check($0) }
-        case let .resolve(text), let .resolveWithWorkaround(text), let .resolveWithKnownError(_, text): TextField.resolution.check(text)
+        case let .resolve(text), let .resolveWithWorkaround(text), let .resolveWithKnownError(_, text), let .resolveByProblem(_, text):
+            TextField.resolution.check(text)
         case let .reopen(text), let .note(text): TextField.note.check(text)
         case let .close(.rated(_, comment)?): comment.flatMap { TextField.comment.check($0) }
         default: nil

@@ -66,7 +66,11 @@ public enum Workflow {
         var note: String?
         func refuse(_ rule: WorkflowRefusal.Rule) -> WorkflowRefusal { WorkflowRefusal(rule, ticket: ticket.id) }
         // The roles that work no queue are refused first, whatever the ticket says.
-        try check(.ticket(action.kind), by: actor, ticket: ticket.id)
+        if case .resolveByProblem = action {
+            try check(.resolveByProblem, by: actor, ticket: ticket.id)
+        } else {
+            try check(.ticket(action.kind), by: actor, ticket: ticket.id)
+        }
         if let violation = action.textViolation() { throw refuse(.text(violation)) }
 
         func requireOpen() throws(WorkflowRefusal) {
@@ -133,13 +137,22 @@ public enum Workflow {
 
         case let .pend(reason):
             try requireOpen()
+            if reason == .problem, ticket.problem == nil { throw refuse(.problemNeeded) }
             if ticket.state == reason.state { throw refuse(.alreadyPending(reason)) }
             try requireWorker()
             accept()
             after.state = reason.state
 
+        case let .pendOnProblem(problem):
+            try requireOpen()
+            if ticket.state == .pendingProblem, ticket.problem == problem { throw refuse(.alreadyPending(.problem)) }
+            try requireWorker()
+            accept()
+            after.state = .pendingProblem
+            after.problem = problem
+
         case .resume:
-            guard ticket.state == .pendingCustomer || ticket.state == .pendingVendor else { throw refuse(.notPending) }
+            guard [.pendingCustomer, .pendingVendor, .pendingProblem].contains(ticket.state) else { throw refuse(.notPending) }
             // The customer may call the desk back: the desk resumes what waits on them.
             if actor.role != .desk { try requireWorker() }
             after.state = .inProgress
@@ -158,6 +171,14 @@ public enum Workflow {
             after.resolutionNote = text
             note = text
             if case let .resolveWithKnownError(problem, _) = action { after.problem = problem }
+
+        case let .resolveByProblem(problem, fix):
+            let text = try requireText(fix, "the fix notes")
+            guard ticket.state == .pendingProblem, ticket.problem == problem else { throw refuse(.notWaitingOnProblem(problem)) }
+            after.state = .resolved
+            after.resolvedAt = now
+            after.resolutionNote = text
+            note = text
 
         case let .close(survey):
             guard actor.role == .desk else { throw refuse(.onlyDeskCloses) }
@@ -222,6 +243,8 @@ public enum Workflow {
             changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.workaround.rawValue))
         case .resolveWithKnownError:
             changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.knownError.rawValue))
+        case .resolveByProblem:
+            changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.problem.rawValue))
         default:
             break
         }

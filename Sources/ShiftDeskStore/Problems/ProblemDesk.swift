@@ -218,6 +218,13 @@ extension Desk {
         do { stored = try await store.updateProblem(outcome.problem, event: outcome.event) } catch { throw .store(error) }
         record.problem = stored.0
         let result = ProblemLife.Outcome(problem: stored.0, event: stored.1)
+        if case .resolve(.fixApplied, _, _) = step, let fix = stored.0.resolutionNote {
+            // Every incident waiting on the problem is resolved "by problem", and no other.
+            for ticket in record.incidents where ticket.state == .pendingProblem && ticket.problem == id {
+                try await perform(.resolveByProblem(id, fix: String(fix.prefix(TextField.resolution.limit))), on: ticket.id, as: login)
+                touched.append(ticket.id)
+            }
+        }
         if case .resolve(.duplicate, _, let target?) = step, target != id {
             // The duplicate's incidents move to the problem it duplicates, each with its event.
             for ticket in record.incidents {
@@ -251,6 +258,27 @@ extension Desk {
             }
         }
         throw .store(.failure("\(id) kept changing; the link was recorded on the incidents only"))
+    }
+
+    /// Puts an incident to wait on a problem (`ticket pend ID --reason problem --problem PRB-…`),
+    /// linking it when it was not; the problem's history records the link.
+    @discardableResult
+    public func waitOnProblem(_ ticket: TicketID, problem id: ProblemID, as login: String) async throws(DeskError) -> Workflow.Outcome {
+        let actor = try await requireOperator(login)
+        let problem: Problem?
+        do { problem = try await store.problem(id) } catch { throw .store(error) }
+        guard let problem else { throw .store(.problemNotFound(id)) }
+        guard problem.state.isOpen else {
+            throw .problemRefused(ProblemRefusal(.state(problem.state, step: .incidentLinked), problem: id))
+        }
+        let current: Ticket?
+        do { current = try await store.ticket(ticket) } catch { throw .store(error) }
+        guard let current else { throw .store(.ticketNotFound(ticket)) }
+        let outcome = try await perform(.pendOnProblem(id), on: current, by: actor)
+        if current.problem != id {
+            try await recordLinks([ticket], to: id, note: "waits on it", by: actor)
+        }
+        return outcome
     }
 
     /// The work note communicate adds to an incident, named as coming from the problem.

@@ -163,11 +163,26 @@ struct TicketCommand: AsyncParsableCommand {
     }
 
     struct Pend: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Wait on the customer (clocks pause) or a vendor.")
+        static let configuration = CommandConfiguration(abstract: "Wait on the customer (clocks pause), a vendor or a problem (clocks run).")
         @OptionGroup var global: GlobalOptions
         @Argument var id: TicketIDArgument
-        @Option(help: "customer or vendor.") var reason: PendingReason
-        func run() async throws { try await ActionRunner.run(.pend(reason), on: id, global) }
+        @Option(help: "customer, vendor or problem.") var reason: PendingReason
+        @Option(help: "The problem it waits on (with --reason problem; default: its linked problem).") var problem: ProblemIDArgument?
+
+        func validate() throws {
+            if problem != nil, reason != .problem { throw ValidationError("--problem goes with --reason problem") }
+        }
+
+        func run() async throws {
+            guard let problem else { return try await ActionRunner.run(.pend(reason), on: id, global) }
+            let context = try Context(global)
+            let desk = try context.desk()
+            let outcome: Workflow.Outcome
+            do { outcome = try await desk.waitOnProblem(id.value, problem: problem.value, as: context.login) } catch {
+                throw CLIFailure(error, context)
+            }
+            ActionRunner.report(outcome, context)
+        }
     }
 
     struct Resume: AsyncParsableCommand {
