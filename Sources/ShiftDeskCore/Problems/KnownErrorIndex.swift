@@ -36,11 +36,23 @@ public struct KnownErrorIndex: Sendable {
     }
 
     public let entries: [Entry]
+    /// For each token, the entries whose symptom (title) holds it: a keystroke visits only the
+    /// known errors sharing a token with what is typed, not all of them.
+    let symptomPostings: [String: [Int]]
+    let titlePostings: [String: [Int]]
 
     /// Problems without a known error, and closed ones whose resolution removed the fault
     /// (fix applied, duplicate, cancelled), are left out: their workaround no longer applies.
     public init(_ entries: [Entry]) {
-        self.entries = entries.filter { Self.offered($0.problem) }
+        let kept = entries.filter { Self.offered($0.problem) }
+        self.entries = kept
+        var symptoms: [String: [Int]] = [:], titles: [String: [Int]] = [:]
+        for (index, entry) in kept.enumerated() {
+            for token in entry.symptomTokens { symptoms[token, default: []].append(index) }
+            for token in entry.titleTokens { titles[token, default: []].append(index) }
+        }
+        symptomPostings = symptoms
+        titlePostings = titles
     }
 
     /// Whether a problem's known error is offered at first contact.
@@ -63,13 +75,30 @@ public struct KnownErrorIndex: Sendable {
         let typed = TitleSimilarity.tokens(title)
         guard typed.count >= TitleSimilarity.minimumShared else { return [] }
         let serviceKey = Self.key(service), categoryKey = Self.key(category)
+        // Shared tokens per entry, counted from the postings: |A ∩ B| of the rule.
+        var sharedSymptom = [Int32](repeating: 0, count: entries.count), sharedTitle = sharedSymptom
+        var touched: [Int] = []
+        for token in typed {
+            for index in symptomPostings[token] ?? [] {
+                if sharedSymptom[index] == 0, sharedTitle[index] == 0 { touched.append(index) }
+                sharedSymptom[index] += 1
+            }
+            for index in titlePostings[token] ?? [] {
+                if sharedSymptom[index] == 0, sharedTitle[index] == 0 { touched.append(index) }
+                sharedTitle[index] += 1
+            }
+        }
+        /// The overlap when similar under ``TitleSimilarity``, else 0.
+        func similarity(_ shared: Int32, _ tokens: Set<String>) -> Double {
+            guard shared >= TitleSimilarity.minimumShared else { return 0 }
+            let overlap = Double(shared) / Double(min(typed.count, tokens.count))
+            return overlap >= TitleSimilarity.threshold ? overlap : 0
+        }
         var found: [Match] = []
-        for entry in entries {
-            let bySymptom = TitleSimilarity.similar(typed, entry.symptomTokens)
-            let byTitle = TitleSimilarity.similar(typed, entry.titleTokens)
-            guard bySymptom || byTitle else { continue }
-            let overlap = max(bySymptom ? TitleSimilarity.overlap(typed, entry.symptomTokens) : 0,
-                              byTitle ? TitleSimilarity.overlap(typed, entry.titleTokens) : 0)
+        for index in touched {
+            let entry = entries[index]
+            let overlap = max(similarity(sharedSymptom[index], entry.symptomTokens), similarity(sharedTitle[index], entry.titleTokens))
+            guard overlap > 0 else { continue }
             let sameScope = (serviceKey.map(entry.services.contains) ?? false) || (categoryKey.map(entry.categories.contains) ?? false)
             found.append(Match(problem: entry.problem, knownError: entry.knownError, overlap: overlap, sameScope: sameScope))
         }
