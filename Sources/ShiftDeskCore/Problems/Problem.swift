@@ -31,7 +31,7 @@ public enum ProblemState: String, Codable, CaseIterable, Sendable {
         switch self {
         case .new: l.pick(en: "new", zh: "新建")
         case .assessed: l.pick(en: "assessed", zh: "已评估")
-        case .analysis: l.pick(en: "root-cause analysis", zh: "根因分析")
+        case .analysis: l.pick(en: "analysis", zh: "根因分析")
         case .fixInProgress: l.pick(en: "fix in progress", zh: "修复中")
         case .resolved: l.pick(en: "resolved", zh: "已解决")
         case .closed: l.pick(en: "closed", zh: "已关闭")

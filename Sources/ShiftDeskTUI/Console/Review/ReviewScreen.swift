@@ -153,7 +153,7 @@ enum ReviewScreen {
                 TableColumn("n", width: .fixed(3), alignment: .right),
                 TableColumn(l.pick(en: "Similar incidents", zh: "相似事件"), width: .flex(weight: 3, minimum: 12)),
                 TableColumn(l.pick(en: "Service / category", zh: "服务/类别"), width: .flex(weight: 1, minimum: 10)),
-                TableColumn(l.pick(en: "Problem", zh: "问题单"), width: .fixed(zh ? 18 : 20)),
+                TableColumn(l.pick(en: "Problem", zh: "问题单"), width: .fixed(zh ? 20 : 26)),
             ]
         default:
             return [
