@@ -344,8 +344,8 @@ struct Loader {
         let roleHint = "[\"incident_manager\"]"
         var notify: [RecipientRole] = []
         for name in try strings(nv, at: p + ["notify"], hint: roleHint) {
-            guard let r = RecipientRole(rawValue: name) else {
-                throw error(.unknownRole, "unknown recipient role \"\(name)\" (known: \(RecipientRole.allCases.map(\.rawValue).joined(separator: ", ")))", at: p + ["notify"], value: Loader.quoted(name))
+            guard let r = RecipientRole(rawValue: name), RecipientRole.escalation.contains(r) else {
+                throw error(.unknownRole, "unknown recipient role \"\(name)\" (known: \(RecipientRole.escalation.map(\.rawValue).joined(separator: ", ")))", at: p + ["notify"], value: Loader.quoted(name))
             }
             if !notify.contains(r) { notify.append(r) }
         }

@@ -9,6 +9,8 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The duty table does not allow it; the refusal names the rule.
     case refused(WorkflowRefusal)
+    /// A step in a problem's life the duty table does not allow; the refusal names the rule.
+    case problemRefused(ProblemRefusal)
     case store(StoreError)
     case unknownOperator(String)
     /// Disabled by the administrator: may no longer act.
@@ -19,6 +21,8 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
     case backdated(ticket: TicketID, latest: Date, attempted: Date)
     /// A controlled document's rules do not allow it; the refusal names the rule.
     case document(DocumentRefusal)
+    /// As ``backdated``, for a step in a problem's history.
+    case backdatedProblem(problem: ProblemID, latest: Date, attempted: Date)
 
     public var description: String { message(.en) }
 
@@ -26,6 +30,7 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .refused(refusal): return refusal.message(l)
         case let .document(refusal): return refusal.message(l)
+        case let .problemRefused(refusal): return refusal.message(l)
         case let .store(error): return error.message(l, timeZone: timeZone)
         case let .unknownOperator(login):
             return l.pick(
@@ -36,6 +41,11 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
                           zh: "\(login) 已在本服务台停用，不能再操作；请联系管理员")
         case let .invalidOperator(reason):
             return l.pick(en: "cannot add operator: \(reason)", zh: "无法添加操作员：\(reason)")
+        case let .backdatedProblem(problem, latest, attempted):
+            let latestText = DisplayTime.format(latest, in: timeZone), attemptedText = DisplayTime.format(attempted, in: timeZone)
+            return l.pick(
+                en: "refused: \(problem)'s latest event is at \(latestText); a step dated \(attemptedText) would rewrite its history (check --now or the clock)",
+                zh: "已拒绝：\(problem) 的最新事件记录时间为 \(latestText)；时间为 \(attemptedText) 的操作会改写其历史（请检查 --now 或系统时钟）")
         case let .backdated(ticket, latest, attempted):
             let latestText = DisplayTime.format(latest, in: timeZone), attemptedText = DisplayTime.format(attempted, in: timeZone)
             return l.pick(
@@ -247,30 +257,6 @@ public struct Desk: Sendable {
             return copy
         }
         do { return try await store.importHistories(planned, summaries: try await kpiSummaries(planned)) } catch { throw .store(error) }
-    }
-
-    /// Raises a problem (问题单) and links the given incidents to it.
-    public func raiseProblem(title: String, linking incidents: [TicketID], as login: String) async throws(DeskError) -> Problem {
-        let actor = try await requireOperator(login)
-        do { try Workflow.check(.raiseProblem, by: actor) } catch { throw .refused(error) }
-        let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw .refused(WorkflowRefusal(.textRequired(what: "the problem title"))) }
-        if let violation = TextField.problemTitle.check(trimmed) { throw .refused(WorkflowRefusal(.text(violation))) }
-        for id in incidents {
-            let found: Ticket?
-            do { found = try await store.ticket(id) } catch { throw .store(error) }
-            guard found != nil else { throw .store(.ticketNotFound(id)) }
-        }
-        let problem: Problem
-        do {
-            problem = try await store.insertProblem(Problem(id: ProblemID(1), title: trimmed, raisedBy: login, raisedAt: clock.now()))
-        } catch {
-            throw .store(error)
-        }
-        for id in incidents {
-            try await perform(.linkProblem(problem.id), on: id, as: login)
-        }
-        return problem
     }
 
     /// Confirms, as `login`, that the management-escalation phone call `id` was made. False when

@@ -147,6 +147,8 @@ public protocol Store: Sendable {
     /// Records that `login` made the call; false when someone already confirmed it.
     func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool
     func outbox(of ticket: TicketID) async throws(StoreError) -> [OutboxMessage]
+    /// The messages about a problem, oldest first.
+    func outbox(ofProblem problem: ProblemID) async throws(StoreError) -> [OutboxMessage]
 
     /// Records a submitted handover with its items, journaled; the store assigns the id.
     func insertHandover(_ handover: Handover, origin: EventOrigin) async throws(StoreError) -> Handover
@@ -157,10 +159,26 @@ public protocol Store: Sendable {
     func acknowledge(handover id: Int64, tickets: [TicketID]?, by login: String, at instant: Date,
                      note: String?, origin: EventOrigin) async throws(StoreError) -> Handover
 
-    func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem
-    func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem
+    // A problem and its own history (`problem_events`, append-only like `events`): every
+    // write of a problem appends its event in the same transaction.
+
+    /// Stores a new problem with its `raised` event and the messages `messages` composes for
+    /// its number (the problem managers' mail), in one transaction; the store assigns the number.
+    func insertProblem(_ problem: Problem, event: ProblemEvent,
+                       messages: @escaping @Sendable (ProblemID) -> [OutboxMessage]) async throws(StoreError) -> (Problem, ProblemEvent)
+    /// Writes `problem` if the stored version is still `problem.version`, bumping it, with its
+    /// event. Otherwise throws ``StoreError/problemConflict(problem:changedBy:at:kind:)`` naming
+    /// who moved it last, and writes nothing.
+    func updateProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent)
     func problem(_ id: ProblemID) async throws(StoreError) -> Problem?
+    /// Every problem, by number.
     func problems() async throws(StoreError) -> [Problem]
+    /// A problem's history, oldest first.
+    func problemEvents(of problem: ProblemID) async throws(StoreError) -> [ProblemEvent]
+    /// Problem events recorded in `[from, to)`, oldest first.
+    func problemEvents(from: Date, to: Date) async throws(StoreError) -> [ProblemEvent]
+    /// The incidents linked to a problem, by number.
+    func tickets(linkedTo problem: ProblemID) async throws(StoreError) -> [Ticket]
 
     /// Incidents numbered after `after`, in number order, at most `limit`, each with its events
     /// before `until`, its fired escalation steps and its phone calls: reports read the desk
@@ -228,6 +246,10 @@ extension Store {
 
     public func updateTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
         try await updateTicket(ticket, event: event, summary: nil)
+    }
+
+    public func insertProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
+        try await insertProblem(problem, event: event, messages: { _ in [] })
     }
 
     public func insertHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [TicketID] {

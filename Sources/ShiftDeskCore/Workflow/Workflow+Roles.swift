@@ -18,6 +18,9 @@ extension Workflow {
         case acknowledgeHandover
         /// Confirming that a management-escalation phone call was made.
         case confirmCall
+        /// Resolving the incidents that wait on a problem, as its fix is applied: whoever moves
+        /// the problem (its own rules decide who).
+        case resolveByProblem
     }
 
     /// Whether the role raises problems and links incidents to them.
@@ -47,6 +50,8 @@ extension Workflow {
             }
         case .submitHandover, .acknowledgeHandover, .confirmCall:
             return nil
+        case .resolveByProblem:
+            return mayRaiseProblems(role) ? nil : .problemRole(role)
         }
     }
 
@@ -81,6 +86,7 @@ extension Workflow.DeskChange {
         case .submitHandover: l.pick(en: "submit a handover", zh: "提交交接")
         case .acknowledgeHandover: l.pick(en: "acknowledge a handover", zh: "确认交接")
         case .confirmCall: l.pick(en: "confirm an escalation call", zh: "确认升级电话")
+        case .resolveByProblem: l.pick(en: "resolve incidents by their problem", zh: "随问题单解决事件")
         }
     }
 }

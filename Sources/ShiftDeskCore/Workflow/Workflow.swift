@@ -66,7 +66,11 @@ public enum Workflow {
         var note: String?
         func refuse(_ rule: WorkflowRefusal.Rule) -> WorkflowRefusal { WorkflowRefusal(rule, ticket: ticket.id) }
         // The roles that work no queue are refused first, whatever the ticket says.
-        try check(.ticket(action.kind), by: actor, ticket: ticket.id)
+        if case .resolveByProblem = action {
+            try check(.resolveByProblem, by: actor, ticket: ticket.id)
+        } else {
+            try check(.ticket(action.kind), by: actor, ticket: ticket.id)
+        }
         if let violation = action.textViolation() { throw refuse(.text(violation)) }
 
         func requireOpen() throws(WorkflowRefusal) {
@@ -133,18 +137,27 @@ public enum Workflow {
 
         case let .pend(reason):
             try requireOpen()
+            if reason == .problem, ticket.problem == nil { throw refuse(.problemNeeded) }
             if ticket.state == reason.state { throw refuse(.alreadyPending(reason)) }
             try requireWorker()
             accept()
             after.state = reason.state
 
+        case let .pendOnProblem(problem):
+            try requireOpen()
+            if ticket.state == .pendingProblem, ticket.problem == problem { throw refuse(.alreadyPending(.problem)) }
+            try requireWorker()
+            accept()
+            after.state = .pendingProblem
+            after.problem = problem
+
         case .resume:
-            guard ticket.state == .pendingCustomer || ticket.state == .pendingVendor else { throw refuse(.notPending) }
+            guard [.pendingCustomer, .pendingVendor, .pendingProblem].contains(ticket.state) else { throw refuse(.notPending) }
             // The customer may call the desk back: the desk resumes what waits on them.
             if actor.role != .desk { try requireWorker() }
             after.state = .inProgress
 
-        case let .resolve(resolution), let .resolveWithWorkaround(resolution):
+        case let .resolve(resolution), let .resolveWithWorkaround(resolution), let .resolveWithKnownError(_, resolution):
             let text = try requireText(resolution, "the resolution note")
             try requireOpen()
             switch (actor.role, ticket.tier) {
@@ -153,6 +166,15 @@ public enum Workflow {
             }
             try requireWorker()
             accept()
+            after.state = .resolved
+            after.resolvedAt = now
+            after.resolutionNote = text
+            note = text
+            if case let .resolveWithKnownError(problem, _) = action { after.problem = problem }
+
+        case let .resolveByProblem(problem, fix):
+            let text = try requireText(fix, "the fix notes")
+            guard ticket.state == .pendingProblem, ticket.problem == problem else { throw refuse(.notWaitingOnProblem(problem)) }
             after.state = .resolved
             after.resolvedAt = now
             after.resolutionNote = text
@@ -216,7 +238,16 @@ public enum Workflow {
         }
 
         var changes = after.changes(since: before)
-        if case .resolveWithWorkaround = action { changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: "workaround")) }
+        switch action {
+        case .resolveWithWorkaround:
+            changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.workaround.rawValue))
+        case .resolveWithKnownError:
+            changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.knownError.rawValue))
+        case .resolveByProblem:
+            changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.problem.rawValue))
+        default:
+            break
+        }
         let event = TicketEvent(ticket: ticket.id, actor: actor.login, at: now, kind: action.kind, changes: changes, note: note)
         return Outcome(ticket: after, event: event)
     }

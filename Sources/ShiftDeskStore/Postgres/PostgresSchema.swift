@@ -308,6 +308,57 @@ enum PostgresSchema {
             CREATE TRIGGER document_events_notify AFTER INSERT ON document_events
                 FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
             """),
+        // v11 is another branch's (documents); versions are applied by number, so the gap is harmless.
+        Migration(version: 12, name: "v12: problem life, known errors and problem events", sql: """
+            ALTER TABLE problems ADD COLUMN reason text;
+            ALTER TABLE problems ADD COLUMN cause text;
+            ALTER TABLE problems ADD COLUMN root_cause_at bigint;
+            ALTER TABLE problems ADD COLUMN resolution text;
+            ALTER TABLE problems ADD COLUMN resolution_note text;
+            ALTER TABLE problems ADD COLUMN duplicate_of bigint REFERENCES problems(number);
+            ALTER TABLE problems ADD COLUMN resolved_at bigint;
+            ALTER TABLE problems ADD COLUMN closed_at bigint;
+            ALTER TABLE problems ADD COLUMN ke_symptom text;
+            ALTER TABLE problems ADD COLUMN ke_workaround text;
+            ALTER TABLE problems ADD COLUMN ke_version bigint;
+            ALTER TABLE problems ADD COLUMN ke_published_by text;
+            ALTER TABLE problems ADD COLUMN ke_published_at bigint;
+            UPDATE problems SET state = 'new' WHERE state = 'open';
+            UPDATE problems SET state = 'analysis' WHERE state = 'investigating';
+            CREATE INDEX tickets_by_problem ON tickets(problem) WHERE problem IS NOT NULL;
+            CREATE TABLE problem_events (
+                id bigint PRIMARY KEY,
+                problem bigint NOT NULL REFERENCES problems(number),
+                actor text NOT NULL,
+                at bigint NOT NULL,
+                kind text NOT NULL,
+                payload text NOT NULL,
+                origin text NOT NULL DEFAULT 'local'
+            );
+            CREATE INDEX problem_events_by_problem ON problem_events(problem, id);
+            CREATE INDEX problem_events_by_time ON problem_events(at);
+            INSERT INTO problem_events (id, problem, actor, at, kind, payload)
+                SELECT row_number() OVER (ORDER BY number), number, raised_by, raised_at, 'raised', '{"changes":[],"incidents":[]}'
+                FROM problems;
+            INSERT INTO counters (name, value) SELECT 'problem_events', count(*) FROM problem_events;
+            CREATE FUNCTION shiftdesk_problem_events_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'a problem''s history is append-only';
+            END $$;
+            CREATE TRIGGER problem_events_are_append_only BEFORE UPDATE OR DELETE ON problem_events
+                FOR EACH ROW EXECUTE FUNCTION shiftdesk_problem_events_are_append_only();
+            CREATE TRIGGER problem_events_are_not_truncated BEFORE TRUNCATE ON problem_events
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_problem_events_are_append_only();
+            CREATE TRIGGER problem_events_notify AFTER INSERT ON problem_events
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
+            ALTER TABLE outbox ALTER COLUMN ticket DROP NOT NULL;
+            ALTER TABLE outbox ALTER COLUMN priority DROP NOT NULL;
+            ALTER TABLE outbox ALTER COLUMN level DROP NOT NULL;
+            ALTER TABLE outbox ADD COLUMN problem bigint REFERENCES problems(number);
+            ALTER TABLE outbox ADD CONSTRAINT outbox_is_about_something
+                CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL);
+            CREATE INDEX outbox_by_problem ON outbox(problem) WHERE problem IS NOT NULL;
+            """),
         // The record journal, as SQLite's v15: the handovers already stored are journaled by
         // `journalExistingRecords` in the same transaction.
         Migration(version: 15, name: "v15: record journal (handovers and every record beside the events, chained)", sql: """

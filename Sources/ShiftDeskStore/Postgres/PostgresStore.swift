@@ -622,7 +622,7 @@ public final class PostgresStore: Store {
                 """
             }) {
                 let call = try PostgresRows.outbox(row)
-                calls[call.ticket.number, default: []].append(call)
+                if let ticket = call.ticket { calls[ticket.number, default: []].append(call) }
             }
             return tickets.map { ticket in
                 ReportTicket(ticket: ticket, events: events[ticket.id.number] ?? [], fired: fired[ticket.id.number] ?? [],
@@ -682,19 +682,7 @@ public final class PostgresStore: Store {
                 """
             })
             guard inserted.count == 1 else { return false }
-            for message in messages {
-                try await session.run(PG.query { b in
-                    """
-                    INSERT INTO outbox (ticket, priority, level, recipient_role, address, via, message_id, subject, body,
-                                        created_at, attempts, next_attempt_at)
-                    VALUES (\(b.int(message.ticket.number)), \(b.text(message.priority.rawValue)), \(b.int(message.level)),
-                            \(b.text(message.recipientRole.rawValue)), \(b.text(message.address)), \(b.text(message.via.rawValue)),
-                            \(b.text(message.messageID)), \(b.text(message.subject)), \(b.text(message.body)),
-                            \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)))
-                    ON CONFLICT (message_id) DO NOTHING
-                    """
-                })
-            }
+            for message in messages { try await Self.queue(session, message) }
             return true
         }
     }
@@ -810,6 +798,14 @@ public final class PostgresStore: Store {
         }
     }
 
+    public func outbox(ofProblem problem: ProblemID) async throws(StoreError) -> [OutboxMessage] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.outboxColumns) FROM outbox WHERE problem = \(b.int(problem.number)) ORDER BY id"
+            }).map(PostgresRows.outbox)
+        }
+    }
+
     // MARK: Handovers
 
     public func insertHandover(_ handover: Handover, origin: EventOrigin) async throws(StoreError) -> Handover {
@@ -917,43 +913,82 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// Queues one message in the outbox; a message whose id is already queued is left as it is.
+    static func queue(_ session: PGSession, _ message: OutboxMessage) async throws {
+        try await session.run(PG.query { b in
+            """
+            INSERT INTO outbox (ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body,
+                                created_at, attempts, next_attempt_at)
+            VALUES (\(b.int(message.ticket?.number)), \(b.int(message.problem?.number)), \(b.text(message.priority?.rawValue)),
+                    \(b.int(message.level)), \(b.text(message.recipientRole.rawValue)), \(b.text(message.address)),
+                    \(b.text(message.via.rawValue)), \(b.text(message.messageID)), \(b.text(message.subject)), \(b.text(message.body)),
+                    \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)))
+            ON CONFLICT (message_id) DO NOTHING
+            """
+        })
+    }
+
     // MARK: Problems
 
-    public func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+    private static let problemWriteColumns = PostgresRows.problemColumns.split(separator: ",").dropFirst()
+        .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    private static func appendProblemEvent(_ session: PGSession, _ event: ProblemEvent, problem: ProblemID) async throws -> ProblemEvent {
+        var stored = event
+        stored.id = try await next(session, "problem_events")
+        stored.problem = problem
+        try await session.run(PG.query { b in
+            """
+            INSERT INTO problem_events (id, problem, actor, at, kind, payload, origin)
+            VALUES (\(b.int(stored.id)), \(b.int(problem.number)), \(b.text(event.actor)), \(b.millis(event.at)),
+                    \(b.text(event.kind.rawValue)), \(b.text(event.payloadText)), \(b.text(event.origin.rawValue)))
+            """
+        })
+        return stored
+    }
+
+    public func insertProblem(_ problem: Problem, event: ProblemEvent,
+                              messages: @escaping @Sendable (ProblemID) -> [OutboxMessage]) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await write { session in
             var stored = problem
             stored.id = ProblemID(try await Self.next(session, "problems"))
             stored.version = 1
-            let number = stored.id.number
+            let row = stored
             try await session.run(PG.query { b in
                 """
-                INSERT INTO problems (number, title, owner, state, raised_by, raised_at, version)
-                VALUES (\(b.int(number)), \(b.text(problem.title)), \(b.text(problem.owner)), \(b.text(problem.state.rawValue)),
-                        \(b.text(problem.raisedBy)), \(b.millis(problem.raisedAt)), 1)
+                INSERT INTO problems (number, \(Self.problemWriteColumns.joined(separator: ", ")))
+                VALUES (\(b.int(row.id.number)), \(PostgresRows.problemValues(row, b).joined(separator: ", ")))
                 """
             })
-            return stored
+            let raised = try await Self.appendProblemEvent(session, event, problem: stored.id)
+            for message in messages(stored.id) { try await Self.queue(session, message) }
+            return (stored, raised)
         }
     }
 
-    public func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+    public func updateProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await write { session in
+            var stored = problem
+            stored.version = problem.version + 1
+            let row = stored
             let rows = try await session.rows(PG.query { b in
-                """
-                UPDATE problems SET title = \(b.text(problem.title)), owner = \(b.text(problem.owner)),
-                                    state = \(b.text(problem.state.rawValue)), version = version + 1
-                WHERE number = \(b.int(problem.id.number)) AND version = \(b.int(problem.version)) RETURNING number
-                """
+                let sets = zip(Self.problemWriteColumns, PostgresRows.problemValues(row, b)).map { "\($0) = \($1)" }
+                return """
+                    UPDATE problems SET \(sets.joined(separator: ", "))
+                    WHERE number = \(b.int(problem.id.number)) AND version = \(b.int(problem.version)) RETURNING number
+                    """
             })
             guard rows.count == 1 else {
                 if try await session.rows(PG.query { b in "SELECT 1 FROM problems WHERE number = \(b.int(problem.id.number))" }).isEmpty {
                     throw StoreError.problemNotFound(problem.id)
                 }
-                throw StoreError.failure("\(problem.id) was changed by someone else; look at it again and retry")
+                let last = try await session.rows(PG.query { b in
+                    "SELECT \(PostgresRows.problemEventColumns) FROM problem_events WHERE problem = \(b.int(problem.id.number)) ORDER BY id DESC LIMIT 1"
+                }).first.map(PostgresRows.problemEvent)
+                throw StoreError.problemConflict(problem: problem.id, changedBy: last?.actor ?? "?",
+                                                 at: last?.at ?? Date(timeIntervalSince1970: 0), kind: last?.kind ?? .raised)
             }
-            var stored = problem
-            stored.version += 1
-            return stored
+            return (stored, try await Self.appendProblemEvent(session, event, problem: problem.id))
         }
     }
 
@@ -969,6 +1004,30 @@ public final class PostgresStore: Store {
         try await read { session in
             try await session.rows(PG.query { _ in "SELECT \(PostgresRows.problemColumns) FROM problems ORDER BY number" })
                 .map(PostgresRows.problem)
+        }
+    }
+
+    public func problemEvents(of problem: ProblemID) async throws(StoreError) -> [ProblemEvent] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.problemEventColumns) FROM problem_events WHERE problem = \(b.int(problem.number)) ORDER BY id"
+            }).map(PostgresRows.problemEvent)
+        }
+    }
+
+    public func problemEvents(from: Date, to: Date) async throws(StoreError) -> [ProblemEvent] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.problemEventColumns) FROM problem_events WHERE at >= \(b.millis(from)) AND at < \(b.millis(to)) ORDER BY id"
+            }).map(PostgresRows.problemEvent)
+        }
+    }
+
+    public func tickets(linkedTo problem: ProblemID) async throws(StoreError) -> [Ticket] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE problem = \(b.int(problem.number)) ORDER BY number"
+            }).map(PostgresRows.ticket)
         }
     }
 }

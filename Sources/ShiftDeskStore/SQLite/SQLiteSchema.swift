@@ -199,6 +199,10 @@ enum SQLiteSchema {
         migrator.registerMigration("v11: controlled documents") { db in
             try db.execute(sql: SQLiteSchema.documentEvents)
         }
+        // v11 is another branch's (documents); the migrations are named, so the gap is harmless.
+        migrator.registerMigration("v12: problem life, known errors and problem events") { db in
+            try db.execute(sql: SQLiteSchema.problemLife)
+        }
         migrator.registerMigration("v15: record journal (handovers and every record beside the events, chained)") { db in
             try db.execute(sql: SQLiteSchema.recordJournal)
             try journalExistingRecords(db)
@@ -248,6 +252,79 @@ enum SQLiteSchema {
         }
         try SQLiteStore.saveJournalHead(db, head)
     }
+
+    /// Problems get their life (README, "Problems and known errors"): the fields of each step,
+    /// the known error, and their own append-only history, one row per event (id, actor,
+    /// instant, kind, payload) like `events`. Problems raised before have their `raised` event
+    /// written here; the two states they could hold read as the new life's. The outbox also
+    /// carries mail about a problem (ticket, priority and rung then empty): SQLite cannot drop a
+    /// NOT NULL, so the table is rebuilt with its rows, ids and indexes.
+    static let problemLife = """
+        ALTER TABLE problems ADD COLUMN reason TEXT;
+        ALTER TABLE problems ADD COLUMN cause TEXT;
+        ALTER TABLE problems ADD COLUMN root_cause_at INTEGER;
+        ALTER TABLE problems ADD COLUMN resolution TEXT;
+        ALTER TABLE problems ADD COLUMN resolution_note TEXT;
+        ALTER TABLE problems ADD COLUMN duplicate_of INTEGER REFERENCES problems(number);
+        ALTER TABLE problems ADD COLUMN resolved_at INTEGER;
+        ALTER TABLE problems ADD COLUMN closed_at INTEGER;
+        ALTER TABLE problems ADD COLUMN ke_symptom TEXT;
+        ALTER TABLE problems ADD COLUMN ke_workaround TEXT;
+        ALTER TABLE problems ADD COLUMN ke_version INTEGER;
+        ALTER TABLE problems ADD COLUMN ke_published_by TEXT;
+        ALTER TABLE problems ADD COLUMN ke_published_at INTEGER;
+        UPDATE problems SET state = 'new' WHERE state = 'open';
+        UPDATE problems SET state = 'analysis' WHERE state = 'investigating';
+        CREATE INDEX tickets_by_problem ON tickets(problem) WHERE problem IS NOT NULL;
+        CREATE TABLE problem_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            problem INTEGER NOT NULL REFERENCES problems(number),
+            actor TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'local'
+        );
+        CREATE INDEX problem_events_by_problem ON problem_events(problem, id);
+        CREATE INDEX problem_events_by_time ON problem_events(at);
+        INSERT INTO problem_events (problem, actor, at, kind, payload)
+            SELECT number, raised_by, raised_at, 'raised', '{"changes":[],"incidents":[]}' FROM problems ORDER BY number;
+        CREATE TRIGGER problem_events_are_append_only_update BEFORE UPDATE ON problem_events
+            BEGIN SELECT RAISE(ABORT, 'a problem''s history is append-only'); END;
+        CREATE TRIGGER problem_events_are_append_only_delete BEFORE DELETE ON problem_events
+            BEGIN SELECT RAISE(ABORT, 'a problem''s history is append-only'); END;
+        CREATE TABLE outbox_v12 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket INTEGER REFERENCES tickets(number),
+            problem INTEGER REFERENCES problems(number),
+            priority TEXT,
+            level INTEGER,
+            recipient_role TEXT NOT NULL,
+            address TEXT NOT NULL,
+            via TEXT NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT,
+            claimed_until INTEGER,
+            delivered_at INTEGER,
+            confirmed_by TEXT,
+            CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL)
+        );
+        INSERT INTO outbox_v12 (id, ticket, priority, level, recipient_role, address, via, message_id, subject, body, created_at,
+                                attempts, next_attempt_at, last_error, claimed_until, delivered_at, confirmed_by)
+            SELECT id, ticket, priority, level, recipient_role, address, via, message_id, subject, body, created_at,
+                   attempts, next_attempt_at, last_error, claimed_until, delivered_at, confirmed_by FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v12 RENAME TO outbox;
+        CREATE INDEX outbox_undelivered ON outbox(via, next_attempt_at) WHERE delivered_at IS NULL;
+        CREATE INDEX outbox_by_ticket ON outbox(ticket);
+        CREATE INDEX outbox_by_problem ON outbox(problem) WHERE problem IS NOT NULL;
+        CREATE INDEX outbox_calls_by_time ON outbox(created_at) WHERE via = 'phone';
+        """
 
     /// Chains the events a desk already holds, in id order, in one pass (schema v9): the
     /// append-only trigger is lifted for this one transaction only.

@@ -532,7 +532,7 @@ public final class SQLiteStore: Store {
                     SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE ticket BETWEEN ? AND ? AND via = 'phone' ORDER BY id
                     """, arguments: [first, last]) {
                     let call = try SQLiteRows.outbox(row)
-                    calls[call.ticket.number, default: []].append(call)
+                    if let ticket = call.ticket { calls[ticket.number, default: []].append(call) }
                 }
                 return tickets.map { ticket in
                     ReportTicket(ticket: ticket, events: events[ticket.id.number] ?? [], fired: fired[ticket.id.number] ?? [],
@@ -591,16 +591,7 @@ public final class SQLiteStore: Store {
                     """, arguments: [step.ticket.number, step.priority.rawValue, step.level, Millis.from(step.dueAt),
                                    Millis.from(step.firedAt), step.firedBy])
                 guard db.changesCount == 1 else { return false }
-                for message in messages {
-                    try db.execute(sql: """
-                        INSERT INTO outbox (ticket, priority, level, recipient_role, address, via, message_id, subject, body,
-                                            created_at, attempts, next_attempt_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT(message_id) DO NOTHING
-                        """, arguments: [message.ticket.number, message.priority.rawValue, message.level,
-                                       message.recipientRole.rawValue, message.address, message.via.rawValue,
-                                       message.messageID, message.subject, message.body, Millis.from(message.createdAt),
-                                       Millis.from(message.nextAttemptAt)])
-                }
+                for message in messages { try Self.queue(db, message) }
                 return true
             }
         }
@@ -725,6 +716,15 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func outbox(ofProblem problem: ProblemID) async throws(StoreError) -> [OutboxMessage] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE problem = ? ORDER BY id",
+                                 arguments: [problem.number]).map(SQLiteRows.outbox)
+            }
+        }
+    }
+
     // MARK: Handovers
 
     public func insertHandover(_ handover: Handover, origin: EventOrigin) async throws(StoreError) -> Handover {
@@ -824,36 +824,65 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Queues one message in the outbox; a message whose id is already queued is left as it is.
+    static func queue(_ db: Database, _ message: OutboxMessage) throws {
+        try db.execute(sql: """
+            INSERT INTO outbox (ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body,
+                                created_at, attempts, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT(message_id) DO NOTHING
+            """, arguments: [message.ticket?.number, message.problem?.number, message.priority?.rawValue, message.level,
+                           message.recipientRole.rawValue, message.address, message.via.rawValue,
+                           message.messageID, message.subject, message.body, Millis.from(message.createdAt),
+                           Millis.from(message.nextAttemptAt)])
+    }
+
     // MARK: Problems
 
-    public func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+    private static func appendProblemEvent(_ db: Database, _ event: ProblemEvent, problem: ProblemID) throws -> ProblemEvent {
+        try db.execute(sql: "INSERT INTO problem_events (problem, actor, at, kind, payload, origin) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [problem.number, event.actor, Millis.from(event.at), event.kind.rawValue, event.payloadText,
+                                   event.origin.rawValue])
+        var stored = event
+        stored.id = db.lastInsertedRowID
+        stored.problem = problem
+        return stored
+    }
+
+    public func insertProblem(_ problem: Problem, event: ProblemEvent,
+                              messages: @escaping @Sendable (ProblemID) -> [OutboxMessage]) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await guarded {
             try await pool.write { db in
-                try db.execute(sql: "INSERT INTO problems (title, owner, state, raised_by, raised_at, version) VALUES (?, ?, ?, ?, ?, 1)",
-                               arguments: [problem.title, problem.owner, problem.state.rawValue, problem.raisedBy,
-                                           Millis.from(problem.raisedAt)])
                 var stored = problem
-                stored.id = ProblemID(db.lastInsertedRowID)
                 stored.version = 1
-                return stored
+                let columns = SQLiteRows.problemColumns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                try db.execute(sql: "INSERT INTO problems (\(columns.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: columns.count)))",
+                               arguments: StatementArguments(SQLiteRows.problemValues(stored)))
+                stored.id = ProblemID(db.lastInsertedRowID)
+                let raised = try Self.appendProblemEvent(db, event, problem: stored.id)
+                for message in messages(stored.id) { try Self.queue(db, message) }
+                return (stored, raised)
             }
         }
     }
 
-    public func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+    public func updateProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await guarded {
             try await pool.write { db in
-                try db.execute(sql: "UPDATE problems SET title = ?, owner = ?, state = ?, version = version + 1 WHERE number = ? AND version = ?",
-                               arguments: [problem.title, problem.owner, problem.state.rawValue, problem.id.number, problem.version])
+                var stored = problem
+                stored.version = problem.version + 1
+                let columns = SQLiteRows.problemColumns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                try db.execute(sql: "UPDATE problems SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE number = ? AND version = ?",
+                               arguments: StatementArguments(SQLiteRows.problemValues(stored) + [problem.id.number, problem.version]))
                 guard db.changesCount == 1 else {
                     if try Row.fetchOne(db, sql: "SELECT 1 FROM problems WHERE number = ?", arguments: [problem.id.number]) == nil {
                         throw StoreError.problemNotFound(problem.id)
                     }
-                    throw StoreError.failure("\(problem.id) was changed by someone else; look at it again and retry")
+                    let last = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.problemEventColumns) FROM problem_events WHERE problem = ? ORDER BY id DESC LIMIT 1",
+                                                arguments: [problem.id.number]).map(SQLiteRows.problemEvent)
+                    throw StoreError.problemConflict(problem: problem.id, changedBy: last?.actor ?? "?", at: last?.at ?? Date(timeIntervalSince1970: 0),
+                                                     kind: last?.kind ?? .raised)
                 }
-                var stored = problem
-                stored.version += 1
-                return stored
+                return (stored, try Self.appendProblemEvent(db, event, problem: problem.id))
             }
         }
     }
@@ -861,14 +890,44 @@ public final class SQLiteStore: Store {
     public func problem(_ id: ProblemID) async throws(StoreError) -> Problem? {
         try await guarded {
             try await pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM problems WHERE number = ?", arguments: [id.number]).map(SQLiteRows.problem)
+                try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.problemColumns) FROM problems WHERE number = ?", arguments: [id.number])
+                    .map(SQLiteRows.problem)
             }
         }
     }
 
     public func problems() async throws(StoreError) -> [Problem] {
         try await guarded {
-            try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM problems ORDER BY number").map(SQLiteRows.problem) }
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.problemColumns) FROM problems ORDER BY number").map(SQLiteRows.problem)
+            }
+        }
+    }
+
+    public func problemEvents(of problem: ProblemID) async throws(StoreError) -> [ProblemEvent] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.problemEventColumns) FROM problem_events WHERE problem = ? ORDER BY id",
+                                 arguments: [problem.number]).map(SQLiteRows.problemEvent)
+            }
+        }
+    }
+
+    public func problemEvents(from: Date, to: Date) async throws(StoreError) -> [ProblemEvent] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.problemEventColumns) FROM problem_events WHERE at >= ? AND at < ? ORDER BY id",
+                                 arguments: [Millis.from(from), Millis.from(to)]).map(SQLiteRows.problemEvent)
+            }
+        }
+    }
+
+    public func tickets(linkedTo problem: ProblemID) async throws(StoreError) -> [Ticket] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE problem = ? ORDER BY number",
+                                 arguments: [problem.number]).map(SQLiteRows.ticket)
+            }
         }
     }
 }

@@ -104,9 +104,10 @@ struct ConsoleServices: Sendable {
                     do throws(DeskError) { return .confirmed(try await desk.confirmCall(id, as: me.login)) } catch { return .acted(.failure(error)) }
                 }
             case let .raiseProblem(title, ticket):
-                return try Blocking.run { [desk, me] in
+                return try Blocking.run { [desk, me, sweep] in
                     do throws(DeskError) {
-                        return .raised(.success(try await desk.raiseProblem(title: title, linking: [ticket.id], as: me.login)))
+                        return .raised(.success(try await desk.raiseProblem(title: title, linking: [ticket.id], as: me.login,
+                                                                            recipients: sweep.directory, timeZone: sweep.timeZone)))
                     } catch {
                         return .raised(.failure(error))
                     }

@@ -201,14 +201,14 @@ struct NotifyCommand: AsyncParsableCommand {
             do { calls = try await store.pendingCalls() } catch { throw CLIFailure(error, context) }
             if context.json {
                 Output.json(.array(calls.map { call in
-                    .object([("id", .int(call.id)), ("ticket", .string(call.ticket.description)), ("role", .string(call.recipientRole.rawValue)),
+                    .object([("id", .int(call.id)), ("ticket", .string(call.ticket?.description)), ("role", .string(call.recipientRole.rawValue)),
                              ("call", .string(call.address)), ("since", .instant(call.createdAt)), ("subject", .string(call.subject))])
                 }))
                 return
             }
             let l = context.language
             var table = TextTable(headers: ["#", "ID", l.pick(en: "CALL", zh: "致电"), l.pick(en: "SINCE", zh: "时间"), l.pick(en: "SUBJECT", zh: "主题")])
-            table.rows = calls.map { [String($0.id), $0.ticket.description, $0.address, context.show($0.createdAt), $0.subject] }
+            table.rows = calls.map { [String($0.id), $0.ticket?.description ?? "—", $0.address, context.show($0.createdAt), $0.subject] }
             table.maxWidths = [4: 60]
             print(table.render())
         }

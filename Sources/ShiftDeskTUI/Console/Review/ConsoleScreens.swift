@@ -340,9 +340,11 @@ extension ConsoleServices {
                 }
             }
         case let .raiseProblem(title, incidents, week):
-            return try Blocking.run { [desk, me] in
+            return try Blocking.run { [desk, me, sweep] in
                 do throws(DeskError) {
-                    return .screen(.raised(.success(try await desk.raiseProblem(title: title, linking: incidents, as: me.login)), week: week))
+                    let problem = try await desk.raiseProblem(title: title, linking: incidents, as: me.login,
+                                                              recipients: sweep.directory, timeZone: sweep.timeZone)
+                    return .screen(.raised(.success(problem), week: week))
                 } catch {
                     return .screen(.raised(.failure(error), week: week))
                 }
