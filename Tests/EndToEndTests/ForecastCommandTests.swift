@@ -40,7 +40,10 @@ import ShiftDeskCore
         let policy = FileManager.default.temporaryDirectory.appendingPathComponent("forecast-policy-\(UUID().uuidString).toml")
         try Data("[priorities.general]\nrespond_within = \"10m\"\nresolve_within = \"4h\"\n".utf8).write(to: policy)
         defer { try? FileManager.default.removeItem(at: policy) }
-        let stricter = try cli.expectSuccess("forecast", "--now", Self.now, "--days", "1", "--policy", policy.path, "--json")
+        // The policy in force is the desk's approved one (issue 15): proposed by the incident manager, approved by an owner.
+        try cli.expectSuccess("policy", "propose", policy.path, "--reason", "tighter general response", "--as", "sun.li", "--now", Self.now)
+        try cli.expectSuccess("policy", "approve", "--as", "lin.hua", "--now", Self.now)
+        let stricter = try cli.expectSuccess("forecast", "--now", Self.now, "--days", "1", "--json")
         #expect((stricter.json as? [String: Any]).flatMap { $0["response_targets_seconds"] as? [String: Double] }?["general"] == 600)
 
         let tooFar = try cli.run("forecast", "--now", Self.now, "--days", "15")
