@@ -89,7 +89,7 @@ public enum ConfigFile {
                     }
                     guard let addressesValue = roles[key] else { continue }
                     let addresses = try reader.strings(addressesValue, at: p, hint: "[\"im@desk.example\"]")
-                    if let bad = addresses.first(where: { !$0.contains("@") || $0.contains(where: { $0.isWhitespace || $0.isNewline }) }) {
+                    if let bad = addresses.first(where: { TextField.email.check($0) != nil }) {
                         throw reader.error(.wrongType, "\"\(bad)\" in notify.roles.\(key) is not an e-mail address", at: p)
                     }
                     config.recipients.addresses[role] = addresses

@@ -13,6 +13,8 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Disabled by the administrator: may no longer act.
     case disabledOperator(String)
     case invalidOperator(String)
+    /// An e-mail address that is not one (``EmailAddress``).
+    case invalidEmail(TextViolation)
     /// The action's instant is before the ticket's latest event: history is only ever appended
     /// to, in order, so an action cannot be dated into the past.
     case backdated(ticket: TicketID, latest: Date, attempted: Date)
@@ -32,6 +34,8 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
                           zh: "\(login) 已在本服务台停用，不能再操作；请联系管理员")
         case let .invalidOperator(reason):
             return l.pick(en: "cannot add operator: \(reason)", zh: "无法添加操作员：\(reason)")
+        case let .invalidEmail(violation):
+            return violation.message(l)
         case let .backdated(ticket, latest, attempted):
             let latestText = DisplayTime.format(latest, in: timeZone), attemptedText = DisplayTime.format(attempted, in: timeZone)
             return l.pick(
@@ -131,7 +135,29 @@ public struct Desk: Sendable {
         }
         guard !person.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidOperator("a name is needed") }
         if let violation = TextField.operatorName.check(person.name) { throw .invalidOperator(violation.message(.en)) }
+        var person = person
+        switch EmailAddress.parse(person.email) {
+        case let .success(email): person.email = email
+        case let .failure(violation): throw .invalidEmail(violation)
+        }
         do { try await store.addOperator(person) } catch { throw .store(error) }
+    }
+
+    /// Records an operator's e-mail address (nil or blank removes it); returns the operator as stored.
+    @discardableResult
+    public func setOperatorEmail(_ login: String, to email: String?) async throws(DeskError) -> Operator {
+        let address: String?
+        switch EmailAddress.parse(email) {
+        case let .success(parsed): address = parsed
+        case let .failure(violation): throw .invalidEmail(violation)
+        }
+        let found: Bool
+        do { found = try await store.setOperatorEmail(login, address) } catch { throw .store(error) }
+        guard found else { throw .unknownOperator(login) }
+        let person: Operator?
+        do { person = try await store.findOperator(login: login) } catch { throw .store(error) }
+        guard let person else { throw .unknownOperator(login) }
+        return person
     }
 
     public func requireOperator(_ login: String) async throws(DeskError) -> Operator {

@@ -74,6 +74,8 @@ public protocol Store: Sendable {
     func findOperator(login: String) async throws(StoreError) -> Operator?
     /// Disables (or enables again) an operator; false when there is no such operator.
     func setOperatorDisabled(_ login: String, _ disabled: Bool) async throws(StoreError) -> Bool
+    /// Records (or, with nil, removes) an operator's e-mail address; false when there is no such operator.
+    func setOperatorEmail(_ login: String, _ email: String?) async throws(StoreError) -> Bool
     /// Gives a key to an operator. A key already given (to anyone) is refused with
     /// ``StoreError/keyTaken(fingerprint:login:)``.
     func addOperatorKey(_ key: OperatorKey) async throws(StoreError)

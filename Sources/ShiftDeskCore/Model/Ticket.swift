@@ -5,11 +5,14 @@ public struct Caller: Codable, Hashable, Sendable {
     public var name: String
     public var phone: String?
     public var department: String?
+    /// Where customer updates are mailed (``EmailAddress``); nil when only a phone is known.
+    public var email: String?
 
-    public init(name: String, phone: String? = nil, department: String? = nil) {
+    public init(name: String, phone: String? = nil, department: String? = nil, email: String? = nil) {
         self.name = name
         self.phone = phone
         self.department = department
+        self.email = email
     }
 }
 
@@ -170,6 +173,7 @@ extension Ticket {
             "caller": caller.name,
             "phone": caller.phone,
             "department": caller.department,
+            "caller_email": caller.email,
             "channel": channel.rawValue,
             "priority": priority.rawValue,
             "category": category,

@@ -11,6 +11,8 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
     case problemTitle = "problem_title"
     case documentText = "document_text"
     case operatorName = "operator_name"
+    /// An operator's or a caller's e-mail address (see ``EmailAddress``).
+    case email
 
     public var limit: Int {
         switch self {
@@ -19,6 +21,7 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
         case .comment: 1000
         case .caller, .department, .category, .service, .operatorName: 100
         case .phone: 40
+        case .email: 254
         case .documentText: 200_000
         }
     }
@@ -35,6 +38,7 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
     public var allowed: String {
         switch self {
         case .phone: "digits, spaces and + - ( ) . / # * , ; x ext"
+        case .email: "an address such as name@example.com, without blanks"
         default: isMultiline ? "any printable text and line breaks" : "any printable text on one line"
         }
     }
@@ -55,6 +59,7 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
         case .problemTitle: l.pick(en: "problem title", zh: "问题单标题")
         case .documentText: l.pick(en: "document text", zh: "文档正文")
         case .operatorName: l.pick(en: "operator name", zh: "操作员姓名")
+        case .email: l.pick(en: "e-mail address", zh: "电子邮箱")
         }
     }
 
@@ -65,6 +70,7 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
         for scalar in text.unicodeScalars where !accepts(scalar) {
             return TextViolation(field: self, kind: scalar == "\n" || scalar == "\r" || scalar == "\t" ? .lineBreak : .character(scalar.value))
         }
+        if self == .email, !EmailAddress.isValid(text) { return TextViolation(field: self, kind: .notAnAddress) }
         return nil
     }
 
@@ -92,6 +98,8 @@ public struct TextViolation: Error, Hashable, Sendable, CustomStringConvertible 
         case lineBreak
         /// The offending Unicode scalar.
         case character(UInt32)
+        /// Not an e-mail address (``EmailAddress/isValid(_:)``).
+        case notAnAddress
     }
 
     public var field: TextField
@@ -115,6 +123,9 @@ public struct TextViolation: Error, Hashable, Sendable, CustomStringConvertible 
             let code = "U+" + String(value, radix: 16, uppercase: true).leftPadded(to: 4)
             return l.pick(en: "the \(name) holds a character it cannot (\(code)); allowed: \(field.allowed)",
                           zh: "\(name)含有不允许的字符（\(code)）")
+        case .notAnAddress:
+            return l.pick(en: "the \(name) must look like name@example.com, without blanks",
+                          zh: "\(name)格式应为 name@example.com，不含空格")
         }
     }
 }
@@ -131,6 +142,7 @@ extension TicketDraft {
         let texts: [(TextField, String?)] = [
             (.title, title), (.description, description), (.caller, caller.name), (.phone, caller.phone),
             (.department, caller.department), (.category, category), (.service, affectedService),
+            (.email, caller.email.nonEmpty),
         ]
         for (field, text) in texts {
             if let text, let violation = field.check(text.trimmingCharacters(in: .whitespacesAndNewlines)) { return violation }
@@ -160,7 +172,7 @@ extension TicketHistory {
         let texts: [(TextField, String?)] = [
             (.title, t.title), (.description, t.description), (.caller, t.caller.name), (.phone, t.caller.phone),
             (.department, t.caller.department), (.category, t.category), (.service, t.affectedService),
-            (.resolution, t.resolutionNote),
+            (.email, t.caller.email), (.resolution, t.resolutionNote),
         ]
         for (field, text) in texts { if let text, let violation = field.check(text) { return violation } }
         for event in events { if let note = event.note, let violation = TextField.note.check(note) { return violation } }

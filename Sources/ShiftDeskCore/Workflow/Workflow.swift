@@ -30,6 +30,7 @@ public enum Workflow {
 
         var caller = draft.caller
         caller.name = callerName
+        caller.email = caller.email.nonEmpty
         var ticket = Ticket(
             id: id, title: title, description: draft.description, caller: caller, channel: draft.channel,
             priority: draft.priority, category: draft.category.nonEmpty, affectedService: draft.affectedService.nonEmpty,

@@ -112,7 +112,7 @@ enum PostgresRows {
             b.millis(t.onSiteSheet.printedAt), b.millis(t.onSiteSheet.signedAt), b.int(t.problem?.number),
             b.bool(t.backfilled), b.bool(t.bypassedDesk), b.int(t.reopenCount), b.text(t.source), b.int(t.version),
             b.millis(t.escalationDueAt), b.bool(t.sourceMadeSLA), b.millis(t.importedAt), b.millis(t.respondBy), b.millis(t.resolveBy),
-            b.double(t.state == .closed ? nil : t.urgency), b.millis(t.breachAt),
+            b.text(t.caller.email), b.double(t.state == .closed ? nil : t.urgency), b.millis(t.breachAt),
         ]
     }
 
@@ -130,7 +130,7 @@ enum PostgresRows {
             title: try row.text("title"),
             description: try row.text("description"),
             caller: Caller(name: try row.text("caller_name"), phone: try row.optionalText("caller_phone"),
-                           department: try row.optionalText("caller_department")),
+                           department: try row.optionalText("caller_department"), email: try row.optionalText("caller_email")),
             channel: try row.raw("channel", Channel.self),
             priority: try row.raw("priority", Priority.self),
             category: try row.optionalText("category"),
@@ -179,7 +179,8 @@ enum PostgresRows {
     static func operatorRecord(_ row: PGRow) throws(StoreError) -> Operator {
         let shift = try row.optionalText("shift")
         return Operator(login: try row.text("login"), name: try row.text("name"), role: try row.raw("role", Role.self),
-                        shift: shift.flatMap(ShiftName.init(rawValue:)), disabled: try row.value("disabled", Bool.self))
+                        shift: shift.flatMap(ShiftName.init(rawValue:)), disabled: try row.value("disabled", Bool.self),
+                        email: try row.optionalText("email"))
     }
 
     static func operatorKey(_ row: PGRow) throws(StoreError) -> OperatorKey {

@@ -285,6 +285,13 @@ enum PostgresSchema {
             );
             CREATE INDEX operator_keys_by_login ON operator_keys(login);
             """),
+        // Issue 16: as SQLiteSchema.messages.
+        Migration(version: 13, name: "v13: e-mail addresses of operators and callers, messages beyond escalation", sql: """
+            ALTER TABLE operators ADD COLUMN email text;
+            ALTER TABLE tickets ADD COLUMN caller_email text;
+            ALTER TABLE outbox ADD COLUMN kind text NOT NULL DEFAULT 'escalation';
+            ALTER TABLE outbox ADD COLUMN recipient_login text;
+            """),
     ]
 
     /// Chains the events a database already holds, in id order, a page at a time; the

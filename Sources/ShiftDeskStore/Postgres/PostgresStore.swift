@@ -224,8 +224,9 @@ public final class PostgresStore: Store {
         try await write { session in
             let rows = try await session.rows(PG.query { b in
                 """
-                INSERT INTO operators (login, name, role, shift)
-                VALUES (\(b.text(person.login)), \(b.text(person.name)), \(b.text(person.role.rawValue)), \(b.text(person.shift?.rawValue)))
+                INSERT INTO operators (login, name, role, shift, email)
+                VALUES (\(b.text(person.login)), \(b.text(person.name)), \(b.text(person.role.rawValue)), \(b.text(person.shift?.rawValue)),
+                        \(b.text(person.email)))
                 ON CONFLICT (login) DO NOTHING RETURNING login
                 """
             })
@@ -235,14 +236,14 @@ public final class PostgresStore: Store {
 
     public func operators() async throws(StoreError) -> [Operator] {
         try await read { session in
-            try await session.rows("SELECT login, name, role, shift, disabled FROM operators ORDER BY role COLLATE \"C\", login COLLATE \"C\"")
+            try await session.rows("SELECT login, name, role, shift, disabled, email FROM operators ORDER BY role COLLATE \"C\", login COLLATE \"C\"")
                 .map(PostgresRows.operatorRecord)
         }
     }
 
     public func findOperator(login: String) async throws(StoreError) -> Operator? {
         try await read { session in
-            try await session.rows(PG.query { b in "SELECT login, name, role, shift, disabled FROM operators WHERE login = \(b.text(login))" })
+            try await session.rows(PG.query { b in "SELECT login, name, role, shift, disabled, email FROM operators WHERE login = \(b.text(login))" })
                 .first.map(PostgresRows.operatorRecord)
         }
     }
@@ -251,6 +252,14 @@ public final class PostgresStore: Store {
         try await write { session in
             !(try await session.rows(PG.query { b in
                 "UPDATE operators SET disabled = \(b.bool(disabled)) WHERE login = \(b.text(login)) RETURNING login"
+            })).isEmpty
+        }
+    }
+
+    public func setOperatorEmail(_ login: String, _ email: String?) async throws(StoreError) -> Bool {
+        try await write { session in
+            !(try await session.rows(PG.query { b in
+                "UPDATE operators SET email = \(b.text(email)) WHERE login = \(b.text(login)) RETURNING login"
             })).isEmpty
         }
     }

@@ -29,7 +29,7 @@ enum SQLiteRows {
         affected_service, state, tier, assignee, owner, opened_at, first_response_at, resolved_at, closed_at,
         resolution_note, csat_score, csat_comment, csat_unreachable, sheet_printed_at, sheet_signed_at, problem,
         backfilled, bypassed_desk, reopen_count, source, version, escalation_due_at, source_made_sla, imported_at,
-        respond_by, resolve_by
+        respond_by, resolve_by, caller_email
         """
 
     /// Kept beside each ticket for the queues' queries, worked out from it at every write and
@@ -55,7 +55,7 @@ enum SQLiteRows {
             Millis.from(t.onSiteSheet.printedAt), Millis.from(t.onSiteSheet.signedAt), t.problem?.number,
             t.backfilled, t.bypassedDesk, t.reopenCount, t.source, t.version, Millis.from(t.escalationDueAt),
             t.sourceMadeSLA, Millis.from(t.importedAt), Millis.from(t.respondBy), Millis.from(t.resolveBy),
-            t.state == .closed ? nil : t.urgency, Millis.from(t.breachAt),
+            t.caller.email, t.state == .closed ? nil : t.urgency, Millis.from(t.breachAt),
         ]
         return StatementArguments(values)
     }
@@ -86,7 +86,8 @@ enum SQLiteRows {
             id: TicketID(row[at("number")] ?? 0),
             title: row[at("title")] ?? "",
             description: row[at("description")] ?? "",
-            caller: Caller(name: row[at("caller_name")] ?? "", phone: row[at("caller_phone")], department: row[at("caller_department")]),
+            caller: Caller(name: row[at("caller_name")] ?? "", phone: row[at("caller_phone")], department: row[at("caller_department")],
+                           email: row[at("caller_email")]),
             channel: try value("channel", Channel.self),
             priority: try value("priority", Priority.self),
             category: row[at("category")],
@@ -185,7 +186,8 @@ enum SQLiteRows {
         guard let role = Role(rawValue: roleText) else { throw StoreError.corrupt("operator role \"\(roleText)\"") }
         let shiftText: String? = row["shift"]
         return Operator(login: row["login"] ?? "", name: row["name"] ?? "", role: role,
-                        shift: shiftText.flatMap(ShiftName.init(rawValue:)), disabled: (row["disabled"] as Int64? ?? 0) != 0)
+                        shift: shiftText.flatMap(ShiftName.init(rawValue:)), disabled: (row["disabled"] as Int64? ?? 0) != 0,
+                        email: row["email"])
     }
 
     static func operatorKey(_ row: Row) -> OperatorKey {

@@ -196,6 +196,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v10: operator keys and disabled operators") { db in
             try db.execute(sql: SQLiteSchema.operatorKeys)
         }
+        migrator.registerMigration("v13: e-mail addresses of operators and callers, messages beyond escalation") { db in
+            try db.execute(sql: SQLiteSchema.messages)
+        }
         return migrator
     }
 
@@ -285,6 +288,16 @@ enum SQLiteSchema {
             added_at INTEGER NOT NULL
         );
         CREATE INDEX operator_keys_by_login ON operator_keys(login);
+        """
+
+    /// Issue 16: operators and callers have e-mail addresses, and the one outbox carries messages
+    /// other than escalation steps (`kind`), addressed to an operator (`recipient_login`) whose
+    /// address is looked up when the message is delivered.
+    static let messages = """
+        ALTER TABLE operators ADD COLUMN email TEXT;
+        ALTER TABLE tickets ADD COLUMN caller_email TEXT;
+        ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'escalation';
+        ALTER TABLE outbox ADD COLUMN recipient_login TEXT;
         """
 
     /// The span end of an incident without a summary: it crosses every period's end.

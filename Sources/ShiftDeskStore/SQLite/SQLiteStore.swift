@@ -153,8 +153,8 @@ public final class SQLiteStore: Store {
                 if try Row.fetchOne(db, sql: "SELECT 1 FROM operators WHERE login = ?", arguments: [person.login]) != nil {
                     throw StoreError.operatorExists(person.login)
                 }
-                try db.execute(sql: "INSERT INTO operators (login, name, role, shift) VALUES (?, ?, ?, ?)",
-                               arguments: [person.login, person.name, person.role.rawValue, person.shift?.rawValue])
+                try db.execute(sql: "INSERT INTO operators (login, name, role, shift, email) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [person.login, person.name, person.role.rawValue, person.shift?.rawValue, person.email])
             }
         }
     }
@@ -180,6 +180,15 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE operators SET disabled = ? WHERE login = ?", arguments: [disabled ? 1 : 0, login])
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    public func setOperatorEmail(_ login: String, _ email: String?) async throws(StoreError) -> Bool {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE operators SET email = ? WHERE login = ?", arguments: [email, login])
                 return db.changesCount > 0
             }
         }

@@ -17,6 +17,7 @@ struct TicketCommand: AsyncParsableCommand {
         @Option(help: "Who called.") var caller = ""
         @Option(help: "Their phone.") var phone: String?
         @Option(help: "Their department.") var department: String?
+        @Option(help: "Their e-mail address: customer updates are mailed there.") var callerEmail: String?
         @Option(help: "major, general or minor.") var priority: Priority = .general
         @Option(help: "phone, email, walk-in or monitoring.") var channel: Channel = .phone
         @Option(help: "Category (e.g. Network).") var category: String?
@@ -35,7 +36,7 @@ struct TicketCommand: AsyncParsableCommand {
             let desk = try context.desk()
             let draft = TicketDraft(
                 title: title, description: description,
-                caller: Caller(name: caller, phone: phone?.nilIfBlank, department: department?.nilIfBlank),
+                caller: Caller(name: caller, phone: phone?.nilIfBlank, department: department?.nilIfBlank, email: callerEmail?.nilIfBlank),
                 channel: channel, priority: priority, category: category, affectedService: service,
                 backfilled: backfilled, openedAt: opened.flatMap { ISO8601.parse($0, defaultZone: context.timeZone) })
             let ticket: Ticket

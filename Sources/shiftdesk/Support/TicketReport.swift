@@ -19,7 +19,7 @@ struct TicketReport {
             (l.pick(en: "Queue", zh: "队列"), t.tier.label(l)),
             (l.pick(en: "Assignee", zh: "处理人"), t.assignee ?? "—"),
             (l.pick(en: "Owner (desk)", zh: "负责坐席"), t.owner ?? "—"),
-            (l.pick(en: "Caller", zh: "报障人"), [t.caller.name, t.caller.phone, t.caller.department].compactMap { $0 }.joined(separator: " · ")),
+            (l.pick(en: "Caller", zh: "报障人"), [t.caller.name, t.caller.phone, t.caller.email, t.caller.department].compactMap { $0 }.joined(separator: " · ")),
             (l.pick(en: "Channel", zh: "渠道"), t.channel.label(l)),
             (l.pick(en: "Category", zh: "类别"), t.category ?? "—"),
             (l.pick(en: "Service", zh: "受影响服务"), t.affectedService ?? "—"),
