@@ -221,7 +221,10 @@ public struct Desk: Sendable {
         do {
             let (plan, summary) = try await plan(outcome.ticket, appending: outcome.event, after: stored, isNew: false, by: actor)
             outcome.ticket.plan = plan
-            let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event, summary: summary)
+            let messages = ResultNotice.compose(ticket: outcome.ticket, resolver: actor, toldDesk: action.toldDesk,
+                                                timeZone: policy.timeZone, now: now)
+            let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event, summary: summary,
+                                                               messages: action.kind == .resolved ? messages : [])
             return Workflow.Outcome(ticket: ticket, event: event)
         } catch let .conflict(ticket, changedBy, at, kind, fresh) {
             let name = await displayName(of: changedBy)
@@ -290,6 +293,14 @@ public struct Desk: Sendable {
         let actor = try await requireOperator(login)
         do { try Workflow.check(.confirmCall, by: actor) } catch { throw .refused(error) }
         do { return try await store.confirmCall(id, by: login, at: clock.now()) } catch { throw .store(error) }
+    }
+
+    /// Records, as `login`, that they saw the console notice `id` (the result of an incident told
+    /// to the desk). False when it is not waiting (unknown, or someone already saw it).
+    public func confirmNotice(_ id: Int64, as login: String) async throws(DeskError) -> Bool {
+        let actor = try await requireOperator(login)
+        do { try Workflow.check(.seeResult, by: actor) } catch { throw .refused(error) }
+        do { return try await store.confirmNotice(id, by: login, at: clock.now()) } catch { throw .store(error) }
     }
 
     /// An operator's name for messages; nil when unknown (or the store cannot say).

@@ -156,7 +156,7 @@ extension TicketAction {
     public func textViolation() -> TextViolation? {
         switch self {
         case let .escalate(_, note): note.flatMap { TextField.note.check($0) }
-        case let .resolve(text), let .resolveWithWorkaround(text): TextField.resolution.check(text)
+        case let .resolve(text, _), let .resolveWithWorkaround(text, _): TextField.resolution.check(text)
         case let .reopen(text), let .note(text): TextField.note.check(text)
         case let .close(.rated(_, comment)?): comment.flatMap { TextField.comment.check($0) }
         default: nil

@@ -38,11 +38,13 @@ public enum TicketAction: Sendable, Hashable {
     case escalate(to: Tier, note: String?)
     case pend(PendingReason)
     case resume
-    case resolve(note: String)
+    /// `toldDesk`: first or second line also told the desk by phone or in person (recorded on
+    /// the event as `told_desk`).
+    case resolve(note: String, toldDesk: Bool = false)
     /// Resolved with a workaround: service restored, the root cause not fixed. The resolution
     /// event records `resolution_kind: workaround`; the weekly review lists it as not fixed at
     /// the root.
-    case resolveWithWorkaround(note: String)
+    case resolveWithWorkaround(note: String, toldDesk: Bool = false)
     /// Closing records the satisfaction survey; nil (no survey) is refused.
     case close(Satisfaction?)
     case reopen(note: String)
@@ -51,6 +53,14 @@ public enum TicketAction: Sendable, Hashable {
     case linkProblem(ProblemID)
     case printSheet
     case signSheet
+
+    /// Whether the resolver also told the desk by phone or in person (`--told-desk`).
+    public var toldDesk: Bool {
+        switch self {
+        case let .resolve(_, told), let .resolveWithWorkaround(_, told): told
+        default: false
+        }
+    }
 
     public var kind: EventKind {
         switch self {

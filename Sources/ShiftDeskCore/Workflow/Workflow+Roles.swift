@@ -18,6 +18,8 @@ extension Workflow {
         case acknowledgeHandover
         /// Confirming that a management-escalation phone call was made.
         case confirmCall
+        /// Marking seen the result of an incident told to the desk (``ResultNotice``).
+        case seeResult
     }
 
     /// Whether the role raises problems and links incidents to them.
@@ -47,6 +49,9 @@ extension Workflow {
             }
         case .submitHandover, .acknowledgeHandover, .confirmCall:
             return nil
+        case .seeResult:
+            // The result is told to the desk: only a desk agent can have been told.
+            return role == .desk ? nil : .resultForDesk(role)
         }
     }
 
@@ -81,6 +86,7 @@ extension Workflow.DeskChange {
         case .submitHandover: l.pick(en: "submit a handover", zh: "提交交接")
         case .acknowledgeHandover: l.pick(en: "acknowledge a handover", zh: "确认交接")
         case .confirmCall: l.pick(en: "confirm an escalation call", zh: "确认升级电话")
+        case .seeResult: l.pick(en: "mark a result seen", zh: "确认已知悉处理结果")
         }
     }
 }

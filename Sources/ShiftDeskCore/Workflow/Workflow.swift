@@ -145,13 +145,15 @@ public enum Workflow {
             if actor.role != .desk { try requireWorker() }
             after.state = .inProgress
 
-        case let .resolve(resolution), let .resolveWithWorkaround(resolution):
+        case let .resolve(resolution, toldDesk), let .resolveWithWorkaround(resolution, toldDesk):
             let text = try requireText(resolution, "the resolution note")
             try requireOpen()
             switch (actor.role, ticket.tier) {
             case (.desk, .desk), (.l1, .l1), (.l1, .vendor), (.l2, .l2), (.l2, .vendor): break
             default: throw refuse(.resolveRole(role: actor.role, tier: ticket.tier))
             }
+            // Telling the desk is the lines' duty; the desk resolving its own incident has nobody to tell.
+            if toldDesk, !ResultNotice.concernsDesk(resolver: actor.role) { throw refuse(.toldDeskRole(actor.role)) }
             try requireWorker()
             accept()
             after.state = .resolved
@@ -218,6 +220,11 @@ public enum Workflow {
 
         var changes = after.changes(since: before)
         if case .resolveWithWorkaround = action { changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: "workaround")) }
+        switch action {
+        case .resolve(_, true), .resolveWithWorkaround(_, true):
+            changes.append(FieldChange(field: ResultNotice.toldDeskField, before: nil, after: "phone"))
+        default: break
+        }
         let event = TicketEvent(ticket: ticket.id, actor: actor.login, at: now, kind: action.kind, changes: changes, note: note)
         return Outcome(ticket: after, event: event)
     }

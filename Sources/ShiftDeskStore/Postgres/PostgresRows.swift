@@ -191,9 +191,13 @@ enum PostgresRows {
     static let outboxColumns = SQLiteRows.outboxColumns
 
     static func outbox(_ row: PGRow) throws(StoreError) -> OutboxMessage {
-        OutboxMessage(
+        let roleText = try row.text("recipient_role")
+        // Messages to an operator (``OutboxMessage/recipientLogin``) have no escalation role.
+        let role: RecipientRole? = roleText.isEmpty ? nil : try row.raw("recipient_role", RecipientRole.self)
+        return OutboxMessage(
             id: try row.int("id"), ticket: TicketID(try row.int("ticket")), priority: try row.raw("priority", Priority.self),
-            level: Int(try row.int("level")), recipientRole: try row.raw("recipient_role", RecipientRole.self),
+            level: Int(try row.int("level")), kind: try row.raw("kind", MessageKind.self), recipientRole: role,
+            recipientLogin: try row.optionalText("recipient_login"),
             address: try row.text("address"), via: try row.raw("via", ContactMethod.self), subject: try row.text("subject"),
             body: try row.text("body"), createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")),
             nextAttemptAt: try row.date("next_attempt_at"), lastError: try row.optionalText("last_error"),

@@ -409,7 +409,8 @@ public final class PostgresStore: Store {
         })
     }
 
-    public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
+    public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?,
+                             messages: [OutboxMessage]) async throws(StoreError) -> (Ticket, TicketEvent) {
         let result = try await texts.writing { registry throws(StoreError) in try await write { session in
             registry.restart()
             var stored = ticket
@@ -429,6 +430,7 @@ public final class PostgresStore: Store {
             let appended = try await Self.appendEvent(session, eventCopy, chain: &chain)
             try await Self.saveChain(session, chain)
             if let summary { try await Self.writeSummary(session, ticket: ticket.id.number, summary, registry: registry) }
+            for message in messages { try await Self.enqueue(session, message) }
             return Inserted(ticket: stored, last: appended)
         } }
         return (result.ticket, result.last)
@@ -691,21 +693,25 @@ public final class PostgresStore: Store {
                 """
             })
             guard inserted.count == 1 else { return false }
-            for message in messages {
-                try await session.run(PG.query { b in
-                    """
-                    INSERT INTO outbox (ticket, priority, level, recipient_role, address, via, message_id, subject, body,
-                                        created_at, attempts, next_attempt_at)
-                    VALUES (\(b.int(message.ticket.number)), \(b.text(message.priority.rawValue)), \(b.int(message.level)),
-                            \(b.text(message.recipientRole.rawValue)), \(b.text(message.address)), \(b.text(message.via.rawValue)),
-                            \(b.text(message.messageID)), \(b.text(message.subject)), \(b.text(message.body)),
-                            \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)))
-                    ON CONFLICT (message_id) DO NOTHING
-                    """
-                })
-            }
+            for message in messages { try await Self.enqueue(session, message) }
             return true
         }
+    }
+
+    /// Queues one message, once: a Message-ID already queued is left as it is.
+    static func enqueue(_ session: PGSession, _ message: OutboxMessage) async throws {
+        try await session.run(PG.query { b in
+            """
+            INSERT INTO outbox (ticket, priority, level, recipient_role, address, via, message_id, subject, body,
+                                created_at, attempts, next_attempt_at, kind, recipient_login)
+            VALUES (\(b.int(message.ticket.number)), \(b.text(message.priority.rawValue)), \(b.int(message.level)),
+                    \(b.text(message.recipientRole?.rawValue ?? "")), \(b.text(message.address)), \(b.text(message.via.rawValue)),
+                    \(b.text(message.messageID)), \(b.text(message.subject)), \(b.text(message.body)),
+                    \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)), \(b.text(message.kind.rawValue)),
+                    \(b.text(message.recipientLogin)))
+            ON CONFLICT (message_id) DO NOTHING
+            """
+        })
     }
 
     public func firedSteps(of ticket: TicketID) async throws(StoreError) -> [FiredStep] {
@@ -801,11 +807,29 @@ public final class PostgresStore: Store {
     }
 
     public func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool {
+        try await confirm(message, via: .phone, by: login, at: instant)
+    }
+
+    public func pendingNotices(limit: Int?) async throws(StoreError) -> [OutboxMessage] {
+        try await read { session in
+            try await session.rows(PG.query { _ in
+                "SELECT \(PostgresRows.outboxColumns) FROM outbox WHERE via = 'console' AND delivered_at IS NULL ORDER BY id"
+                    + (limit.map { " LIMIT \(max(0, $0))" } ?? "")
+            }).map(PostgresRows.outbox)
+        }
+    }
+
+    public func confirmNotice(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool {
+        try await confirm(message, via: .console, by: login, at: instant)
+    }
+
+    /// Records that `login` made the call or saw the notice, unless someone already did.
+    private func confirm(_ message: Int64, via: ContactMethod, by login: String, at instant: Date) async throws(StoreError) -> Bool {
         try await write { session in
             try await session.rows(PG.query { b in
                 """
                 UPDATE outbox SET delivered_at = \(b.millis(instant)), confirmed_by = \(b.text(login)), attempts = attempts + 1
-                WHERE id = \(b.int(message)) AND via = 'phone' AND delivered_at IS NULL RETURNING id
+                WHERE id = \(b.int(message)) AND via = \(b.text(via.rawValue)) AND delivered_at IS NULL RETURNING id
                 """
             }).count == 1
         }

@@ -197,20 +197,21 @@ enum SQLiteRows {
 
     static let outboxColumns = """
         id, ticket, priority, level, recipient_role, address, via, message_id, subject, body, created_at, attempts,
-        next_attempt_at, last_error, delivered_at, confirmed_by
+        next_attempt_at, last_error, delivered_at, confirmed_by, kind, recipient_login
         """
 
     static func outbox(_ row: Row) throws(StoreError) -> OutboxMessage {
         let priorityText: String = row["priority"] ?? ""
         let roleText: String = row["recipient_role"] ?? ""
         let viaText: String = row["via"] ?? ""
-        guard let priority = Priority(rawValue: priorityText), let role = RecipientRole(rawValue: roleText),
-              let via = ContactMethod(rawValue: viaText) else {
-            throw StoreError.corrupt("outbox row \(row["id"] ?? 0): \(priorityText) \(roleText) \(viaText)")
+        let kindText: String = row["kind"] ?? ""
+        guard let priority = Priority(rawValue: priorityText), let via = ContactMethod(rawValue: viaText),
+              let kind = MessageKind(rawValue: kindText), roleText.isEmpty || RecipientRole(rawValue: roleText) != nil else {
+            throw StoreError.corrupt("outbox row \(row["id"] ?? 0): \(priorityText) \(roleText) \(viaText) \(kindText)")
         }
         return OutboxMessage(
             id: row["id"] ?? 0, ticket: TicketID(row["ticket"] ?? 0), priority: priority, level: row["level"] ?? 0,
-            recipientRole: role, address: row["address"] ?? "", via: via, subject: row["subject"] ?? "",
+            kind: kind, recipientRole: RecipientRole(rawValue: roleText), recipientLogin: row["recipient_login"], address: row["address"] ?? "", via: via, subject: row["subject"] ?? "",
             body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0), attempts: row["attempts"] ?? 0,
             nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
             deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"], messageID: row["message_id"])

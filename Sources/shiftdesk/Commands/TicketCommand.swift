@@ -184,8 +184,10 @@ struct TicketCommand: AsyncParsableCommand {
         @Argument var id: TicketIDArgument
         @Option(help: "What fixed it.") var note: String
         @Flag(help: "A workaround: the service is back, the root cause is not fixed (the weekly review lists it).") var workaround = false
+        @Flag(help: "You (first or second line) also told the desk by phone or in person; recorded on the event.") var toldDesk = false
         func run() async throws {
-            try await ActionRunner.run(workaround ? .resolveWithWorkaround(note: note) : .resolve(note: note), on: id, global)
+            try await ActionRunner.run(workaround ? .resolveWithWorkaround(note: note, toldDesk: toldDesk) : .resolve(note: note, toldDesk: toldDesk),
+                                       on: id, global)
         }
     }
 
