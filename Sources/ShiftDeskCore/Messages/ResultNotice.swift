@@ -72,6 +72,14 @@ public enum ResultNotice {
         })
     }
 
+    /// Whether the owner of a notice is at work now: a desk agent, not disabled, on the shift on
+    /// duty (an operator without a shift counts as on every shift). Nil (no owner, or one no
+    /// longer on the roster) is not on shift.
+    public static func ownerOnShift(_ owner: Operator?, current: ShiftName) -> Bool {
+        guard let owner, owner.role == .desk, !owner.disabled else { return false }
+        return owner.shift == nil || owner.shift == current
+    }
+
     private static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }

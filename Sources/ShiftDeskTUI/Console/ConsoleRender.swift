@@ -112,6 +112,20 @@ extension ConsoleApp {
                     canvas.put(line, x: inner.x + 1, y: inner.y + index, role: index == 0 ? .warning : .dialog, maxWidth: inner.width - 2, ellipsis: true)
                 }
             }
+        case let .notice(notice):
+            let lines = [
+                TerminalText.sanitize(notice.subject),
+                l.pick(en: "Call the customer and close.", zh: "请致电客户确认并关闭。"),
+                l.pick(en: "Enter: open · c/F7: close with the survey · Esc: later", zh: "Enter：查看 · c/F7：关闭并做满意度调查 · Esc：稍后"),
+            ]
+            let width = min(layout.body.width - 2, max(40, lines.map { DisplayWidth.width(of: $0) }.max() ?? 40) + 4)
+            let inner = Modal.frame(width: width, height: lines.count + 2, title: l.pick(en: "Result from the line", zh: "处理结果"),
+                                    in: layout.body, canvas: &canvas)
+            canvas.withClip(inner) { canvas in
+                for (index, line) in lines.enumerated() {
+                    canvas.put(line, x: inner.x + 1, y: inner.y + index, role: index == 0 ? .warning : .dialog, maxWidth: inner.width - 2, ellipsis: true)
+                }
+            }
         default:
             break
         }
@@ -130,6 +144,10 @@ extension ConsoleApp {
         if calls > 0 {
             notices.append((l.pick(en: " ☎ \(calls) escalation call(s) to make and confirm — press C",
                                    zh: " ☎ 有 \(calls) 个升级电话待拨打并确认 — 按 C"), .warning))
+        }
+        if !state.notices.isEmpty {
+            notices.append((l.pick(en: " * \(state.notices.count) result(s) from L1/L2 to see, call the customer and close — press V",
+                                   zh: " * 有 \(state.notices.count) 个一线/二线处理结果待查看，请致电客户并关闭 — 按 V"), .warning))
         }
         guard let overview = state.handoverOverview else { return notices }
         if state.me.role == .desk, overview.pendingForShift > 0, !(state.mode.showsHandover(afterForm: state.afterForm) && state.handover.tab == .review) {
