@@ -7,6 +7,8 @@ import TOMLKit
 public struct DeskConfig: Sendable {
     /// The desk's zone for display, calendars and shifts; nil means the system's.
     public var timeZone: TimeZone?
+    /// The language customer updates are mailed in (`[desk] language`, zh or en; default zh).
+    public var customerLanguage: Language = .zh
     public var dayShift: (start: LocalTime, end: LocalTime)?
     public var nightShift: (start: LocalTime, end: LocalTime)?
     public var sendmail = "/usr/sbin/sendmail -t -i"
@@ -45,8 +47,15 @@ public enum ConfigFile {
 
         if let value = root["desk"] {
             let desk = try reader.table(value, at: ["desk"])
-            try reader.checkKeys(desk, allowed: ["timezone"], at: ["desk"])
+            try reader.checkKeys(desk, allowed: ["timezone", "language"], at: ["desk"])
             if let zone = desk["timezone"] { config.timeZone = try reader.timeZone(zone, at: ["desk", "timezone"]) }
+            if let value = desk["language"] {
+                let name = try reader.string(value, at: ["desk", "language"], hint: "\"zh\" or \"en\"")
+                guard let language = Language(rawValue: name) else {
+                    throw reader.error(.wrongType, "\"\(name)\" in desk.language is not a language this desk writes (zh or en)", at: ["desk", "language"])
+                }
+                config.customerLanguage = language
+            }
         }
         if let value = root["shifts"] {
             let shifts = try reader.table(value, at: ["shifts"])

@@ -56,6 +56,9 @@ public struct Desk: Sendable {
     /// Where this desk's actions come from, stamped on every event it writes: `.local` for the
     /// administrator's shell, `.serve` for commands that came through `shiftdesk serve`.
     public let origin: EventOrigin
+    /// The language customer updates are written in (`[desk] language` of config.toml; the
+    /// desk keeps no language per caller).
+    public var customerLanguage: Language = .zh
 
     public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable, origin: EventOrigin = .local) {
         self.store = store
@@ -221,10 +224,8 @@ public struct Desk: Sendable {
         do {
             let (plan, summary) = try await plan(outcome.ticket, appending: outcome.event, after: stored, isNew: false, by: actor)
             outcome.ticket.plan = plan
-            let messages = ResultNotice.compose(ticket: outcome.ticket, resolver: actor, toldDesk: action.toldDesk,
-                                                timeZone: policy.timeZone, now: now)
             let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event, summary: summary,
-                                                               messages: action.kind == .resolved ? messages : [])
+                                                               messages: messages(for: action, after: outcome.ticket, by: actor, at: now))
             return Workflow.Outcome(ticket: ticket, event: event)
         } catch let .conflict(ticket, changedBy, at, kind, fresh) {
             let name = await displayName(of: changedBy)
@@ -232,6 +233,20 @@ public struct Desk: Sendable {
                                    at: at, kind: kind, current: fresh))
         } catch {
             throw .store(error)
+        }
+    }
+
+    /// What an action tells people besides the record, queued with it (issue 16): the result of a
+    /// line's resolution told to the desk, a customer update mailed to the caller.
+    func messages(for action: TicketAction, after ticket: Ticket, by actor: Operator, at now: Date) -> [OutboxMessage] {
+        switch action {
+        case .resolve, .resolveWithWorkaround:
+            return ResultNotice.compose(ticket: ticket, resolver: actor, toldDesk: action.toldDesk, timeZone: policy.timeZone, now: now)
+        case let .note(text, true):
+            return CustomerUpdate.compose(ticket: ticket, text: text, language: customerLanguage, timeZone: policy.timeZone, now: now)
+                .map { [$0] } ?? []
+        default:
+            return []
         }
     }
 

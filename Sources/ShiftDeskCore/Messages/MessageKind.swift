@@ -8,4 +8,6 @@ public enum MessageKind: String, Codable, CaseIterable, Sendable {
     /// The same result as a notice on the desk's console, until the owner (or, when the owner is
     /// off shift, a desk agent on shift) has seen it.
     case resultNotice = "result_notice"
+    /// A work note marked customer update, mailed to the caller.
+    case customerUpdate = "customer_update"
 }

@@ -157,7 +157,7 @@ extension TicketAction {
         switch self {
         case let .escalate(_, note): note.flatMap { TextField.note.check($0) }
         case let .resolve(text, _), let .resolveWithWorkaround(text, _): TextField.resolution.check(text)
-        case let .reopen(text), let .note(text): TextField.note.check(text)
+        case let .reopen(text), let .note(text, _): TextField.note.check(text)
         case let .close(.rated(_, comment)?): comment.flatMap { TextField.comment.check($0) }
         default: nil
         }

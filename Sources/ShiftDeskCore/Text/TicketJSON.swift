@@ -39,6 +39,7 @@ extension Ticket {
             ("reopen_count", .int(Int64(reopenCount))),
             ("source", .string(source)),
             ("source_made_sla", sourceMadeSLA.map(JSONValue.bool) ?? .null),
+            ("customer_told_at", .instant(customerToldAt)),
             ("version", .int(Int64(version))),
         ]
     }

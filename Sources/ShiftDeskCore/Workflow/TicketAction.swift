@@ -48,7 +48,10 @@ public enum TicketAction: Sendable, Hashable {
     /// Closing records the satisfaction survey; nil (no survey) is refused.
     case close(Satisfaction?)
     case reopen(note: String)
-    case note(String)
+    /// A work note; `customerUpdate`: it is also what the customer was told of the progress
+    /// (ROLES.md, desk 7), mailed to the caller's address when one is on record, otherwise told
+    /// by phone (``CustomerUpdate``).
+    case note(String, customerUpdate: Bool = false)
     case changePriority(Priority)
     case linkProblem(ProblemID)
     case printSheet

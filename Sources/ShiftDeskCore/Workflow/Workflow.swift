@@ -186,8 +186,13 @@ public enum Workflow {
             after.reopenCount += 1
             note = text
 
-        case let .note(text):
+        case let .note(text, customerUpdate):
             note = try requireText(text, "a work note")
+            if customerUpdate {
+                // Told of the progress of an incident still being worked (closed ones are told by the survey).
+                guard ticket.state != .closed else { throw refuse(.notOpen(ticket.state)) }
+                after.customerToldAt = now
+            }
 
         case let .changePriority(priority):
             try requireOpen()
@@ -223,6 +228,8 @@ public enum Workflow {
         switch action {
         case .resolve(_, true), .resolveWithWorkaround(_, true):
             changes.append(FieldChange(field: ResultNotice.toldDeskField, before: nil, after: "phone"))
+        case .note(_, true):
+            changes.append(FieldChange(field: CustomerUpdate.toldByField, before: nil, after: CustomerUpdate.channel(for: after).rawValue))
         default: break
         }
         let event = TicketEvent(ticket: ticket.id, actor: actor.login, at: now, kind: action.kind, changes: changes, note: note)

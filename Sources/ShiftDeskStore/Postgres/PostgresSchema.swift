@@ -289,6 +289,7 @@ enum PostgresSchema {
         Migration(version: 13, name: "v13: e-mail addresses of operators and callers, messages beyond escalation", sql: """
             ALTER TABLE operators ADD COLUMN email text;
             ALTER TABLE tickets ADD COLUMN caller_email text;
+            ALTER TABLE tickets ADD COLUMN customer_told_at bigint;
             ALTER TABLE outbox ADD COLUMN kind text NOT NULL DEFAULT 'escalation';
             ALTER TABLE outbox ADD COLUMN recipient_login text;
             """),

@@ -296,6 +296,7 @@ enum SQLiteSchema {
     static let messages = """
         ALTER TABLE operators ADD COLUMN email TEXT;
         ALTER TABLE tickets ADD COLUMN caller_email TEXT;
+        ALTER TABLE tickets ADD COLUMN customer_told_at INTEGER;
         ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'escalation';
         ALTER TABLE outbox ADD COLUMN recipient_login TEXT;
         """

@@ -224,7 +224,9 @@ struct TicketCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var id: TicketIDArgument
         @Argument(help: "The note.") var text: String
-        func run() async throws { try await ActionRunner.run(.note(text), on: id, global) }
+        @Flag(help: "A customer update: mailed to the caller's address when one is on record, otherwise recorded as told by phone.")
+        var customer = false
+        func run() async throws { try await ActionRunner.run(.note(text, customerUpdate: customer), on: id, global) }
     }
 
     struct PriorityChange: AsyncParsableCommand {

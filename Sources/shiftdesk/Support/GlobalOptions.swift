@@ -199,7 +199,9 @@ struct Context {
     }
 
     func desk(create: Bool = false) throws(CLIFailure) -> Desk {
-        Desk(store: try openStore(create: create), clock: clock, policy: policy, origin: seat == nil ? .local : .serve)
+        var desk = Desk(store: try openStore(create: create), clock: clock, policy: policy, origin: seat == nil ? .local : .serve)
+        desk.customerLanguage = config.customerLanguage
+        return desk
     }
 
     func show(_ date: Date?) -> String {

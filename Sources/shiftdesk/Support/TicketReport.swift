@@ -26,6 +26,7 @@ struct TicketReport {
             (l.pick(en: "Opened", zh: "开单时间"), context.show(t.openedAt)),
             (l.pick(en: "First response", zh: "首次响应"), context.show(t.firstResponseAt)),
             (l.pick(en: "Resolved", zh: "解决时间"), context.show(t.resolvedAt)),
+            (l.pick(en: "Customer told", zh: "最近告知客户"), context.show(t.customerToldAt)),
             (l.pick(en: "Closed", zh: "关闭时间"), context.show(t.closedAt)),
         ]
         if let note = t.resolutionNote { fields.append((l.pick(en: "Resolution", zh: "解决方案"), note)) }
