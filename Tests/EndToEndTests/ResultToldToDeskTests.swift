@@ -62,6 +62,21 @@ final class ResultToldToDeskTests: XCTestCase {
         XCTAssertEqual(lines[5], "text/plain utf-8")
         XCTAssertEqual(lines[6], "INC-000001  VPN 断线")
 
+        // A customer update reaches the caller's address, in Chinese, its subject encoded per RFC 2047.
+        try cli.expectSuccess("ticket", "note", "1", "已解决，请重新登录 VPN 试试", "--customer", "--as", "desk1")
+        try cli.expectSuccess("notify", "flush")
+        let all = try FileManager.default.contentsOfDirectory(atPath: mailbox.path)
+        let update = try XCTUnwrap(all.first { $0 != mails.first })
+        let raw = try String(contentsOf: mailbox.appendingPathComponent(update), encoding: .utf8)
+        XCTAssertTrue(raw.contains("Subject: =?UTF-8?B?"), raw)
+        let told = try python("""
+            import email, email.policy, sys
+            m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+            print(m['To']); print(m['Subject']); print('已解决，请重新登录 VPN 试试' in m.get_content())
+            """, mailbox.appendingPathComponent(update).path).split(separator: "\n").map(String.init)
+        XCTAssertEqual(told, ["wxm@corp.example", "[INC-000001] 您报告的事件处理进展：VPN 断线", "True"])
+        XCTAssertTrue(try cli.expectSuccess("ticket", "show", "1", "--lang", "zh").stdout.contains("最近告知客户"))
+
         // Enter opens the incident and marks the result seen.
         try console.sendKeys("Enter")
         try console.wait(for: "INC-000001")

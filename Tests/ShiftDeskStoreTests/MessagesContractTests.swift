@@ -125,3 +125,51 @@ struct MessagesContractTests {
         #expect(mails.count == 2 && Set(mails.map(\.messageID)).count == 2)
     }
 }
+
+@Suite("Store contract: customer updates")
+struct CustomerUpdateContractTests {
+    @Test(arguments: Backend.available)
+    func aCustomerUpdateIsMailedToTheCallersAddressOrRecordedAsToldByPhone(_ backend: Backend) async throws {
+        let (desk, clock) = try await staffedDesk(backend)
+        let withAddress = try await desk.open(TicketDraft(title: "VPN 断线", caller: Caller(name: "王小明", email: "wxm@corp.example")),
+                                              as: "zhang.wei")
+        let byPhone = try await desk.open(TicketDraft(title: "打印机卡纸", caller: Caller(name: "黄磊", phone: "138")), as: "zhang.wei")
+        clock.advance(600)
+        let told = try await desk.perform(.note("已更换网线，请重新登录试试", customerUpdate: true), on: withAddress.id, as: "zhang.wei")
+        #expect(told.ticket.customerToldAt == t0.addingTimeInterval(600))
+        #expect(told.event.change(of: CustomerUpdate.toldByField)?.after == "email")
+        #expect(try await desk.store.ticket(withAddress.id)?.customerToldAt == t0.addingTimeInterval(600))
+        let mail = try #require(try await desk.store.outbox(of: withAddress.id).first)
+        #expect(mail.kind == .customerUpdate && mail.address == "wxm@corp.example" && mail.via == .email && mail.recipientLogin == nil)
+        #expect(mail.subject == "[\(withAddress.id)] 您报告的事件处理进展：VPN 断线")
+        #expect(mail.body.contains("已更换网线，请重新登录试试") && mail.body.contains("当前状态：处理中"))
+
+        let phoned = try await desk.perform(.note("engineer on the way", customerUpdate: true), on: byPhone.id, as: "zhang.wei")
+        #expect(phoned.event.change(of: CustomerUpdate.toldByField)?.after == "phone")
+        #expect(try await desk.store.ticket(byPhone.id)?.customerToldAt == t0.addingTimeInterval(600))
+        #expect(try await desk.store.outbox(of: byPhone.id).isEmpty)
+
+        // A plain work note tells nobody and leaves the instant as it was.
+        clock.advance(60)
+        try await desk.perform(.note("internal: cable replaced"), on: withAddress.id, as: "zhang.wei")
+        #expect(try await desk.store.ticket(withAddress.id)?.customerToldAt == t0.addingTimeInterval(600))
+        #expect(try await desk.store.outbox(of: withAddress.id).count == 1)
+    }
+
+    @Test(arguments: Backend.available)
+    func theDesksLanguageWritesTheUpdateAndTheAuditorMayNotSendOne(_ backend: Backend) async throws {
+        var (desk, _) = try await staffedDesk(backend)
+        desk.customerLanguage = .en
+        try await desk.store.addOperator(Operator(login: "qian.yu", name: "钱宇", role: .auditor))
+        let ticket = try await desk.open(TicketDraft(title: "Outlook 日历不同步", caller: Caller(name: "Emily Wong", email: "emily@corp.example")),
+                                         as: "zhang.wei")
+        await #expect(throws: DeskError.self) {
+            try await desk.perform(.note("looking into it", customerUpdate: true), on: ticket.id, as: "qian.yu")
+        }
+        #expect(try await desk.store.outbox(of: ticket.id).isEmpty)
+        try await desk.perform(.note("looking into it", customerUpdate: true), on: ticket.id, as: "zhang.wei")
+        let mail = try #require(try await desk.store.outbox(of: ticket.id).first)
+        #expect(mail.subject == "[\(ticket.id)] Update on your incident: Outlook 日历不同步")
+        #expect(mail.body.hasPrefix("Dear Emily Wong,"))
+    }
+}
