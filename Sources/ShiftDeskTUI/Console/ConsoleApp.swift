@@ -463,9 +463,13 @@ public struct ConsoleApp {
                 state.mode = .form(ConsoleForms.escalate(l, ticket, targets), .escalate(ticket, targets))
                 return []
             }
-        case .resolve: return need { state.mode = .form(ConsoleForms.resolve(l, $0), .resolve($0)); return [] }
+        case .resolve:
+            return need {
+                state.mode = .form(ConsoleForms.resolve(l, $0, toldDesk: ResultNotice.concernsDesk(resolver: state.me.role)), .resolve($0))
+                return []
+            }
         case .close: return need { state.mode = .form(ConsoleForms.close(l, $0), .close($0)); return [] }
-        case .note: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Note on \($0.id)", zh: "备注 \($0.id)"), label: l.pick(en: "Note / customer update", zh: "备注/客户进展")), .note($0)); return [] }
+        case .note: return need { state.mode = .form(ConsoleForms.note(l, $0), .note($0)); return [] }
         case .reopen: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Reopen \($0.id)", zh: "重新打开 \($0.id)"), label: l.pick(en: "Why it is not fixed", zh: "原因")), .reopen($0)); return [] }
         case .raiseProblem:
             return need { ticket in
@@ -498,7 +502,8 @@ public struct ConsoleApp {
             let draft = TicketDraft(
                 title: value("title"), description: value("description"),
                 caller: Caller(name: value("caller"), phone: value("phone").isEmpty ? nil : value("phone"),
-                               department: value("department").isEmpty ? nil : value("department")),
+                               department: value("department").isEmpty ? nil : value("department"),
+                               email: value("email").isEmpty ? nil : value("email")),
                 channel: ConsoleForms.channels[choice("channel")], priority: Priority.allCases[choice("priority")],
                 category: value("category"), affectedService: value("service"))
             let resolution = value("resolution").trimmingCharacters(in: .whitespaces)
@@ -506,8 +511,10 @@ public struct ConsoleApp {
         case let .escalate(ticket, targets):
             return [.perform(.act(.escalate(to: targets[choice("to")], note: value("note")), ticket))]
         case let .resolve(ticket):
-            return [.perform(.act(choice("fix") == 1 ? .resolveWithWorkaround(note: value("text")) : .resolve(note: value("text")), ticket))]
-        case let .note(ticket): return [.perform(.act(.note(value("text")), ticket))]
+            let told = choice("told") == 1
+            return [.perform(.act(choice("fix") == 1 ? .resolveWithWorkaround(note: value("text"), toldDesk: told)
+                                      : .resolve(note: value("text"), toldDesk: told), ticket))]
+        case let .note(ticket): return [.perform(.act(.note(value("text"), customerUpdate: choice("customer") == 1), ticket))]
         case let .reopen(ticket): return [.perform(.act(.reopen(note: value("text")), ticket))]
         case let .raiseProblem(ticket): return [.perform(.raiseProblem(title: value("text"), ticket))]
         case let .pend(ticket): return [.perform(.act(.pend(choice("reason") == 0 ? .customer : .vendor), ticket))]

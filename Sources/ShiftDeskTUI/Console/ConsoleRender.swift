@@ -182,7 +182,7 @@ extension ConsoleApp {
         lines.append(("\(t.id)  \(t.priority.label(l))  \(t.state.label(l))  v\(t.version)", t.priority == .major ? .major : .title))
         lines.append((t.title, .title))
         let fields: [(String, String)] = [
-            (l.pick(en: "Caller", zh: "报障人"), [t.caller.name, t.caller.phone, t.caller.department].compactMap { $0 }.joined(separator: " · ")),
+            (l.pick(en: "Caller", zh: "报障人"), [t.caller.name, t.caller.phone, t.caller.email, t.caller.department].compactMap { $0 }.joined(separator: " · ")),
             (l.pick(en: "Channel", zh: "渠道"), t.channel.label(l)),
             (l.pick(en: "Category", zh: "类别"), "\(t.category ?? "—") / \(t.affectedService ?? "—")"),
             (l.pick(en: "Line", zh: "队列"), t.tier.label(l)),
@@ -191,6 +191,7 @@ extension ConsoleApp {
             (l.pick(en: "Opened", zh: "开单"), time(t.openedAt)),
             (l.pick(en: "Responded", zh: "首次响应"), time(t.firstResponseAt)),
             (l.pick(en: "Resolved", zh: "解决"), time(t.resolvedAt) + (t.resolutionNote.map { "  “\($0)”" } ?? "")),
+            (l.pick(en: "Customer told", zh: "最近告知客户"), time(t.customerToldAt)),
             (l.pick(en: "Closed", zh: "关闭"), time(t.closedAt) + (t.satisfaction.map { "  \($0 == .unreachable ? l.pick(en: "unreachable", zh: "客户无法联系") : $0.auditText)" } ?? "")),
             (l.pick(en: "On-site sheet", zh: "现场服务单"), t.onSiteSheet.printedAt == nil ? "—"
                 : l.pick(en: "printed \(time(t.onSiteSheet.printedAt)), signed \(time(t.onSiteSheet.signedAt))",
