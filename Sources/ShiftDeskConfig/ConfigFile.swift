@@ -9,6 +9,8 @@ public struct DeskConfig: Sendable {
     public var timeZone: TimeZone?
     /// The language customer updates are mailed in (`[desk] language`, zh or en; default zh).
     public var customerLanguage: Language = .zh
+    /// `[desk.customer_updates]`: per priority, how often the customer is to be told of progress.
+    public var customerUpdateEvery: [Priority: TimeInterval] = [:]
     public var dayShift: (start: LocalTime, end: LocalTime)?
     public var nightShift: (start: LocalTime, end: LocalTime)?
     public var sendmail = "/usr/sbin/sendmail -t -i"
@@ -47,7 +49,17 @@ public enum ConfigFile {
 
         if let value = root["desk"] {
             let desk = try reader.table(value, at: ["desk"])
-            try reader.checkKeys(desk, allowed: ["timezone", "language"], at: ["desk"])
+            try reader.checkKeys(desk, allowed: ["timezone", "language", "customer_updates"], at: ["desk"])
+            if let value = desk["customer_updates"] {
+                let p = ["desk", "customer_updates"]
+                let table = try reader.table(value, at: p)
+                try reader.checkKeys(table, allowed: Priority.allCases.map(\.rawValue), at: p)
+                for priority in Priority.allCases {
+                    if let every = table[priority.rawValue] {
+                        config.customerUpdateEvery[priority] = try reader.duration(every, at: p + [priority.rawValue])
+                    }
+                }
+            }
             if let zone = desk["timezone"] { config.timeZone = try reader.timeZone(zone, at: ["desk", "timezone"]) }
             if let value = desk["language"] {
                 let name = try reader.string(value, at: ["desk", "language"], hint: "\"zh\" or \"en\"")

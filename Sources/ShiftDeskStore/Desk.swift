@@ -59,6 +59,9 @@ public struct Desk: Sendable {
     /// The language customer updates are written in (`[desk] language` of config.toml; the
     /// desk keeps no language per caller).
     public var customerLanguage: Language = .zh
+    /// How often the customer of an incident being worked is to be told of its progress, per
+    /// priority (`[desk.customer_updates]`); a queue row warns when an update is overdue.
+    public var customerUpdateEvery: [Priority: TimeInterval] = [:]
 
     public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable, origin: EventOrigin = .local) {
         self.store = store

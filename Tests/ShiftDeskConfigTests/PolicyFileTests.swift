@@ -246,10 +246,13 @@ func failure(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) 
     @Test func readsTheDesksLanguageForCustomerUpdates() throws {
         #expect(try ConfigFile.load(contents: "", path: "config.toml").customerLanguage == .zh)
         #expect(try ConfigFile.load(contents: "[desk]\nlanguage = \"en\"\n", path: "config.toml").customerLanguage == .en)
+        let every = try ConfigFile.load(contents: "[desk.customer_updates]\nmajor = \"1h\"\ngeneral = \"4h\"\n", path: "config.toml")
+        #expect(every.customerUpdateEvery == [.major: 3600, .general: 4 * 3600])
     }
 
     @Test(arguments: [
-        ("[desk]\nlanguage = \"fr\"\n", "config.toml:2"), ("[desk]\nlanguage = 1\n", "config.toml:2"),
+        ("[desk]\nlanguage = \"fr\"\n", "config.toml:2"), ("[desk.customer_updates]\nurgent = \"1h\"\n", "unknown key"),
+        ("[desk.customer_updates]\ngeneral = \"soon\"\n", "config.toml:2"), ("[desk]\nlanguage = 1\n", "config.toml:2"),
         ("[notify.roles]\nincident_manager = [\"@desk.example\"]\n", "is not an e-mail address"),
         ("[notify.roles]\nincident_manager = [\"im @desk.example\"]\n", "is not an e-mail address"),
     ])

@@ -74,3 +74,22 @@ import Testing
         }
     }
 }
+
+@Suite struct CustomerUpdateDueTests {
+    let t0 = Date(timeIntervalSince1970: 1_795_917_600)
+
+    @Test func anUpdateIsOverdueOnlyPastItsPrioritysIntervalWhileTheIncidentIsWorked() {
+        var ticket = Ticket(id: TicketID(3), title: "VPN 断线", caller: Caller(name: "王小明"), channel: .phone, priority: .general,
+                            state: .inProgress, openedAt: t0)
+        let every: [Priority: TimeInterval] = [.general: 4 * 3600]
+        #expect(!CustomerUpdate.isOverdue(ticket, every: every, now: t0.addingTimeInterval(4 * 3600)))
+        #expect(CustomerUpdate.isOverdue(ticket, every: every, now: t0.addingTimeInterval(4 * 3600 + 1)))
+        ticket.customerToldAt = t0.addingTimeInterval(3 * 3600)
+        #expect(!CustomerUpdate.isOverdue(ticket, every: every, now: t0.addingTimeInterval(7 * 3600)))
+        #expect(CustomerUpdate.isOverdue(ticket, every: every, now: t0.addingTimeInterval(7 * 3600 + 1)))
+        // No interval for the priority, or nothing left to tell: no warning.
+        #expect(!CustomerUpdate.isOverdue(ticket, every: [:], now: t0.addingTimeInterval(100 * 3600)))
+        ticket.state = .resolved
+        #expect(!CustomerUpdate.isOverdue(ticket, every: every, now: t0.addingTimeInterval(100 * 3600)))
+    }
+}

@@ -14,6 +14,14 @@ public enum CustomerUpdate {
 
     public static func channel(for ticket: Ticket) -> Channel { ticket.caller.email == nil ? .phone : .email }
 
+    /// Whether the customer of `ticket` is owed an update at `now`: an incident still being worked
+    /// (not resolved nor closed) whose priority has an interval (`[desk.customer_updates]`), last
+    /// told (or, never told, opened) longer ago than that.
+    public static func isOverdue(_ ticket: Ticket, every intervals: [Priority: TimeInterval], now: Date) -> Bool {
+        guard ticket.state != .resolved, ticket.state != .closed, let interval = intervals[ticket.priority], interval > 0 else { return false }
+        return now.timeIntervalSince(ticket.customerToldAt ?? ticket.openedAt) > interval
+    }
+
     /// The mail to the caller for the update `text` given at `now`; nil when no address is on record.
     public static func compose(ticket: Ticket, text: String, language: Language, timeZone: TimeZone, now: Date) -> OutboxMessage? {
         guard let address = ticket.caller.email else { return nil }

@@ -607,7 +607,10 @@ public struct ConsoleApp {
             let role: ThemeRole = t.priority == .major ? .major : t.priority == .general ? .general : .minor
             return TableCell(t.priority.label(l), sortKey: .number(Double(t.priority.rank)), role: role)
         case 2: return TableCell(t.title)
-        case 3: return TableCell(t.caller.name)
+        case 3:
+            // ! : the customer is owed an update ([desk.customer_updates]; F8, kind customer update).
+            guard CustomerUpdate.isOverdue(t, every: state.customerUpdateEvery, now: state.now) else { return TableCell(t.caller.name) }
+            return TableCell("!" + t.caller.name, sortKey: .text(t.caller.name), role: .warning)
         case 4: return TableCell("\(t.tier.label(l)) \(t.assignee ?? l.pick(en: "queue", zh: "待受理"))")
         case 5: return TableCell(t.state.label(l), role: t.state == .resolved ? .muted : nil)
         default:

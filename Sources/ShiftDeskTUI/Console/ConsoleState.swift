@@ -79,6 +79,8 @@ public struct ConsoleState {
         didSet { noticeTickets = Set(notices.map(\.ticket)) }
     }
     private(set) var noticeTickets: Set<TicketID> = []
+    /// `[desk.customer_updates]`: a row whose customer is owed an update shows its caller as a warning.
+    public var customerUpdateEvery: [Priority: TimeInterval] = [:]
     /// Handovers as they stand for this operator, refreshed with the queue.
     public var handoverOverview: HandoverOverview?
     public var handover = HandoverScreen()

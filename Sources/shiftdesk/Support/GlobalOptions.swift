@@ -201,6 +201,7 @@ struct Context {
     func desk(create: Bool = false) throws(CLIFailure) -> Desk {
         var desk = Desk(store: try openStore(create: create), clock: clock, policy: policy, origin: seat == nil ? .local : .serve)
         desk.customerLanguage = config.customerLanguage
+        desk.customerUpdateEvery = config.customerUpdateEvery
         return desk
     }
 
