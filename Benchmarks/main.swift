@@ -6,7 +6,7 @@ import ShiftDeskTUI
 
 // The budget figures of DESIGN.md, measured on this machine. Medians (and p99) over repeated
 // runs; the machine is shared, so compare ratios between sizes rather than absolute times.
-//   swift run -c release Benchmarks [sweep|writes|console|start|import|report-year|audit|ssh|all] [--large] [--incidents=N] [--events=N]
+//   swift run -c release Benchmarks [sweep|writes|console|start|import|report-year|audit|ssh|known-errors|all] [--large] [--incidents=N] [--events=N]
 
 let arguments = Set(CommandLine.arguments.dropFirst())
 let large = arguments.contains("--large")
@@ -388,6 +388,7 @@ do {
     if which == "console" || which == "all" { try await consoleBenchmark() }
     if which == "start" || which == "all" { try await startBenchmark() }
     if which == "report-year" || which == "all" { try await reportYearBenchmark() }
+    if which == "known-errors" || which == "all" { try await knownErrorBenchmark() }
     if which == "report-year-generate" { try await generateYear() }
     if which == "report-year-split" { try await reportYearSplit() }
     try? FileManager.default.removeItem(at: scratchFolder)

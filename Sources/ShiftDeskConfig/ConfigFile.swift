@@ -18,6 +18,8 @@ public struct DeskConfig: Sendable {
     public var recipients = RecipientDirectory()
     /// `[backup]`: the escalator's nightly backup of a SQLite desk; nil when not configured.
     public var backup: NightlyBackup?
+    /// `[forecast]`: the weeks the forecast reads, the service level and occupancy cap of the seat count.
+    public var forecast = ForecastSettings()
 
     public init() {}
 
@@ -45,7 +47,7 @@ public enum ConfigFile {
         let reader = Loader(path: path, source: contents, defaultTimeZone: TimeZone(secondsFromGMT: 0) ?? .gmt)
         let root = try reader.parse()
         var config = DeskConfig()
-        try reader.checkKeys(root, allowed: ["desk", "shifts", "notify", "backup"], at: [])
+        try reader.checkKeys(root, allowed: ["desk", "shifts", "notify", "backup", "forecast"], at: [])
 
         if let value = root["desk"] {
             let desk = try reader.table(value, at: ["desk"])
@@ -144,6 +146,26 @@ public enum ConfigFile {
                 keep = number
             }
             config.backup = NightlyBackup(folder: folder, at: at, keep: keep)
+        }
+        if let value = root["forecast"] {
+            let p = ["forecast"]
+            let forecast = try reader.table(value, at: p)
+            try reader.checkKeys(forecast, allowed: ["weeks", "service_level", "occupancy"], at: p)
+            func whole(_ key: String, _ range: ClosedRange<Int>, _ meaning: String) throws(PolicyError) -> Int? {
+                guard let raw = forecast[key] else { return nil }
+                guard let number = raw.int, range.contains(number) else {
+                    throw reader.error(.wrongType, "forecast.\(key) must be \(meaning) from \(range.lowerBound) to \(range.upperBound)", at: p + [key])
+                }
+                return number
+            }
+            let weeks = ForecastSettings.weeksRange
+            if let number = try whole("weeks", weeks, "a number of weeks") { config.forecast.weeks = number }
+            if let number = try whole("service_level", ForecastSettings.serviceLevelPercent, "a percentage of arrivals answered within their response target") {
+                config.forecast.serviceLevel = Double(number) / 100
+            }
+            if let number = try whole("occupancy", ForecastSettings.occupancyPercent, "a percentage of the seats' time busy at most") {
+                config.forecast.occupancyCap = Double(number) / 100
+            }
         }
         return config
     }

@@ -37,6 +37,11 @@ public enum PolicyFile {
         return try loader.load()
     }
 
+    /// The text of the policy file at `path`, refused with its line and byte when it is not UTF-8 text.
+    public static func text(path: String) throws(PolicyError) -> String {
+        try TextFile.text(try TextFile.read(path, what: "the policy file"), path: path)
+    }
+
     /// Reads and loads the file at `path`.
     public static func load(path: String, defaultTimeZone: TimeZone = .current) throws(PolicyError) -> SLAPolicy {
         try load(data: try TextFile.read(path, what: "the policy file"), path: path, defaultTimeZone: defaultTimeZone)
@@ -339,8 +344,8 @@ struct Loader {
         let roleHint = "[\"incident_manager\"]"
         var notify: [RecipientRole] = []
         for name in try strings(nv, at: p + ["notify"], hint: roleHint) {
-            guard let r = RecipientRole(rawValue: name) else {
-                throw error(.unknownRole, "unknown recipient role \"\(name)\" (known: \(RecipientRole.allCases.map(\.rawValue).joined(separator: ", ")))", at: p + ["notify"], value: Loader.quoted(name))
+            guard let r = RecipientRole(rawValue: name), RecipientRole.escalation.contains(r) else {
+                throw error(.unknownRole, "unknown recipient role \"\(name)\" (known: \(RecipientRole.escalation.map(\.rawValue).joined(separator: ", ")))", at: p + ["notify"], value: Loader.quoted(name))
             }
             if !notify.contains(r) { notify.append(r) }
         }

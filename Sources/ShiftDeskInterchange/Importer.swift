@@ -310,3 +310,36 @@ struct TicketSource {
         }
     }
 }
+
+/// Every ticket of a log file, mapped as the importer maps it, without writing anything (a
+/// drill replays them): the tickets that map, and the issues of those that do not.
+public enum LogReader {
+    public static func histories(_ options: ImportOptions) throws(ImportFailure) -> (histories: [TicketHistory], skipped: [InterchangeIssue]) {
+        var source: TicketSource
+        do { source = try TicketSource.open(options) } catch { throw .file(error) }
+        var histories: [TicketHistory] = []
+        var skipped: [InterchangeIssue] = []
+        do {
+            while let item = try source.next() {
+                switch item.result {
+                case let .success(history):
+                    if let violation = history.textViolation() {
+                        skipped.append(InterchangeIssue(file: options.displayName, line: item.line, reason: violation.message(.en)))
+                    } else {
+                        histories.append(history)
+                    }
+                case let .failure(issue):
+                    if options.strict { throw ImportFailure.strict(issue) }
+                    skipped.append(issue)
+                }
+            }
+        } catch let failure as ImportFailure {
+            throw failure
+        } catch let issue as InterchangeIssue {
+            throw .file(issue)
+        } catch {
+            throw .file(InterchangeIssue(file: options.displayName, line: nil, reason: "\(error)"))
+        }
+        return (histories, skipped)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ShiftDeskCore
 
 /// Why the desk could not do what an operator asked. Nothing was written.
@@ -8,6 +9,8 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The duty table does not allow it; the refusal names the rule.
     case refused(WorkflowRefusal)
+    /// A step in a problem's life the duty table does not allow; the refusal names the rule.
+    case problemRefused(ProblemRefusal)
     case store(StoreError)
     case unknownOperator(String)
     /// Disabled by the administrator: may no longer act.
@@ -18,12 +21,18 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The action's instant is before the ticket's latest event: history is only ever appended
     /// to, in order, so an action cannot be dated into the past.
     case backdated(ticket: TicketID, latest: Date, attempted: Date)
+    /// A controlled document's rules do not allow it; the refusal names the rule.
+    case document(DocumentRefusal)
+    /// As ``backdated``, for a step in a problem's history.
+    case backdatedProblem(problem: ProblemID, latest: Date, attempted: Date)
 
     public var description: String { message(.en) }
 
     public func message(_ l: Language, timeZone: TimeZone = .gmt) -> String {
         switch self {
         case let .refused(refusal): return refusal.message(l)
+        case let .document(refusal): return refusal.message(l)
+        case let .problemRefused(refusal): return refusal.message(l)
         case let .store(error): return error.message(l, timeZone: timeZone)
         case let .unknownOperator(login):
             return l.pick(
@@ -36,6 +45,11 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
             return l.pick(en: "cannot add operator: \(reason)", zh: "无法添加操作员：\(reason)")
         case let .invalidEmail(violation):
             return violation.message(l)
+        case let .backdatedProblem(problem, latest, attempted):
+            let latestText = DisplayTime.format(latest, in: timeZone), attemptedText = DisplayTime.format(attempted, in: timeZone)
+            return l.pick(
+                en: "refused: \(problem)'s latest event is at \(latestText); a step dated \(attemptedText) would rewrite its history (check --now or the clock)",
+                zh: "已拒绝：\(problem) 的最新事件记录时间为 \(latestText)；时间为 \(attemptedText) 的操作会改写其历史（请检查 --now 或系统时钟）")
         case let .backdated(ticket, latest, attempted):
             let latestText = DisplayTime.format(latest, in: timeZone), attemptedText = DisplayTime.format(attempted, in: timeZone)
             return l.pick(
@@ -50,9 +64,14 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct Desk: Sendable {
     public let store: any Store
     public let clock: any Clock
-    public let policy: SLAPolicy
+    /// The SLA policy this desk plans with: the version in force when it was made, or the one
+    /// a long-running seat adopted since (``adopt(_:)``).
+    public var policy: SLAPolicy { inForce.current.policy }
     /// `policy.fingerprint`, which every KPI summary names.
-    let policyFingerprint: String
+    var policyFingerprint: String { inForce.current.fingerprint }
+    /// Shared by every copy of this desk (a console's services, its sweep): an approval seen by
+    /// one is in force for all.
+    private let inForce: PolicyInForce
     /// Where this desk's actions come from, stamped on every event it writes: `.local` for the
     /// administrator's shell, `.serve` for commands that came through `shiftdesk serve`.
     public let origin: EventOrigin
@@ -66,9 +85,15 @@ public struct Desk: Sendable {
     public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable, origin: EventOrigin = .local) {
         self.store = store
         self.clock = clock
-        self.policy = policy
         self.origin = origin
-        policyFingerprint = policy.fingerprint
+        inForce = PolicyInForce(policy)
+    }
+
+    /// Plans with `policy` from now on, in this desk and every copy of it (a running console
+    /// that saw a newly approved policy version). False when it was already in force.
+    @discardableResult
+    public func adopt(_ policy: SLAPolicy) -> Bool {
+        inForce.adopt(policy)
     }
 
     /// A ticket's SLA now: both clocks, its ladder and what already fired.
@@ -243,7 +268,7 @@ public struct Desk: Sendable {
     /// line's resolution told to the desk, a customer update mailed to the caller.
     func messages(for action: TicketAction, after ticket: Ticket, by actor: Operator, at now: Date) -> [OutboxMessage] {
         switch action {
-        case .resolve, .resolveWithWorkaround:
+        case .resolve, .resolveWithWorkaround, .resolveWithKnownError:
             return ResultNotice.compose(ticket: ticket, resolver: actor, toldDesk: action.toldDesk, timeZone: policy.timeZone, now: now)
         case let .note(text, true):
             return CustomerUpdate.compose(ticket: ticket, text: text, language: customerLanguage, timeZone: policy.timeZone, now: now)
@@ -281,30 +306,6 @@ public struct Desk: Sendable {
         do { return try await store.importHistories(planned, summaries: try await kpiSummaries(planned)) } catch { throw .store(error) }
     }
 
-    /// Raises a problem (问题单) and links the given incidents to it.
-    public func raiseProblem(title: String, linking incidents: [TicketID], as login: String) async throws(DeskError) -> Problem {
-        let actor = try await requireOperator(login)
-        do { try Workflow.check(.raiseProblem, by: actor) } catch { throw .refused(error) }
-        let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw .refused(WorkflowRefusal(.textRequired(what: "the problem title"))) }
-        if let violation = TextField.problemTitle.check(trimmed) { throw .refused(WorkflowRefusal(.text(violation))) }
-        for id in incidents {
-            let found: Ticket?
-            do { found = try await store.ticket(id) } catch { throw .store(error) }
-            guard found != nil else { throw .store(.ticketNotFound(id)) }
-        }
-        let problem: Problem
-        do {
-            problem = try await store.insertProblem(Problem(id: ProblemID(1), title: trimmed, raisedBy: login, raisedAt: clock.now()))
-        } catch {
-            throw .store(error)
-        }
-        for id in incidents {
-            try await perform(.linkProblem(problem.id), on: id, as: login)
-        }
-        return problem
-    }
-
     /// Confirms, as `login`, that the management-escalation phone call `id` was made. False when
     /// it is not waiting (unknown, or someone already confirmed it).
     public func confirmCall(_ id: Int64, as login: String) async throws(DeskError) -> Bool {
@@ -325,5 +326,28 @@ public struct Desk: Sendable {
     func displayName(of login: String?) async -> String? {
         guard let login, let person = try? await store.findOperator(login: login) else { return nil }
         return person.name
+    }
+}
+
+/// The policy a desk and its copies plan with, and its fingerprint.
+final class PolicyInForce: Sendable {
+    struct Current: Sendable {
+        var policy: SLAPolicy
+        var fingerprint: String
+    }
+
+    private let state: Mutex<Current>
+
+    init(_ policy: SLAPolicy) { state = Mutex(Current(policy: policy, fingerprint: policy.fingerprint)) }
+
+    var current: Current { state.withLock { $0 } }
+
+    func adopt(_ policy: SLAPolicy) -> Bool {
+        let fingerprint = policy.fingerprint
+        return state.withLock { current in
+            guard current.fingerprint != fingerprint else { return false }
+            current = Current(policy: policy, fingerprint: fingerprint)
+            return true
+        }
     }
 }

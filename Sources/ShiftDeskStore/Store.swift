@@ -157,25 +157,52 @@ public protocol Store: Sendable {
     func pendingNotices(limit: Int?) async throws(StoreError) -> [OutboxMessage]
     /// Records that `login` saw the notice; false when it is not waiting (unknown, or already seen).
     func confirmNotice(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool
+    /// The messages about a problem, oldest first.
+    func outbox(ofProblem problem: ProblemID) async throws(StoreError) -> [OutboxMessage]
 
-    /// Records a submitted handover with its items; the store assigns the id.
-    func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover
+    /// Records a submitted handover with its items, journaled; the store assigns the id.
+    func insertHandover(_ handover: Handover, origin: EventOrigin) async throws(StoreError) -> Handover
     func handover(_ id: Int64) async throws(StoreError) -> Handover?
     /// Handovers whose outgoing shift started in `[from, to)`, newest first.
     func handovers(from: Date?, to: Date?, limit: Int) async throws(StoreError) -> [Handover]
     /// Acknowledges the given items (all when nil) not yet acknowledged; returns the handover as stored.
     func acknowledge(handover id: Int64, tickets: [TicketID]?, by login: String, at instant: Date,
-                     note: String?) async throws(StoreError) -> Handover
+                     note: String?, origin: EventOrigin) async throws(StoreError) -> Handover
 
-    func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem
-    func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem
+    // A problem and its own history (`problem_events`, append-only like `events`): every
+    // write of a problem appends its event in the same transaction.
+
+    /// Stores a new problem with its `raised` event and the messages `messages` composes for
+    /// its number (the problem managers' mail), in one transaction; the store assigns the number.
+    func insertProblem(_ problem: Problem, event: ProblemEvent,
+                       messages: @escaping @Sendable (ProblemID) -> [OutboxMessage]) async throws(StoreError) -> (Problem, ProblemEvent)
+    /// Writes `problem` if the stored version is still `problem.version`, bumping it, with its
+    /// event. Otherwise throws ``StoreError/problemConflict(problem:changedBy:at:kind:)`` naming
+    /// who moved it last, and writes nothing.
+    func updateProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent)
     func problem(_ id: ProblemID) async throws(StoreError) -> Problem?
+    /// Every problem, by number.
     func problems() async throws(StoreError) -> [Problem]
+    /// A problem's history, oldest first.
+    func problemEvents(of problem: ProblemID) async throws(StoreError) -> [ProblemEvent]
+    /// Problem events recorded in `[from, to)`, oldest first.
+    func problemEvents(from: Date, to: Date) async throws(StoreError) -> [ProblemEvent]
+    /// The incidents linked to a problem, by number.
+    func tickets(linkedTo problem: ProblemID) async throws(StoreError) -> [Ticket]
 
     /// Incidents numbered after `after`, in number order, at most `limit`, each with its events
     /// before `until`, its fired escalation steps and its phone calls: reports read the desk
     /// page by page, so a year of a million incidents never sits in memory at once.
     func reportPage(after: Int64, limit: Int, until: Date) async throws(StoreError) -> [ReportTicket]
+
+    // MARK: Controlled documents (see ``ControlledDocument``, ``DocumentRules``)
+
+    /// The events of one controlled document, or of every document when nil, by id.
+    func documentEvents(_ document: String?) async throws(StoreError) -> [DocumentEvent]
+    /// Appends `event` to its document's history (the store assigns the id), provided the
+    /// newest event of that document is still `after` (0: the document does not exist yet).
+    /// Otherwise throws ``StoreError/documentChanged(document:changedBy:)`` and writes nothing.
+    func appendDocumentEvent(_ event: DocumentEvent, after: Int64) async throws(StoreError) -> DocumentEvent
 
     // MARK: The record (see ``EventEncoding``, ``AuditVerifier``)
 
@@ -190,6 +217,12 @@ public protocol Store: Sendable {
     func chainEvent(atPosition position: Int64) async throws(StoreError) -> Int64?
     /// Tickets deleted behind the desk's back (at most `limit` of each kind).
     func recordOrphans(limit: Int) async throws(StoreError) -> RecordOrphans
+    /// The record journal's head, nil when the head row is missing.
+    func journalHead() async throws(StoreError) -> JournalHead?
+    /// Journal entries after `position`, in position order, at most `limit`.
+    func journalEntries(after position: Int64, limit: Int) async throws(StoreError) -> [JournalEntry]
+    /// Every journaled record as stored now (handovers and their items), as ``RecordState``s.
+    func journaledRecords() async throws(StoreError) -> [RecordState]
 
     // MARK: KPI summaries (see ``KPISummary``)
 
@@ -227,6 +260,10 @@ extension Store {
 
     public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
         try await updateTicket(ticket, event: event, summary: summary, messages: [])
+    }
+
+    public func insertProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
+        try await insertProblem(problem, event: event, messages: { _ in [] })
     }
 
     public func insertHistories(_ histories: [TicketHistory]) async throws(StoreError) -> [TicketID] {

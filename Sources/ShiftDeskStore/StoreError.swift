@@ -6,9 +6,13 @@ import ShiftDeskCore
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Someone else changed the ticket after it was read; nothing was written.
     case conflict(ticket: TicketID, changedBy: String, at: Date, kind: EventKind, current: Ticket)
+    /// Someone else moved the problem after it was read; nothing was written.
+    case problemConflict(problem: ProblemID, changedBy: String, at: Date, kind: ProblemEventKind)
     case ticketNotFound(TicketID)
     case problemNotFound(ProblemID)
     case handoverNotFound(Int64)
+    /// A controlled document changed (by `changedBy`) since it was read: nothing was written.
+    case documentChanged(document: String, changedBy: String)
     case notInHandover(handover: Int64, ticket: TicketID)
     case operatorExists(String)
     case operatorNotFound(String)
@@ -55,6 +59,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return l.pick(
                 en: "\(ticket) was just changed by \(changedBy) (\(kind.rawValue) at \(DisplayTime.format(at, in: timeZone))); nothing was written: look at it again and retry",
                 zh: "\(ticket) 刚被 \(changedBy) 修改（\(kind.rawValue)，\(DisplayTime.format(at, in: timeZone))）；你的操作未写入：请刷新后重试")
+        case let .documentChanged(document, changedBy):
+            return l.pick(en: "\(document) was just changed by \(changedBy); nothing was written: look at it again and retry",
+                          zh: "\(document) 刚被 \(changedBy) 修改；你的操作未写入：请刷新后重试")
+        case let .problemConflict(problem, changedBy, at, kind):
+            return l.pick(
+                en: "\(problem) was just changed by \(changedBy) (\(kind.label(l)) at \(DisplayTime.format(at, in: timeZone))); nothing was written: look at it again and retry",
+                zh: "\(problem) 刚被 \(changedBy) 修改（\(kind.label(l))，\(DisplayTime.format(at, in: timeZone))）；你的操作未写入：请刷新后重试")
         case let .ticketNotFound(id):
             return l.pick(en: "no incident \(id)", zh: "找不到事件 \(id)")
         case let .problemNotFound(id):

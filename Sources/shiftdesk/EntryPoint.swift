@@ -38,8 +38,9 @@ struct ShiftDesk: AsyncParsableCommand {
         commandName: "shiftdesk",
         abstract: "ShiftDesk: the service-desk console for shift workers.",
         discussion: "Without a command, opens the console.",
-        subcommands: [ConsoleCommand.self, InitCommand.self, MigrateCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self, SLACommand.self,
+        subcommands: [ConsoleCommand.self, InitCommand.self, MigrateCommand.self, OperatorCommand.self, TicketCommand.self, ProblemCommand.self, KnownErrorCommand.self, SLACommand.self,
                       EscalateDueCommand.self, EscalatorCommand.self, NotifyCommand.self, HandoverCommand.self, ReportCommand.self,
-                      ImportCommand.self, ExportCommand.self, ServeCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self],
+                      ImportCommand.self, ExportCommand.self, ServeCommand.self, AuditCommand.self, ForecastCommand.self, DocCommand.self, PolicyCommand.self, BackupCommand.self, RestoreCommand.self,
+                      DrillCommand.self],
         defaultSubcommand: ConsoleCommand.self)
 }

@@ -26,7 +26,7 @@ final class ReviewEndToEndTests: XCTestCase {
 
         try tmux.sendKeys("R")
         try tmux.wait(for: "Raised PRB-000001")
-        let after = try tmux.wait(for: "PRB-000001 open")
+        let after = try tmux.wait(for: "PRB-000001 new")
         XCTAssertTrue(after.contains("2026-W48"))
 
         let problems = try XCTUnwrap(try cli.expectSuccess("problem", "list", "--json").json as? [[String: Any]])

@@ -265,3 +265,25 @@ func failure(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) 
         }
     }
 }
+
+@Suite struct ForecastConfigTests {
+    @Test func readsTheForecastTableWithItsDefaults() throws {
+        #expect(try ConfigFile.load(contents: "", path: "config.toml").forecast == ForecastSettings())
+        let tuned = try ConfigFile.load(contents: "[forecast]\nweeks = 6\nservice_level = 80\noccupancy = 90\n", path: "config.toml")
+        #expect(tuned.forecast == ForecastSettings(weeks: 6, serviceLevel: 0.8, occupancyCap: 0.9))
+    }
+
+    @Test(arguments: [
+        ("[forecast]\nweeks = 1\n", "config.toml:2"), ("[forecast]\nweeks = 53\n", "from 2 to 52"),
+        ("[forecast]\nservice_level = 0.9\n", "a percentage of arrivals"), ("[forecast]\noccupancy = 101\n", "from 30 to 100"),
+        ("[forecast]\ntarget = 90\n", "unknown key \"target\""),
+    ])
+    func refusesWhatItCannotUse(_ text: String, _ expected: String) {
+        do {
+            _ = try ConfigFile.load(contents: text, path: "config.toml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description.contains(expected), "\(error.description)")
+        }
+    }
+}

@@ -10,7 +10,7 @@ struct RoleRulesTests {
     /// Every action there is, on a ticket where it could otherwise apply.
     static let everyAction: [TicketAction] = [
         .take, .takeOver, .escalate(to: .l1, note: "x"), .pend(.customer), .resume, .resolve(note: "x"),
-        .resolveWithWorkaround(note: "x"), .close(.rated(score: 5, comment: nil)), .reopen(note: "x"), .note("x"),
+        .resolveWithWorkaround(note: "x"), .resolveWithKnownError(ProblemID(1), note: "x"), .close(.rated(score: 5, comment: nil)), .reopen(note: "x"), .note("x"),
         .changePriority(.major), .linkProblem(ProblemID(1)), .printSheet, .signSheet,
     ]
 

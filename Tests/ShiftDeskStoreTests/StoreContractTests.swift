@@ -226,10 +226,11 @@ struct StoreContractTests {
         #expect(try await desk.store.ticket(a.id)?.problem == problem.id)
         #expect(try await desk.store.ticket(b.id)?.problem == problem.id)
         var changed = problem
-        changed.state = .investigating
-        let updated = try await desk.store.updateProblem(changed)
+        changed.state = .analysis
+        let step = ProblemEvent(problem: problem.id, actor: "sun.li", at: t0, kind: .noted, note: "x")
+        let updated = try await desk.store.updateProblem(changed, event: step).0
         #expect(updated.version == 2)
-        await #expect(throws: StoreError.self) { _ = try await desk.store.updateProblem(changed) }
+        await #expect(throws: StoreError.self) { _ = try await desk.store.updateProblem(changed, event: step) }
         #expect(try await desk.store.problems() == [updated])
     }
 

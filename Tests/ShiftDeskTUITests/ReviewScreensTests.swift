@@ -104,7 +104,7 @@ final class ReviewScreensTests: XCTestCase {
         let linked = weekTickets.map { t -> Ticket in var t = t; if [1, 2, 3].contains(t.id.number) { t.problem = ProblemID(3) }; return t }
         _ = ConsoleApp.update(&state, .result(.screen(.review(.success(WeeklyReview(week: week, tickets: linked, events: [], problems: [problem]))))))
         let lines = draw(state)
-        XCTAssertTrue(lines.contains { $0.contains("打印机卡纸") && $0.contains("PRB-000003 open") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.contains("打印机卡纸") && $0.contains("PRB-000003 new") }, lines.joined(separator: "\n"))
         XCTAssertTrue(state.message?.contains("PRB-000003") ?? false)
         // Pressed again, it is already tracked.
         XCTAssertTrue(ConsoleApp.update(&state, .key(KeyEvent(.character("R")))).isEmpty)

@@ -71,6 +71,8 @@ public enum ChainBreak: Sendable, Hashable, CustomStringConvertible {
     case summaryWithoutTicket(TicketID)
     /// A ticket without a single event.
     case ticketWithoutEvents(TicketID)
+    /// A record beside the events (a handover…) or its journal was changed behind ShiftDesk's back.
+    case record(JournalBreak)
 
     /// The event the break is found at, if it is one.
     public var event: Int64? {
@@ -83,7 +85,7 @@ public enum ChainBreak: Sendable, Hashable, CustomStringConvertible {
         case let .missingAtEnd(after, _, _): return after
         case let .headMissing(last): return last
         case let .headMismatch(last, _): return last
-        case .summaryWithoutTicket, .ticketWithoutEvents: return nil
+        case .summaryWithoutTicket, .ticketWithoutEvents, .record: return nil
         }
     }
 
@@ -96,6 +98,7 @@ public enum ChainBreak: Sendable, Hashable, CustomStringConvertible {
         case .reordered: return "reordered"
         case .ticketGone, .summaryWithoutTicket, .ticketWithoutEvents: return "ticket_deleted"
         case .headMissing, .headMismatch: return "head"
+        case let .record(found): return found.kind
         }
     }
 
@@ -148,6 +151,8 @@ public enum ChainBreak: Sendable, Hashable, CustomStringConvertible {
         case let .ticketWithoutEvents(ticket):
             return l.pick(en: "\(ticket) has no events: its history was deleted behind ShiftDesk's back",
                           zh: "\(ticket) 没有任何事件记录：其历史被绕过 ShiftDesk 删除")
+        case let .record(found):
+            return found.message(l)
         }
     }
 }

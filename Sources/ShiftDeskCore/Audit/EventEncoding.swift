@@ -56,22 +56,22 @@ public enum EventEncoding {
         optional(event.note, &out)
     }
 
-    private static func int64(_ value: Int64, _ out: inout [UInt8]) {
+    static func int64(_ value: Int64, _ out: inout [UInt8]) {
         let bits = UInt64(bitPattern: value)
         for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
     }
 
-    private static func uint32(_ value: UInt32, _ out: inout [UInt8]) {
+    static func uint32(_ value: UInt32, _ out: inout [UInt8]) {
         for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
     }
 
-    private static func text(_ value: String, _ out: inout [UInt8]) {
+    static func text(_ value: String, _ out: inout [UInt8]) {
         let utf8 = value.utf8
         uint32(UInt32(truncatingIfNeeded: utf8.count), &out)
         out.append(contentsOf: utf8)
     }
 
-    private static func optional(_ value: String?, _ out: inout [UInt8]) {
+    static func optional(_ value: String?, _ out: inout [UInt8]) {
         guard let value else { out.append(0); return }
         out.append(1)
         text(value, &out)

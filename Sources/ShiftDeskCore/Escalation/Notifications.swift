@@ -26,10 +26,16 @@ public struct FiredStep: Sendable, Hashable {
 /// must make and confirm, or a notice an operator must see on their console.
 public struct OutboxMessage: Sendable, Hashable {
     public var id: Int64
-    public var ticket: TicketID
-    public var priority: Priority
-    /// The escalation step's level; 0 for messages that are not a step (``kind``).
-    public var level: Int
+    /// The incident an escalation step is about; nil for a message about a problem.
+    public var ticket: TicketID?
+    /// The problem a message is about (one raised, for the problem managers); nil for an
+    /// escalation step.
+    public var problem: ProblemID?
+    /// The escalation step's priority and rung; nil for a message about a problem.
+    public var priority: Priority?
+    /// The escalation step's level; 0 for messages that are not a step (``kind``), nil for a
+    /// message about a problem.
+    public var level: Int?
     /// What the message is about: an escalation step, or one of the duty table's other messages.
     public var kind: MessageKind
     /// The escalation role it goes to; nil for a message to an operator (``recipientLogin``).
@@ -59,6 +65,7 @@ public struct OutboxMessage: Sendable, Hashable {
                 confirmedBy: String? = nil, messageID: String? = nil) {
         self.id = id
         self.ticket = ticket
+        self.problem = nil
         self.priority = priority
         self.level = level
         self.kind = kind
@@ -80,13 +87,42 @@ public struct OutboxMessage: Sendable, Hashable {
         self.confirmedBy = confirmedBy
     }
 
+    /// An e-mail about a problem (``problem`` set, no ticket, priority or rung).
+    public init(id: Int64 = 0, problem: ProblemID, recipientRole: RecipientRole, address: String, subject: String, body: String,
+                createdAt: Date, attempts: Int = 0, nextAttemptAt: Date? = nil, lastError: String? = nil, deliveredAt: Date? = nil,
+                messageID: String? = nil) {
+        self.id = id
+        self.ticket = nil
+        self.problem = problem
+        self.priority = nil
+        self.level = nil
+        self.kind = .problem
+        self.recipientRole = recipientRole
+        self.recipientLogin = nil
+        self.address = address
+        self.via = .email
+        self.messageID = messageID ?? "\(problem).raised.\(recipientRole.rawValue).email.\(Self.safe(address))@shiftdesk"
+        self.subject = subject
+        self.body = body
+        self.createdAt = createdAt
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt ?? createdAt
+        self.lastError = lastError
+        self.deliveredAt = deliveredAt
+        self.confirmedBy = nil
+    }
+
     public static func messageID(ticket: TicketID, priority: Priority, level: Int, role: RecipientRole, address: String,
                                  via: ContactMethod) -> String {
-        let safeAddress = address.unicodeScalars.map { scalar -> String in
+        "\(ticket).\(priority.rawValue).\(level).\(role.rawValue).\(via.rawValue).\(safe(address))@shiftdesk"
+    }
+
+    /// An address as a Message-ID part: ASCII letters, digits and `@ . - _`, anything else `_`.
+    static func safe(_ address: String) -> String {
+        address.unicodeScalars.map { scalar -> String in
             CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII || "@.-_".unicodeScalars.contains(scalar)
                 ? String(scalar) : "_"
         }.joined()
-        return "\(ticket).\(priority.rawValue).\(level).\(role.rawValue).\(via.rawValue).\(safeAddress)@shiftdesk"
     }
 }
 

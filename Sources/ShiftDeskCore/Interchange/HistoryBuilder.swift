@@ -44,11 +44,11 @@ struct HistoryBuilder {
             case (_, .resolved): return .resolved
             case (_, .closed): return .closed
             case (false, _): return .reopened
-            case (true, .pendingCustomer), (true, .pendingVendor): return .pended
+            case (true, .pendingCustomer), (true, .pendingVendor), (true, .pendingProblem): return .pended
             default: break
             }
             if before.tier != after.tier { return .escalated }
-            if before.state == .pendingCustomer || before.state == .pendingVendor { return .resumed }
+            if before.state == .pendingCustomer || before.state == .pendingVendor || before.state == .pendingProblem { return .resumed }
             return .taken
         }
         if before.tier != after.tier { return .escalated }

@@ -132,7 +132,7 @@ public struct XESMapping: Sendable {
                 switch ticket.state {
                 case .new:
                     ticket.assignee = nil
-                case .inProgress, .pendingCustomer, .pendingVendor:
+                case .inProgress, .pendingCustomer, .pendingVendor, .pendingProblem:
                     if let resource { ticket.assignee = resource }
                     if ticket.firstResponseAt == nil { ticket.firstResponseAt = at }
                 case .resolved:

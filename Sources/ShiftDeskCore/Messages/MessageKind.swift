@@ -10,4 +10,6 @@ public enum MessageKind: String, Codable, CaseIterable, Sendable {
     case resultNotice = "result_notice"
     /// A work note marked customer update, mailed to the caller.
     case customerUpdate = "customer_update"
+    /// An e-mail about a problem (one raised), for the problem managers: no incident, priority or rung.
+    case problem
 }

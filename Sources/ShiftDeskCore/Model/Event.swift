@@ -72,6 +72,22 @@ public struct TicketEvent: Codable, Hashable, Sendable {
     /// event log is the record).
     public static let resolutionKindField = "resolution_kind"
 
+    /// How a resolution came about, when not by the line's own fix.
+    public enum ResolutionKind: String, Sendable, CaseIterable {
+        /// The service restored with a workaround, the root cause not fixed.
+        case workaround
+        /// Resolved with the workaround of a problem's known error.
+        case knownError = "known_error"
+        /// Resolved because the problem it waited on was fixed.
+        case problem
+    }
+
+    /// The resolution's kind, if the event is a resolution that names one.
+    public var resolutionKind: ResolutionKind? {
+        guard kind == .resolved, let text = change(of: Self.resolutionKindField)?.after else { return nil }
+        return ResolutionKind(rawValue: text)
+    }
+
     /// A resolution that restored the service with a workaround, the root cause not fixed.
-    public var isWorkaround: Bool { kind == .resolved && change(of: Self.resolutionKindField)?.after == "workaround" }
+    public var isWorkaround: Bool { resolutionKind == .workaround }
 }

@@ -68,6 +68,9 @@ public enum TicketState: String, Codable, CaseIterable, Sendable {
     case pendingCustomer = "pending_customer"
     /// Waiting on a vendor: the clocks keep running.
     case pendingVendor = "pending_vendor"
+    /// Waiting on its problem (``Ticket/problem``): the clocks keep running, as for a vendor.
+    /// Resolved "by problem" when the problem is resolved with its fix applied.
+    case pendingProblem = "pending_problem"
     case resolved
     case closed
 
@@ -77,12 +80,13 @@ public enum TicketState: String, Codable, CaseIterable, Sendable {
 
 /// Why a ticket waits.
 public enum PendingReason: String, Codable, CaseIterable, Sendable {
-    case customer, vendor
+    case customer, vendor, problem
 
     public var state: TicketState {
         switch self {
         case .customer: .pendingCustomer
         case .vendor: .pendingVendor
+        case .problem: .pendingProblem
         }
     }
 }

@@ -77,6 +77,9 @@ public struct KPIReport: Sendable, Equatable {
     /// The event chain's head when the report was read (printed by every format); nil when the
     /// report was made without a store.
     public var chainHead: ChainHead?
+    /// The SLA policy versions in force during the period and the one the figures were computed
+    /// with (printed by every format); nil when the report was made without a policy record.
+    public var policyVersions: ReportPolicyVersions?
 
     public func figure(_ kpi: KPI, _ scope: String) -> KPIFigure? {
         figures.first { $0.kpi == kpi && $0.scope == scope }
@@ -133,5 +136,37 @@ extension KPIReport {
         if backlogAging != other.backlogAging { lines.append("aging \(backlogAging) vs \(other.backlogAging)") }
         if openedByPriority != other.openedByPriority { lines.append("opened \(openedByPriority) vs \(other.openedByPriority)") }
         return lines
+    }
+}
+
+/// Which SLA policy versions a report concerns: those in force at some instant of its period
+/// (each with the instant it came into force), and the one its figures were computed with.
+public struct ReportPolicyVersions: Sendable, Equatable {
+    public struct InForce: Sendable, Equatable {
+        public var version: String
+        /// Nil for the desk's first version (in force from the beginning).
+        public var from: Date?
+
+        public init(version: String, from: Date?) {
+            self.version = version
+            self.from = from
+        }
+    }
+
+    public var inForce: [InForce]
+    public var computedWith: String
+
+    public init(inForce: [InForce], computedWith: String) {
+        self.inForce = inForce
+        self.computedWith = computedWith
+    }
+
+    /// The versions of `timeline` in force during `period`, figures computed with the one in force at `now`.
+    public init(_ timeline: PolicyTimeline, period: ReportPeriod, now: Date) {
+        let first = timeline.entries.first?.version
+        inForce = timeline.entries(during: period.interval.start, period.interval.end).map { entry in
+            InForce(version: entry.version.description, from: entry.version == first ? nil : entry.from)
+        }
+        computedWith = timeline.entry(at: now)?.version.description ?? "built-in"
     }
 }

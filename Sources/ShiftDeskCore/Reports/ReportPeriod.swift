@@ -4,6 +4,11 @@ import Foundation
 public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, CaseIterable {
         case week, month, quarter, year
+        /// A span of its own (a drill's simulated shift): made with ``init(span:label:timeZone:)`` only.
+        case span
+
+        /// The periods one can ask for by name (a span is made, never named).
+        public static var allCases: [Kind] { [.week, .month, .quarter, .year] }
     }
 
     public let kind: Kind
@@ -23,6 +28,8 @@ public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
         var start: Date?
         var end: Date?
         switch kind {
+        case .span:
+            return nil
         case .year:
             guard parts.count == 1 else { return nil }
             start = calendar.date(from: DateComponents(year: year, month: 1, day: 1))
@@ -64,8 +71,17 @@ public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
         case .quarter: label = String(format: "%04d-Q%d", c.year ?? 0, ((c.month ?? 1) - 1) / 3 + 1)
         case .month: label = String(format: "%04d-%02d", c.year ?? 0, c.month ?? 1)
         case .week: label = String(format: "%04d-W%02d", c.yearForWeekOfYear ?? 0, c.weekOfYear ?? 1)
+        case .span: return nil
         }
         return ReportPeriod(kind: kind, label: label, timeZone: timeZone)
+    }
+
+    /// A period over `span` itself, named `label` (a drill's simulated hours).
+    public init(span: DateInterval, label: String, timeZone: TimeZone) {
+        kind = .span
+        self.label = label
+        interval = span
+        self.timeZone = timeZone
     }
 
     public func contains(_ instant: Date) -> Bool { interval.start <= instant && instant < interval.end }

@@ -66,12 +66,24 @@ public struct ReportRenderer: Sendable {
                              zh: "记录：哈希链头为事件记录 \(head.lastID)（共 \(head.count) 条），SHA-256 \(head.hex)")
     }
 
+    var policyLine: String? {
+        guard let versions = report.policyVersions else { return nil }
+        let l = language
+        let zone = report.period.timeZone
+        let list = versions.inForce.map { entry in
+            entry.from.map { "\(entry.version) (\(l.pick(en: "from", zh: "自")) \(DisplayTime.format($0, in: zone)))" } ?? entry.version
+        }.joined(separator: ", ")
+        return l.pick(en: "SLA policy in force during the period: \(list); figures computed with \(versions.computedWith)",
+                      zh: "本期现行 SLA 策略：\(list)；指标按 \(versions.computedWith) 计算")
+    }
+
     // MARK: Markdown
 
     public var markdown: String {
         let l = language
         var out = ["# \(title)", "", periodLine, ""]
         if let chainLine { out += [chainLine, ""] }
+        if let policyLine { out += [policyLine, ""] }
         for section in sections {
             out += ["## \(section.title)", "", "| \(l.pick(en: "KPI", zh: "指标")) | \(l.pick(en: "value", zh: "数值")) |", "|---|---|"]
             for kpi in section.kpis { out.append("| \(kpi.name(l)) | \(format(report.figure(kpi, section.scope))) |") }
@@ -135,6 +147,14 @@ public struct ReportRenderer: Sendable {
             rows.append([report.period.label, "audit.chain_head", "event:\(head.lastID)", language.pick(en: "chain head", zh: "哈希链头"),
                          head.hex, String(head.count), "", "SHA-256 of the newest event in the chain (shiftdesk audit verify)"])
         }
+        if let versions = report.policyVersions {
+            for entry in versions.inForce {
+                rows.append([report.period.label, "sla.policy_in_force", "version:\(entry.version)", language.pick(en: "SLA policy in force", zh: "现行 SLA 策略"),
+                             entry.from.map(ISO8601.format) ?? "", "", "", ""])
+            }
+            rows.append([report.period.label, "sla.policy_computed_with", "version:\(versions.computedWith)",
+                         language.pick(en: "figures computed with", zh: "指标计算所用策略"), "", "", "", ""])
+        }
         return "\u{FEFF}" + rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
@@ -150,6 +170,12 @@ public struct ReportRenderer: Sendable {
 
     public var json: JSONValue {
         var fields = jsonFields
+        if let versions = report.policyVersions {
+            fields.insert(("sla_policy", .object([
+                ("in_force", .array(versions.inForce.map { .object([("version", .string($0.version)), ("from", .instant($0.from))]) })),
+                ("computed_with", .string(versions.computedWith)),
+            ])), at: 1)
+        }
         if let head = report.chainHead {
             fields.insert(("chain_head", .object([("event", .int(head.lastID)), ("events", .int(head.count)), ("sha256", .string(head.hex))])),
                           at: 1)
@@ -190,6 +216,7 @@ public struct ReportRenderer: Sendable {
         let l = language
         var body = "<h1>\(escape(title))</h1>\n<p class=\"period\">\(escape(periodLine))</p>\n"
         if let chainLine { body += "<p class=\"chain\">\(escape(chainLine))</p>\n" }
+        if let policyLine { body += "<p class=\"policy\">\(escape(policyLine))</p>\n" }
         body += "<section class=\"charts\">"
         body += chart(title: l.pick(en: "Satisfaction", zh: "满意度"),
                       bars: (1...5).map { ("\($0)", report.satisfactionDistribution[$0]) } + [(l.pick(en: "n/a", zh: "无法联系"), report.satisfactionDistribution[0])])

@@ -1,12 +1,18 @@
 // Identical in shape and raw values to the main repo's
 // Sources/ShiftDeskCore/Escalation/PendingSLATypes.swift: keep one of the two when merging.
 
-/// Who receives a management escalation (the duty table's four roles).
+/// Who receives a management escalation (the duty table's four roles), or a problem raised
+/// (the problem managers).
 public enum RecipientRole: String, Codable, CaseIterable, Sendable {
     case incidentManager = "incident_manager"
     case operationsManager = "operations_manager"
     case operationsDirector = "operations_director"
     case managementOwner = "management_owner"
+    /// Told of every problem raised (`[notify.roles] problem_manager`); not a rung of the ladder.
+    case problemManager = "problem_manager"
+
+    /// The roles an escalation step may notify (the duty table's four).
+    public static let escalation: [RecipientRole] = [.incidentManager, .operationsManager, .operationsDirector, .managementOwner]
 }
 
 /// How a step reaches its recipients. Phone steps become a confirm-you-called checklist item.

@@ -9,15 +9,23 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
     case note, resolution, comment
     case handoverNote = "handover_note"
     case problemTitle = "problem_title"
+    /// A problem's root cause, and the symptom and workaround of its known error.
+    case rootCause = "root_cause"
+    case symptom, workaround
     case documentText = "document_text"
+    case documentTitle = "document_title"
+    case changeReason = "change_reason"
+    case reviewComment = "review_comment"
     case operatorName = "operator_name"
     /// An operator's or a caller's e-mail address (see ``EmailAddress``).
     case email
 
     public var limit: Int {
         switch self {
-        case .title, .problemTitle: 200
-        case .description, .note, .resolution, .handoverNote: 4000
+        case .title, .problemTitle, .documentTitle: 200
+        case .symptom: 500
+        case .changeReason, .reviewComment: 1000
+        case .description, .note, .resolution, .handoverNote, .rootCause, .workaround: 4000
         case .comment: 1000
         case .caller, .department, .category, .service, .operatorName: 100
         case .phone: 40
@@ -29,7 +37,7 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
     /// Whether the text may hold line breaks and tabs.
     public var isMultiline: Bool {
         switch self {
-        case .description, .note, .resolution, .comment, .handoverNote, .documentText: true
+        case .description, .note, .resolution, .comment, .handoverNote, .documentText, .rootCause, .workaround: true
         default: false
         }
     }
@@ -57,7 +65,13 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
         case .comment: l.pick(en: "survey comment", zh: "满意度意见")
         case .handoverNote: l.pick(en: "handover note", zh: "交接说明")
         case .problemTitle: l.pick(en: "problem title", zh: "问题单标题")
+        case .rootCause: l.pick(en: "root cause", zh: "根本原因")
+        case .symptom: l.pick(en: "symptom", zh: "故障现象")
+        case .workaround: l.pick(en: "workaround", zh: "临时解决办法")
         case .documentText: l.pick(en: "document text", zh: "文档正文")
+        case .documentTitle: l.pick(en: "document title", zh: "文档标题")
+        case .changeReason: l.pick(en: "reason for the change", zh: "变更原因")
+        case .reviewComment: l.pick(en: "approval comment", zh: "审批意见")
         case .operatorName: l.pick(en: "operator name", zh: "操作员姓名")
         case .email: l.pick(en: "e-mail address", zh: "电子邮箱")
         }
@@ -156,7 +170,8 @@ extension TicketAction {
     public func textViolation() -> TextViolation? {
         switch self {
         case let .escalate(_, note): note.flatMap { TextField.note.check($0) }
-        case let .resolve(text, _), let .resolveWithWorkaround(text, _): TextField.resolution.check(text)
+        case let .resolve(text, _), let .resolveWithWorkaround(text, _), let .resolveWithKnownError(_, text), let .resolveByProblem(_, text):
+            TextField.resolution.check(text)
         case let .reopen(text), let .note(text, _): TextField.note.check(text)
         case let .close(.rated(_, comment)?): comment.flatMap { TextField.comment.check($0) }
         default: nil

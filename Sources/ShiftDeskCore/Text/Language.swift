@@ -84,6 +84,7 @@ extension TicketState {
         case .inProgress: language.pick(en: "in progress", zh: "处理中")
         case .pendingCustomer: language.pick(en: "pending customer", zh: "等待客户")
         case .pendingVendor: language.pick(en: "pending vendor", zh: "等待厂商")
+        case .pendingProblem: language.pick(en: "pending problem", zh: "等待问题解决")
         case .resolved: language.pick(en: "resolved", zh: "已解决")
         case .closed: language.pick(en: "closed", zh: "关闭")
         }

@@ -75,11 +75,3 @@ extension OperatorKey {
                  ("comment", .string(comment)), ("added_at", .string(ISO8601.format(addedAt)))])
     }
 }
-
-extension Problem {
-    public var json: JSONValue {
-        .object([("id", .string(id.description)), ("title", .string(title)), ("owner", .string(owner)),
-                 ("state", .string(state.rawValue)), ("raised_by", .string(raisedBy)), ("raised_at", .instant(raisedAt)),
-                 ("version", .int(Int64(version)))])
-    }
-}

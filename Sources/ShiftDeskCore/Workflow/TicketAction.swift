@@ -37,6 +37,8 @@ public enum TicketAction: Sendable, Hashable {
     case takeOver
     case escalate(to: Tier, note: String?)
     case pend(PendingReason)
+    /// Wait on a problem (`pend --reason problem --problem PRB-…`), linking the incident to it.
+    case pendOnProblem(ProblemID)
     case resume
     /// `toldDesk`: first or second line also told the desk by phone or in person (recorded on
     /// the event as `told_desk`).
@@ -45,6 +47,14 @@ public enum TicketAction: Sendable, Hashable {
     /// event records `resolution_kind: workaround`; the weekly review lists it as not fixed at
     /// the root.
     case resolveWithWorkaround(note: String, toldDesk: Bool = false)
+    /// Resolved with the workaround of a problem's known error (at first contact, or on an open
+    /// incident): the resolution event records `resolution_kind: known_error` and the incident
+    /// is linked to the problem.
+    case resolveWithKnownError(ProblemID, note: String)
+    /// Resolved because the problem it waits on was resolved with its fix applied (by whoever
+    /// resolved the problem): `resolution_kind: problem`, the fix notes as its resolution. The
+    /// desk then calls the customer and closes it.
+    case resolveByProblem(ProblemID, fix: String)
     /// Closing records the satisfaction survey; nil (no survey) is refused.
     case close(Satisfaction?)
     case reopen(note: String)
@@ -69,9 +79,9 @@ public enum TicketAction: Sendable, Hashable {
         switch self {
         case .take, .takeOver: .taken
         case .escalate: .escalated
-        case .pend: .pended
+        case .pend, .pendOnProblem: .pended
         case .resume: .resumed
-        case .resolve, .resolveWithWorkaround: .resolved
+        case .resolve, .resolveWithWorkaround, .resolveWithKnownError, .resolveByProblem: .resolved
         case .close: .closed
         case .reopen: .reopened
         case .note: .noted

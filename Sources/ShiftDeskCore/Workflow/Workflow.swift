@@ -67,7 +67,11 @@ public enum Workflow {
         var note: String?
         func refuse(_ rule: WorkflowRefusal.Rule) -> WorkflowRefusal { WorkflowRefusal(rule, ticket: ticket.id) }
         // The roles that work no queue are refused first, whatever the ticket says.
-        try check(.ticket(action.kind), by: actor, ticket: ticket.id)
+        if case .resolveByProblem = action {
+            try check(.resolveByProblem, by: actor, ticket: ticket.id)
+        } else {
+            try check(.ticket(action.kind), by: actor, ticket: ticket.id)
+        }
         if let violation = action.textViolation() { throw refuse(.text(violation)) }
 
         func requireOpen() throws(WorkflowRefusal) {
@@ -134,18 +138,33 @@ public enum Workflow {
 
         case let .pend(reason):
             try requireOpen()
+            if reason == .problem, ticket.problem == nil { throw refuse(.problemNeeded) }
             if ticket.state == reason.state { throw refuse(.alreadyPending(reason)) }
             try requireWorker()
             accept()
             after.state = reason.state
 
+        case let .pendOnProblem(problem):
+            try requireOpen()
+            if ticket.state == .pendingProblem, ticket.problem == problem { throw refuse(.alreadyPending(.problem)) }
+            try requireWorker()
+            accept()
+            after.state = .pendingProblem
+            after.problem = problem
+
         case .resume:
-            guard ticket.state == .pendingCustomer || ticket.state == .pendingVendor else { throw refuse(.notPending) }
+            guard [.pendingCustomer, .pendingVendor, .pendingProblem].contains(ticket.state) else { throw refuse(.notPending) }
             // The customer may call the desk back: the desk resumes what waits on them.
             if actor.role != .desk { try requireWorker() }
             after.state = .inProgress
 
-        case let .resolve(resolution, toldDesk), let .resolveWithWorkaround(resolution, toldDesk):
+        case .resolve, .resolveWithWorkaround, .resolveWithKnownError:
+            let resolution: String, toldDesk: Bool
+            switch action {
+            case let .resolve(note, told), let .resolveWithWorkaround(note, told): (resolution, toldDesk) = (note, told)
+            case let .resolveWithKnownError(_, note): (resolution, toldDesk) = (note, false)
+            default: preconditionFailure("not a resolution: \(action)")
+            }
             let text = try requireText(resolution, "the resolution note")
             try requireOpen()
             switch (actor.role, ticket.tier) {
@@ -156,6 +175,15 @@ public enum Workflow {
             if toldDesk, !ResultNotice.concernsDesk(resolver: actor.role) { throw refuse(.toldDeskRole(actor.role)) }
             try requireWorker()
             accept()
+            after.state = .resolved
+            after.resolvedAt = now
+            after.resolutionNote = text
+            note = text
+            if case let .resolveWithKnownError(problem, _) = action { after.problem = problem }
+
+        case let .resolveByProblem(problem, fix):
+            let text = try requireText(fix, "the fix notes")
+            guard ticket.state == .pendingProblem, ticket.problem == problem else { throw refuse(.notWaitingOnProblem(problem)) }
             after.state = .resolved
             after.resolvedAt = now
             after.resolutionNote = text
@@ -224,7 +252,16 @@ public enum Workflow {
         }
 
         var changes = after.changes(since: before)
-        if case .resolveWithWorkaround = action { changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: "workaround")) }
+        switch action {
+        case .resolveWithWorkaround:
+            changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.workaround.rawValue))
+        case .resolveWithKnownError:
+            changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.knownError.rawValue))
+        case .resolveByProblem:
+            changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.problem.rawValue))
+        default:
+            break
+        }
         switch action {
         case .resolve(_, true), .resolveWithWorkaround(_, true):
             changes.append(FieldChange(field: ResultNotice.toldDeskField, before: nil, after: "phone"))

@@ -31,6 +31,10 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case sheetNotPrinted
         case sheetAlreadySigned
         case alreadyLinked(ProblemID)
+        /// Resolving by a problem needs the incident to wait on that problem.
+        case notWaitingOnProblem(ProblemID)
+        /// Waiting on a problem needs one: named (`--problem`) or linked already.
+        case problemNeeded
         case openedInFuture
         /// A text over its field's limit, or holding what the field does not take (``TextField``).
         case text(TextViolation)
@@ -77,6 +81,8 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case .sheetNotPrinted: "sheet.not-printed"
         case .sheetAlreadySigned: "sheet.already-signed"
         case .alreadyLinked: "problem.already-linked"
+        case .notWaitingOnProblem: "problem.not-waiting"
+        case .problemNeeded: "pend.problem-needed"
         case .openedInFuture: "ticket.opened-in-future"
         case .text: "text.limit"
         case .readOnly: "auditor.read-only"
@@ -136,7 +142,12 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case .notPending:
             return l.pick(en: "it is not waiting on anyone", zh: "该事件未挂起")
         case let .alreadyPending(reason):
-            return l.pick(en: "it already waits on the \(reason.rawValue)", zh: "该事件已在等待\(reason == .customer ? "客户" : "厂商")")
+            let zh = switch reason {
+            case .customer: "客户"
+            case .vendor: "厂商"
+            case .problem: "问题单"
+            }
+            return l.pick(en: "it already waits on the \(reason.rawValue)", zh: "该事件已在等待\(zh)")
         case let .resolveRole(role, tier):
             return l.pick(en: "\(role.label(l)) cannot resolve an incident in the \(tier.label(l)) queue; the desk resolves at first contact, L1 and L2 what they hold",
                           zh: "\(role.label(l))不能解决\(tier.label(l))队列中的事件；服务台在首次接触时解决，一线和二线解决自己处理的事件")
@@ -169,6 +180,11 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
             return l.pick(en: "its on-site service sheet is already signed", zh: "现场服务单已签字")
         case let .alreadyLinked(problem):
             return l.pick(en: "it is already linked to \(problem)", zh: "该事件已关联 \(problem)")
+        case .problemNeeded:
+            return l.pick(en: "waiting on a problem needs the problem: name it (--problem PRB-…) or link one first",
+                          zh: "等待问题单须指明问题单（--problem PRB-…），或先关联问题单")
+        case let .notWaitingOnProblem(problem):
+            return l.pick(en: "it does not wait on \(problem)", zh: "该事件未在等待 \(problem)")
         case .openedInFuture:
             return l.pick(en: "an incident cannot be opened in the future", zh: "事件的开始时间不能晚于当前时间")
         case let .readOnly(change):

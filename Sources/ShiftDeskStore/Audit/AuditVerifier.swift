@@ -38,6 +38,10 @@ public struct AuditVerification: Sendable {
     public var firstBreak: ChainBreak?
     /// Where the walk started (`--from`), nil for the whole chain.
     public var from: Int64?
+    /// Record journal entries (handovers…) whose hash was recomputed and matched.
+    public var journalChecked = 0
+    /// The record journal's head as recorded when the walk began.
+    public var journalHead: JournalHead?
 
     public var holds: Bool { firstBreak == nil }
 }
@@ -83,7 +87,43 @@ public enum AuditVerifier {
         } else if let ticket = orphans.ticketsWithoutEvents.first {
             result.firstBreak = .ticketWithoutEvents(ticket)
         }
+        if result.firstBreak == nil { try await verifyJournal(store, into: &result, pageSize: pageSize) }
         return result
+    }
+
+    /// The records beside the events: the journal's chain, its head, then every stored record
+    /// against the newest state the journal gave it.
+    private static func verifyJournal(_ store: any Store, into result: inout AuditVerification, pageSize: Int) async throws(StoreError) {
+        // The records are read before the head, so every state they show is journaled within it;
+        // a record changed between the two reads looks edited, so a difference is read once more
+        // before it is named.
+        for attempt in 1...2 {
+            let records = try await store.journaledRecords()
+            let head = try await store.journalHead()
+            result.journalHead = head
+            var walk = JournalWalk()
+            var after: Int64 = 0
+            walking: while true {
+                let entries = try await store.journalEntries(after: after, limit: max(1, pageSize))
+                for entry in entries {
+                    if let head, entry.position > head.count { break walking }
+                    if let found = walk.check(entry, sha256: ChainHash.sha256) {
+                        result.journalChecked = walk.checked
+                        result.firstBreak = .record(found)
+                        return
+                    }
+                }
+                result.journalChecked = walk.checked
+                guard let last = entries.last, entries.count >= pageSize else { break }
+                after = last.position
+            }
+            if let found = walk.finish(head: head) {
+                result.firstBreak = .record(found)
+                return
+            }
+            guard let found = walk.compare(stored: records) else { return }
+            if attempt == 2 { result.firstBreak = .record(found) }
+        }
     }
 
     /// A link further along the chain than due is either events gone, or events moved: the

@@ -53,7 +53,7 @@ public struct HandoverDesk: Sendable {
         let person = try await desk.requireOperator(login)
         do { try Workflow.check(.submitHandover, by: person) } catch { throw .refused(error) }
         if let violation = draft.textViolation() { throw .refused(WorkflowRefusal(.text(violation))) }
-        do { return try await desk.store.insertHandover(draft.handover(preparedBy: login, at: desk.clock.now())) } catch { throw .store(error) }
+        do { return try await desk.store.insertHandover(draft.handover(preparedBy: login, at: desk.clock.now()), origin: desk.origin) } catch { throw .store(error) }
     }
 
     /// A one-line status an agent can accept as is: state, line, holder, deadline.
@@ -77,7 +77,7 @@ public struct HandoverDesk: Sendable {
         let stored: Handover
         do {
             stored = try await desk.store.acknowledge(handover: id, tickets: tickets, by: login, at: desk.clock.now(),
-                                                      note: note?.trimmingCharacters(in: .whitespacesAndNewlines))
+                                                      note: note?.trimmingCharacters(in: .whitespacesAndNewlines), origin: desk.origin)
         } catch {
             throw .store(error)
         }

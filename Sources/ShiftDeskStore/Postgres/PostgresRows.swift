@@ -191,17 +191,31 @@ enum PostgresRows {
     static let outboxColumns = SQLiteRows.outboxColumns
 
     static func outbox(_ row: PGRow) throws(StoreError) -> OutboxMessage {
+        let id = try row.int("id")
         let roleText = try row.text("recipient_role")
         // Messages to an operator (``OutboxMessage/recipientLogin``) have no escalation role.
         let role: RecipientRole? = roleText.isEmpty ? nil : try row.raw("recipient_role", RecipientRole.self)
+        if let ticket = try row.optionalInt("ticket"), let level = try row.optionalInt("level"),
+           let priorityText = try row.optionalText("priority") {
+            guard let priority = Priority(rawValue: priorityText) else { throw StoreError.corrupt("outbox row \(id): priority \(priorityText)") }
+            return OutboxMessage(
+                id: id, ticket: TicketID(ticket), priority: priority,
+                level: Int(level), kind: try row.raw("kind", MessageKind.self), recipientRole: role,
+                recipientLogin: try row.optionalText("recipient_login"),
+                address: try row.text("address"), via: try row.raw("via", ContactMethod.self), subject: try row.text("subject"),
+                body: try row.text("body"), createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")),
+                nextAttemptAt: try row.date("next_attempt_at"), lastError: try row.optionalText("last_error"),
+                deliveredAt: try row.optionalDate("delivered_at"), confirmedBy: try row.optionalText("confirmed_by"),
+                messageID: try row.text("message_id"))
+        }
+        guard let problem = try row.optionalInt("problem"), let role else {
+            throw StoreError.corrupt("outbox row \(id) is about neither an incident nor a problem")
+        }
         return OutboxMessage(
-            id: try row.int("id"), ticket: TicketID(try row.int("ticket")), priority: try row.raw("priority", Priority.self),
-            level: Int(try row.int("level")), kind: try row.raw("kind", MessageKind.self), recipientRole: role,
-            recipientLogin: try row.optionalText("recipient_login"),
-            address: try row.text("address"), via: try row.raw("via", ContactMethod.self), subject: try row.text("subject"),
-            body: try row.text("body"), createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")),
-            nextAttemptAt: try row.date("next_attempt_at"), lastError: try row.optionalText("last_error"),
-            deliveredAt: try row.optionalDate("delivered_at"), confirmedBy: try row.optionalText("confirmed_by"),
+            id: id, problem: ProblemID(problem), recipientRole: role,
+            address: try row.text("address"), subject: try row.text("subject"), body: try row.text("body"),
+            createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")), nextAttemptAt: try row.date("next_attempt_at"),
+            lastError: try row.optionalText("last_error"), deliveredAt: try row.optionalDate("delivered_at"),
             messageID: try row.text("message_id"))
     }
 
@@ -213,12 +227,51 @@ enum PostgresRows {
                   firedBy: try row.text("fired_by"))
     }
 
-    static let problemColumns = "number, title, owner, state, raised_by, raised_at, version"
+    static let problemColumns = SQLiteRows.problemColumns
 
     static func problem(_ row: PGRow) throws(StoreError) -> Problem {
-        Problem(id: ProblemID(try row.int("number")), title: try row.text("title"), owner: try row.optionalText("owner"),
-                state: try row.raw("state", ProblemState.self), raisedBy: try row.text("raised_by"),
-                raisedAt: try row.date("raised_at"), version: Int(try row.int("version")))
+        let stateText = try row.text("state")
+        guard let state = ProblemState(stored: stateText) else { throw StoreError.corrupt("problem state \"\(stateText)\"") }
+        let resolutionText = try row.optionalText("resolution")
+        let resolution = try resolutionText.map { text throws(StoreError) -> ProblemResolution in
+            guard let code = ProblemResolution(rawValue: text) else { throw StoreError.corrupt("problem resolution \"\(text)\"") }
+            return code
+        }
+        var knownError: KnownError?
+        if let symptom = try row.optionalText("ke_symptom"), let workaround = try row.optionalText("ke_workaround") {
+            knownError = KnownError(symptom: symptom, workaround: workaround, version: Int(try row.optionalInt("ke_version") ?? 1),
+                                    publishedBy: try row.optionalText("ke_published_by") ?? "",
+                                    publishedAt: try row.optionalDate("ke_published_at") ?? Date(timeIntervalSince1970: 0))
+        }
+        return Problem(id: ProblemID(try row.int("number")), title: try row.text("title"), owner: try row.optionalText("owner"),
+                       state: state, raisedBy: try row.text("raised_by"), raisedAt: try row.date("raised_at"),
+                       reason: try row.optionalText("reason"), cause: try row.optionalText("cause"),
+                       rootCauseAt: try row.optionalDate("root_cause_at"), resolution: resolution,
+                       resolutionNote: try row.optionalText("resolution_note"),
+                       duplicateOf: try row.optionalInt("duplicate_of").map(ProblemID.init),
+                       resolvedAt: try row.optionalDate("resolved_at"), closedAt: try row.optionalDate("closed_at"),
+                       knownError: knownError, version: Int(try row.int("version")))
+    }
+
+    /// The problem's columns after `number`, in ``problemColumns``' order, as SQL literals.
+    static func problemValues(_ p: Problem, _ b: PGBinder) -> [String] {
+        [b.text(p.title), b.text(p.owner), b.text(p.state.rawValue), b.text(p.raisedBy), b.millis(p.raisedAt), b.int(p.version),
+         b.text(p.reason), b.text(p.cause), b.millis(p.rootCauseAt), b.text(p.resolution?.rawValue), b.text(p.resolutionNote),
+         b.int(p.duplicateOf?.number), b.millis(p.resolvedAt), b.millis(p.closedAt), b.text(p.knownError?.symptom),
+         b.text(p.knownError?.workaround), b.int(p.knownError?.version), b.text(p.knownError?.publishedBy),
+         b.millis(p.knownError?.publishedAt)]
+    }
+
+    static let problemEventColumns = SQLiteRows.problemEventColumns
+
+    static func problemEvent(_ row: PGRow) throws(StoreError) -> ProblemEvent {
+        let payloadText = try row.text("payload")
+        guard let payload = ProblemEvent.payload(from: payloadText) else {
+            throw StoreError.corrupt("problem event payload \(payloadText.prefix(80))")
+        }
+        return ProblemEvent(id: try row.int("id"), problem: ProblemID(try row.int("problem")), actor: try row.text("actor"),
+                            at: try row.date("at"), kind: try row.raw("kind", ProblemEventKind.self), changes: payload.changes,
+                            note: payload.note, incidents: payload.incidents, origin: try row.raw("origin", EventOrigin.self))
     }
 
     static let handoverColumns = "id, from_shift, from_start, from_end, to_shift, to_start, to_end, prepared_by, prepared_at, note"

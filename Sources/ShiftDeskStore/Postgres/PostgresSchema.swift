@@ -285,6 +285,80 @@ enum PostgresSchema {
             );
             CREATE INDEX operator_keys_by_login ON operator_keys(login);
             """),
+        // Controlled documents, as SQLite's v11: an append-only history, ids from `counters`.
+        Migration(version: 11, name: "v11: controlled documents", sql: """
+            INSERT INTO counters (name, value) VALUES ('document_events', 0);
+            CREATE TABLE document_events (
+                id bigint PRIMARY KEY,
+                document text NOT NULL,
+                actor text NOT NULL,
+                at bigint NOT NULL,
+                kind text NOT NULL,
+                payload text NOT NULL
+            );
+            CREATE INDEX document_events_by_document ON document_events(document, id);
+            CREATE FUNCTION shiftdesk_document_events_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the document history is append-only';
+            END $$;
+            CREATE TRIGGER document_events_are_append_only BEFORE UPDATE OR DELETE ON document_events
+                FOR EACH ROW EXECUTE FUNCTION shiftdesk_document_events_are_append_only();
+            CREATE TRIGGER document_events_are_not_truncated BEFORE TRUNCATE ON document_events
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_document_events_are_append_only();
+            CREATE TRIGGER document_events_notify AFTER INSERT ON document_events
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
+            """),
+        // v11 is another branch's (documents); versions are applied by number, so the gap is harmless.
+        Migration(version: 12, name: "v12: problem life, known errors and problem events", sql: """
+            ALTER TABLE problems ADD COLUMN reason text;
+            ALTER TABLE problems ADD COLUMN cause text;
+            ALTER TABLE problems ADD COLUMN root_cause_at bigint;
+            ALTER TABLE problems ADD COLUMN resolution text;
+            ALTER TABLE problems ADD COLUMN resolution_note text;
+            ALTER TABLE problems ADD COLUMN duplicate_of bigint REFERENCES problems(number);
+            ALTER TABLE problems ADD COLUMN resolved_at bigint;
+            ALTER TABLE problems ADD COLUMN closed_at bigint;
+            ALTER TABLE problems ADD COLUMN ke_symptom text;
+            ALTER TABLE problems ADD COLUMN ke_workaround text;
+            ALTER TABLE problems ADD COLUMN ke_version bigint;
+            ALTER TABLE problems ADD COLUMN ke_published_by text;
+            ALTER TABLE problems ADD COLUMN ke_published_at bigint;
+            UPDATE problems SET state = 'new' WHERE state = 'open';
+            UPDATE problems SET state = 'analysis' WHERE state = 'investigating';
+            CREATE INDEX tickets_by_problem ON tickets(problem) WHERE problem IS NOT NULL;
+            CREATE TABLE problem_events (
+                id bigint PRIMARY KEY,
+                problem bigint NOT NULL REFERENCES problems(number),
+                actor text NOT NULL,
+                at bigint NOT NULL,
+                kind text NOT NULL,
+                payload text NOT NULL,
+                origin text NOT NULL DEFAULT 'local'
+            );
+            CREATE INDEX problem_events_by_problem ON problem_events(problem, id);
+            CREATE INDEX problem_events_by_time ON problem_events(at);
+            INSERT INTO problem_events (id, problem, actor, at, kind, payload)
+                SELECT row_number() OVER (ORDER BY number), number, raised_by, raised_at, 'raised', '{"changes":[],"incidents":[]}'
+                FROM problems;
+            INSERT INTO counters (name, value) SELECT 'problem_events', count(*) FROM problem_events;
+            CREATE FUNCTION shiftdesk_problem_events_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'a problem''s history is append-only';
+            END $$;
+            CREATE TRIGGER problem_events_are_append_only BEFORE UPDATE OR DELETE ON problem_events
+                FOR EACH ROW EXECUTE FUNCTION shiftdesk_problem_events_are_append_only();
+            CREATE TRIGGER problem_events_are_not_truncated BEFORE TRUNCATE ON problem_events
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_problem_events_are_append_only();
+            CREATE TRIGGER problem_events_notify AFTER INSERT ON problem_events
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_notify();
+            ALTER TABLE outbox ALTER COLUMN ticket DROP NOT NULL;
+            ALTER TABLE outbox ALTER COLUMN priority DROP NOT NULL;
+            ALTER TABLE outbox ALTER COLUMN level DROP NOT NULL;
+            ALTER TABLE outbox ADD COLUMN problem bigint REFERENCES problems(number);
+            ALTER TABLE outbox ADD CONSTRAINT outbox_is_about_something
+                CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL);
+            CREATE INDEX outbox_by_problem ON outbox(problem) WHERE problem IS NOT NULL;
+            """),
         // Issue 16: as SQLiteSchema.messages.
         Migration(version: 13, name: "v13: e-mail addresses of operators and callers, messages beyond escalation", sql: """
             ALTER TABLE operators ADD COLUMN email text;
@@ -293,7 +367,56 @@ enum PostgresSchema {
             ALTER TABLE outbox ADD COLUMN kind text NOT NULL DEFAULT 'escalation';
             ALTER TABLE outbox ADD COLUMN recipient_login text;
             """),
+        // The record journal, as SQLite's v15: the handovers already stored are journaled by
+        // `journalExistingRecords` in the same transaction.
+        Migration(version: 15, name: "v15: record journal (handovers and every record beside the events, chained)", sql: """
+            CREATE TABLE record_journal (
+                position bigint PRIMARY KEY,
+                subject text NOT NULL,
+                key text NOT NULL,
+                actor text NOT NULL,
+                at bigint NOT NULL,
+                origin text NOT NULL,
+                fields text NOT NULL,
+                hash bytea NOT NULL
+            );
+            CREATE FUNCTION shiftdesk_record_journal_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the record journal is append-only';
+            END $$;
+            CREATE TRIGGER record_journal_is_append_only BEFORE UPDATE OR DELETE ON record_journal
+                FOR EACH ROW EXECUTE FUNCTION shiftdesk_record_journal_is_append_only();
+            CREATE TRIGGER record_journal_is_not_truncated BEFORE TRUNCATE ON record_journal
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_record_journal_is_append_only();
+            CREATE TABLE record_journal_head (
+                id bigint PRIMARY KEY CHECK (id = 1),
+                count bigint NOT NULL,
+                hash bytea NOT NULL
+            );
+            CREATE TRIGGER record_journal_head_is_kept BEFORE DELETE OR TRUNCATE ON record_journal_head
+                FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_chain_head_is_kept();
+            """, then: journalExistingRecords),
     ]
+
+    /// Journals the handovers a database already holds (schema v15), each as its own actor left it.
+    static func journalExistingRecords(_ session: PGSession) async throws {
+        var head = JournalHead.empty
+        try await session.run(PG.query { b in
+            "INSERT INTO record_journal_head (id, count, hash) VALUES (1, 0, decode(\(b.text(EventEncoding.hex(head.hash))), 'hex'))"
+        })
+        let handovers = try await PostgresStore.loadHandovers(session, PG.query { _ in
+            "SELECT \(PostgresRows.handoverColumns) FROM handovers ORDER BY id"
+        })
+        for handover in handovers {
+            try await PostgresStore.appendJournal(session, Array(handover.journalStates.prefix(1)), actor: handover.preparedBy,
+                                                  at: handover.preparedAt, origin: .local, head: &head)
+            for item in handover.items {
+                try await PostgresStore.appendJournal(session, [handover.journalState(of: item)], actor: item.acknowledgedBy ?? handover.preparedBy,
+                                                      at: item.acknowledgedAt ?? handover.preparedAt, origin: .local, head: &head)
+            }
+        }
+        try await PostgresStore.saveJournalHead(session, head)
+    }
 
     /// Chains the events a database already holds, in id order, a page at a time; the
     /// append-only trigger is lifted inside this transaction only.

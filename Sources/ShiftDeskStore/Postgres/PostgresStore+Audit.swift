@@ -89,3 +89,75 @@ extension PostgresStore {
         }
     }
 }
+
+// The record journal (``RecordSubject``): written in the transaction of the record it journals.
+extension PostgresStore {
+    /// The journal's end, its row locked until the transaction ends: journal writers queue
+    /// behind each other, so the journal follows commit order.
+    static func lockedJournalHead(_ session: PGSession) async throws -> JournalHead {
+        if let row = try await session.rows("SELECT count, encode(hash, 'hex') AS hash FROM record_journal_head WHERE id = 1 FOR UPDATE").first {
+            return JournalHead(count: try row.int("count"), hash: ChainHash.bytes(hex: try row.text("hash")) ?? [])
+        }
+        // Head removed by hand: carry on from the newest entry, and `audit verify` names it.
+        if let row = try await session.rows("SELECT position, encode(hash, 'hex') AS hash FROM record_journal ORDER BY position DESC LIMIT 1").first {
+            return JournalHead(count: try row.int("position"), hash: ChainHash.bytes(hex: try row.text("hash")) ?? [])
+        }
+        return .empty
+    }
+
+    static func appendJournal(_ session: PGSession, _ states: [RecordState], actor: String, at instant: Date, origin: EventOrigin,
+                              head: inout JournalHead) async throws {
+        for entry in RecordJournalRows.chain(states, actor: actor, at: instant, origin: origin, after: &head) {
+            let fields = try RecordJournalRows.encodeFields(entry.state.fields)
+            let hex = EventEncoding.hex(entry.hash ?? [])
+            try await session.run(PG.query { b in
+                """
+                INSERT INTO record_journal (position, subject, key, actor, at, origin, fields, hash)
+                VALUES (\(b.int(entry.position)), \(b.text(entry.state.subject.rawValue)), \(b.text(entry.state.key)), \(b.text(entry.actor)),
+                        \(b.millis(entry.at)), \(b.text(entry.origin.rawValue)), \(b.text(fields)), decode(\(b.text(hex)), 'hex'))
+                """
+            })
+        }
+    }
+
+    static func saveJournalHead(_ session: PGSession, _ head: JournalHead) async throws {
+        let hex = EventEncoding.hex(head.hash)
+        try await session.run(PG.query { b in
+            """
+            INSERT INTO record_journal_head (id, count, hash) VALUES (1, \(b.int(head.count)), decode(\(b.text(hex)), 'hex'))
+            ON CONFLICT (id) DO UPDATE SET count = excluded.count, hash = excluded.hash
+            """
+        })
+    }
+
+    public func journalHead() async throws(StoreError) -> JournalHead? {
+        try await read { session in
+            try await session.rows("SELECT count, encode(hash, 'hex') AS hash FROM record_journal_head WHERE id = 1").first.map { row throws(StoreError) in
+                JournalHead(count: try row.int("count"), hash: ChainHash.bytes(hex: try row.text("hash")) ?? [])
+            }
+        }
+    }
+
+    public func journalEntries(after position: Int64, limit: Int) async throws(StoreError) -> [JournalEntry] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                """
+                SELECT position, subject, key, actor, at, origin, fields, encode(hash, 'hex') AS hash FROM record_journal
+                WHERE position > \(b.int(position)) ORDER BY position LIMIT \(b.int(max(0, limit)))
+                """
+            }).map { row throws(StoreError) in
+                RecordJournalRows.entry(position: try row.int("position"), subject: try row.text("subject"), key: try row.text("key"),
+                                        actor: try row.text("actor"), at: try row.int("at"), origin: try row.text("origin"),
+                                        fields: try row.text("fields"), hash: ChainHash.bytes(hex: try row.text("hash")))
+            }
+        }
+    }
+
+    public func journaledRecords() async throws(StoreError) -> [RecordState] {
+        try await read { session in
+            try await Self.loadHandovers(session, PG.query { _ in
+                "SELECT \(PostgresRows.handoverColumns) FROM handovers ORDER BY id"
+            }).flatMap(\.journalStates)
+        }
+    }
+}

@@ -430,7 +430,7 @@ public final class PostgresStore: Store {
             let appended = try await Self.appendEvent(session, eventCopy, chain: &chain)
             try await Self.saveChain(session, chain)
             if let summary { try await Self.writeSummary(session, ticket: ticket.id.number, summary, registry: registry) }
-            for message in messages { try await Self.enqueue(session, message) }
+            for message in messages { try await Self.queue(session, message) }
             return Inserted(ticket: stored, last: appended)
         } }
         return (result.ticket, result.last)
@@ -633,7 +633,7 @@ public final class PostgresStore: Store {
                 """
             }) {
                 let call = try PostgresRows.outbox(row)
-                calls[call.ticket.number, default: []].append(call)
+                if let ticket = call.ticket { calls[ticket.number, default: []].append(call) }
             }
             return tickets.map { ticket in
                 ReportTicket(ticket: ticket, events: events[ticket.id.number] ?? [], fired: fired[ticket.id.number] ?? [],
@@ -693,25 +693,9 @@ public final class PostgresStore: Store {
                 """
             })
             guard inserted.count == 1 else { return false }
-            for message in messages { try await Self.enqueue(session, message) }
+            for message in messages { try await Self.queue(session, message) }
             return true
         }
-    }
-
-    /// Queues one message, once: a Message-ID already queued is left as it is.
-    static func enqueue(_ session: PGSession, _ message: OutboxMessage) async throws {
-        try await session.run(PG.query { b in
-            """
-            INSERT INTO outbox (ticket, priority, level, recipient_role, address, via, message_id, subject, body,
-                                created_at, attempts, next_attempt_at, kind, recipient_login)
-            VALUES (\(b.int(message.ticket.number)), \(b.text(message.priority.rawValue)), \(b.int(message.level)),
-                    \(b.text(message.recipientRole?.rawValue ?? "")), \(b.text(message.address)), \(b.text(message.via.rawValue)),
-                    \(b.text(message.messageID)), \(b.text(message.subject)), \(b.text(message.body)),
-                    \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)), \(b.text(message.kind.rawValue)),
-                    \(b.text(message.recipientLogin)))
-            ON CONFLICT (message_id) DO NOTHING
-            """
-        })
     }
 
     public func firedSteps(of ticket: TicketID) async throws(StoreError) -> [FiredStep] {
@@ -843,9 +827,17 @@ public final class PostgresStore: Store {
         }
     }
 
+    public func outbox(ofProblem problem: ProblemID) async throws(StoreError) -> [OutboxMessage] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.outboxColumns) FROM outbox WHERE problem = \(b.int(problem.number)) ORDER BY id"
+            }).map(PostgresRows.outbox)
+        }
+    }
+
     // MARK: Handovers
 
-    public func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover {
+    public func insertHandover(_ handover: Handover, origin: EventOrigin) async throws(StoreError) -> Handover {
         try await write { session in
             var stored = handover
             stored.id = try await Self.next(session, "handovers")
@@ -867,11 +859,14 @@ public final class PostgresStore: Store {
                     """
                 })
             }
+            var head = try await Self.lockedJournalHead(session)
+            try await Self.appendJournal(session, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin, head: &head)
+            try await Self.saveJournalHead(session, head)
             return stored
         }
     }
 
-    private static func loadHandovers(_ session: PGSession, _ statement: PostgresQuery) async throws -> [Handover] {
+    static func loadHandovers(_ session: PGSession, _ statement: PostgresQuery) async throws -> [Handover] {
         let rows = try await session.rows(statement)
         guard !rows.isEmpty else { return [] }
         let ids = try rows.map { row throws(StoreError) in try row.int("id") }
@@ -906,7 +901,7 @@ public final class PostgresStore: Store {
     }
 
     public func acknowledge(handover id: Int64, tickets: [TicketID]?, by login: String, at instant: Date,
-                            note: String?) async throws(StoreError) -> Handover {
+                            note: String?, origin: EventOrigin) async throws(StoreError) -> Handover {
         try await write { session in
             guard try await !session.rows(PG.query { b in "SELECT 1 FROM handovers WHERE id = \(b.int(id)) FOR UPDATE" }).isEmpty else {
                 throw StoreError.handoverNotFound(id)
@@ -922,59 +917,108 @@ public final class PostgresStore: Store {
             } else {
                 targets = Array(held)
             }
+            var acknowledged = Set<Int64>()
             if !targets.isEmpty {
-                try await session.run(PG.query { b in
+                let rows = try await session.rows(PG.query { b in
                     """
                     UPDATE handover_items SET acknowledged_by = \(b.text(login)), acknowledged_at = \(b.millis(instant)),
                                               acknowledgement_note = \(b.text(note))
                     WHERE handover = \(b.int(id)) AND ticket = ANY(\(b.ints(targets))) AND acknowledged_at IS NULL
+                    RETURNING ticket
                     """
                 })
+                acknowledged = Set(try rows.map { row throws(StoreError) in try row.int("ticket") })
             }
             guard let stored = try await Self.loadHandovers(session, PG.query { b in
                 "SELECT \(PostgresRows.handoverColumns) FROM handovers WHERE id = \(b.int(id))"
             }).first else { throw StoreError.handoverNotFound(id) }
+            if !acknowledged.isEmpty {
+                var head = try await Self.lockedJournalHead(session)
+                let states = stored.items.filter { acknowledged.contains($0.ticket.number) }.map(stored.journalState(of:))
+                try await Self.appendJournal(session, states, actor: login, at: instant, origin: origin, head: &head)
+                try await Self.saveJournalHead(session, head)
+            }
             return stored
         }
+    }
+
+    /// Queues one message in the outbox; a message whose id is already queued is left as it is.
+    static func queue(_ session: PGSession, _ message: OutboxMessage) async throws {
+        try await session.run(PG.query { b in
+            """
+            INSERT INTO outbox (ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body,
+                                created_at, attempts, next_attempt_at, kind, recipient_login)
+            VALUES (\(b.int(message.ticket?.number)), \(b.int(message.problem?.number)), \(b.text(message.priority?.rawValue)),
+                    \(b.int(message.level)), \(b.text(message.recipientRole?.rawValue ?? "")), \(b.text(message.address)),
+                    \(b.text(message.via.rawValue)), \(b.text(message.messageID)), \(b.text(message.subject)), \(b.text(message.body)),
+                    \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)), \(b.text(message.kind.rawValue)),
+                    \(b.text(message.recipientLogin)))
+            ON CONFLICT (message_id) DO NOTHING
+            """
+        })
     }
 
     // MARK: Problems
 
-    public func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+    private static let problemWriteColumns = PostgresRows.problemColumns.split(separator: ",").dropFirst()
+        .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    private static func appendProblemEvent(_ session: PGSession, _ event: ProblemEvent, problem: ProblemID) async throws -> ProblemEvent {
+        var stored = event
+        stored.id = try await next(session, "problem_events")
+        stored.problem = problem
+        try await session.run(PG.query { b in
+            """
+            INSERT INTO problem_events (id, problem, actor, at, kind, payload, origin)
+            VALUES (\(b.int(stored.id)), \(b.int(problem.number)), \(b.text(event.actor)), \(b.millis(event.at)),
+                    \(b.text(event.kind.rawValue)), \(b.text(event.payloadText)), \(b.text(event.origin.rawValue)))
+            """
+        })
+        return stored
+    }
+
+    public func insertProblem(_ problem: Problem, event: ProblemEvent,
+                              messages: @escaping @Sendable (ProblemID) -> [OutboxMessage]) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await write { session in
             var stored = problem
             stored.id = ProblemID(try await Self.next(session, "problems"))
             stored.version = 1
-            let number = stored.id.number
+            let row = stored
             try await session.run(PG.query { b in
                 """
-                INSERT INTO problems (number, title, owner, state, raised_by, raised_at, version)
-                VALUES (\(b.int(number)), \(b.text(problem.title)), \(b.text(problem.owner)), \(b.text(problem.state.rawValue)),
-                        \(b.text(problem.raisedBy)), \(b.millis(problem.raisedAt)), 1)
+                INSERT INTO problems (number, \(Self.problemWriteColumns.joined(separator: ", ")))
+                VALUES (\(b.int(row.id.number)), \(PostgresRows.problemValues(row, b).joined(separator: ", ")))
                 """
             })
-            return stored
+            let raised = try await Self.appendProblemEvent(session, event, problem: stored.id)
+            for message in messages(stored.id) { try await Self.queue(session, message) }
+            return (stored, raised)
         }
     }
 
-    public func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+    public func updateProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await write { session in
+            var stored = problem
+            stored.version = problem.version + 1
+            let row = stored
             let rows = try await session.rows(PG.query { b in
-                """
-                UPDATE problems SET title = \(b.text(problem.title)), owner = \(b.text(problem.owner)),
-                                    state = \(b.text(problem.state.rawValue)), version = version + 1
-                WHERE number = \(b.int(problem.id.number)) AND version = \(b.int(problem.version)) RETURNING number
-                """
+                let sets = zip(Self.problemWriteColumns, PostgresRows.problemValues(row, b)).map { "\($0) = \($1)" }
+                return """
+                    UPDATE problems SET \(sets.joined(separator: ", "))
+                    WHERE number = \(b.int(problem.id.number)) AND version = \(b.int(problem.version)) RETURNING number
+                    """
             })
             guard rows.count == 1 else {
                 if try await session.rows(PG.query { b in "SELECT 1 FROM problems WHERE number = \(b.int(problem.id.number))" }).isEmpty {
                     throw StoreError.problemNotFound(problem.id)
                 }
-                throw StoreError.failure("\(problem.id) was changed by someone else; look at it again and retry")
+                let last = try await session.rows(PG.query { b in
+                    "SELECT \(PostgresRows.problemEventColumns) FROM problem_events WHERE problem = \(b.int(problem.id.number)) ORDER BY id DESC LIMIT 1"
+                }).first.map(PostgresRows.problemEvent)
+                throw StoreError.problemConflict(problem: problem.id, changedBy: last?.actor ?? "?",
+                                                 at: last?.at ?? Date(timeIntervalSince1970: 0), kind: last?.kind ?? .raised)
             }
-            var stored = problem
-            stored.version += 1
-            return stored
+            return (stored, try await Self.appendProblemEvent(session, event, problem: problem.id))
         }
     }
 
@@ -990,6 +1034,30 @@ public final class PostgresStore: Store {
         try await read { session in
             try await session.rows(PG.query { _ in "SELECT \(PostgresRows.problemColumns) FROM problems ORDER BY number" })
                 .map(PostgresRows.problem)
+        }
+    }
+
+    public func problemEvents(of problem: ProblemID) async throws(StoreError) -> [ProblemEvent] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.problemEventColumns) FROM problem_events WHERE problem = \(b.int(problem.number)) ORDER BY id"
+            }).map(PostgresRows.problemEvent)
+        }
+    }
+
+    public func problemEvents(from: Date, to: Date) async throws(StoreError) -> [ProblemEvent] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.problemEventColumns) FROM problem_events WHERE at >= \(b.millis(from)) AND at < \(b.millis(to)) ORDER BY id"
+            }).map(PostgresRows.problemEvent)
+        }
+    }
+
+    public func tickets(linkedTo problem: ProblemID) async throws(StoreError) -> [Ticket] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE problem = \(b.int(problem.number)) ORDER BY number"
+            }).map(PostgresRows.ticket)
         }
     }
 }

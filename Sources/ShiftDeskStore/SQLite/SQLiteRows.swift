@@ -197,25 +197,38 @@ enum SQLiteRows {
     }
 
     static let outboxColumns = """
-        id, ticket, priority, level, recipient_role, address, via, message_id, subject, body, created_at, attempts,
+        id, ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body, created_at, attempts,
         next_attempt_at, last_error, delivered_at, confirmed_by, kind, recipient_login
         """
 
     static func outbox(_ row: Row) throws(StoreError) -> OutboxMessage {
-        let priorityText: String = row["priority"] ?? ""
+        let priorityText: String? = row["priority"]
         let roleText: String = row["recipient_role"] ?? ""
         let viaText: String = row["via"] ?? ""
         let kindText: String = row["kind"] ?? ""
-        guard let priority = Priority(rawValue: priorityText), let via = ContactMethod(rawValue: viaText),
-              let kind = MessageKind(rawValue: kindText), roleText.isEmpty || RecipientRole(rawValue: roleText) != nil else {
-            throw StoreError.corrupt("outbox row \(row["id"] ?? 0): \(priorityText) \(roleText) \(viaText) \(kindText)")
+        let ticket: Int64? = row["ticket"], problem: Int64? = row["problem"], level: Int? = row["level"]
+        // Messages to an operator (``OutboxMessage/recipientLogin``) have no escalation role.
+        guard let via = ContactMethod(rawValue: viaText), let kind = MessageKind(rawValue: kindText),
+              roleText.isEmpty || RecipientRole(rawValue: roleText) != nil else {
+            throw StoreError.corrupt("outbox row \(row["id"] ?? 0): \(priorityText ?? "-") \(roleText) \(viaText) \(kindText)")
+        }
+        if let ticket, let priorityText, let priority = Priority(rawValue: priorityText), let level {
+            return OutboxMessage(
+                id: row["id"] ?? 0, ticket: TicketID(ticket), priority: priority, level: level,
+                kind: kind, recipientRole: RecipientRole(rawValue: roleText), recipientLogin: row["recipient_login"],
+                address: row["address"] ?? "", via: via, subject: row["subject"] ?? "",
+                body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0), attempts: row["attempts"] ?? 0,
+                nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
+                deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"], messageID: row["message_id"])
+        }
+        guard let problem, let role = RecipientRole(rawValue: roleText) else {
+            throw StoreError.corrupt("outbox row \(row["id"] ?? 0) is about neither an incident nor a problem")
         }
         return OutboxMessage(
-            id: row["id"] ?? 0, ticket: TicketID(row["ticket"] ?? 0), priority: priority, level: row["level"] ?? 0,
-            kind: kind, recipientRole: RecipientRole(rawValue: roleText), recipientLogin: row["recipient_login"], address: row["address"] ?? "", via: via, subject: row["subject"] ?? "",
-            body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0), attempts: row["attempts"] ?? 0,
-            nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
-            deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"], messageID: row["message_id"])
+            id: row["id"] ?? 0, problem: ProblemID(problem), recipientRole: role, address: row["address"] ?? "",
+            subject: row["subject"] ?? "", body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0),
+            attempts: row["attempts"] ?? 0, nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
+            deliveredAt: Millis.date(row["delivered_at"] as Int64?), messageID: row["message_id"])
     }
 
     static func firedStep(_ row: Row) throws(StoreError) -> FiredStep {
@@ -226,11 +239,55 @@ enum SQLiteRows {
                          firedBy: row["fired_by"] ?? "")
     }
 
+    static let problemColumns = """
+        number, title, owner, state, raised_by, raised_at, version, reason, cause, root_cause_at, resolution, \
+        resolution_note, duplicate_of, resolved_at, closed_at, ke_symptom, ke_workaround, ke_version, ke_published_by, \
+        ke_published_at
+        """
+
     static func problem(_ row: Row) throws(StoreError) -> Problem {
         let stateText: String = row["state"] ?? ""
-        guard let state = ProblemState(rawValue: stateText) else { throw StoreError.corrupt("problem state \"\(stateText)\"") }
+        guard let state = ProblemState(stored: stateText) else { throw StoreError.corrupt("problem state \"\(stateText)\"") }
+        let resolutionText: String? = row["resolution"]
+        let resolution = try resolutionText.map { text throws(StoreError) -> ProblemResolution in
+            guard let code = ProblemResolution(rawValue: text) else { throw StoreError.corrupt("problem resolution \"\(text)\"") }
+            return code
+        }
+        var knownError: KnownError?
+        if let symptom: String = row["ke_symptom"], let workaround: String = row["ke_workaround"] {
+            knownError = KnownError(symptom: symptom, workaround: workaround, version: row["ke_version"] ?? 1,
+                                    publishedBy: row["ke_published_by"] ?? "", publishedAt: Millis.date(row["ke_published_at"] ?? 0))
+        }
+        let duplicateOf: Int64? = row["duplicate_of"]
         return Problem(id: ProblemID(row["number"] ?? 0), title: row["title"] ?? "", owner: row["owner"], state: state,
-                       raisedBy: row["raised_by"] ?? "", raisedAt: Millis.date(row["raised_at"] ?? 0),
-                       version: row["version"] ?? 0)
+                       raisedBy: row["raised_by"] ?? "", raisedAt: Millis.date(row["raised_at"] ?? 0), reason: row["reason"],
+                       cause: row["cause"], rootCauseAt: Millis.date(row["root_cause_at"] as Int64?), resolution: resolution,
+                       resolutionNote: row["resolution_note"], duplicateOf: duplicateOf.map(ProblemID.init),
+                       resolvedAt: Millis.date(row["resolved_at"] as Int64?), closedAt: Millis.date(row["closed_at"] as Int64?),
+                       knownError: knownError, version: row["version"] ?? 0)
+    }
+
+    /// The problem's columns after `number`, in ``problemColumns``' order, for a write.
+    static func problemValues(_ p: Problem) -> [DatabaseValueConvertible?] {
+        [p.title, p.owner, p.state.rawValue, p.raisedBy, Millis.from(p.raisedAt), p.version, p.reason, p.cause,
+         Millis.from(p.rootCauseAt), p.resolution?.rawValue, p.resolutionNote, p.duplicateOf?.number, Millis.from(p.resolvedAt),
+         Millis.from(p.closedAt), p.knownError?.symptom, p.knownError?.workaround, p.knownError?.version,
+         p.knownError?.publishedBy, Millis.from(p.knownError?.publishedAt)]
+    }
+
+    static let problemEventColumns = "id, problem, actor, at, kind, payload, origin"
+
+    static func problemEvent(_ row: Row) throws(StoreError) -> ProblemEvent {
+        let kindText: String = row["kind"] ?? ""
+        guard let kind = ProblemEventKind(rawValue: kindText) else { throw StoreError.corrupt("problem event kind \"\(kindText)\"") }
+        let payloadText: String = row["payload"] ?? ""
+        guard let payload = ProblemEvent.payload(from: payloadText) else {
+            throw StoreError.corrupt("problem event payload \(payloadText.prefix(80))")
+        }
+        let originText: String = row["origin"] ?? EventOrigin.local.rawValue
+        guard let origin = EventOrigin(rawValue: originText) else { throw StoreError.corrupt("event origin \"\(originText)\"") }
+        return ProblemEvent(id: row["id"] ?? 0, problem: ProblemID(row["problem"] ?? 0), actor: row["actor"] ?? "",
+                            at: Millis.date(row["at"] ?? 0), kind: kind, changes: payload.changes, note: payload.note,
+                            incidents: payload.incidents, origin: origin)
     }
 }

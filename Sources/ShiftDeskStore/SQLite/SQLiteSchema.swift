@@ -196,11 +196,139 @@ enum SQLiteSchema {
         migrator.registerMigration("v10: operator keys and disabled operators") { db in
             try db.execute(sql: SQLiteSchema.operatorKeys)
         }
+        migrator.registerMigration("v11: controlled documents") { db in
+            try db.execute(sql: SQLiteSchema.documentEvents)
+        }
+        // v11 is another branch's (documents); the migrations are named, so the gap is harmless.
+        migrator.registerMigration("v12: problem life, known errors and problem events") { db in
+            try db.execute(sql: SQLiteSchema.problemLife)
+        }
+        // After v12, which rebuilt the outbox: v13's columns are added to the rebuilt table.
         migrator.registerMigration("v13: e-mail addresses of operators and callers, messages beyond escalation") { db in
             try db.execute(sql: SQLiteSchema.messages)
         }
+        migrator.registerMigration("v15: record journal (handovers and every record beside the events, chained)") { db in
+            try db.execute(sql: SQLiteSchema.recordJournal)
+            try journalExistingRecords(db)
+        }
         return migrator
     }
+
+    /// The record journal (``RecordSubject``): a second hash chain beside the events', over the
+    /// records that are not incidents' events (handovers and their items), append-only.
+    static let recordJournal = """
+        CREATE TABLE record_journal (
+            position INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL,
+            key TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            origin TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE TRIGGER record_journal_is_append_only_update BEFORE UPDATE ON record_journal
+            BEGIN SELECT RAISE(ABORT, 'the record journal is append-only'); END;
+        CREATE TRIGGER record_journal_is_append_only_delete BEFORE DELETE ON record_journal
+            BEGIN SELECT RAISE(ABORT, 'the record journal is append-only'); END;
+        CREATE TABLE record_journal_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            count INTEGER NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE TRIGGER record_journal_head_is_kept BEFORE DELETE ON record_journal_head
+            BEGIN SELECT RAISE(ABORT, 'the record journal head is kept'); END;
+        """
+
+    /// Journals the records a desk already holds (schema v15), each as its own actor left it.
+    static func journalExistingRecords(_ db: Database) throws {
+        var head = JournalHead.empty
+        try db.execute(sql: "INSERT INTO record_journal_head (id, count, hash) VALUES (1, 0, ?)", arguments: [Data(head.hash)])
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM handovers ORDER BY id")
+        for id in ids {
+            guard let handover = try SQLiteStore.loadHandovers(db, where: "id = ?", [id]).first else { continue }
+            try SQLiteStore.appendJournal(db, Array(handover.journalStates.prefix(1)), actor: handover.preparedBy,
+                                          at: handover.preparedAt, origin: .local, head: &head)
+            for item in handover.items {
+                try SQLiteStore.appendJournal(db, [handover.journalState(of: item)], actor: item.acknowledgedBy ?? handover.preparedBy,
+                                              at: item.acknowledgedAt ?? handover.preparedAt, origin: .local, head: &head)
+            }
+        }
+        try SQLiteStore.saveJournalHead(db, head)
+    }
+
+    /// Problems get their life (README, "Problems and known errors"): the fields of each step,
+    /// the known error, and their own append-only history, one row per event (id, actor,
+    /// instant, kind, payload) like `events`. Problems raised before have their `raised` event
+    /// written here; the two states they could hold read as the new life's. The outbox also
+    /// carries mail about a problem (ticket, priority and rung then empty): SQLite cannot drop a
+    /// NOT NULL, so the table is rebuilt with its rows, ids and indexes.
+    static let problemLife = """
+        ALTER TABLE problems ADD COLUMN reason TEXT;
+        ALTER TABLE problems ADD COLUMN cause TEXT;
+        ALTER TABLE problems ADD COLUMN root_cause_at INTEGER;
+        ALTER TABLE problems ADD COLUMN resolution TEXT;
+        ALTER TABLE problems ADD COLUMN resolution_note TEXT;
+        ALTER TABLE problems ADD COLUMN duplicate_of INTEGER REFERENCES problems(number);
+        ALTER TABLE problems ADD COLUMN resolved_at INTEGER;
+        ALTER TABLE problems ADD COLUMN closed_at INTEGER;
+        ALTER TABLE problems ADD COLUMN ke_symptom TEXT;
+        ALTER TABLE problems ADD COLUMN ke_workaround TEXT;
+        ALTER TABLE problems ADD COLUMN ke_version INTEGER;
+        ALTER TABLE problems ADD COLUMN ke_published_by TEXT;
+        ALTER TABLE problems ADD COLUMN ke_published_at INTEGER;
+        UPDATE problems SET state = 'new' WHERE state = 'open';
+        UPDATE problems SET state = 'analysis' WHERE state = 'investigating';
+        CREATE INDEX tickets_by_problem ON tickets(problem) WHERE problem IS NOT NULL;
+        CREATE TABLE problem_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            problem INTEGER NOT NULL REFERENCES problems(number),
+            actor TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'local'
+        );
+        CREATE INDEX problem_events_by_problem ON problem_events(problem, id);
+        CREATE INDEX problem_events_by_time ON problem_events(at);
+        INSERT INTO problem_events (problem, actor, at, kind, payload)
+            SELECT number, raised_by, raised_at, 'raised', '{"changes":[],"incidents":[]}' FROM problems ORDER BY number;
+        CREATE TRIGGER problem_events_are_append_only_update BEFORE UPDATE ON problem_events
+            BEGIN SELECT RAISE(ABORT, 'a problem''s history is append-only'); END;
+        CREATE TRIGGER problem_events_are_append_only_delete BEFORE DELETE ON problem_events
+            BEGIN SELECT RAISE(ABORT, 'a problem''s history is append-only'); END;
+        CREATE TABLE outbox_v12 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket INTEGER REFERENCES tickets(number),
+            problem INTEGER REFERENCES problems(number),
+            priority TEXT,
+            level INTEGER,
+            recipient_role TEXT NOT NULL,
+            address TEXT NOT NULL,
+            via TEXT NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT,
+            claimed_until INTEGER,
+            delivered_at INTEGER,
+            confirmed_by TEXT,
+            CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL)
+        );
+        INSERT INTO outbox_v12 (id, ticket, priority, level, recipient_role, address, via, message_id, subject, body, created_at,
+                                attempts, next_attempt_at, last_error, claimed_until, delivered_at, confirmed_by)
+            SELECT id, ticket, priority, level, recipient_role, address, via, message_id, subject, body, created_at,
+                   attempts, next_attempt_at, last_error, claimed_until, delivered_at, confirmed_by FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v12 RENAME TO outbox;
+        CREATE INDEX outbox_undelivered ON outbox(via, next_attempt_at) WHERE delivered_at IS NULL;
+        CREATE INDEX outbox_by_ticket ON outbox(ticket);
+        CREATE INDEX outbox_by_problem ON outbox(problem) WHERE problem IS NOT NULL;
+        CREATE INDEX outbox_calls_by_time ON outbox(created_at) WHERE via = 'phone';
+        """
 
     /// Chains the events a desk already holds, in id order, in one pass (schema v9): the
     /// append-only trigger is lifted for this one transaction only.
@@ -299,6 +427,24 @@ enum SQLiteSchema {
         ALTER TABLE tickets ADD COLUMN customer_told_at INTEGER;
         ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'escalation';
         ALTER TABLE outbox ADD COLUMN recipient_login TEXT;
+        """
+
+    /// The history of every controlled document (the SLA policy among them), one row per event,
+    /// append-only like `events`: versions, approvals and acknowledgements are folded from it.
+    static let documentEvents = """
+        CREATE TABLE document_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL
+        );
+        CREATE INDEX document_events_by_document ON document_events(document, id);
+        CREATE TRIGGER document_events_are_append_only_update BEFORE UPDATE ON document_events
+            BEGIN SELECT RAISE(ABORT, 'the document history is append-only'); END;
+        CREATE TRIGGER document_events_are_append_only_delete BEFORE DELETE ON document_events
+            BEGIN SELECT RAISE(ABORT, 'the document history is append-only'); END;
         """
 
     /// The span end of an incident without a summary: it crosses every period's end.

@@ -193,3 +193,72 @@ extension SQLiteStore {
         for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
     }
 }
+
+// The record journal (``RecordSubject``): written in the transaction of the record it journals.
+extension SQLiteStore {
+    /// The journal's end, read inside the write transaction (the write lock keeps it).
+    static func journalHead(_ db: Database) throws -> JournalHead {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT count, hash FROM record_journal_head WHERE id = 1")) else {
+            // Head removed by hand: carry on from the newest entry, and `audit verify` names it.
+            if let last = try Row.fetchOne(db, sql: "SELECT position, hash FROM record_journal ORDER BY position DESC LIMIT 1") {
+                let hash: Data = last[1] ?? Data()
+                return JournalHead(count: last[0] ?? 0, hash: Array(hash))
+            }
+            return .empty
+        }
+        let hash: Data = row[1] ?? Data()
+        return JournalHead(count: row[0] ?? 0, hash: Array(hash))
+    }
+
+    static func appendJournal(_ db: Database, _ states: [RecordState], actor: String, at instant: Date, origin: EventOrigin,
+                              head: inout JournalHead) throws {
+        for entry in RecordJournalRows.chain(states, actor: actor, at: instant, origin: origin, after: &head) {
+            try db.cachedStatement(sql: """
+                INSERT INTO record_journal (position, subject, key, actor, at, origin, fields, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [entry.position, entry.state.subject.rawValue, entry.state.key, entry.actor, Millis.from(entry.at),
+                                         entry.origin.rawValue, try RecordJournalRows.encodeFields(entry.state.fields),
+                                         Data(entry.hash ?? [])])
+        }
+    }
+
+    static func saveJournalHead(_ db: Database, _ head: JournalHead) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO record_journal_head (id, count, hash) VALUES (1, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET count = excluded.count, hash = excluded.hash
+            """).execute(arguments: [head.count, Data(head.hash)])
+    }
+
+    public func journalHead() async throws(StoreError) -> JournalHead? {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT count, hash FROM record_journal_head WHERE id = 1").map { row in
+                    let hash: Data = row[1] ?? Data()
+                    return JournalHead(count: row[0] ?? 0, hash: Array(hash))
+                }
+            }
+        }
+    }
+
+    public func journalEntries(after position: Int64, limit: Int) async throws(StoreError) -> [JournalEntry] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT position, subject, key, actor, at, origin, fields, hash FROM record_journal
+                    WHERE position > ? ORDER BY position LIMIT ?
+                    """, arguments: [position, max(0, limit)]).map { row in
+                    let hash: Data? = row[7]
+                    return RecordJournalRows.entry(position: row[0] ?? 0, subject: row[1] ?? "", key: row[2] ?? "", actor: row[3] ?? "",
+                                                   at: row[4] ?? 0, origin: row[5] ?? "", fields: row[6] ?? "", hash: hash.map(Array.init))
+                }
+            }
+        }
+    }
+
+    public func journaledRecords() async throws(StoreError) -> [RecordState] {
+        try await guarded {
+            try await pool.read { db in
+                try Self.loadHandovers(db, where: "1 ORDER BY id", []).flatMap(\.journalStates)
+            }
+        }
+    }
+}

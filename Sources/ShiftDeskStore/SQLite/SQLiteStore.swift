@@ -337,7 +337,7 @@ public final class SQLiteStore: Store {
                 let appended = try Self.appendEvent(db, copy, chain: &chain)
                 try Self.saveChain(db, chain)
                 if let summary { try Self.writeSummary(db, ticket: ticket.id.number, summary, registry: registry) }
-                for message in messages { try Self.enqueue(db, message) }
+                for message in messages { try Self.queue(db, message) }
                 return (stored, appended)
             }
         } }
@@ -543,7 +543,7 @@ public final class SQLiteStore: Store {
                     SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE ticket BETWEEN ? AND ? AND via = 'phone' ORDER BY id
                     """, arguments: [first, last]) {
                     let call = try SQLiteRows.outbox(row)
-                    calls[call.ticket.number, default: []].append(call)
+                    if let ticket = call.ticket { calls[ticket.number, default: []].append(call) }
                 }
                 return tickets.map { ticket in
                     ReportTicket(ticket: ticket, events: events[ticket.id.number] ?? [], fired: fired[ticket.id.number] ?? [],
@@ -602,22 +602,10 @@ public final class SQLiteStore: Store {
                     """, arguments: [step.ticket.number, step.priority.rawValue, step.level, Millis.from(step.dueAt),
                                    Millis.from(step.firedAt), step.firedBy])
                 guard db.changesCount == 1 else { return false }
-                for message in messages { try Self.enqueue(db, message) }
+                for message in messages { try Self.queue(db, message) }
                 return true
             }
         }
-    }
-
-    /// Queues one message, once: a Message-ID already queued is left as it is.
-    static func enqueue(_ db: Database, _ message: OutboxMessage) throws {
-        try db.execute(sql: """
-            INSERT INTO outbox (ticket, priority, level, recipient_role, address, via, message_id, subject, body,
-                                created_at, attempts, next_attempt_at, kind, recipient_login)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
-            """, arguments: [message.ticket.number, message.priority.rawValue, message.level,
-                           message.recipientRole?.rawValue ?? "", message.address, message.via.rawValue,
-                           message.messageID, message.subject, message.body, Millis.from(message.createdAt),
-                           Millis.from(message.nextAttemptAt), message.kind.rawValue, message.recipientLogin])
     }
 
     public func firedSteps(of ticket: TicketID) async throws(StoreError) -> [FiredStep] {
@@ -635,6 +623,12 @@ public final class SQLiteStore: Store {
                 try Int64.fetchOne(db, sql: "SELECT MIN(escalation_due_at) FROM tickets WHERE escalation_due_at IS NOT NULL").map(Millis.date)
             }
         }
+    }
+
+    /// A setting read at once, from synchronous code (nil also when it cannot be read): how a
+    /// command learns, as it opens the desk, that the desk runs a drill's clock.
+    public func settingNow(_ key: String) -> String? {
+        try? pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }
     }
 
     public func setting(_ key: String) async throws(StoreError) -> String? {
@@ -753,9 +747,18 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func outbox(ofProblem problem: ProblemID) async throws(StoreError) -> [OutboxMessage] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE problem = ? ORDER BY id",
+                                 arguments: [problem.number]).map(SQLiteRows.outbox)
+            }
+        }
+    }
+
     // MARK: Handovers
 
-    public func insertHandover(_ handover: Handover) async throws(StoreError) -> Handover {
+    public func insertHandover(_ handover: Handover, origin: EventOrigin) async throws(StoreError) -> Handover {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: """
@@ -770,12 +773,15 @@ public final class SQLiteStore: Store {
                     try db.execute(sql: "INSERT INTO handover_items (handover, position, ticket, note) VALUES (?, ?, ?, ?)",
                                    arguments: [stored.id, position, item.ticket.number, item.note])
                 }
+                var head = try Self.journalHead(db)
+                try Self.appendJournal(db, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin, head: &head)
+                try Self.saveJournalHead(db, head)
                 return stored
             }
         }
     }
 
-    private static func loadHandovers(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Handover] {
+    static func loadHandovers(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Handover] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM handovers WHERE \(clause)", arguments: arguments)
         return try rows.map { row in
             let id: Int64 = row["id"] ?? 0
@@ -813,7 +819,7 @@ public final class SQLiteStore: Store {
     }
 
     public func acknowledge(handover id: Int64, tickets: [TicketID]?, by login: String, at instant: Date,
-                            note: String?) async throws(StoreError) -> Handover {
+                            note: String?, origin: EventOrigin) async throws(StoreError) -> Handover {
         try await guarded {
             try await pool.write { db in
                 guard try Row.fetchOne(db, sql: "SELECT 1 FROM handovers WHERE id = ?", arguments: [id]) != nil else {
@@ -829,48 +835,85 @@ public final class SQLiteStore: Store {
                 } else {
                     targets = try Int64.fetchAll(db, sql: "SELECT ticket FROM handover_items WHERE handover = ?", arguments: [id])
                 }
+                var acknowledged = Set<Int64>()
                 for ticket in targets {
                     try db.execute(sql: """
                         UPDATE handover_items SET acknowledged_by = ?, acknowledged_at = ?, acknowledgement_note = ?
                         WHERE handover = ? AND ticket = ? AND acknowledged_at IS NULL
                         """, arguments: [login, Millis.from(instant), note, id, ticket])
+                    if db.changesCount > 0 { acknowledged.insert(ticket) }
                 }
                 guard let stored = try Self.loadHandovers(db, where: "id = ?", [id]).first else { throw StoreError.handoverNotFound(id) }
+                if !acknowledged.isEmpty {
+                    var head = try Self.journalHead(db)
+                    let states = stored.items.filter { acknowledged.contains($0.ticket.number) }.map(stored.journalState(of:))
+                    try Self.appendJournal(db, states, actor: login, at: instant, origin: origin, head: &head)
+                    try Self.saveJournalHead(db, head)
+                }
                 return stored
             }
         }
+    }
+
+    /// Queues one message in the outbox; a message whose id is already queued is left as it is.
+    static func queue(_ db: Database, _ message: OutboxMessage) throws {
+        try db.execute(sql: """
+            INSERT INTO outbox (ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body,
+                                created_at, attempts, next_attempt_at, kind, recipient_login)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
+            """, arguments: [message.ticket?.number, message.problem?.number, message.priority?.rawValue, message.level,
+                           message.recipientRole?.rawValue ?? "", message.address, message.via.rawValue,
+                           message.messageID, message.subject, message.body, Millis.from(message.createdAt),
+                           Millis.from(message.nextAttemptAt), message.kind.rawValue, message.recipientLogin])
     }
 
     // MARK: Problems
 
-    public func insertProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+    private static func appendProblemEvent(_ db: Database, _ event: ProblemEvent, problem: ProblemID) throws -> ProblemEvent {
+        try db.execute(sql: "INSERT INTO problem_events (problem, actor, at, kind, payload, origin) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [problem.number, event.actor, Millis.from(event.at), event.kind.rawValue, event.payloadText,
+                                   event.origin.rawValue])
+        var stored = event
+        stored.id = db.lastInsertedRowID
+        stored.problem = problem
+        return stored
+    }
+
+    public func insertProblem(_ problem: Problem, event: ProblemEvent,
+                              messages: @escaping @Sendable (ProblemID) -> [OutboxMessage]) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await guarded {
             try await pool.write { db in
-                try db.execute(sql: "INSERT INTO problems (title, owner, state, raised_by, raised_at, version) VALUES (?, ?, ?, ?, ?, 1)",
-                               arguments: [problem.title, problem.owner, problem.state.rawValue, problem.raisedBy,
-                                           Millis.from(problem.raisedAt)])
                 var stored = problem
-                stored.id = ProblemID(db.lastInsertedRowID)
                 stored.version = 1
-                return stored
+                let columns = SQLiteRows.problemColumns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                try db.execute(sql: "INSERT INTO problems (\(columns.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: columns.count)))",
+                               arguments: StatementArguments(SQLiteRows.problemValues(stored)))
+                stored.id = ProblemID(db.lastInsertedRowID)
+                let raised = try Self.appendProblemEvent(db, event, problem: stored.id)
+                for message in messages(stored.id) { try Self.queue(db, message) }
+                return (stored, raised)
             }
         }
     }
 
-    public func updateProblem(_ problem: Problem) async throws(StoreError) -> Problem {
+    public func updateProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await guarded {
             try await pool.write { db in
-                try db.execute(sql: "UPDATE problems SET title = ?, owner = ?, state = ?, version = version + 1 WHERE number = ? AND version = ?",
-                               arguments: [problem.title, problem.owner, problem.state.rawValue, problem.id.number, problem.version])
+                var stored = problem
+                stored.version = problem.version + 1
+                let columns = SQLiteRows.problemColumns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                try db.execute(sql: "UPDATE problems SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE number = ? AND version = ?",
+                               arguments: StatementArguments(SQLiteRows.problemValues(stored) + [problem.id.number, problem.version]))
                 guard db.changesCount == 1 else {
                     if try Row.fetchOne(db, sql: "SELECT 1 FROM problems WHERE number = ?", arguments: [problem.id.number]) == nil {
                         throw StoreError.problemNotFound(problem.id)
                     }
-                    throw StoreError.failure("\(problem.id) was changed by someone else; look at it again and retry")
+                    let last = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.problemEventColumns) FROM problem_events WHERE problem = ? ORDER BY id DESC LIMIT 1",
+                                                arguments: [problem.id.number]).map(SQLiteRows.problemEvent)
+                    throw StoreError.problemConflict(problem: problem.id, changedBy: last?.actor ?? "?", at: last?.at ?? Date(timeIntervalSince1970: 0),
+                                                     kind: last?.kind ?? .raised)
                 }
-                var stored = problem
-                stored.version += 1
-                return stored
+                return (stored, try Self.appendProblemEvent(db, event, problem: problem.id))
             }
         }
     }
@@ -878,14 +921,44 @@ public final class SQLiteStore: Store {
     public func problem(_ id: ProblemID) async throws(StoreError) -> Problem? {
         try await guarded {
             try await pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM problems WHERE number = ?", arguments: [id.number]).map(SQLiteRows.problem)
+                try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.problemColumns) FROM problems WHERE number = ?", arguments: [id.number])
+                    .map(SQLiteRows.problem)
             }
         }
     }
 
     public func problems() async throws(StoreError) -> [Problem] {
         try await guarded {
-            try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM problems ORDER BY number").map(SQLiteRows.problem) }
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.problemColumns) FROM problems ORDER BY number").map(SQLiteRows.problem)
+            }
+        }
+    }
+
+    public func problemEvents(of problem: ProblemID) async throws(StoreError) -> [ProblemEvent] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.problemEventColumns) FROM problem_events WHERE problem = ? ORDER BY id",
+                                 arguments: [problem.number]).map(SQLiteRows.problemEvent)
+            }
+        }
+    }
+
+    public func problemEvents(from: Date, to: Date) async throws(StoreError) -> [ProblemEvent] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.problemEventColumns) FROM problem_events WHERE at >= ? AND at < ? ORDER BY id",
+                                 arguments: [Millis.from(from), Millis.from(to)]).map(SQLiteRows.problemEvent)
+            }
+        }
+    }
+
+    public func tickets(linkedTo problem: ProblemID) async throws(StoreError) -> [Ticket] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE problem = ? ORDER BY number",
+                                 arguments: [problem.number]).map(SQLiteRows.ticket)
+            }
         }
     }
 }

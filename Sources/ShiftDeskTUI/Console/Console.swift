@@ -21,11 +21,19 @@ public enum Console {
         /// Over SSH (`shiftdesk serve`): the one folder this console may write reports to, by file
         /// name only, and themes are chosen by name only: a seat never names a path on the desk host.
         public var confinedFolder: String?
+        /// The forecast's settings for the Plan screen (config.toml `[forecast]`).
+        public var forecast: ForecastSettings
+        /// Reads SLA policy texts (the configuration module's reader): checks a proposal, and
+        /// the versions in force after an approval.
+        public var parsePolicy: PolicyParser
 
         public init(desk: Desk, sweep: EscalationSweep, login: String, queue: QueueKind?, language: Language, timeZone: TimeZone,
                     theme: String?, themeDirectories: [String], sheetsDirectory: String, environment: [String: String],
-                    schedule: ShiftSchedule, confinedFolder: String? = nil) {
+                    schedule: ShiftSchedule, confinedFolder: String? = nil, forecast: ForecastSettings = ForecastSettings(),
+                    parsePolicy: @escaping PolicyParser = { _, name in .failure(PolicyTextProblem("\(name): no policy reader in this console")) }) {
+            self.parsePolicy = parsePolicy
             self.desk = desk
+            self.forecast = forecast
             self.confinedFolder = confinedFolder
             self.schedule = schedule
             self.sweep = sweep
@@ -139,6 +147,10 @@ extension Console {
         // A console opened on the supervisor's view, the weekly review or the reports loads it too.
         for case let .perform(effect) in ConsoleScreens.enter(&state) {
             if let message = services.execute(effect) { _ = ConsoleApp.update(&state, .result(message)) }
+        }
+        // The documents to acknowledge (the banner), whatever the screen.
+        if state.queue != .documents, let message = services.execute(.screen(.loadDocuments)) {
+            _ = ConsoleApp.update(&state, .result(message))
         }
         return (state, rest)
     }

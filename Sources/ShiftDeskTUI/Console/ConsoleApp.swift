@@ -134,7 +134,11 @@ public struct ConsoleApp {
         if state.mode.showsHandover(afterForm: state.afterForm), state.handover.tab == .history, let week = state.handover.historyWeek {
             return refresh(state) + [.perform(.loadHandoverHistory(HandoverView.week(startingAt: week, in: state.timeZone)))]
         }
-        return refresh(state) + ConsoleScreens.reload(state)
+        let commands = refresh(state) + ConsoleScreens.reload(state)
+        // The documents come along with every change read (the banner shows on every queue);
+        // while a whole load is on its way nothing is read twice.
+        if commands.isEmpty || state.queue == .documents { return commands }
+        return commands + [.perform(.screen(.loadDocuments))]
     }
 
     /// Brings the queues up to date: only what was written since the last load is read.
@@ -359,17 +363,22 @@ public struct ConsoleApp {
             }
         case let .notice(notice):
             state.mode = .browse
+            // A result notice is always about an incident; one that is not is only marked seen.
+            guard let noticeTicket = notice.ticket else {
+                state.notices.removeAll { $0.id == notice.id }
+                return [.perform(.seeNotice(notice.id))]
+            }
             switch key.key {
             case .enter:
                 // Seen: the incident opens, to call the customer from.
                 state.notices.removeAll { $0.id == notice.id }
-                state.mode = .detail(notice.ticket, offset: 0)
+                state.mode = .detail(noticeTicket, offset: 0)
                 state.detail = nil
-                return [.perform(.seeNotice(notice.id)), .perform(.loadDetail(notice.ticket))]
+                return [.perform(.seeNotice(notice.id)), .perform(.loadDetail(noticeTicket))]
             case .function(7), .character("c"):
                 // Seen, and closed with the survey at once: the customer confirmed on the phone.
                 state.notices.removeAll { $0.id == notice.id }
-                guard let ticket = state.entry(notice.ticket)?.ticket, ticket.state == .resolved else {
+                guard let ticket = state.entry(noticeTicket)?.ticket, ticket.state == .resolved else {
                     return [.perform(.seeNotice(notice.id))]
                 }
                 state.afterForm = .browse
@@ -398,6 +407,10 @@ public struct ConsoleApp {
             if context(state) == .audit, let queueAction = ConsoleKeys.keymap.action(for: key.key, in: .queue),
                let change = ConsoleKeys.change(of: queueAction) {
                 return AuditScreen.refuse(&state, change)
+            }
+            if context(state) == .plan, let queueAction = ConsoleKeys.keymap.action(for: key.key, in: .queue),
+               let change = ConsoleKeys.change(of: queueAction) {
+                return PlanScreen.refuse(&state, change)
             }
             return []
         }
@@ -440,6 +453,15 @@ public struct ConsoleApp {
         case .resume: return need { [.perform(.act(.resume, $0))] }
         case .signSheet: return need { [.perform(.act(.signSheet, $0))] }
         case .printSheet: return need { [.perform(.printSheet($0))] }
+        case .openDocuments:
+            state.queue = .documents
+            state.screens.drill = nil
+            state.table = TableState()
+            // What awaits the operator first: an owner's approvals, then what to read.
+            state.screens.documents.selected = DocumentsScreen.ordered(state).first?.name
+            state.screens.documents.showsDiff = false
+            state.screens.documents.offset = 0
+            return ConsoleScreens.enter(&state)
         case .calls:
             if let call = state.myCalls.first { state.mode = .call(call) } else { say(&state, state.pick("no calls to confirm", "没有待确认的电话")) }
         case .results:
@@ -543,6 +565,11 @@ public struct ConsoleApp {
                 if queue == .audit, !QueueKind.visible(to: state.me.role).contains(.audit) {
                     say(&state, state.pick("the Audit screen is for the internal auditor, the incident manager and the owner",
                                            "审计界面仅供内审员、事件经理和管理体系负责人使用"), error: true)
+                    return []
+                }
+                if queue == .plan, !PlanAccess.mayOpenPlan(state.me.role) {
+                    say(&state, state.pick("the Plan screen is for the supervisors, the incident manager and the internal auditor",
+                                           "坐席计划页仅供值班主管、事件经理和内审员使用"), error: true)
                     return []
                 }
                 state.mode = .browse

@@ -149,6 +149,7 @@ extension ConsoleApp {
             notices.append((l.pick(en: " * \(state.notices.count) result(s) from L1/L2 to see, call the customer and close — press V",
                                    zh: " * 有 \(state.notices.count) 个一线/二线处理结果待查看，请致电客户并关闭 — 按 V"), .warning))
         }
+        if let unread = DocumentsScreen.banner(state) { notices.append(unread) }
         guard let overview = state.handoverOverview else { return notices }
         if state.me.role == .desk, overview.pendingForShift > 0, !(state.mode.showsHandover(afterForm: state.afterForm) && state.handover.tab == .review) {
             notices.append((l.pick(en: " » \(overview.pendingForShift) handed-over incident(s) to acknowledge — press H",

@@ -6,6 +6,7 @@ import ShiftDeskStore
 struct ConsoleServices: Sendable {
     let desk: Desk
     let handovers: HandoverDesk
+    let documents: DocumentDesk
     let sweep: EscalationSweep
     let me: Operator
     let sheetsDirectory: String
@@ -21,10 +22,16 @@ struct ConsoleServices: Sendable {
     var wholeLoadAtOnce = 5_000
     /// The desk's shifts: handovers and the supervisor's view of the shift on duty.
     let schedule: ShiftSchedule
+    /// The Plan screen's settings (config.toml `[forecast]`) and the desk's zone.
+    let forecastSettings: ForecastSettings
+    let timeZone: TimeZone
 
     init(_ setup: Console.Setup, me: Operator) {
+        forecastSettings = setup.forecast
+        timeZone = setup.timeZone
         desk = setup.desk
         handovers = HandoverDesk(desk: setup.desk, schedule: setup.schedule)
+        documents = DocumentDesk(desk: setup.desk, parsePolicy: setup.parsePolicy)
         schedule = setup.schedule
         sweep = setup.sweep
         self.me = me
@@ -101,9 +108,10 @@ struct ConsoleServices: Sendable {
                     do throws(DeskError) { return .confirmed(try await desk.confirmCall(id, as: me.login)) } catch { return .acted(.failure(error)) }
                 }
             case let .raiseProblem(title, ticket):
-                return try Blocking.run { [desk, me] in
+                return try Blocking.run { [desk, me, sweep] in
                     do throws(DeskError) {
-                        return .raised(.success(try await desk.raiseProblem(title: title, linking: [ticket.id], as: me.login)))
+                        return .raised(.success(try await desk.raiseProblem(title: title, linking: [ticket.id], as: me.login,
+                                                                            recipients: sweep.directory, timeZone: sweep.timeZone)))
                     } catch {
                         return .raised(.failure(error))
                     }

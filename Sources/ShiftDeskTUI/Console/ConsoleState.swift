@@ -76,7 +76,7 @@ public struct ConsoleState {
     /// Results told to the desk that this operator is to see (their own incidents, or every
     /// one whose owner is off shift), oldest first; their incidents are marked in the queue.
     public var notices: [OutboxMessage] = [] {
-        didSet { noticeTickets = Set(notices.map(\.ticket)) }
+        didSet { noticeTickets = Set(notices.compactMap(\.ticket)) }
     }
     private(set) var noticeTickets: Set<TicketID> = []
     /// `[desk.customer_updates]`: a row whose customer is owed an update shows its caller as a warning.

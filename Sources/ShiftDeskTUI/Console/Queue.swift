@@ -11,6 +11,11 @@ public enum QueueKind: String, CaseIterable, Sendable {
     /// The record's integrity: the chain, its last verification, any incident's whole history
     /// (auditor, incident manager, owner).
     case audit
+    /// The seat plan: the next 24 hours per line, forecast arrivals, seats needed against the
+    /// roster (supervisor, incident manager, auditor: `PlanAccess`).
+    case plan
+    /// The controlled documents (every role).
+    case documents
 
     public func label(_ l: Language) -> String {
         switch self {
@@ -22,6 +27,8 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .review: l.pick(en: "Weekly review", zh: "周回顾")
         case .reports: l.pick(en: "Reports", zh: "报告")
         case .audit: l.pick(en: "Audit", zh: "审计")
+        case .plan: l.pick(en: "Plan", zh: "坐席计划")
+        case .documents: l.pick(en: "Documents", zh: "受控文档")
         }
     }
 
@@ -40,7 +47,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
     }
 
     /// The views that are not one queue of tickets.
-    var isScreen: Bool { self == .supervisor || self == .review || self == .reports || self == .audit }
+    var isScreen: Bool { self == .supervisor || self == .review || self == .reports || self == .audit || self == .plan || self == .documents }
 
     /// The queues a role may look at, its own first (Tab cycles through them).
     public static func visible(to role: Role) -> [QueueKind] {
@@ -52,7 +59,8 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .supervisor, .problemManager: screens = [.review, .reports]
         case .desk, .l1, .l2: break
         }
-        return [home] + (queues + screens).filter { $0 != home }
+        if PlanAccess.mayOpenPlan(role) { screens.append(.plan) }
+        return [home] + (queues + screens + [.documents]).filter { $0 != home }
     }
 
     /// Whether a ticket belongs in this queue: the desk follows everything it owns, including
@@ -64,7 +72,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .l2: ticket.state.isOpen && (ticket.tier == .l2 || ticket.tier == .vendor)
         case .im: ticket.state.isOpen && (ticket.priority == .major || breached())
         case .supervisor: ticket.state.isOpen
-        case .review, .reports, .audit: false
+        case .review, .reports, .audit, .plan, .documents: false
         }
     }
 
@@ -77,7 +85,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .l1: TicketQuery(tiers: [.l1], openOnly: true, urgentFirst: true, limit: limit)
         case .l2: TicketQuery(tiers: [.l2, .vendor], openOnly: true, urgentFirst: true, limit: limit)
         case .im: TicketQuery(openOnly: true, majorOrBreachedAt: now, urgentFirst: true, limit: limit)
-        case .supervisor, .review, .reports, .audit: nil
+        case .supervisor, .review, .reports, .audit, .plan, .documents: nil
         }
     }
 }

@@ -58,3 +58,34 @@ public enum BarChart {
         value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }
+
+/// Vertical bars several rows high, one per value, growing in eighths of a row (the theme's
+/// chart levels), scaled to the largest value; a value of 0 shows a dot on the base row.
+public enum ColumnChart {
+    public static func draw(_ values: [Double], at x: Int, top: Int, rows: Int, cell: Int, barWidth: Int, role: ThemeRole = .chart,
+                            canvas: inout Canvas) {
+        guard rows > 0, cell > 0 else { return }
+        let peak = values.max() ?? 0
+        let levels = canvas.glyphs.chartLevels
+        guard !levels.isEmpty else { return }
+        for (index, value) in values.enumerated() {
+            let column = x + index * cell
+            let eighths = peak > 0 ? Int((value / peak * Double(rows * 8)).rounded()) : 0
+            for row in 0..<rows {
+                let y = top + rows - 1 - row
+                let filled = eighths - row * 8
+                let glyph: String
+                if filled >= 8 {
+                    glyph = canvas.glyphs.chartFull
+                } else if filled > 0 {
+                    glyph = levels[min(levels.count - 1, max(0, filled * levels.count / 8 - 1))]
+                } else if row == 0 {
+                    glyph = value > 0 ? levels[0] : (canvas.glyphs.chartFull == "#" ? "." : "·")
+                } else {
+                    continue
+                }
+                canvas.put(String(repeating: glyph, count: max(1, barWidth)), x: column, y: y, role: role)
+            }
+        }
+    }
+}

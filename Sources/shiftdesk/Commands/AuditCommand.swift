@@ -54,6 +54,9 @@ enum AuditOutput {
         } else {
             fields.append(("head", .null))
         }
+        fields.append(("journal", .object([("checked", .int(Int64(result.journalChecked))),
+                                           ("entries", result.journalHead.map { .int($0.count) } ?? .null),
+                                           ("sha256", result.journalHead.map { .string($0.hex) } ?? .null)])))
         if let found = result.firstBreak {
             fields.append(("break", .object([("kind", .string(found.kind)), ("event", found.event.map { .int($0) } ?? .null),
                                              ("message", .string(found.message(.en)))])))
@@ -76,8 +79,11 @@ enum AuditOutput {
             throw CLIFailure(prefix + l.pick(en: "the record does not hold: ", zh: "记录未通过核验：") + found.message(l))
         }
         let head = result.head ?? .empty
+        let journal = result.journalHead ?? .empty
         print(l.pick(en: "The record holds: \(result.checked) events checked\(result.from.map { " from event \($0)" } ?? ""); chain head event \(head.lastID), SHA-256 \(head.hex)",
                      zh: "记录完好：已核对 \(result.checked) 条事件记录\(result.from.map { "（自事件记录 \($0) 起）" } ?? "")；哈希链头为事件记录 \(head.lastID)，SHA-256 \(head.hex)"))
+        print(l.pick(en: "Handovers and other records: \(result.journalChecked) journal entries checked, every record as journaled; journal head \(journal.count), SHA-256 \(journal.hex)",
+                     zh: "交接班等记录：已核对 \(result.journalChecked) 条记录日志，每条记录与日志一致；日志链头为第 \(journal.count) 条，SHA-256 \(journal.hex)"))
     }
 
     /// Verifies the SQLite file at `path` (a backup, a file about to be restored).

@@ -22,7 +22,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             if options.login == nil, environment["SHIFTDESK_OPERATOR"] == nil { options.login = DemoDesk.deskAgent }
         }
         let context = try Context(options)
-        let desk = try context.desk(create: demo)
+        let desk = try await context.desk(create: demo)
         if demo {
             _ = try await DemoLoader.load(into: desk, tickets: 60, seed: 2026, context: context)
         }
@@ -33,7 +33,9 @@ struct ConsoleCommand: AsyncParsableCommand {
             timeZone: context.timeZone, theme: theme, themeDirectories: Self.themeDirectories(environment),
             sheetsDirectory: Self.dataDirectory(environment).appendingPathComponent("sheets").path, environment: environment,
             schedule: context.schedule,
-            confinedFolder: context.seat.map { Self.dataDirectory(environment).appendingPathComponent("reports/\($0.login)").path })
+            confinedFolder: context.seat.map { Self.dataDirectory(environment).appendingPathComponent("reports/\($0.login)").path },
+            forecast: context.config.forecast,
+            parsePolicy: context.policyParser)
         // ncurses and the console's waits live on a thread of their own, off the concurrency pool.
         let status: Result<Int32, Console.Failure> = await withCheckedContinuation { continuation in
             let thread = Thread {

@@ -50,7 +50,7 @@ struct EscalateDueCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try Context(global)
-        let desk = try context.desk()
+        let desk = try await context.desk()
         let sweep = context.sweep(desk, firedBy: "escalate-due@\(Context.processName)")
         do {
             try await sweep.replanIfPolicyChanged()
@@ -76,8 +76,9 @@ struct EscalatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try Context(global)
-        let desk = try context.desk()
-        let sweep = context.sweep(desk, firedBy: "escalator@\(Context.processName)")
+        var (desk, timeline) = try await context.deskInForce()
+        var sweep = context.sweep(desk, firedBy: "escalator@\(Context.processName)")
+        var version = Context.versionName(timeline.entry(at: context.clock.now()))
         let flusher = deliver ? try context.flusher(desk.store) : nil
         let nightly = try context.config.backup.flatMap { plan throws(CLIFailure) -> NightlyBackupRunner? in
             let location = try context.databaseLocation()
@@ -93,8 +94,8 @@ struct EscalatorCommand: AsyncParsableCommand {
         do {
             let signal = try desk.store.changeSignal()
             let replanned = try await sweep.replanIfPolicyChanged()
-            Output.error(context.language.pick(en: "escalator started (planned \(replanned) open tickets afresh)",
-                                               zh: "升级服务已启动（重新规划 \(replanned) 个未结事件）"), prefixed: true)
+            Output.error(context.language.pick(en: "escalator started on SLA policy \(version) (planned \(replanned) open tickets afresh)",
+                                               zh: "升级服务已启动，SLA 策略 \(version)（重新规划 \(replanned) 个未结事件）"), prefixed: true)
             var nextDue: Date? = try await desk.store.nextEscalationDue()
             var nextDelivery = Date.distantPast
             var nextBackupCheck = Date.distantPast
@@ -118,10 +119,25 @@ struct EscalatorCommand: AsyncParsableCommand {
                 }
                 // Sleep a second at most; only a change to the desk makes it look at the index again.
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
-                if try await signal.poll() { nextDue = try await desk.store.nextEscalationDue() }
+                if try await signal.poll() {
+                    // An approval anywhere puts a new policy in force for this escalator at once.
+                    timeline = try await context.policyTimeline(desk.store)
+                    let inForce = timeline.policy(at: context.clock.now())
+                    if inForce.fingerprint != desk.policy.fingerprint {
+                        var adopted = Desk(store: desk.store, clock: desk.clock, policy: inForce, origin: desk.origin)
+                        adopted.customerLanguage = desk.customerLanguage
+                        adopted.customerUpdateEvery = desk.customerUpdateEvery
+                        desk = adopted
+                        sweep = context.sweep(desk, firedBy: "escalator@\(Context.processName)")
+                        try await sweep.replanIfPolicyChanged()
+                        version = Context.versionName(timeline.entry(at: context.clock.now()))
+                        Output.error(context.language.pick(en: "SLA policy \(version) is in force", zh: "SLA 策略 \(version) 已生效"))
+                    }
+                    nextDue = try await desk.store.nextEscalationDue()
+                }
             }
             Output.error(context.language.pick(en: "escalator stopped", zh: "升级服务已停止"))
-        } catch {
+        } catch let error as StoreError {
             throw CLIFailure(error, context)
         }
     }
@@ -188,14 +204,14 @@ struct NotifyCommand: AsyncParsableCommand {
             do { calls = try await store.pendingCalls() } catch { throw CLIFailure(error, context) }
             if context.json {
                 Output.json(.array(calls.map { call in
-                    .object([("id", .int(call.id)), ("ticket", .string(call.ticket.description)), ("role", .string(call.recipientRole?.rawValue)),
+                    .object([("id", .int(call.id)), ("ticket", .string(call.ticket?.description)), ("role", .string(call.recipientRole?.rawValue)),
                              ("call", .string(call.address)), ("since", .instant(call.createdAt)), ("subject", .string(call.subject))])
                 }))
                 return
             }
             let l = context.language
             var table = TextTable(headers: ["#", "ID", l.pick(en: "CALL", zh: "致电"), l.pick(en: "SINCE", zh: "时间"), l.pick(en: "SUBJECT", zh: "主题")])
-            table.rows = calls.map { [String($0.id), $0.ticket.description, $0.address, context.show($0.createdAt), $0.subject] }
+            table.rows = calls.map { [String($0.id), $0.ticket?.description ?? "—", $0.address, context.show($0.createdAt), $0.subject] }
             table.maxWidths = [4: 60]
             print(table.render())
         }
@@ -208,7 +224,7 @@ struct NotifyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             do {
                 guard try await desk.confirmCall(call, as: context.login) else {
                     throw CLIFailure(context.language.pick(en: "call #\(call) is not waiting (unknown, or already confirmed)",
@@ -233,7 +249,7 @@ struct NotifyCommand: AsyncParsableCommand {
             do { notices = try await store.pendingNotices(limit: nil) } catch { throw CLIFailure(error, context) }
             if context.json {
                 Output.json(.array(notices.map { notice in
-                    .object([("id", .int(notice.id)), ("ticket", .string(notice.ticket.description)), ("owner", .string(notice.recipientLogin)),
+                    .object([("id", .int(notice.id)), ("ticket", .string(notice.ticket?.description)), ("owner", .string(notice.recipientLogin)),
                              ("since", .instant(notice.createdAt)), ("notice", .string(notice.subject))])
                 }))
                 return
@@ -242,7 +258,7 @@ struct NotifyCommand: AsyncParsableCommand {
             var table = TextTable(headers: ["#", "ID", l.pick(en: "OWNER", zh: "负责坐席"), l.pick(en: "SINCE", zh: "时间"),
                                             l.pick(en: "NOTICE", zh: "通知")])
             table.rows = notices.map {
-                [String($0.id), $0.ticket.description, $0.recipientLogin ?? "—", context.show($0.createdAt), TerminalText.sanitize($0.subject)]
+                [String($0.id), $0.ticket?.description ?? "—", $0.recipientLogin ?? "—", context.show($0.createdAt), TerminalText.sanitize($0.subject)]
             }
             table.maxWidths = [4: 60]
             print(table.render())
@@ -256,7 +272,7 @@ struct NotifyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             do {
                 guard try await desk.confirmNotice(notice, as: context.login) else {
                     throw CLIFailure(context.language.pick(en: "notice #\(notice) is not waiting (unknown, or already seen)",

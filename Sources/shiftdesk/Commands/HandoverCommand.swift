@@ -17,7 +17,7 @@ struct HandoverCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let handovers = HandoverDesk(desk: try context.desk(), schedule: context.schedule)
+            let handovers = HandoverDesk(desk: try await context.desk(), schedule: context.schedule)
             var notes: [TicketID: String] = [:]
             for entry in itemNotes {
                 let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
@@ -113,7 +113,7 @@ struct HandoverCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let handovers = HandoverDesk(desk: try context.desk(), schedule: context.schedule)
+            let handovers = HandoverDesk(desk: try await context.desk(), schedule: context.schedule)
             do {
                 let (stored, refused) = try await handovers.acknowledge(id, tickets: all ? nil : items.map(\.value), note: note,
                                                                         take: take, as: context.login)

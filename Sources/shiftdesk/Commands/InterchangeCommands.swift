@@ -39,7 +39,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try Context(global)
         let l = context.language
-        let desk = try context.desk()
+        let desk = try await context.desk()
         let options = ImportOptions(format: format, path: (file as NSString).expandingTildeInPath, displayName: file, strict: strict,
                                     batchSize: batch, sourcePrefix: source,
                                     timeZone: TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC") ?? .gmt)

@@ -15,7 +15,7 @@ extension OperatorCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             let released: [TicketID]
             do { released = try await desk.disableOperator(login, by: context.login) } catch { throw CLIFailure(error, context) }
             let file = try await KeyBlock.rewrite(context, desk.store)
@@ -37,7 +37,7 @@ extension OperatorCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             do { try await desk.enableOperator(login) } catch { throw CLIFailure(error, context) }
             let file = try await KeyBlock.rewrite(context, desk.store)
             print(context.language.pick(en: "Enabled \(login); their keys are back in \(file).", zh: "已启用 \(login)；其密钥已写回 \(file)。"))
@@ -71,7 +71,7 @@ extension OperatorCommand {
             }
             let key: SSHPublicKey
             do { key = try SSHPublicKey.parse(text) } catch { throw CLIFailure("\(file): " + error.message(l)) }
-            let desk = try context.desk()
+            let desk = try await context.desk()
             _ = try await Self.operatorToAct(login, desk, context)
             let record = OperatorKey(login: login, type: key.type, base64: key.base64, fingerprint: key.fingerprint,
                                      comment: key.comment, addedAt: Date())

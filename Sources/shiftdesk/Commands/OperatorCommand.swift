@@ -27,7 +27,7 @@ struct OperatorCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             let person = Operator(login: login, name: name.trimmingCharacters(in: .whitespaces), role: role, shift: shift,
                                   email: email)
             do { try await desk.addOperator(person) } catch { throw CLIFailure(error, context) }
@@ -53,7 +53,7 @@ struct OperatorCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             let person: Operator
             do { person = try await desk.setOperatorEmail(login, to: noEmail ? nil : email) } catch { throw CLIFailure(error, context) }
             if context.json {

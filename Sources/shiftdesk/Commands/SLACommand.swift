@@ -26,7 +26,19 @@ struct SLACommand: AsyncParsableCommand {
                     throw CLIFailure("--paused: \(error.description)", status: 2)
                 }
             }
-            let policy = context.policy
+            // The policy in force now; `--policy FILE` tries a file instead and writes nothing.
+            let policy: SLAPolicy
+            let version: String
+            if let proposed = context.policy, let file = context.options.policy {
+                policy = proposed
+                version = context.language.pick(en: "what-if \(file), not in force", zh: "试算 \(file)，未生效")
+            } else {
+                let store = try context.openStore()
+                let timeline = try await context.policyTimeline(store)
+                let entry = timeline.entry(at: context.clock.now())
+                policy = entry?.policy ?? timeline.fallback
+                version = Context.versionName(entry)
+            }
             let timeline = ClockTimeline(openedAt: openedAt)
             func at(_ seconds: TimeInterval) -> Date? {
                 policy.resolutionClock(for: priority).instant(after: seconds + pausedSeconds, timeline: timeline)
@@ -40,13 +52,15 @@ struct SLACommand: AsyncParsableCommand {
             if context.json {
                 Output.json(.object([
                     ("priority", .string(priority.rawValue)), ("calendar", .string(rules.calendar)),
+                    ("policy_version", .string(version)),
                     ("opened_at", .instant(openedAt)), ("respond_by", .instant(respondBy)), ("resolve_by", .instant(resolveBy)),
                     ("steps", .array(steps.map { (step: PlannedStep) -> JSONValue in step.json })),
                 ]))
                 return
             }
             let l = context.language
-            print("\(priority.label(l)) · \(l.pick(en: "calendar", zh: "日历")) \(rules.calendar) · \(l.pick(en: "opened", zh: "开单")) \(context.show(openedAt))")
+            print("\(priority.label(l)) · \(l.pick(en: "calendar", zh: "日历")) \(rules.calendar) · \(l.pick(en: "opened", zh: "开单")) \(context.show(openedAt))"
+                  + " · \(l.pick(en: "policy", zh: "策略")) \(TerminalText.sanitize(version))")
             print("\(l.pick(en: "respond by", zh: "响应期限")) \(context.show(respondBy))")
             print("\(l.pick(en: "resolve by", zh: "解决期限")) \(context.show(resolveBy))")
             for step in steps {
@@ -64,7 +78,8 @@ struct SLACommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let (desk, policies) = try await context.deskInForce()
+            let version = Context.versionName(policies.entry(at: context.clock.now()))
             let ticket: Ticket?
             let events: [TicketEvent]
             do {
@@ -74,14 +89,15 @@ struct SLACommand: AsyncParsableCommand {
             guard let ticket else { throw CLIFailure(StoreError.ticketNotFound(id.value), context) }
             let now = context.clock.now()
             let timeline = ClockTimeline(ticket: ticket, events: events)
-            let clocks = [context.policy.responseClock(for: ticket.priority), context.policy.resolutionClock(for: ticket.priority)]
+            let clocks = [desk.policy.responseClock(for: ticket.priority), desk.policy.resolutionClock(for: ticket.priority)]
             let explanations = clocks.map { $0.explain(timeline, now: now) }
             let sla: TicketSLA
             do { sla = try await desk.sla(of: ticket) } catch { throw CLIFailure(error, context) }
             if context.json {
                 Output.json(.object([
                     ("ticket", .string(ticket.id.description)), ("priority", .string(ticket.priority.rawValue)),
-                    ("calendar", .string(context.policy.calendarName(for: ticket.priority))), ("now", .instant(now)),
+                    ("calendar", .string(desk.policy.calendarName(for: ticket.priority))), ("now", .instant(now)),
+                    ("policy_version", .string(version)),
                     ("clocks", .array(explanations.map { explanation in
                         .object([
                             ("kind", .string(explanation.kind.rawValue)),
@@ -106,7 +122,7 @@ struct SLACommand: AsyncParsableCommand {
                 return
             }
             let l = context.language
-            print("\(ticket.id)  \(ticket.priority.label(l))  \(l.pick(en: "calendar", zh: "日历")) \(context.policy.calendarName(for: ticket.priority))  \(l.pick(en: "now", zh: "现在")) \(context.show(now))")
+            print("\(ticket.id)  \(ticket.priority.label(l))  \(l.pick(en: "calendar", zh: "日历")) \(desk.policy.calendarName(for: ticket.priority))  \(l.pick(en: "now", zh: "现在")) \(context.show(now))  \(l.pick(en: "policy", zh: "策略")) \(version)")
             for explanation in explanations {
                 let name = explanation.kind == .response ? l.pick(en: "Response clock", zh: "响应时钟") : l.pick(en: "Resolution clock", zh: "解决时钟")
                 print("")

@@ -33,7 +33,7 @@ struct TicketCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let desk = try context.desk()
+            let desk = try await context.desk()
             let draft = TicketDraft(
                 title: title, description: description,
                 caller: Caller(name: caller, phone: phone?.nilIfBlank, department: department?.nilIfBlank, email: callerEmail?.nilIfBlank),
@@ -74,7 +74,7 @@ struct TicketCommand: AsyncParsableCommand {
             do { tickets = try await store.tickets(query) } catch { throw CLIFailure(error, context) }
             if queue == .im {
                 // The incident manager watches major incidents and every incident past its SLA.
-                let desk = try context.desk()
+                let desk = try await context.desk()
                 var watched: [Ticket] = []
                 for ticket in tickets {
                     if ticket.priority == .major {
@@ -164,11 +164,26 @@ struct TicketCommand: AsyncParsableCommand {
     }
 
     struct Pend: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Wait on the customer (clocks pause) or a vendor.")
+        static let configuration = CommandConfiguration(abstract: "Wait on the customer (clocks pause), a vendor or a problem (clocks run).")
         @OptionGroup var global: GlobalOptions
         @Argument var id: TicketIDArgument
-        @Option(help: "customer or vendor.") var reason: PendingReason
-        func run() async throws { try await ActionRunner.run(.pend(reason), on: id, global) }
+        @Option(help: "customer, vendor or problem.") var reason: PendingReason
+        @Option(help: "The problem it waits on (with --reason problem; default: its linked problem).") var problem: ProblemIDArgument?
+
+        func validate() throws {
+            if problem != nil, reason != .problem { throw ValidationError("--problem goes with --reason problem") }
+        }
+
+        func run() async throws {
+            guard let problem else { return try await ActionRunner.run(.pend(reason), on: id, global) }
+            let context = try Context(global)
+            let desk = try await context.desk()
+            let outcome: Workflow.Outcome
+            do { outcome = try await desk.waitOnProblem(id.value, problem: problem.value, as: context.login) } catch {
+                throw CLIFailure(error, context)
+            }
+            ActionRunner.report(outcome, context)
+        }
     }
 
     struct Resume: AsyncParsableCommand {
@@ -182,11 +197,31 @@ struct TicketCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Mark resolved (已解决), with what fixed it.")
         @OptionGroup var global: GlobalOptions
         @Argument var id: TicketIDArgument
-        @Option(help: "What fixed it.") var note: String
+        @Option(help: "What fixed it.") var note: String?
         @Flag(help: "A workaround: the service is back, the root cause is not fixed (the weekly review lists it).") var workaround = false
         @Flag(help: "You (first or second line) also told the desk by phone or in person; recorded on the event.") var toldDesk = false
+        @Option(name: .customLong("known-error"), help: "Resolve with this problem's known error (its workaround is the resolution).")
+        var knownError: ProblemIDArgument?
+
+        func validate() throws {
+            if knownError != nil, note != nil || workaround { throw ValidationError("--known-error takes the known error's workaround: no --note or --workaround") }
+            if knownError != nil, toldDesk { throw ValidationError("--told-desk is not recorded with --known-error: resolve with --note to record it") }
+            if knownError == nil, note == nil { throw ValidationError("give --note (what fixed it) or --known-error PRB-…") }
+        }
+
         func run() async throws {
-            try await ActionRunner.run(workaround ? .resolveWithWorkaround(note: note, toldDesk: toldDesk) : .resolve(note: note, toldDesk: toldDesk),
+            if let knownError {
+                let context = try Context(global)
+                let desk = try await context.desk()
+                let outcome: Workflow.Outcome
+                do { outcome = try await desk.resolveWithKnownError(id.value, problem: knownError.value, as: context.login) } catch {
+                    throw CLIFailure(error, context)
+                }
+                ActionRunner.report(outcome, context)
+                return
+            }
+            let text = note ?? ""
+            try await ActionRunner.run(workaround ? .resolveWithWorkaround(note: text, toldDesk: toldDesk) : .resolve(note: text, toldDesk: toldDesk),
                                        on: id, global)
         }
     }
@@ -252,9 +287,13 @@ struct TicketIDArgument: ExpressibleByArgument {
 enum ActionRunner {
     static func run(_ action: TicketAction, on id: TicketIDArgument, _ global: GlobalOptions) async throws {
         let context = try Context(global)
-        let desk = try context.desk()
+        let desk = try await context.desk()
         let outcome: Workflow.Outcome
         do { outcome = try await desk.perform(action, on: id.value, as: context.login) } catch { throw CLIFailure(error, context) }
+        report(outcome, context)
+    }
+
+    static func report(_ outcome: Workflow.Outcome, _ context: Context) {
         if context.json {
             Output.json(.object(outcome.ticket.json + [("event", outcome.event.json)]))
             return

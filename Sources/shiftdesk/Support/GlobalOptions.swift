@@ -22,7 +22,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Machine-readable JSON output.")
     var json = false
 
-    @Option(name: .long, help: "SLA policy file (TOML).")
+    @Option(name: .long, help: "An SLA policy file (TOML) to propose (`policy propose`) or try (`sla due`); the policy in force is the desk's approved version.")
     var policy: String?
 
     @Option(name: .long, help: "Configuration file (TOML).")
@@ -49,7 +49,11 @@ struct Context {
     let clock: any Clock
     let login: String
     let config: DeskConfig
-    let policy: SLAPolicy
+    /// The policy in `--policy FILE`, read and checked; nil without one. It decides nothing:
+    /// the desk runs on its approved version (``deskInForce(create:)``).
+    let policy: SLAPolicy?
+    /// The text of `--policy FILE`.
+    let policyText: String?
 
     /// Reads the configuration and the SLA policy; a broken file stops the command with its
     /// file, line and reason (nothing starts on a broken policy).
@@ -80,22 +84,22 @@ struct Context {
         }
         let zone = config.timeZone ?? Context.systemTimeZone(environment)
         timeZone = zone
-        do {
-            if let path = options.policy {
-                policy = try PolicyFile.load(path: path, defaultTimeZone: zone)
-            } else if let path = configDirectory.map({ ($0 as NSString).appendingPathComponent("sla.toml") }),
-                      FileManager.default.fileExists(atPath: path) {
-                policy = try PolicyFile.load(path: path, defaultTimeZone: zone)
-            } else {
-                policy = SLAPolicy.dutyTable(timeZone: zone)
+        if let path = options.policy {
+            do {
+                let text = try PolicyFile.text(path: path)
+                policy = try PolicyFile.load(contents: text, path: path, defaultTimeZone: zone)
+                policyText = text
+            } catch {
+                throw CLIFailure(error.description)
             }
-        } catch {
-            throw CLIFailure(error.description)
+        } else {
+            policy = nil
+            policyText = nil
         }
         if seat == nil, let text = options.now, let instant = ISO8601.parse(text, defaultZone: zone) {
             clock = FixedClock(instant)
         } else {
-            clock = SystemClock()
+            clock = DeskClock()
         }
         if let seat {
             login = seat.login
@@ -175,7 +179,9 @@ struct Context {
             if isPostgres {
                 return try PostgresStore(url: text, create: create)
             }
-            return try SQLiteStore(path: path, create: create)
+            let store = try SQLiteStore(path: path, create: create)
+            (clock as? DeskClock)?.follow(store)
+            return store
         } catch {
             throw CLIFailure(error, self)
         }
@@ -198,11 +204,9 @@ struct Context {
         }
     }
 
-    func desk(create: Bool = false) throws(CLIFailure) -> Desk {
-        var desk = Desk(store: try openStore(create: create), clock: clock, policy: policy, origin: seat == nil ? .local : .serve)
-        desk.customerLanguage = config.customerLanguage
-        desk.customerUpdateEvery = config.customerUpdateEvery
-        return desk
+    /// The desk with the SLA policy in force at the command's instant.
+    func desk(create: Bool = false) async throws(CLIFailure) -> Desk {
+        try await deskInForce(create: create).desk
     }
 
     func show(_ date: Date?) -> String {

@@ -34,7 +34,7 @@ import Testing
         let plan = EscalationPlanner.plan(priority: .major, timeline: ClockTimeline(openedAt: try t("10:00")), policy: policy)
         #expect(plan.steps.count == 1)
         #expect(plan.steps[0].at == (try t("10:00")))
-        #expect(plan.steps[0].notify == RecipientRole.allCases && plan.steps[0].via == [.phone, .email])
+        #expect(plan.steps[0].notify == RecipientRole.escalation && plan.steps[0].via == [.phone, .email])
         #expect(levels(plan.dueSteps(now: try t("10:00"))) == [1])
         #expect(plan.dueSteps(now: try t("09:59:59")).isEmpty)
     }

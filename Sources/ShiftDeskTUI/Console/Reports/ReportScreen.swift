@@ -127,6 +127,7 @@ enum ReportScreen {
                 case .month: l.pick(en: "month", zh: "月")
                 case .quarter: l.pick(en: "quarter", zh: "季度")
                 case .year: l.pick(en: "year", zh: "年")
+                case .span: l.pick(en: "span", zh: "时段")
                 }
                 return kind == period.kind ? "[\(name)]" : name
             }.joined(separator: " ")

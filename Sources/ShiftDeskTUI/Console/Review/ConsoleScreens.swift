@@ -19,6 +19,14 @@ public enum ScreenEffect: Sendable {
     case auditProgress
     /// One incident's whole history.
     case loadAuditHistory(TicketID)
+    /// The seat plan of the next 24 hours.
+    case loadPlan
+    /// The controlled documents and who has not acknowledged them.
+    case loadDocuments
+    /// A change to a document (acknowledge, approve, reject, draft, submit).
+    case changeDocument(DocumentChange)
+    /// The submitted SLA policy replayed over the last four weeks beside the one in force.
+    case policyWhatIf
 }
 
 public enum ScreenMessage: Sendable {
@@ -31,6 +39,11 @@ public enum ScreenMessage: Sendable {
     case verified(Result<AuditVerification, DeskError>)
     case auditProgress(Int)
     case auditHistory(Result<AuditHistory, DeskError>)
+    case plan(Result<SeatPlan, ForecastLoadError>)
+    case documents(Result<DocumentsData, DeskError>)
+    /// What the change did, in the operator's words, or why it was refused.
+    case documentChanged(Result<String, DeskError>)
+    case policyWhatIf(Result<PolicyWhatIfView, DeskError>)
 }
 
 /// The file formats of `shiftdesk report`.
@@ -52,6 +65,11 @@ public enum ScreenForm: Sendable {
     case saveReport(ReportPeriod)
     /// The audit screen's "which incident".
     case auditIncident
+    /// The Documents screen's comment, reason and file forms, for the document named.
+    case documentApprove(String)
+    case documentReject(String)
+    case documentSubmit(String)
+    case documentFile(String)
 }
 
 /// What the three screens keep in the console's state.
@@ -60,6 +78,8 @@ public struct ScreenStates: Sendable {
     public var review = ReviewScreenState()
     public var reports = ReportScreenState()
     public var audit = AuditScreenState()
+    public var plan = PlanScreenState()
+    public var documents = DocumentsScreenState()
     /// A drill-down from the supervisor's view: the queue shows only these tickets.
     public var drill: Drill?
 
@@ -98,9 +118,9 @@ enum ConsoleScreens {
         KeyBinding([.function(6), .character("]"), .character(">")], .nextPeriod, label: LocalizedText(en: "Next", zh: "下一期"), slot: 6, contexts: [.reports]),
         KeyBinding([.function(4), .character("w")], .periodKind, label: LocalizedText(en: "Period", zh: "周期"), slot: 4, contexts: [.reports]),
         KeyBinding([.function(7), .character("x")], .saveReport, label: LocalizedText(en: "Save", zh: "保存"), slot: 7, contexts: [.reports]),
-        KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports, .audit]),
+        KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.supervisor, .review, .reports, .audit, .plan, .documents]),
         KeyBinding([.function(2), .character("N")], .newCall, label: LocalizedText(en: "New", zh: "来电"), slot: 2, contexts: [.supervisor]),
-        KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports, .audit]),
+        KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.supervisor, .review, .reports, .audit, .plan, .documents]),
     ]
 
     static func context(_ state: ConsoleState) -> ScreenContext? {
@@ -113,6 +133,8 @@ enum ConsoleScreens {
         case .review: return .review
         case .reports: return .reports
         case .audit: return .audit
+        case .plan: return .plan
+        case .documents: return .documents
         default: return nil
         }
     }
@@ -134,6 +156,10 @@ enum ConsoleScreens {
             return [.perform(.screen(.loadReport(period)))]
         case .audit:
             return AuditScreen.enter(&state)
+        case .plan:
+            return PlanScreen.enter(&state)
+        case .documents:
+            return DocumentsScreen.enter(&state)
         default:
             return []
         }
@@ -150,6 +176,7 @@ enum ConsoleScreens {
         case .audit:
             // The head moves with every write; the history shown may have grown.
             return [.perform(.screen(.loadAudit))] + (state.screens.audit.incident.map { [.perform(.screen(.loadAuditHistory($0)))] } ?? [])
+        case .documents: return [.perform(.screen(.loadDocuments))]
         default: return []
         }
     }
@@ -158,7 +185,7 @@ enum ConsoleScreens {
     static func tick(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
         // A verification started from the audit screen reports its progress wherever the operator is.
         let audit = AuditScreen.tick(&state)
-        return audit + supervisorTick(&state)
+        return audit + supervisorTick(&state) + PlanScreen.tick(&state)
     }
 
     static func supervisorTick(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
@@ -212,6 +239,11 @@ enum ConsoleScreens {
             return []
         case .audit, .verified, .auditProgress, .auditHistory:
             return AuditScreen.handle(&state, message)
+        case let .plan(result):
+            PlanScreen.loaded(&state, result)
+            return []
+        case .documents, .documentChanged, .policyWhatIf:
+            return DocumentsScreen.handle(&state, message)
         }
     }
 
@@ -222,6 +254,8 @@ enum ConsoleScreens {
         case .review: return ReviewScreen.handle(&state, action: action)
         case .reports: return ReportScreen.handle(&state, action: action)
         case .audit: return AuditScreen.handle(&state, action: action)
+        case .plan: return PlanScreen.handle(&state, action: action)
+        case .documents: return DocumentsScreen.handle(&state, action: action)
         default: return nil
         }
     }
@@ -230,6 +264,7 @@ enum ConsoleScreens {
         switch purpose {
         case let .saveReport(period): return ReportScreen.submit(&state, form, period)
         case .auditIncident: return AuditScreen.submit(&state, form)
+        case .documentApprove, .documentReject, .documentSubmit, .documentFile: return DocumentsScreen.submit(&state, form, purpose)
         }
     }
 
@@ -240,6 +275,8 @@ enum ConsoleScreens {
         case .review: ReviewScreen.draw(state, in: rect, canvas: &canvas)
         case .reports: ReportScreen.draw(state, in: rect, canvas: &canvas)
         case .audit: AuditScreen.draw(state, in: rect, canvas: &canvas)
+        case .plan: PlanScreen.draw(state, in: rect, canvas: &canvas)
+        case .documents: DocumentsScreen.draw(state, in: rect, canvas: &canvas)
         default: return false
         }
         return true
@@ -264,6 +301,10 @@ enum ConsoleScreens {
             return " \(state.queue.label(state.language)) \(state.screens.reports.period?.label ?? "")"
         case .audit:
             return AuditScreen.status(state)
+        case .plan:
+            return PlanScreen.status(state)
+        case .documents:
+            return DocumentsScreen.status(state)
         default:
             guard let drill = state.screens.drill else { return nil }
             let what = drill.tier == nil ? "\(state.queue.label(state.language)) · \(drill.label(state.language))" : drill.label(state.language)
@@ -277,6 +318,17 @@ extension ConsoleServices {
         switch effect {
         case .loadAudit, .verifyAudit, .auditProgress, .loadAuditHistory:
             return try execute(audit: effect) ?? .failed("unhandled audit effect")
+        case .loadPlan:
+            return try Blocking.run { [desk, schedule, forecastSettings, timeZone] in
+                let loader = ForecastLoader(desk: desk, settings: forecastSettings, timeZone: timeZone)
+                do throws(ForecastLoadError) {
+                    return .screen(.plan(.success(try await loader.plan(hours: PlanScreen.hours, schedule: schedule))))
+                } catch {
+                    return .screen(.plan(.failure(error)))
+                }
+            }
+        case .loadDocuments, .changeDocument, .policyWhatIf:
+            return try execute(documents: effect) ?? .failed("unhandled documents effect")
         case .loadSupervisor:
             return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule))) }
         case let .loadReview(week):
@@ -288,9 +340,11 @@ extension ConsoleServices {
                 }
             }
         case let .raiseProblem(title, incidents, week):
-            return try Blocking.run { [desk, me] in
+            return try Blocking.run { [desk, me, sweep] in
                 do throws(DeskError) {
-                    return .screen(.raised(.success(try await desk.raiseProblem(title: title, linking: incidents, as: me.login)), week: week))
+                    let problem = try await desk.raiseProblem(title: title, linking: incidents, as: me.login,
+                                                              recipients: sweep.directory, timeZone: sweep.timeZone)
+                    return .screen(.raised(.success(problem), week: week))
                 } catch {
                     return .screen(.raised(.failure(error), week: week))
                 }

@@ -153,7 +153,7 @@ enum ReviewScreen {
                 TableColumn("n", width: .fixed(3), alignment: .right),
                 TableColumn(l.pick(en: "Similar incidents", zh: "相似事件"), width: .flex(weight: 3, minimum: 12)),
                 TableColumn(l.pick(en: "Service / category", zh: "服务/类别"), width: .flex(weight: 1, minimum: 10)),
-                TableColumn(l.pick(en: "Problem", zh: "问题单"), width: .fixed(zh ? 18 : 20)),
+                TableColumn(l.pick(en: "Problem", zh: "问题单"), width: .fixed(zh ? 20 : 26)),
             ]
         default:
             return [
@@ -320,11 +320,4 @@ enum ReviewScreen {
 }
 
 /// A problem's state as the review shows it.
-func problemState(_ state: ProblemState, _ l: Language) -> String {
-    switch state {
-    case .open: l.pick(en: "open", zh: "待处理")
-    case .investigating: l.pick(en: "investigating", zh: "调查中")
-    case .resolved: l.pick(en: "resolved", zh: "已解决")
-    case .closed: l.pick(en: "closed", zh: "已关闭")
-    }
-}
+func problemState(_ state: ProblemState, _ l: Language) -> String { state.label(l) }

@@ -1,0 +1,42 @@
+import Foundation
+import ShiftDeskCore
+
+/// How both stores keep the record journal (``RecordJournal``): one row per entry, its fields as
+/// a JSON array of `[name, value]` pairs (`null` for an absent value), its hash beside it.
+enum RecordJournalRows {
+    static func encodeFields(_ fields: [RecordField]) throws -> String {
+        let pairs: [[String?]] = fields.map { [$0.name, $0.value] }
+        return String(decoding: try JSONEncoder().encode(pairs), as: UTF8.self)
+    }
+
+    /// nil when the text is not what ShiftDesk writes (the row was edited).
+    static func decodeFields(_ text: String) -> [RecordField]? {
+        guard let pairs = try? JSONDecoder().decode([[String?]].self, from: Data(text.utf8)) else { return nil }
+        var fields: [RecordField] = []
+        for pair in pairs {
+            guard pair.count == 2, let name = pair[0] else { return nil }
+            fields.append(RecordField(name, pair[1]))
+        }
+        return fields
+    }
+
+    /// An entry as read back; an unknown subject or unreadable fields make it unreadable, so the
+    /// walk names it as edited.
+    static func entry(position: Int64, subject: String, key: String, actor: String, at: Int64, origin: String,
+                      fields: String, hash: [UInt8]?) -> JournalEntry {
+        let decoded = decodeFields(fields)
+        let subjectValue = RecordSubject(rawValue: subject)
+        let originValue = EventOrigin(rawValue: origin)
+        return JournalEntry(position: position, actor: actor, at: Millis.date(at), origin: originValue ?? .local,
+                            state: RecordState(subject: subjectValue ?? .handover, key: key, fields: decoded ?? []),
+                            hash: hash, readable: decoded != nil && subjectValue != nil && originValue != nil)
+    }
+
+    /// The entries one write appends, chained after `head`.
+    static func chain(_ states: [RecordState], actor: String, at instant: Date, origin: EventOrigin,
+                      after head: inout JournalHead) -> [JournalEntry] {
+        states.map { state in
+            head.append(JournalEntry(position: 0, actor: actor, at: instant, origin: origin, state: state), sha256: ChainHash.sha256)
+        }
+    }
+}
