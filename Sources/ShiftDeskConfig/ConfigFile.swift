@@ -7,6 +7,10 @@ import TOMLKit
 public struct DeskConfig: Sendable {
     /// The desk's zone for display, calendars and shifts; nil means the system's.
     public var timeZone: TimeZone?
+    /// The language customer updates are mailed in (`[desk] language`, zh or en; default zh).
+    public var customerLanguage: Language = .zh
+    /// `[desk.customer_updates]`: per priority, how often the customer is to be told of progress.
+    public var customerUpdateEvery: [Priority: TimeInterval] = [:]
     public var dayShift: (start: LocalTime, end: LocalTime)?
     public var nightShift: (start: LocalTime, end: LocalTime)?
     public var sendmail = "/usr/sbin/sendmail -t -i"
@@ -47,8 +51,25 @@ public enum ConfigFile {
 
         if let value = root["desk"] {
             let desk = try reader.table(value, at: ["desk"])
-            try reader.checkKeys(desk, allowed: ["timezone"], at: ["desk"])
+            try reader.checkKeys(desk, allowed: ["timezone", "language", "customer_updates"], at: ["desk"])
+            if let value = desk["customer_updates"] {
+                let p = ["desk", "customer_updates"]
+                let table = try reader.table(value, at: p)
+                try reader.checkKeys(table, allowed: Priority.allCases.map(\.rawValue), at: p)
+                for priority in Priority.allCases {
+                    if let every = table[priority.rawValue] {
+                        config.customerUpdateEvery[priority] = try reader.duration(every, at: p + [priority.rawValue])
+                    }
+                }
+            }
             if let zone = desk["timezone"] { config.timeZone = try reader.timeZone(zone, at: ["desk", "timezone"]) }
+            if let value = desk["language"] {
+                let name = try reader.string(value, at: ["desk", "language"], hint: "\"zh\" or \"en\"")
+                guard let language = Language(rawValue: name) else {
+                    throw reader.error(.wrongType, "\"\(name)\" in desk.language is not a language this desk writes (zh or en)", at: ["desk", "language"])
+                }
+                config.customerLanguage = language
+            }
         }
         if let value = root["shifts"] {
             let shifts = try reader.table(value, at: ["shifts"])
@@ -91,7 +112,7 @@ public enum ConfigFile {
                     }
                     guard let addressesValue = roles[key] else { continue }
                     let addresses = try reader.strings(addressesValue, at: p, hint: "[\"im@desk.example\"]")
-                    if let bad = addresses.first(where: { !$0.contains("@") || $0.contains(where: { $0.isWhitespace || $0.isNewline }) }) {
+                    if let bad = addresses.first(where: { TextField.email.check($0) != nil }) {
                         throw reader.error(.wrongType, "\"\(bad)\" in notify.roles.\(key) is not an e-mail address", at: p)
                     }
                     config.recipients.addresses[role] = addresses

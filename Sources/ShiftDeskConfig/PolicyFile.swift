@@ -356,7 +356,7 @@ struct Loader {
         if let vv = t["via"] {
             via = []
             for name in try strings(vv, at: p + ["via"], hint: "[\"email\"] or [\"phone\", \"email\"]") {
-                guard let m = ContactMethod(rawValue: name) else {
+                guard let m = ContactMethod(rawValue: name), ContactMethod.escalationMethods.contains(m) else {
                     throw error(.unknownContactMethod, "unknown via \"\(name)\" (known: phone, email)", at: p + ["via"], value: Loader.quoted(name))
                 }
                 if !via.contains(m) { via.append(m) }

@@ -42,13 +42,20 @@ public struct OutboxFlusher: Sendable {
         var report = Report()
         let now = clock.now()
         let batch = try await store.claimMail(dueBy: now, leaseUntil: now.addingTimeInterval(lease), limit: limit)
-        for message in batch {
-            let mail = MailMessage(from: from, to: message.address, subject: message.subject, body: message.body,
-                                   messageID: message.messageID, date: message.createdAt)
+        for var message in batch {
             do {
-                guard message.address.contains("@") else {
-                    throw DeliveryFailure("no e-mail address configured for \(message.recipientRole.rawValue) ([notify.roles] in config.toml)")
+                if let login = message.recipientLogin {
+                    // Addressed now, from the roster in force: an address given since the message was queued counts.
+                    guard let address = try await store.findOperator(login: login)?.email else {
+                        throw DeliveryFailure("no e-mail address on record for \(login) (operator edit \(login) --email ADDR)")
+                    }
+                    message.address = address
                 }
+                guard message.address.contains("@") else {
+                    throw DeliveryFailure("no e-mail address configured for \(message.recipientRole?.rawValue ?? "?") ([notify.roles] in config.toml)")
+                }
+                let mail = MailMessage(from: from, to: message.address, subject: message.subject, body: message.body,
+                                       messageID: message.messageID, date: message.createdAt)
                 try await transport.send(mail)
                 try await store.markDelivered(message.id, at: clock.now())
                 report.delivered.append(message.id)

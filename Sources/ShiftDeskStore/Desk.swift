@@ -16,6 +16,8 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Disabled by the administrator: may no longer act.
     case disabledOperator(String)
     case invalidOperator(String)
+    /// An e-mail address that is not one (``EmailAddress``).
+    case invalidEmail(TextViolation)
     /// The action's instant is before the ticket's latest event: history is only ever appended
     /// to, in order, so an action cannot be dated into the past.
     case backdated(ticket: TicketID, latest: Date, attempted: Date)
@@ -41,6 +43,8 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
                           zh: "\(login) 已在本服务台停用，不能再操作；请联系管理员")
         case let .invalidOperator(reason):
             return l.pick(en: "cannot add operator: \(reason)", zh: "无法添加操作员：\(reason)")
+        case let .invalidEmail(violation):
+            return violation.message(l)
         case let .backdatedProblem(problem, latest, attempted):
             let latestText = DisplayTime.format(latest, in: timeZone), attemptedText = DisplayTime.format(attempted, in: timeZone)
             return l.pick(
@@ -71,6 +75,12 @@ public struct Desk: Sendable {
     /// Where this desk's actions come from, stamped on every event it writes: `.local` for the
     /// administrator's shell, `.serve` for commands that came through `shiftdesk serve`.
     public let origin: EventOrigin
+    /// The language customer updates are written in (`[desk] language` of config.toml; the
+    /// desk keeps no language per caller).
+    public var customerLanguage: Language = .zh
+    /// How often the customer of an incident being worked is to be told of its progress, per
+    /// priority (`[desk.customer_updates]`); a queue row warns when an update is overdue.
+    public var customerUpdateEvery: [Priority: TimeInterval] = [:]
 
     public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable, origin: EventOrigin = .local) {
         self.store = store
@@ -156,7 +166,29 @@ public struct Desk: Sendable {
         }
         guard !person.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidOperator("a name is needed") }
         if let violation = TextField.operatorName.check(person.name) { throw .invalidOperator(violation.message(.en)) }
+        var person = person
+        switch EmailAddress.parse(person.email) {
+        case let .success(email): person.email = email
+        case let .failure(violation): throw .invalidEmail(violation)
+        }
         do { try await store.addOperator(person) } catch { throw .store(error) }
+    }
+
+    /// Records an operator's e-mail address (nil or blank removes it); returns the operator as stored.
+    @discardableResult
+    public func setOperatorEmail(_ login: String, to email: String?) async throws(DeskError) -> Operator {
+        let address: String?
+        switch EmailAddress.parse(email) {
+        case let .success(parsed): address = parsed
+        case let .failure(violation): throw .invalidEmail(violation)
+        }
+        let found: Bool
+        do { found = try await store.setOperatorEmail(login, address) } catch { throw .store(error) }
+        guard found else { throw .unknownOperator(login) }
+        let person: Operator?
+        do { person = try await store.findOperator(login: login) } catch { throw .store(error) }
+        guard let person else { throw .unknownOperator(login) }
+        return person
     }
 
     public func requireOperator(_ login: String) async throws(DeskError) -> Operator {
@@ -220,7 +252,8 @@ public struct Desk: Sendable {
         do {
             let (plan, summary) = try await plan(outcome.ticket, appending: outcome.event, after: stored, isNew: false, by: actor)
             outcome.ticket.plan = plan
-            let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event, summary: summary)
+            let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event, summary: summary,
+                                                               messages: messages(for: action, after: outcome.ticket, by: actor, at: now))
             return Workflow.Outcome(ticket: ticket, event: event)
         } catch let .conflict(ticket, changedBy, at, kind, fresh) {
             let name = await displayName(of: changedBy)
@@ -228,6 +261,20 @@ public struct Desk: Sendable {
                                    at: at, kind: kind, current: fresh))
         } catch {
             throw .store(error)
+        }
+    }
+
+    /// What an action tells people besides the record, queued with it (issue 16): the result of a
+    /// line's resolution told to the desk, a customer update mailed to the caller.
+    func messages(for action: TicketAction, after ticket: Ticket, by actor: Operator, at now: Date) -> [OutboxMessage] {
+        switch action {
+        case .resolve, .resolveWithWorkaround, .resolveWithKnownError:
+            return ResultNotice.compose(ticket: ticket, resolver: actor, toldDesk: action.toldDesk, timeZone: policy.timeZone, now: now)
+        case let .note(text, true):
+            return CustomerUpdate.compose(ticket: ticket, text: text, language: customerLanguage, timeZone: policy.timeZone, now: now)
+                .map { [$0] } ?? []
+        default:
+            return []
         }
     }
 
@@ -265,6 +312,14 @@ public struct Desk: Sendable {
         let actor = try await requireOperator(login)
         do { try Workflow.check(.confirmCall, by: actor) } catch { throw .refused(error) }
         do { return try await store.confirmCall(id, by: login, at: clock.now()) } catch { throw .store(error) }
+    }
+
+    /// Records, as `login`, that they saw the console notice `id` (the result of an incident told
+    /// to the desk). False when it is not waiting (unknown, or someone already saw it).
+    public func confirmNotice(_ id: Int64, as login: String) async throws(DeskError) -> Bool {
+        let actor = try await requireOperator(login)
+        do { try Workflow.check(.seeResult, by: actor) } catch { throw .refused(error) }
+        do { return try await store.confirmNotice(id, by: login, at: clock.now()) } catch { throw .store(error) }
     }
 
     /// An operator's name for messages; nil when unknown (or the store cannot say).

@@ -74,6 +74,8 @@ public protocol Store: Sendable {
     func findOperator(login: String) async throws(StoreError) -> Operator?
     /// Disables (or enables again) an operator; false when there is no such operator.
     func setOperatorDisabled(_ login: String, _ disabled: Bool) async throws(StoreError) -> Bool
+    /// Records (or, with nil, removes) an operator's e-mail address; false when there is no such operator.
+    func setOperatorEmail(_ login: String, _ email: String?) async throws(StoreError) -> Bool
     /// Gives a key to an operator. A key already given (to anyone) is refused with
     /// ``StoreError/keyTaken(fingerprint:login:)``.
     func addOperatorKey(_ key: OperatorKey) async throws(StoreError)
@@ -90,7 +92,11 @@ public protocol Store: Sendable {
     func insertTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent)
     /// Writes `ticket` if the stored version is still `ticket.version`, bumping it, with its event.
     /// Otherwise throws `StoreError.conflict` naming who changed it, and writes nothing.
-    func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent)
+    /// `messages` (the result told to the desk…) are queued in the outbox in the same
+    /// transaction: the change and its messages land together or not at all (a message whose
+    /// Message-ID is already queued is not queued again).
+    func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?,
+                      messages: [OutboxMessage]) async throws(StoreError) -> (Ticket, TicketEvent)
     /// Stores many tickets with their events in one transaction; numbers are assigned in order.
     /// `summaries` is empty or holds one (or nil) per history.
     func insertHistories(_ histories: [TicketHistory], summaries: [KPISummary?]) async throws(StoreError) -> [TicketID]
@@ -147,6 +153,10 @@ public protocol Store: Sendable {
     /// Records that `login` made the call; false when someone already confirmed it.
     func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool
     func outbox(of ticket: TicketID) async throws(StoreError) -> [OutboxMessage]
+    /// Console notices (``ContactMethod/console``) nobody has seen yet, oldest first, at most `limit`.
+    func pendingNotices(limit: Int?) async throws(StoreError) -> [OutboxMessage]
+    /// Records that `login` saw the notice; false when it is not waiting (unknown, or already seen).
+    func confirmNotice(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool
     /// The messages about a problem, oldest first.
     func outbox(ofProblem problem: ProblemID) async throws(StoreError) -> [OutboxMessage]
 
@@ -245,7 +255,11 @@ extension Store {
     }
 
     public func updateTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
-        try await updateTicket(ticket, event: event, summary: nil)
+        try await updateTicket(ticket, event: event, summary: nil, messages: [])
+    }
+
+    public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
+        try await updateTicket(ticket, event: event, summary: summary, messages: [])
     }
 
     public func insertProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {

@@ -241,6 +241,31 @@ func failure(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) 
     }
 }
 
+/// Issue 16: the language customer updates are mailed in, and addresses checked by one rule.
+@Suite struct MessagesConfigTests {
+    @Test func readsTheDesksLanguageForCustomerUpdates() throws {
+        #expect(try ConfigFile.load(contents: "", path: "config.toml").customerLanguage == .zh)
+        #expect(try ConfigFile.load(contents: "[desk]\nlanguage = \"en\"\n", path: "config.toml").customerLanguage == .en)
+        let every = try ConfigFile.load(contents: "[desk.customer_updates]\nmajor = \"1h\"\ngeneral = \"4h\"\n", path: "config.toml")
+        #expect(every.customerUpdateEvery == [.major: 3600, .general: 4 * 3600])
+    }
+
+    @Test(arguments: [
+        ("[desk]\nlanguage = \"fr\"\n", "config.toml:2"), ("[desk.customer_updates]\nurgent = \"1h\"\n", "unknown key"),
+        ("[desk.customer_updates]\ngeneral = \"soon\"\n", "config.toml:2"), ("[desk]\nlanguage = 1\n", "config.toml:2"),
+        ("[notify.roles]\nincident_manager = [\"@desk.example\"]\n", "is not an e-mail address"),
+        ("[notify.roles]\nincident_manager = [\"im @desk.example\"]\n", "is not an e-mail address"),
+    ])
+    func refusesWhatItCannotUse(_ text: String, _ expected: String) {
+        do {
+            _ = try ConfigFile.load(contents: text, path: "config.toml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description.contains(expected), "\(error.description)")
+        }
+    }
+}
+
 @Suite struct ForecastConfigTests {
     @Test func readsTheForecastTableWithItsDefaults() throws {
         #expect(try ConfigFile.load(contents: "", path: "config.toml").forecast == ForecastSettings())

@@ -46,6 +46,22 @@ func importText(_ text: String, _ format: ImportFormat, into desk: Desk, strict:
         #expect(try await copy.store.lastEventID() == events)
     }
 
+    /// Issue 16: the caller's address travels with the ticket in both formats; a bad one is a bad row.
+    @Test(arguments: [ImportFormat.csv, .json])
+    func theCallersAddressComesBackAndABadOneIsRefused(_ format: ImportFormat) async throws {
+        let original = try Scratch.desk()
+        try await original.store.addOperator(Operator(login: "zhang.wei", name: "张伟", role: .desk))
+        let ticket = try await original.open(TicketDraft(title: "VPN 断线", caller: Caller(name: "王小明", email: "wxm@corp.example")),
+                                             as: "zhang.wei")
+        let text = try await export(original, format == .csv ? .csv : .json)
+        let copy = try Scratch.desk()
+        #expect(try await importText(text, format, into: copy).imported == 1)
+        #expect(try await copy.store.tickets(.all).first?.caller.email == "wxm@corp.example")
+        let bad = text.replacingOccurrences(of: "wxm@corp.example", with: "wxm corp.example")
+        let refused = try await importText(bad, format, into: try Scratch.desk())
+        #expect(refused.imported == 0 && refused.skipped.count == 1, "\(ticket.id)")
+    }
+
     @Test func aPeriodExportsOnlyTheTicketsOpenedInIt() async throws {
         let desk = try await demoDesk()
         let all = try await desk.store.tickets(.all)

@@ -12,7 +12,7 @@ public enum RemoteCommandPolicy {
     /// Commands a seat may run, with the subcommands allowed (nil: all of them).
     static let seatCommands: [String: Set<String>?] = [
         "console": nil, "ticket": nil, "problem": nil, "sla": nil, "handover": nil, "report": nil, "export": nil,
-        "audit": ["verify"], "notify": ["calls", "confirm"], "help": nil, "known-error": nil, "doc": nil, "forecast": nil, "policy": nil,
+        "audit": ["verify"], "notify": ["calls", "confirm", "notices", "seen"], "help": nil, "known-error": nil, "doc": nil, "forecast": nil, "policy": nil,
     ]
 
     /// The administrator's commands (or subcommands): they change who may act, what the desk holds

@@ -22,8 +22,8 @@ public struct FiredStep: Sendable, Hashable {
     }
 }
 
-/// A notification waiting in the outbox: an e-mail to deliver, or a phone call an operator
-/// must make and confirm.
+/// A notification waiting in the outbox: an e-mail to deliver, a phone call an operator
+/// must make and confirm, or a notice an operator must see on their console.
 public struct OutboxMessage: Sendable, Hashable {
     public var id: Int64
     /// The incident an escalation step is about; nil for a message about a problem.
@@ -33,8 +33,16 @@ public struct OutboxMessage: Sendable, Hashable {
     public var problem: ProblemID?
     /// The escalation step's priority and rung; nil for a message about a problem.
     public var priority: Priority?
+    /// The escalation step's level; 0 for messages that are not a step (``kind``), nil for a
+    /// message about a problem.
     public var level: Int?
-    public var recipientRole: RecipientRole
+    /// What the message is about: an escalation step, or one of the duty table's other messages.
+    public var kind: MessageKind
+    /// The escalation role it goes to; nil for a message to an operator (``recipientLogin``).
+    public var recipientRole: RecipientRole?
+    /// The operator it goes to, when it goes to one: their address is the one on record when
+    /// the message is delivered (`operator edit --email`), not when it was queued.
+    public var recipientLogin: String?
     /// An e-mail address, or for phone calls the person or role to call.
     public var address: String
     public var via: ContactMethod
@@ -50,7 +58,8 @@ public struct OutboxMessage: Sendable, Hashable {
     /// For phone calls: who confirmed they called.
     public var confirmedBy: String?
 
-    public init(id: Int64 = 0, ticket: TicketID, priority: Priority, level: Int, recipientRole: RecipientRole,
+    public init(id: Int64 = 0, ticket: TicketID, priority: Priority, level: Int, kind: MessageKind = .escalation,
+                recipientRole: RecipientRole?, recipientLogin: String? = nil,
                 address: String, via: ContactMethod, subject: String, body: String, createdAt: Date,
                 attempts: Int = 0, nextAttemptAt: Date? = nil, lastError: String? = nil, deliveredAt: Date? = nil,
                 confirmedBy: String? = nil, messageID: String? = nil) {
@@ -59,12 +68,15 @@ public struct OutboxMessage: Sendable, Hashable {
         self.problem = nil
         self.priority = priority
         self.level = level
+        self.kind = kind
         self.recipientRole = recipientRole
+        self.recipientLogin = recipientLogin
         self.address = address
         self.via = via
-        // A stored message keeps the ID it was sent with; a new one is given its ID here.
-        self.messageID = messageID ?? OutboxMessage.messageID(ticket: ticket, priority: priority, level: level, role: recipientRole,
-                                                              address: address, via: via)
+        // A stored message keeps the ID it was sent with; a new escalation message is given its ID
+        // here (messages of the other kinds are composed with theirs, see ResultNotice).
+        self.messageID = messageID ?? OutboxMessage.messageID(ticket: ticket, priority: priority, level: level,
+                                                              role: recipientRole ?? .incidentManager, address: address, via: via)
         self.subject = subject
         self.body = body
         self.createdAt = createdAt
@@ -84,7 +96,9 @@ public struct OutboxMessage: Sendable, Hashable {
         self.problem = problem
         self.priority = nil
         self.level = nil
+        self.kind = .problem
         self.recipientRole = recipientRole
+        self.recipientLogin = nil
         self.address = address
         self.via = .email
         self.messageID = messageID ?? "\(problem).raised.\(recipientRole.rawValue).email.\(Self.safe(address))@shiftdesk"

@@ -23,7 +23,7 @@ public enum DeskExport {
         "id", "title", "description", "caller_name", "caller_phone", "caller_department", "channel", "priority", "category",
         "affected_service", "state", "tier", "assignee", "owner", "opened_at", "first_response_at", "resolved_at", "closed_at",
         "resolution_note", "csat_score", "csat_comment", "csat_unreachable", "sheet_printed_at", "sheet_signed_at", "problem",
-        "backfilled", "bypassed_desk", "reopen_count", "source", "source_made_sla", "version",
+        "backfilled", "bypassed_desk", "reopen_count", "source", "source_made_sla", "version", "caller_email",
     ]
     public static let eventColumns = ["event_at", "event_actor", "event_kind", "event_changes", "event_note"]
     public static var csvHeader: String { CSVText.line(ticketColumns + eventColumns) }
@@ -47,7 +47,7 @@ public enum DeskExport {
             t.assignee ?? "", t.owner ?? "", instant(t.openedAt), instant(t.firstResponseAt), instant(t.resolvedAt),
             instant(t.closedAt), t.resolutionNote ?? "", score, comment, unreachable, instant(t.onSiteSheet.printedAt),
             instant(t.onSiteSheet.signedAt), t.problem?.description ?? "", flag(t.backfilled), flag(t.bypassedDesk),
-            String(t.reopenCount), origin(of: t, desk: desk), t.sourceMadeSLA.map(flag) ?? "", String(t.version),
+            String(t.reopenCount), origin(of: t, desk: desk), t.sourceMadeSLA.map(flag) ?? "", String(t.version), t.caller.email ?? "",
         ].map(CSVText.field).joined(separator: ",")
         if history.events.isEmpty { return ticket + ",,,,,\n" }
         var out = ""
@@ -109,7 +109,8 @@ public enum DeskExport {
             let r = first
             let ticket = try fields.ticket(
                 id: cell(r, "id"), title: cell(r, "title"), description: cell(r, "description"), callerName: cell(r, "caller_name"),
-                callerPhone: optional(r, "caller_phone"), callerDepartment: optional(r, "caller_department"), channel: cell(r, "channel"),
+                callerPhone: optional(r, "caller_phone"), callerDepartment: optional(r, "caller_department"),
+                callerEmail: optional(r, "caller_email"), channel: cell(r, "channel"),
                 priority: cell(r, "priority"), category: optional(r, "category"), affectedService: optional(r, "affected_service"),
                 state: cell(r, "state"), tier: cell(r, "tier"), assignee: optional(r, "assignee"), owner: optional(r, "owner"),
                 openedAt: optional(r, "opened_at"), firstResponseAt: optional(r, "first_response_at"),
@@ -161,7 +162,7 @@ public enum DeskExport {
             ("title", .string(t.title)),
             ("description", .string(t.description)),
             ("caller", .object([("name", .string(t.caller.name)), ("phone", .string(t.caller.phone)),
-                                ("department", .string(t.caller.department))])),
+                                ("department", .string(t.caller.department)), ("email", .string(t.caller.email))])),
             ("channel", .string(t.channel.rawValue)),
             ("priority", .string(t.priority.rawValue)),
             ("category", .string(t.category)),
@@ -205,7 +206,7 @@ public enum DeskExport {
     }
 
     private struct JSONTicket: Decodable {
-        struct CallerJSON: Decodable { var name: String; var phone: String?; var department: String? }
+        struct CallerJSON: Decodable { var name: String; var phone: String?; var department: String?; var email: String? }
         struct SatisfactionJSON: Decodable { var score: Int?; var comment: String?; var unreachable: Bool }
         struct SheetJSON: Decodable { var printed_at: String?; var signed_at: String? }
         struct FlagsJSON: Decodable { var backfilled: Bool; var bypassed_desk: Bool }
@@ -263,7 +264,7 @@ public enum DeskExport {
             do throws(InterchangeIssue) {
                 let ticket = try fields.ticket(
                     id: t.id, title: t.title, description: t.description, callerName: t.caller.name, callerPhone: t.caller.phone,
-                    callerDepartment: t.caller.department, channel: t.channel, priority: t.priority, category: t.category,
+                    callerDepartment: t.caller.department, callerEmail: t.caller.email, channel: t.channel, priority: t.priority, category: t.category,
                     affectedService: t.affected_service, state: t.state, tier: t.tier, assignee: t.assignee, owner: t.owner,
                     openedAt: t.opened_at, firstResponseAt: t.first_response_at, resolvedAt: t.resolved_at, closedAt: t.closed_at,
                     resolutionNote: t.resolution_note, csatScore: t.satisfaction?.score.map(String.init),
@@ -357,7 +358,7 @@ public enum DeskExport {
         }
 
         func ticket(id: String, title: String, description: String, callerName: String, callerPhone: String?, callerDepartment: String?,
-                    channel: String, priority: String, category: String?, affectedService: String?, state: String, tier: String,
+                    callerEmail: String? = nil, channel: String, priority: String, category: String?, affectedService: String?, state: String, tier: String,
                     assignee: String?, owner: String?, openedAt: String?, firstResponseAt: String?, resolvedAt: String?,
                     closedAt: String?, resolutionNote: String?, csatScore: String?, csatComment: String?, csatUnreachable: Bool,
                     sheetPrintedAt: String?, sheetSignedAt: String?, problem: String?, backfilled: String, bypassedDesk: String,
@@ -380,7 +381,7 @@ public enum DeskExport {
             }
             return Ticket(
                 id: ticketID, title: title, description: description,
-                caller: Caller(name: callerName, phone: callerPhone, department: callerDepartment),
+                caller: Caller(name: callerName, phone: callerPhone, department: callerDepartment, email: callerEmail),
                 channel: try raw("channel", channel, Channel.self), priority: try raw("priority", priority, Priority.self),
                 category: category, affectedService: affectedService, state: try raw("state", state, TicketState.self),
                 tier: try raw("tier", tier, Tier.self), assignee: assignee, owner: owner, openedAt: opened,

@@ -5,11 +5,14 @@ public struct Caller: Codable, Hashable, Sendable {
     public var name: String
     public var phone: String?
     public var department: String?
+    /// Where customer updates are mailed (``EmailAddress``); nil when only a phone is known.
+    public var email: String?
 
-    public init(name: String, phone: String? = nil, department: String? = nil) {
+    public init(name: String, phone: String? = nil, department: String? = nil, email: String? = nil) {
         self.name = name
         self.phone = phone
         self.department = department
+        self.email = email
     }
 }
 
@@ -117,6 +120,8 @@ public struct Ticket: Codable, Hashable, Sendable {
     /// without reading the ticket's history.
     public var respondBy: Date?
     public var resolveBy: Date?
+    /// When the customer was last told of the progress (a work note marked customer update).
+    public var customerToldAt: Date?
 
     public init(
         id: TicketID, title: String, description: String = "", caller: Caller, channel: Channel,
@@ -126,8 +131,9 @@ public struct Ticket: Codable, Hashable, Sendable {
         resolutionNote: String? = nil, satisfaction: Satisfaction? = nil, onSiteSheet: OnSiteSheet = OnSiteSheet(),
         problem: ProblemID? = nil, backfilled: Bool = false, bypassedDesk: Bool = false, reopenCount: Int = 0,
         source: String? = nil, sourceMadeSLA: Bool? = nil, version: Int = 1, escalationDueAt: Date? = nil,
-        importedAt: Date? = nil, respondBy: Date? = nil, resolveBy: Date? = nil
+        importedAt: Date? = nil, respondBy: Date? = nil, resolveBy: Date? = nil, customerToldAt: Date? = nil
     ) {
+        self.customerToldAt = customerToldAt
         self.id = id
         self.title = title
         self.description = description
@@ -170,6 +176,7 @@ extension Ticket {
             "caller": caller.name,
             "phone": caller.phone,
             "department": caller.department,
+            "caller_email": caller.email,
             "channel": channel.rawValue,
             "priority": priority.rawValue,
             "category": category,
@@ -192,6 +199,7 @@ extension Ticket {
             "reopen_count": String(reopenCount),
             "source": source,
             "source_made_sla": sourceMadeSLA.map { $0 ? "true" : "false" },
+            "customer_told_at": customerToldAt?.auditText,
         ]
     }
 

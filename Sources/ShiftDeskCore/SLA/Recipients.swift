@@ -18,5 +18,12 @@ public enum RecipientRole: String, Codable, CaseIterable, Sendable {
 /// How a step reaches its recipients. Phone steps become a confirm-you-called checklist item.
 public enum ContactMethod: String, Codable, CaseIterable, Sendable {
     case phone, email
+    /// A notice shown on an operator's console until they have seen it (the result of an
+    /// incident told to the desk). Not a way an escalation step reaches anyone: a policy file
+    /// may name only phone and email.
+    case console
+
+    /// The ways a policy's escalation steps may notify.
+    public static let escalationMethods: [ContactMethod] = [.phone, .email]
 }
 

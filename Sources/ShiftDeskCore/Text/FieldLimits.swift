@@ -17,6 +17,8 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
     case changeReason = "change_reason"
     case reviewComment = "review_comment"
     case operatorName = "operator_name"
+    /// An operator's or a caller's e-mail address (see ``EmailAddress``).
+    case email
 
     public var limit: Int {
         switch self {
@@ -27,6 +29,7 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
         case .comment: 1000
         case .caller, .department, .category, .service, .operatorName: 100
         case .phone: 40
+        case .email: 254
         case .documentText: 200_000
         }
     }
@@ -43,6 +46,7 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
     public var allowed: String {
         switch self {
         case .phone: "digits, spaces and + - ( ) . / # * , ; x ext"
+        case .email: "an address such as name@example.com, without blanks"
         default: isMultiline ? "any printable text and line breaks" : "any printable text on one line"
         }
     }
@@ -69,6 +73,7 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
         case .changeReason: l.pick(en: "reason for the change", zh: "变更原因")
         case .reviewComment: l.pick(en: "approval comment", zh: "审批意见")
         case .operatorName: l.pick(en: "operator name", zh: "操作员姓名")
+        case .email: l.pick(en: "e-mail address", zh: "电子邮箱")
         }
     }
 
@@ -79,6 +84,7 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
         for scalar in text.unicodeScalars where !accepts(scalar) {
             return TextViolation(field: self, kind: scalar == "\n" || scalar == "\r" || scalar == "\t" ? .lineBreak : .character(scalar.value))
         }
+        if self == .email, !EmailAddress.isValid(text) { return TextViolation(field: self, kind: .notAnAddress) }
         return nil
     }
 
@@ -106,6 +112,8 @@ public struct TextViolation: Error, Hashable, Sendable, CustomStringConvertible 
         case lineBreak
         /// The offending Unicode scalar.
         case character(UInt32)
+        /// Not an e-mail address (``EmailAddress/isValid(_:)``).
+        case notAnAddress
     }
 
     public var field: TextField
@@ -129,6 +137,9 @@ public struct TextViolation: Error, Hashable, Sendable, CustomStringConvertible 
             let code = "U+" + String(value, radix: 16, uppercase: true).leftPadded(to: 4)
             return l.pick(en: "the \(name) holds a character it cannot (\(code)); allowed: \(field.allowed)",
                           zh: "\(name)含有不允许的字符（\(code)）")
+        case .notAnAddress:
+            return l.pick(en: "the \(name) must look like name@example.com, without blanks",
+                          zh: "\(name)格式应为 name@example.com，不含空格")
         }
     }
 }
@@ -145,6 +156,7 @@ extension TicketDraft {
         let texts: [(TextField, String?)] = [
             (.title, title), (.description, description), (.caller, caller.name), (.phone, caller.phone),
             (.department, caller.department), (.category, category), (.service, affectedService),
+            (.email, caller.email.nonEmpty),
         ]
         for (field, text) in texts {
             if let text, let violation = field.check(text.trimmingCharacters(in: .whitespacesAndNewlines)) { return violation }
@@ -158,9 +170,9 @@ extension TicketAction {
     public func textViolation() -> TextViolation? {
         switch self {
         case let .escalate(_, note): note.flatMap { TextField.note.check($0) }
-        case let .resolve(text), let .resolveWithWorkaround(text), let .resolveWithKnownError(_, text), let .resolveByProblem(_, text):
+        case let .resolve(text, _), let .resolveWithWorkaround(text, _), let .resolveWithKnownError(_, text), let .resolveByProblem(_, text):
             TextField.resolution.check(text)
-        case let .reopen(text), let .note(text): TextField.note.check(text)
+        case let .reopen(text), let .note(text, _): TextField.note.check(text)
         case let .close(.rated(_, comment)?): comment.flatMap { TextField.comment.check($0) }
         default: nil
         }
@@ -175,7 +187,7 @@ extension TicketHistory {
         let texts: [(TextField, String?)] = [
             (.title, t.title), (.description, t.description), (.caller, t.caller.name), (.phone, t.caller.phone),
             (.department, t.caller.department), (.category, t.category), (.service, t.affectedService),
-            (.resolution, t.resolutionNote),
+            (.email, t.caller.email), (.resolution, t.resolutionNote),
         ]
         for (field, text) in texts { if let text, let violation = field.check(text) { return violation } }
         for event in events { if let note = event.note, let violation = TextField.note.check(note) { return violation } }

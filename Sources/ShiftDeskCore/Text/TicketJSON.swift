@@ -17,7 +17,7 @@ extension Ticket {
             ("title", .string(title)),
             ("description", .string(description)),
             ("caller", .object([("name", .string(caller.name)), ("phone", .string(caller.phone)),
-                                ("department", .string(caller.department))])),
+                                ("department", .string(caller.department)), ("email", .string(caller.email))])),
             ("channel", .string(channel.rawValue)),
             ("priority", .string(priority.rawValue)),
             ("category", .string(category)),
@@ -39,6 +39,7 @@ extension Ticket {
             ("reopen_count", .int(Int64(reopenCount))),
             ("source", .string(source)),
             ("source_made_sla", sourceMadeSLA.map(JSONValue.bool) ?? .null),
+            ("customer_told_at", .instant(customerToldAt)),
             ("version", .int(Int64(version))),
         ]
     }
@@ -64,7 +65,7 @@ extension TicketEvent {
 extension Operator {
     public var json: JSONValue {
         .object([("login", .string(login)), ("name", .string(name)), ("role", .string(role.rawValue)),
-                 ("shift", .string(shift?.rawValue)), ("disabled", .bool(disabled))])
+                 ("shift", .string(shift?.rawValue)), ("disabled", .bool(disabled)), ("email", .string(email))])
     }
 }
 

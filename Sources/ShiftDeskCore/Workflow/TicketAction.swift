@@ -40,11 +40,13 @@ public enum TicketAction: Sendable, Hashable {
     /// Wait on a problem (`pend --reason problem --problem PRB-…`), linking the incident to it.
     case pendOnProblem(ProblemID)
     case resume
-    case resolve(note: String)
+    /// `toldDesk`: first or second line also told the desk by phone or in person (recorded on
+    /// the event as `told_desk`).
+    case resolve(note: String, toldDesk: Bool = false)
     /// Resolved with a workaround: service restored, the root cause not fixed. The resolution
     /// event records `resolution_kind: workaround`; the weekly review lists it as not fixed at
     /// the root.
-    case resolveWithWorkaround(note: String)
+    case resolveWithWorkaround(note: String, toldDesk: Bool = false)
     /// Resolved with the workaround of a problem's known error (at first contact, or on an open
     /// incident): the resolution event records `resolution_kind: known_error` and the incident
     /// is linked to the problem.
@@ -56,11 +58,22 @@ public enum TicketAction: Sendable, Hashable {
     /// Closing records the satisfaction survey; nil (no survey) is refused.
     case close(Satisfaction?)
     case reopen(note: String)
-    case note(String)
+    /// A work note; `customerUpdate`: it is also what the customer was told of the progress
+    /// (ROLES.md, desk 7), mailed to the caller's address when one is on record, otherwise told
+    /// by phone (``CustomerUpdate``).
+    case note(String, customerUpdate: Bool = false)
     case changePriority(Priority)
     case linkProblem(ProblemID)
     case printSheet
     case signSheet
+
+    /// Whether the resolver also told the desk by phone or in person (`--told-desk`).
+    public var toldDesk: Bool {
+        switch self {
+        case let .resolve(_, told), let .resolveWithWorkaround(_, told): told
+        default: false
+        }
+    }
 
     public var kind: EventKind {
         switch self {

@@ -18,6 +18,8 @@ extension Workflow {
         case acknowledgeHandover
         /// Confirming that a management-escalation phone call was made.
         case confirmCall
+        /// Marking seen the result of an incident told to the desk (``ResultNotice``).
+        case seeResult
         /// Resolving the incidents that wait on a problem, as its fix is applied: whoever moves
         /// the problem (its own rules decide who).
         case resolveByProblem
@@ -50,6 +52,9 @@ extension Workflow {
             }
         case .submitHandover, .acknowledgeHandover, .confirmCall:
             return nil
+        case .seeResult:
+            // The result is told to the desk: only a desk agent can have been told.
+            return role == .desk ? nil : .resultForDesk(role)
         case .resolveByProblem:
             return mayRaiseProblems(role) ? nil : .problemRole(role)
         }
@@ -86,6 +91,7 @@ extension Workflow.DeskChange {
         case .submitHandover: l.pick(en: "submit a handover", zh: "提交交接")
         case .acknowledgeHandover: l.pick(en: "acknowledge a handover", zh: "确认交接")
         case .confirmCall: l.pick(en: "confirm an escalation call", zh: "确认升级电话")
+        case .seeResult: l.pick(en: "mark a result seen", zh: "确认已知悉处理结果")
         case .resolveByProblem: l.pick(en: "resolve incidents by their problem", zh: "随问题单解决事件")
         }
     }

@@ -30,6 +30,7 @@ public enum Workflow {
 
         var caller = draft.caller
         caller.name = callerName
+        caller.email = caller.email.nonEmpty
         var ticket = Ticket(
             id: id, title: title, description: draft.description, caller: caller, channel: draft.channel,
             priority: draft.priority, category: draft.category.nonEmpty, affectedService: draft.affectedService.nonEmpty,
@@ -157,13 +158,21 @@ public enum Workflow {
             if actor.role != .desk { try requireWorker() }
             after.state = .inProgress
 
-        case let .resolve(resolution), let .resolveWithWorkaround(resolution), let .resolveWithKnownError(_, resolution):
+        case .resolve, .resolveWithWorkaround, .resolveWithKnownError:
+            let resolution: String, toldDesk: Bool
+            switch action {
+            case let .resolve(note, told), let .resolveWithWorkaround(note, told): (resolution, toldDesk) = (note, told)
+            case let .resolveWithKnownError(_, note): (resolution, toldDesk) = (note, false)
+            default: preconditionFailure("not a resolution: \(action)")
+            }
             let text = try requireText(resolution, "the resolution note")
             try requireOpen()
             switch (actor.role, ticket.tier) {
             case (.desk, .desk), (.l1, .l1), (.l1, .vendor), (.l2, .l2), (.l2, .vendor): break
             default: throw refuse(.resolveRole(role: actor.role, tier: ticket.tier))
             }
+            // Telling the desk is the lines' duty; the desk resolving its own incident has nobody to tell.
+            if toldDesk, !ResultNotice.concernsDesk(resolver: actor.role) { throw refuse(.toldDeskRole(actor.role)) }
             try requireWorker()
             accept()
             after.state = .resolved
@@ -205,8 +214,13 @@ public enum Workflow {
             after.reopenCount += 1
             note = text
 
-        case let .note(text):
+        case let .note(text, customerUpdate):
             note = try requireText(text, "a work note")
+            if customerUpdate {
+                // Told of the progress of an incident still being worked (closed ones are told by the survey).
+                guard ticket.state != .closed else { throw refuse(.notOpen(ticket.state)) }
+                after.customerToldAt = now
+            }
 
         case let .changePriority(priority):
             try requireOpen()
@@ -247,6 +261,13 @@ public enum Workflow {
             changes.append(FieldChange(field: TicketEvent.resolutionKindField, before: nil, after: TicketEvent.ResolutionKind.problem.rawValue))
         default:
             break
+        }
+        switch action {
+        case .resolve(_, true), .resolveWithWorkaround(_, true):
+            changes.append(FieldChange(field: ResultNotice.toldDeskField, before: nil, after: "phone"))
+        case .note(_, true):
+            changes.append(FieldChange(field: CustomerUpdate.toldByField, before: nil, after: CustomerUpdate.channel(for: after).rawValue))
+        default: break
         }
         let event = TicketEvent(ticket: ticket.id, actor: actor.login, at: now, kind: action.kind, changes: changes, note: note)
         return Outcome(ticket: after, event: event)

@@ -18,6 +18,10 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case notPending
         case alreadyPending(PendingReason)
         case resolveRole(role: Role, tier: Tier)
+        /// `--told-desk` is the lines' report to the desk (ROLES.md, first line 5).
+        case toldDeskRole(Role)
+        /// The result notice is the desk's: only a desk agent marks it seen.
+        case resultForDesk(Role)
         case reopenRole(Role)
         case reopenState(TicketState)
         case priorityRole(role: Role)
@@ -66,6 +70,8 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case .notPending: "resume.not-pending"
         case .alreadyPending: "pend.already-pending"
         case .resolveRole: "resolve.role"
+        case .toldDeskRole: "resolve.told-desk-lines-only"
+        case .resultForDesk: "notice.desk-only"
         case .reopenRole: "reopen.role"
         case .reopenState: "reopen.state"
         case .priorityRole: "priority.role"
@@ -145,6 +151,12 @@ public struct WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertibl
         case let .resolveRole(role, tier):
             return l.pick(en: "\(role.label(l)) cannot resolve an incident in the \(tier.label(l)) queue; the desk resolves at first contact, L1 and L2 what they hold",
                           zh: "\(role.label(l))不能解决\(tier.label(l))队列中的事件；服务台在首次接触时解决，一线和二线解决自己处理的事件")
+        case let .toldDeskRole(role):
+            return l.pick(en: "\(role.label(l)) has no desk to tell: first and second line tell the desk the result (--told-desk)",
+                          zh: "\(role.label(l))无需告知服务台：由一线和二线向服务台告知处理结果（--told-desk）")
+        case let .resultForDesk(role):
+            return l.pick(en: "\(role.label(l)) cannot mark a result seen: it is told to the desk agent who owns the incident",
+                          zh: "\(role.label(l))不能确认处理结果：结果是告知负责该事件的服务台坐席的")
         case let .reopenRole(role):
             return l.pick(en: "\(role.label(l)) cannot reopen incidents; the desk or the incident manager reopens",
                           zh: "\(role.label(l))不能重新打开事件；由服务台或事件经理操作")

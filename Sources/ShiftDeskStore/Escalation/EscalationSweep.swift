@@ -108,6 +108,9 @@ public struct EscalationSweep: Sendable {
                     messages.append(OutboxMessage(ticket: ticket.id, priority: ticket.priority, level: step.level,
                                                   recipientRole: role, address: callee, via: .phone,
                                                   subject: subject, body: body, createdAt: now))
+                case .console:
+                    // Policies name phone and email only (PolicyFile refuses the rest).
+                    continue
                 }
             }
         }

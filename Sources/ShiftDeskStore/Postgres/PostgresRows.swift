@@ -112,7 +112,7 @@ enum PostgresRows {
             b.millis(t.onSiteSheet.printedAt), b.millis(t.onSiteSheet.signedAt), b.int(t.problem?.number),
             b.bool(t.backfilled), b.bool(t.bypassedDesk), b.int(t.reopenCount), b.text(t.source), b.int(t.version),
             b.millis(t.escalationDueAt), b.bool(t.sourceMadeSLA), b.millis(t.importedAt), b.millis(t.respondBy), b.millis(t.resolveBy),
-            b.double(t.state == .closed ? nil : t.urgency), b.millis(t.breachAt),
+            b.text(t.caller.email), b.millis(t.customerToldAt), b.double(t.state == .closed ? nil : t.urgency), b.millis(t.breachAt),
         ]
     }
 
@@ -130,7 +130,7 @@ enum PostgresRows {
             title: try row.text("title"),
             description: try row.text("description"),
             caller: Caller(name: try row.text("caller_name"), phone: try row.optionalText("caller_phone"),
-                           department: try row.optionalText("caller_department")),
+                           department: try row.optionalText("caller_department"), email: try row.optionalText("caller_email")),
             channel: try row.raw("channel", Channel.self),
             priority: try row.raw("priority", Priority.self),
             category: try row.optionalText("category"),
@@ -157,7 +157,7 @@ enum PostgresRows {
             escalationDueAt: try row.optionalDate("escalation_due_at"),
             importedAt: try row.optionalDate("imported_at"),
             respondBy: try row.optionalDate("respond_by"),
-            resolveBy: try row.optionalDate("resolve_by"))
+            resolveBy: try row.optionalDate("resolve_by"), customerToldAt: try row.optionalDate("customer_told_at"))
     }
 
     static let eventColumns = SQLiteRows.eventColumns
@@ -179,7 +179,8 @@ enum PostgresRows {
     static func operatorRecord(_ row: PGRow) throws(StoreError) -> Operator {
         let shift = try row.optionalText("shift")
         return Operator(login: try row.text("login"), name: try row.text("name"), role: try row.raw("role", Role.self),
-                        shift: shift.flatMap(ShiftName.init(rawValue:)), disabled: try row.value("disabled", Bool.self))
+                        shift: shift.flatMap(ShiftName.init(rawValue:)), disabled: try row.value("disabled", Bool.self),
+                        email: try row.optionalText("email"))
     }
 
     static func operatorKey(_ row: PGRow) throws(StoreError) -> OperatorKey {
@@ -191,23 +192,27 @@ enum PostgresRows {
 
     static func outbox(_ row: PGRow) throws(StoreError) -> OutboxMessage {
         let id = try row.int("id")
+        let roleText = try row.text("recipient_role")
+        // Messages to an operator (``OutboxMessage/recipientLogin``) have no escalation role.
+        let role: RecipientRole? = roleText.isEmpty ? nil : try row.raw("recipient_role", RecipientRole.self)
         if let ticket = try row.optionalInt("ticket"), let level = try row.optionalInt("level"),
            let priorityText = try row.optionalText("priority") {
             guard let priority = Priority(rawValue: priorityText) else { throw StoreError.corrupt("outbox row \(id): priority \(priorityText)") }
             return OutboxMessage(
                 id: id, ticket: TicketID(ticket), priority: priority,
-                level: Int(level), recipientRole: try row.raw("recipient_role", RecipientRole.self),
+                level: Int(level), kind: try row.raw("kind", MessageKind.self), recipientRole: role,
+                recipientLogin: try row.optionalText("recipient_login"),
                 address: try row.text("address"), via: try row.raw("via", ContactMethod.self), subject: try row.text("subject"),
                 body: try row.text("body"), createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")),
                 nextAttemptAt: try row.date("next_attempt_at"), lastError: try row.optionalText("last_error"),
                 deliveredAt: try row.optionalDate("delivered_at"), confirmedBy: try row.optionalText("confirmed_by"),
                 messageID: try row.text("message_id"))
         }
-        guard let problem = try row.optionalInt("problem") else {
+        guard let problem = try row.optionalInt("problem"), let role else {
             throw StoreError.corrupt("outbox row \(id) is about neither an incident nor a problem")
         }
         return OutboxMessage(
-            id: id, problem: ProblemID(problem), recipientRole: try row.raw("recipient_role", RecipientRole.self),
+            id: id, problem: ProblemID(problem), recipientRole: role,
             address: try row.text("address"), subject: try row.text("subject"), body: try row.text("body"),
             createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")), nextAttemptAt: try row.date("next_attempt_at"),
             lastError: try row.optionalText("last_error"), deliveredAt: try row.optionalDate("delivered_at"),

@@ -359,6 +359,14 @@ enum PostgresSchema {
                 CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL);
             CREATE INDEX outbox_by_problem ON outbox(problem) WHERE problem IS NOT NULL;
             """),
+        // Issue 16: as SQLiteSchema.messages.
+        Migration(version: 13, name: "v13: e-mail addresses of operators and callers, messages beyond escalation", sql: """
+            ALTER TABLE operators ADD COLUMN email text;
+            ALTER TABLE tickets ADD COLUMN caller_email text;
+            ALTER TABLE tickets ADD COLUMN customer_told_at bigint;
+            ALTER TABLE outbox ADD COLUMN kind text NOT NULL DEFAULT 'escalation';
+            ALTER TABLE outbox ADD COLUMN recipient_login text;
+            """),
         // The record journal, as SQLite's v15: the handovers already stored are journaled by
         // `journalExistingRecords` in the same transaction.
         Migration(version: 15, name: "v15: record journal (handovers and every record beside the events, chained)", sql: """

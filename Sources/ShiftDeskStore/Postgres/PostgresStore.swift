@@ -224,8 +224,9 @@ public final class PostgresStore: Store {
         try await write { session in
             let rows = try await session.rows(PG.query { b in
                 """
-                INSERT INTO operators (login, name, role, shift)
-                VALUES (\(b.text(person.login)), \(b.text(person.name)), \(b.text(person.role.rawValue)), \(b.text(person.shift?.rawValue)))
+                INSERT INTO operators (login, name, role, shift, email)
+                VALUES (\(b.text(person.login)), \(b.text(person.name)), \(b.text(person.role.rawValue)), \(b.text(person.shift?.rawValue)),
+                        \(b.text(person.email)))
                 ON CONFLICT (login) DO NOTHING RETURNING login
                 """
             })
@@ -235,14 +236,14 @@ public final class PostgresStore: Store {
 
     public func operators() async throws(StoreError) -> [Operator] {
         try await read { session in
-            try await session.rows("SELECT login, name, role, shift, disabled FROM operators ORDER BY role COLLATE \"C\", login COLLATE \"C\"")
+            try await session.rows("SELECT login, name, role, shift, disabled, email FROM operators ORDER BY role COLLATE \"C\", login COLLATE \"C\"")
                 .map(PostgresRows.operatorRecord)
         }
     }
 
     public func findOperator(login: String) async throws(StoreError) -> Operator? {
         try await read { session in
-            try await session.rows(PG.query { b in "SELECT login, name, role, shift, disabled FROM operators WHERE login = \(b.text(login))" })
+            try await session.rows(PG.query { b in "SELECT login, name, role, shift, disabled, email FROM operators WHERE login = \(b.text(login))" })
                 .first.map(PostgresRows.operatorRecord)
         }
     }
@@ -251,6 +252,14 @@ public final class PostgresStore: Store {
         try await write { session in
             !(try await session.rows(PG.query { b in
                 "UPDATE operators SET disabled = \(b.bool(disabled)) WHERE login = \(b.text(login)) RETURNING login"
+            })).isEmpty
+        }
+    }
+
+    public func setOperatorEmail(_ login: String, _ email: String?) async throws(StoreError) -> Bool {
+        try await write { session in
+            !(try await session.rows(PG.query { b in
+                "UPDATE operators SET email = \(b.text(email)) WHERE login = \(b.text(login)) RETURNING login"
             })).isEmpty
         }
     }
@@ -400,7 +409,8 @@ public final class PostgresStore: Store {
         })
     }
 
-    public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
+    public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?,
+                             messages: [OutboxMessage]) async throws(StoreError) -> (Ticket, TicketEvent) {
         let result = try await texts.writing { registry throws(StoreError) in try await write { session in
             registry.restart()
             var stored = ticket
@@ -420,6 +430,7 @@ public final class PostgresStore: Store {
             let appended = try await Self.appendEvent(session, eventCopy, chain: &chain)
             try await Self.saveChain(session, chain)
             if let summary { try await Self.writeSummary(session, ticket: ticket.id.number, summary, registry: registry) }
+            for message in messages { try await Self.queue(session, message) }
             return Inserted(ticket: stored, last: appended)
         } }
         return (result.ticket, result.last)
@@ -780,11 +791,29 @@ public final class PostgresStore: Store {
     }
 
     public func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool {
+        try await confirm(message, via: .phone, by: login, at: instant)
+    }
+
+    public func pendingNotices(limit: Int?) async throws(StoreError) -> [OutboxMessage] {
+        try await read { session in
+            try await session.rows(PG.query { _ in
+                "SELECT \(PostgresRows.outboxColumns) FROM outbox WHERE via = 'console' AND delivered_at IS NULL ORDER BY id"
+                    + (limit.map { " LIMIT \(max(0, $0))" } ?? "")
+            }).map(PostgresRows.outbox)
+        }
+    }
+
+    public func confirmNotice(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool {
+        try await confirm(message, via: .console, by: login, at: instant)
+    }
+
+    /// Records that `login` made the call or saw the notice, unless someone already did.
+    private func confirm(_ message: Int64, via: ContactMethod, by login: String, at instant: Date) async throws(StoreError) -> Bool {
         try await write { session in
             try await session.rows(PG.query { b in
                 """
                 UPDATE outbox SET delivered_at = \(b.millis(instant)), confirmed_by = \(b.text(login)), attempts = attempts + 1
-                WHERE id = \(b.int(message)) AND via = 'phone' AND delivered_at IS NULL RETURNING id
+                WHERE id = \(b.int(message)) AND via = \(b.text(via.rawValue)) AND delivered_at IS NULL RETURNING id
                 """
             }).count == 1
         }
@@ -918,11 +947,12 @@ public final class PostgresStore: Store {
         try await session.run(PG.query { b in
             """
             INSERT INTO outbox (ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body,
-                                created_at, attempts, next_attempt_at)
+                                created_at, attempts, next_attempt_at, kind, recipient_login)
             VALUES (\(b.int(message.ticket?.number)), \(b.int(message.problem?.number)), \(b.text(message.priority?.rawValue)),
-                    \(b.int(message.level)), \(b.text(message.recipientRole.rawValue)), \(b.text(message.address)),
+                    \(b.int(message.level)), \(b.text(message.recipientRole?.rawValue ?? "")), \(b.text(message.address)),
                     \(b.text(message.via.rawValue)), \(b.text(message.messageID)), \(b.text(message.subject)), \(b.text(message.body)),
-                    \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)))
+                    \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)), \(b.text(message.kind.rawValue)),
+                    \(b.text(message.recipientLogin)))
             ON CONFLICT (message_id) DO NOTHING
             """
         })

@@ -29,7 +29,7 @@ enum SQLiteRows {
         affected_service, state, tier, assignee, owner, opened_at, first_response_at, resolved_at, closed_at,
         resolution_note, csat_score, csat_comment, csat_unreachable, sheet_printed_at, sheet_signed_at, problem,
         backfilled, bypassed_desk, reopen_count, source, version, escalation_due_at, source_made_sla, imported_at,
-        respond_by, resolve_by
+        respond_by, resolve_by, caller_email, customer_told_at
         """
 
     /// Kept beside each ticket for the queues' queries, worked out from it at every write and
@@ -55,7 +55,7 @@ enum SQLiteRows {
             Millis.from(t.onSiteSheet.printedAt), Millis.from(t.onSiteSheet.signedAt), t.problem?.number,
             t.backfilled, t.bypassedDesk, t.reopenCount, t.source, t.version, Millis.from(t.escalationDueAt),
             t.sourceMadeSLA, Millis.from(t.importedAt), Millis.from(t.respondBy), Millis.from(t.resolveBy),
-            t.state == .closed ? nil : t.urgency, Millis.from(t.breachAt),
+            t.caller.email, Millis.from(t.customerToldAt), t.state == .closed ? nil : t.urgency, Millis.from(t.breachAt),
         ]
         return StatementArguments(values)
     }
@@ -86,7 +86,8 @@ enum SQLiteRows {
             id: TicketID(row[at("number")] ?? 0),
             title: row[at("title")] ?? "",
             description: row[at("description")] ?? "",
-            caller: Caller(name: row[at("caller_name")] ?? "", phone: row[at("caller_phone")], department: row[at("caller_department")]),
+            caller: Caller(name: row[at("caller_name")] ?? "", phone: row[at("caller_phone")], department: row[at("caller_department")],
+                           email: row[at("caller_email")]),
             channel: try value("channel", Channel.self),
             priority: try value("priority", Priority.self),
             category: row[at("category")],
@@ -113,7 +114,8 @@ enum SQLiteRows {
             escalationDueAt: Millis.date(row[at("escalation_due_at")] as Int64?),
             importedAt: Millis.date(row[at("imported_at")] as Int64?),
             respondBy: Millis.date(row[at("respond_by")] as Int64?),
-            resolveBy: Millis.date(row[at("resolve_by")] as Int64?))
+            resolveBy: Millis.date(row[at("resolve_by")] as Int64?),
+            customerToldAt: Millis.date(row[at("customer_told_at")] as Int64?))
     }
 
     static let eventColumns = "id, ticket, actor, at, kind, changes, note, origin"
@@ -185,7 +187,8 @@ enum SQLiteRows {
         guard let role = Role(rawValue: roleText) else { throw StoreError.corrupt("operator role \"\(roleText)\"") }
         let shiftText: String? = row["shift"]
         return Operator(login: row["login"] ?? "", name: row["name"] ?? "", role: role,
-                        shift: shiftText.flatMap(ShiftName.init(rawValue:)), disabled: (row["disabled"] as Int64? ?? 0) != 0)
+                        shift: shiftText.flatMap(ShiftName.init(rawValue:)), disabled: (row["disabled"] as Int64? ?? 0) != 0,
+                        email: row["email"])
     }
 
     static func operatorKey(_ row: Row) -> OperatorKey {
@@ -195,26 +198,32 @@ enum SQLiteRows {
 
     static let outboxColumns = """
         id, ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body, created_at, attempts,
-        next_attempt_at, last_error, delivered_at, confirmed_by
+        next_attempt_at, last_error, delivered_at, confirmed_by, kind, recipient_login
         """
 
     static func outbox(_ row: Row) throws(StoreError) -> OutboxMessage {
         let priorityText: String? = row["priority"]
         let roleText: String = row["recipient_role"] ?? ""
         let viaText: String = row["via"] ?? ""
+        let kindText: String = row["kind"] ?? ""
         let ticket: Int64? = row["ticket"], problem: Int64? = row["problem"], level: Int? = row["level"]
-        guard let role = RecipientRole(rawValue: roleText), let via = ContactMethod(rawValue: viaText) else {
-            throw StoreError.corrupt("outbox row \(row["id"] ?? 0): \(priorityText ?? "-") \(roleText) \(viaText)")
+        // Messages to an operator (``OutboxMessage/recipientLogin``) have no escalation role.
+        guard let via = ContactMethod(rawValue: viaText), let kind = MessageKind(rawValue: kindText),
+              roleText.isEmpty || RecipientRole(rawValue: roleText) != nil else {
+            throw StoreError.corrupt("outbox row \(row["id"] ?? 0): \(priorityText ?? "-") \(roleText) \(viaText) \(kindText)")
         }
         if let ticket, let priorityText, let priority = Priority(rawValue: priorityText), let level {
             return OutboxMessage(
                 id: row["id"] ?? 0, ticket: TicketID(ticket), priority: priority, level: level,
-                recipientRole: role, address: row["address"] ?? "", via: via, subject: row["subject"] ?? "",
+                kind: kind, recipientRole: RecipientRole(rawValue: roleText), recipientLogin: row["recipient_login"],
+                address: row["address"] ?? "", via: via, subject: row["subject"] ?? "",
                 body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0), attempts: row["attempts"] ?? 0,
                 nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
                 deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"], messageID: row["message_id"])
         }
-        guard let problem else { throw StoreError.corrupt("outbox row \(row["id"] ?? 0) is about neither an incident nor a problem") }
+        guard let problem, let role = RecipientRole(rawValue: roleText) else {
+            throw StoreError.corrupt("outbox row \(row["id"] ?? 0) is about neither an incident nor a problem")
+        }
         return OutboxMessage(
             id: row["id"] ?? 0, problem: ProblemID(problem), recipientRole: role, address: row["address"] ?? "",
             subject: row["subject"] ?? "", body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0),

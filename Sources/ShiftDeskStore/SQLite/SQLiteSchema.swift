@@ -203,6 +203,10 @@ enum SQLiteSchema {
         migrator.registerMigration("v12: problem life, known errors and problem events") { db in
             try db.execute(sql: SQLiteSchema.problemLife)
         }
+        // After v12, which rebuilt the outbox: v13's columns are added to the rebuilt table.
+        migrator.registerMigration("v13: e-mail addresses of operators and callers, messages beyond escalation") { db in
+            try db.execute(sql: SQLiteSchema.messages)
+        }
         migrator.registerMigration("v15: record journal (handovers and every record beside the events, chained)") { db in
             try db.execute(sql: SQLiteSchema.recordJournal)
             try journalExistingRecords(db)
@@ -412,6 +416,17 @@ enum SQLiteSchema {
             added_at INTEGER NOT NULL
         );
         CREATE INDEX operator_keys_by_login ON operator_keys(login);
+        """
+
+    /// Issue 16: operators and callers have e-mail addresses, and the one outbox carries messages
+    /// other than escalation steps (`kind`), addressed to an operator (`recipient_login`) whose
+    /// address is looked up when the message is delivered.
+    static let messages = """
+        ALTER TABLE operators ADD COLUMN email TEXT;
+        ALTER TABLE tickets ADD COLUMN caller_email TEXT;
+        ALTER TABLE tickets ADD COLUMN customer_told_at INTEGER;
+        ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'escalation';
+        ALTER TABLE outbox ADD COLUMN recipient_login TEXT;
         """
 
     /// The history of every controlled document (the SLA policy among them), one row per event,

@@ -153,8 +153,8 @@ public final class SQLiteStore: Store {
                 if try Row.fetchOne(db, sql: "SELECT 1 FROM operators WHERE login = ?", arguments: [person.login]) != nil {
                     throw StoreError.operatorExists(person.login)
                 }
-                try db.execute(sql: "INSERT INTO operators (login, name, role, shift) VALUES (?, ?, ?, ?)",
-                               arguments: [person.login, person.name, person.role.rawValue, person.shift?.rawValue])
+                try db.execute(sql: "INSERT INTO operators (login, name, role, shift, email) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [person.login, person.name, person.role.rawValue, person.shift?.rawValue, person.email])
             }
         }
     }
@@ -180,6 +180,15 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE operators SET disabled = ? WHERE login = ?", arguments: [disabled ? 1 : 0, login])
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    public func setOperatorEmail(_ login: String, _ email: String?) async throws(StoreError) -> Bool {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE operators SET email = ? WHERE login = ?", arguments: [email, login])
                 return db.changesCount > 0
             }
         }
@@ -311,7 +320,8 @@ public final class SQLiteStore: Store {
             """).execute(arguments: [chain.lastID, chain.count, Data(chain.hash)])
     }
 
-    public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
+    public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?,
+                             messages: [OutboxMessage]) async throws(StoreError) -> (Ticket, TicketEvent) {
         let texts = self.texts
         return try await texts.writing { registry throws(StoreError) in try await guarded {
             try await pool.write { db in
@@ -327,6 +337,7 @@ public final class SQLiteStore: Store {
                 let appended = try Self.appendEvent(db, copy, chain: &chain)
                 try Self.saveChain(db, chain)
                 if let summary { try Self.writeSummary(db, ticket: ticket.id.number, summary, registry: registry) }
+                for message in messages { try Self.queue(db, message) }
                 return (stored, appended)
             }
         } }
@@ -696,12 +707,32 @@ public final class SQLiteStore: Store {
     }
 
     public func confirmCall(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool {
+        try await confirm(message, via: .phone, by: login, at: instant)
+    }
+
+    public func pendingNotices(limit: Int?) async throws(StoreError) -> [OutboxMessage] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT \(SQLiteRows.outboxColumns) FROM outbox WHERE via = 'console' AND delivered_at IS NULL ORDER BY id
+                    \(limit.map { " LIMIT \(max(0, $0))" } ?? "")
+                    """).map(SQLiteRows.outbox)
+            }
+        }
+    }
+
+    public func confirmNotice(_ message: Int64, by login: String, at instant: Date) async throws(StoreError) -> Bool {
+        try await confirm(message, via: .console, by: login, at: instant)
+    }
+
+    /// Records that `login` made the call or saw the notice, unless someone already did.
+    private func confirm(_ message: Int64, via: ContactMethod, by login: String, at instant: Date) async throws(StoreError) -> Bool {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: """
                     UPDATE outbox SET delivered_at = ?, confirmed_by = ?, attempts = attempts + 1
-                    WHERE id = ? AND via = 'phone' AND delivered_at IS NULL
-                    """, arguments: [Millis.from(instant), login, message])
+                    WHERE id = ? AND via = ? AND delivered_at IS NULL
+                    """, arguments: [Millis.from(instant), login, message, via.rawValue])
                 return db.changesCount == 1
             }
         }
@@ -828,12 +859,12 @@ public final class SQLiteStore: Store {
     static func queue(_ db: Database, _ message: OutboxMessage) throws {
         try db.execute(sql: """
             INSERT INTO outbox (ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body,
-                                created_at, attempts, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT(message_id) DO NOTHING
+                                created_at, attempts, next_attempt_at, kind, recipient_login)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
             """, arguments: [message.ticket?.number, message.problem?.number, message.priority?.rawValue, message.level,
-                           message.recipientRole.rawValue, message.address, message.via.rawValue,
+                           message.recipientRole?.rawValue ?? "", message.address, message.via.rawValue,
                            message.messageID, message.subject, message.body, Millis.from(message.createdAt),
-                           Millis.from(message.nextAttemptAt)])
+                           Millis.from(message.nextAttemptAt), message.kind.rawValue, message.recipientLogin])
     }
 
     // MARK: Problems

@@ -129,6 +129,7 @@ extension Console {
     static func initialState(_ setup: Setup, me: Operator, services: ConsoleServices,
                              size: TerminalSize) -> (ConsoleState, [AppCommand<ConsoleEffect>]) {
         var state = ConsoleState(me: me, language: setup.language, timeZone: setup.timeZone, now: setup.desk.clock.now())
+        state.customerUpdateEvery = setup.desk.customerUpdateEvery
         if let queue = setup.queue { state.queue = queue }
         state.keptForm = KeptForm.load(setup.desk.store, login: me.login)
         state.size = size

@@ -14,6 +14,8 @@ public enum ConsoleEffect: Sendable {
     case loadDetail(TicketID)
     case sweep
     case confirmCall(Int64)
+    /// Mark a result told to the desk seen.
+    case seeNotice(Int64)
     case printSheet(Ticket)
     case raiseProblem(title: String, Ticket)
     case loadTheme(String)
@@ -43,12 +45,16 @@ public struct ConsoleSnapshot: Sendable {
     public var calls: [OutboxMessage]
     public var callCount: Int
     public var handovers: HandoverOverview?
+    /// Results told to the desk that are this operator's to see.
+    public var notices: [OutboxMessage]
 
-    public init(_ tickets: Tickets, calls: [OutboxMessage], callCount: Int? = nil, handovers: HandoverOverview?) {
+    public init(_ tickets: Tickets, calls: [OutboxMessage], callCount: Int? = nil, handovers: HandoverOverview?,
+                notices: [OutboxMessage] = []) {
         self.tickets = tickets
         self.calls = calls
         self.callCount = callCount ?? calls.count
         self.handovers = handovers
+        self.notices = notices
     }
 
     /// Every ticket not closed.
@@ -65,6 +71,8 @@ public enum ConsoleMessage: Sendable {
     case detail(ConsoleState.Detail?)
     case swept(fired: Int)
     case confirmed(Bool)
+    /// A result told to the desk marked seen (false: someone saw it first).
+    case noticeSeen(Bool)
     case sheet(path: String?, error: String?)
     case failed(String)
     case theme(ThemeLoadResult)
@@ -171,6 +179,7 @@ public struct ConsoleApp {
             // Popping the oldest one over the first frame made the operator's first key close it.
             let firstLoad = state.coverage == .nothing
             let hadCalls = Set(state.myCalls.map(\.id))
+            let hadNotices = Set(state.notices.map(\.id))
             var commands: [AppCommand<ConsoleEffect>] = []
             switch snapshot.tickets {
             case let .everything(entries, revision):
@@ -190,6 +199,7 @@ public struct ConsoleApp {
             }
             state.calls = snapshot.calls
             state.callCount = snapshot.callCount
+            state.notices = snapshot.notices
             state.handoverOverview = snapshot.handovers
             state.handedOver = snapshot.handovers?.pending ?? [:]
             let listed = Set(snapshot.handovers?.recent.flatMap { $0.items.map(\.ticket) } ?? [])
@@ -200,6 +210,9 @@ public struct ConsoleApp {
             if !firstLoad, case .browse = state.mode, let call = state.myCalls.first(where: { !hadCalls.contains($0.id) }),
                state.me.role != .l1, state.me.role != .l2 {
                 state.mode = .call(call)
+            } else if !firstLoad, case .browse = state.mode, let notice = state.notices.first(where: { !hadNotices.contains($0.id) }) {
+                // A result told to the desk pops up like a call, once; it stays in the banner and on its row until seen.
+                state.mode = .notice(notice)
             }
             return commands
         case let .acted(.success(outcome)):
@@ -229,6 +242,9 @@ public struct ConsoleApp {
             return []
         case let .confirmed(done):
             if !done { say(&state, state.pick("someone else already confirmed that call", "该电话已由他人确认"), error: true) }
+            return refresh(state)
+        case let .noticeSeen(done):
+            if !done { say(&state, state.pick("a colleague already saw that result", "该处理结果已由其他坐席确认")) }
             return refresh(state)
         case let .sheet(path, error):
             if let error { say(&state, error, error: true) } else if let path { say(&state, state.pick("sheet saved: \(path)", "现场服务单已保存：\(path)")) }
@@ -291,7 +307,7 @@ public struct ConsoleApp {
         return switch state.mode {
         case .detail: .detail
         case .handover: state.handover.context
-        case .help, .form, .filter, .command, .call:
+        case .help, .form, .filter, .command, .call, .notice:
             switch state.afterForm {
             case .detail: .detail
             case .handover: state.handover.context
@@ -343,6 +359,33 @@ public struct ConsoleApp {
                 return [.perform(.confirmCall(call.id))]
             default:
                 state.mode = .browse
+                return []
+            }
+        case let .notice(notice):
+            state.mode = .browse
+            // A result notice is always about an incident; one that is not is only marked seen.
+            guard let noticeTicket = notice.ticket else {
+                state.notices.removeAll { $0.id == notice.id }
+                return [.perform(.seeNotice(notice.id))]
+            }
+            switch key.key {
+            case .enter:
+                // Seen: the incident opens, to call the customer from.
+                state.notices.removeAll { $0.id == notice.id }
+                state.mode = .detail(noticeTicket, offset: 0)
+                state.detail = nil
+                return [.perform(.seeNotice(notice.id)), .perform(.loadDetail(noticeTicket))]
+            case .function(7), .character("c"):
+                // Seen, and closed with the survey at once: the customer confirmed on the phone.
+                state.notices.removeAll { $0.id == notice.id }
+                guard let ticket = state.entry(noticeTicket)?.ticket, ticket.state == .resolved else {
+                    return [.perform(.seeNotice(notice.id))]
+                }
+                state.afterForm = .browse
+                state.mode = .form(ConsoleForms.close(state.language, ticket), .close(ticket))
+                return [.perform(.seeNotice(notice.id))]
+            default:
+                // Later: it stays in the banner (V) and on its row.
                 return []
             }
         case let .detail(id, offset):
@@ -421,6 +464,14 @@ public struct ConsoleApp {
             return ConsoleScreens.enter(&state)
         case .calls:
             if let call = state.myCalls.first { state.mode = .call(call) } else { say(&state, state.pick("no calls to confirm", "没有待确认的电话")) }
+        case .results:
+            // The selected incident's result if it has one, else the oldest.
+            let selected = state.selectedTicket?.id
+            if let notice = state.notices.first(where: { $0.ticket == selected }) ?? state.notices.first {
+                state.mode = .notice(notice)
+            } else {
+                say(&state, state.pick("no results to see", "没有待查看的处理结果"))
+            }
         case .newCall:
             state.mode = .form(ConsoleForms.newCall(l), .newCall)
         case .escalate:
@@ -434,9 +485,13 @@ public struct ConsoleApp {
                 state.mode = .form(ConsoleForms.escalate(l, ticket, targets), .escalate(ticket, targets))
                 return []
             }
-        case .resolve: return need { state.mode = .form(ConsoleForms.resolve(l, $0), .resolve($0)); return [] }
+        case .resolve:
+            return need {
+                state.mode = .form(ConsoleForms.resolve(l, $0, toldDesk: ResultNotice.concernsDesk(resolver: state.me.role)), .resolve($0))
+                return []
+            }
         case .close: return need { state.mode = .form(ConsoleForms.close(l, $0), .close($0)); return [] }
-        case .note: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Note on \($0.id)", zh: "备注 \($0.id)"), label: l.pick(en: "Note / customer update", zh: "备注/客户进展")), .note($0)); return [] }
+        case .note: return need { state.mode = .form(ConsoleForms.note(l, $0), .note($0)); return [] }
         case .reopen: return need { state.mode = .form(ConsoleForms.text(l, title: l.pick(en: "Reopen \($0.id)", zh: "重新打开 \($0.id)"), label: l.pick(en: "Why it is not fixed", zh: "原因")), .reopen($0)); return [] }
         case .raiseProblem:
             return need { ticket in
@@ -469,7 +524,8 @@ public struct ConsoleApp {
             let draft = TicketDraft(
                 title: value("title"), description: value("description"),
                 caller: Caller(name: value("caller"), phone: value("phone").isEmpty ? nil : value("phone"),
-                               department: value("department").isEmpty ? nil : value("department")),
+                               department: value("department").isEmpty ? nil : value("department"),
+                               email: value("email").isEmpty ? nil : value("email")),
                 channel: ConsoleForms.channels[choice("channel")], priority: Priority.allCases[choice("priority")],
                 category: value("category"), affectedService: value("service"))
             let resolution = value("resolution").trimmingCharacters(in: .whitespaces)
@@ -477,8 +533,10 @@ public struct ConsoleApp {
         case let .escalate(ticket, targets):
             return [.perform(.act(.escalate(to: targets[choice("to")], note: value("note")), ticket))]
         case let .resolve(ticket):
-            return [.perform(.act(choice("fix") == 1 ? .resolveWithWorkaround(note: value("text")) : .resolve(note: value("text")), ticket))]
-        case let .note(ticket): return [.perform(.act(.note(value("text")), ticket))]
+            let told = choice("told") == 1
+            return [.perform(.act(choice("fix") == 1 ? .resolveWithWorkaround(note: value("text"), toldDesk: told)
+                                      : .resolve(note: value("text"), toldDesk: told), ticket))]
+        case let .note(ticket): return [.perform(.act(.note(value("text"), customerUpdate: choice("customer") == 1), ticket))]
         case let .reopen(ticket): return [.perform(.act(.reopen(note: value("text")), ticket))]
         case let .raiseProblem(ticket): return [.perform(.raiseProblem(title: value("text"), ticket))]
         case let .pend(ticket): return [.perform(.act(.pend(choice("reason") == 0 ? .customer : .vendor), ticket))]
@@ -566,14 +624,20 @@ public struct ConsoleApp {
         let t = entry.ticket
         switch column {
         case 0:
-            // » marks an incident handed over and not yet acknowledged by the incoming shift.
+            // » marks an incident handed over and not yet acknowledged by the incoming shift; * one
+            // a line resolved whose result this desk agent has not seen yet (V shows it).
             let handedOver = state.handedOver[t.id] != nil
-            return TableCell((handedOver ? "»" : " ") + t.id.description, sortKey: .number(Double(t.id.number)), role: handedOver ? .warning : nil)
+            let resultUnseen = state.noticeTickets.contains(t.id)
+            return TableCell((handedOver ? "»" : resultUnseen ? "*" : " ") + t.id.description, sortKey: .number(Double(t.id.number)),
+                             role: handedOver || resultUnseen ? .warning : nil)
         case 1:
             let role: ThemeRole = t.priority == .major ? .major : t.priority == .general ? .general : .minor
             return TableCell(t.priority.label(l), sortKey: .number(Double(t.priority.rank)), role: role)
         case 2: return TableCell(t.title)
-        case 3: return TableCell(t.caller.name)
+        case 3:
+            // ! : the customer is owed an update ([desk.customer_updates]; F8, kind customer update).
+            guard CustomerUpdate.isOverdue(t, every: state.customerUpdateEvery, now: state.now) else { return TableCell(t.caller.name) }
+            return TableCell("!" + t.caller.name, sortKey: .text(t.caller.name), role: .warning)
         case 4: return TableCell("\(t.tier.label(l)) \(t.assignee ?? l.pick(en: "queue", zh: "待受理"))")
         case 5: return TableCell(t.state.label(l), role: t.state == .resolved ? .muted : nil)
         default:

@@ -18,6 +18,7 @@ enum ConsoleForms {
             field("title", l.pick(en: "Title", zh: "标题"), .title, required: true),
             field("caller", l.pick(en: "Caller", zh: "报障人"), .caller),
             field("phone", l.pick(en: "Phone", zh: "电话"), .phone),
+            field("email", l.pick(en: "E-mail", zh: "电子邮箱"), .email),
             field("department", l.pick(en: "Department", zh: "部门"), .department),
             choice("channel", l.pick(en: "Channel", zh: "渠道"), channels.map { $0.label(l) }),
             choice("priority", l.pick(en: "Priority", zh: "优先级"), Priority.allCases.map { $0.label(l) }, selected: 1),
@@ -51,11 +52,27 @@ enum ConsoleForms {
         FormDialogState(title: title, fields: [field("text", label, limit, required: true, width: 50)], language: l)
     }
 
-    static func resolve(_ l: Language, _ ticket: Ticket) -> FormDialogState {
-        FormDialogState(title: l.pick(en: "Resolve \(ticket.id)", zh: "解决 \(ticket.id)"), fields: [
+    /// `toldDesk`: first and second line also say whether they told the desk by phone (ROLES.md, first line 5).
+    static func resolve(_ l: Language, _ ticket: Ticket, toldDesk: Bool = false) -> FormDialogState {
+        var fields = [
             field("text", l.pick(en: "What fixed it", zh: "解决方案"), .resolution, required: true, width: 50),
             choice("fix", l.pick(en: "Fix", zh: "性质"), [l.pick(en: "root cause fixed", zh: "已根治"),
                                                           l.pick(en: "workaround (root cause remains)", zh: "临时方案（未根治）")]),
+        ]
+        if toldDesk {
+            fields.append(choice("told", l.pick(en: "Told the desk", zh: "告知服务台"),
+                                 [l.pick(en: "by the notice and mail", zh: "通过通知和邮件"), l.pick(en: "also by phone", zh: "已电话告知")]))
+        }
+        return FormDialogState(title: l.pick(en: "Resolve \(ticket.id)", zh: "解决 \(ticket.id)"), fields: fields, language: l)
+    }
+
+    /// A work note, or a customer update: mailed to the caller's address, or told by phone.
+    static func note(_ l: Language, _ ticket: Ticket) -> FormDialogState {
+        let told = ticket.caller.email == nil ? l.pick(en: "customer update, told by phone", zh: "客户进展（已电话告知）")
+            : l.pick(en: "customer update, mailed to the caller", zh: "客户进展（邮件发送给报障人）")
+        return FormDialogState(title: l.pick(en: "Note on \(ticket.id)", zh: "备注 \(ticket.id)"), fields: [
+            field("text", l.pick(en: "Note / customer update", zh: "备注/客户进展"), .note, required: true, width: 50),
+            choice("customer", l.pick(en: "Kind", zh: "类型"), [l.pick(en: "work note", zh: "工作备注"), told]),
         ], language: l)
     }
 

@@ -14,6 +14,8 @@ extension ActionID {
     static let printSheet: ActionID = "printSheet"
     static let signSheet: ActionID = "signSheet"
     static let calls: ActionID = "calls"
+    /// The results of incidents the lines resolved, told to the desk, not yet seen.
+    static let results: ActionID = "results"
     static let raiseProblem: ActionID = "raiseProblem"
     static let nextQueue: ActionID = "nextQueue"
     static let handover: ActionID = "handover"
@@ -54,6 +56,7 @@ public enum ConsoleKeys {
         case .raiseProblem, .raiseClusterProblem: .raiseProblem
         case .handoverSubmit: .submitHandover
         case .handoverAck, .handoverAckAll, .handoverAckTake: .acknowledgeHandover
+        case .results: .seeResult
         default: nil
         }
     }
@@ -77,6 +80,7 @@ public enum ConsoleKeys {
             KeyBinding([.character("K")], .signSheet, label: LocalizedText(en: "Mark sheet signed", zh: "现场服务单已签字"), contexts: both),
             KeyBinding([.character("R")], .raiseProblem, label: LocalizedText(en: "Raise a problem (L2, incident manager)", zh: "提交问题单（二线、事件经理）"), contexts: both),
             KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: both),
+            KeyBinding([.character("V")], .results, label: LocalizedText(en: "Results the lines told the desk, to see", zh: "一线/二线告知的处理结果"), contexts: both),
             KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.queue]),
             KeyBinding([.character("s")], .sort, label: LocalizedText(en: "Sort by next column", zh: "按下一列排序"), contexts: [.queue]),
             KeyBinding([.character("H")], .handover, label: LocalizedText(en: "Shift handover: prepare, review, history", zh: "交接班：交班、接班、记录"), contexts: both),

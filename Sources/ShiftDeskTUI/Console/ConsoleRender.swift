@@ -112,6 +112,20 @@ extension ConsoleApp {
                     canvas.put(line, x: inner.x + 1, y: inner.y + index, role: index == 0 ? .warning : .dialog, maxWidth: inner.width - 2, ellipsis: true)
                 }
             }
+        case let .notice(notice):
+            let lines = [
+                TerminalText.sanitize(notice.subject),
+                l.pick(en: "Call the customer and close.", zh: "请致电客户确认并关闭。"),
+                l.pick(en: "Enter: open · c/F7: close with the survey · Esc: later", zh: "Enter：查看 · c/F7：关闭并做满意度调查 · Esc：稍后"),
+            ]
+            let width = min(layout.body.width - 2, max(40, lines.map { DisplayWidth.width(of: $0) }.max() ?? 40) + 4)
+            let inner = Modal.frame(width: width, height: lines.count + 2, title: l.pick(en: "Result from the line", zh: "处理结果"),
+                                    in: layout.body, canvas: &canvas)
+            canvas.withClip(inner) { canvas in
+                for (index, line) in lines.enumerated() {
+                    canvas.put(line, x: inner.x + 1, y: inner.y + index, role: index == 0 ? .warning : .dialog, maxWidth: inner.width - 2, ellipsis: true)
+                }
+            }
         default:
             break
         }
@@ -130,6 +144,10 @@ extension ConsoleApp {
         if calls > 0 {
             notices.append((l.pick(en: " ☎ \(calls) escalation call(s) to make and confirm — press C",
                                    zh: " ☎ 有 \(calls) 个升级电话待拨打并确认 — 按 C"), .warning))
+        }
+        if !state.notices.isEmpty {
+            notices.append((l.pick(en: " * \(state.notices.count) result(s) from L1/L2 to see, call the customer and close — press V",
+                                   zh: " * 有 \(state.notices.count) 个一线/二线处理结果待查看，请致电客户并关闭 — 按 V"), .warning))
         }
         if let unread = DocumentsScreen.banner(state) { notices.append(unread) }
         guard let overview = state.handoverOverview else { return notices }
@@ -165,7 +183,7 @@ extension ConsoleApp {
         lines.append(("\(t.id)  \(t.priority.label(l))  \(t.state.label(l))  v\(t.version)", t.priority == .major ? .major : .title))
         lines.append((t.title, .title))
         let fields: [(String, String)] = [
-            (l.pick(en: "Caller", zh: "报障人"), [t.caller.name, t.caller.phone, t.caller.department].compactMap { $0 }.joined(separator: " · ")),
+            (l.pick(en: "Caller", zh: "报障人"), [t.caller.name, t.caller.phone, t.caller.email, t.caller.department].compactMap { $0 }.joined(separator: " · ")),
             (l.pick(en: "Channel", zh: "渠道"), t.channel.label(l)),
             (l.pick(en: "Category", zh: "类别"), "\(t.category ?? "—") / \(t.affectedService ?? "—")"),
             (l.pick(en: "Line", zh: "队列"), t.tier.label(l)),
@@ -174,6 +192,7 @@ extension ConsoleApp {
             (l.pick(en: "Opened", zh: "开单"), time(t.openedAt)),
             (l.pick(en: "Responded", zh: "首次响应"), time(t.firstResponseAt)),
             (l.pick(en: "Resolved", zh: "解决"), time(t.resolvedAt) + (t.resolutionNote.map { "  “\($0)”" } ?? "")),
+            (l.pick(en: "Customer told", zh: "最近告知客户"), time(t.customerToldAt)),
             (l.pick(en: "Closed", zh: "关闭"), time(t.closedAt) + (t.satisfaction.map { "  \($0 == .unreachable ? l.pick(en: "unreachable", zh: "客户无法联系") : $0.auditText)" } ?? "")),
             (l.pick(en: "On-site sheet", zh: "现场服务单"), t.onSiteSheet.printedAt == nil ? "—"
                 : l.pick(en: "printed \(time(t.onSiteSheet.printedAt)), signed \(time(t.onSiteSheet.signedAt))",

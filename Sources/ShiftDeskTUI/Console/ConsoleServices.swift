@@ -99,6 +99,10 @@ struct ConsoleServices: Sendable {
                 }
             case .sweep:
                 return try Blocking.run { [sweep] in .swept(fired: try await sweep.run().fired.count) }
+            case let .seeNotice(id):
+                return try Blocking.run { [desk, me] in
+                    do throws(DeskError) { return .noticeSeen(try await desk.confirmNotice(id, as: me.login)) } catch { return .acted(.failure(error)) }
+                }
             case let .confirmCall(id):
                 return try Blocking.run { [desk, me] in
                     do throws(DeskError) { return .confirmed(try await desk.confirmCall(id, as: me.login)) } catch { return .acted(.failure(error)) }
@@ -204,7 +208,22 @@ struct ConsoleServices: Sendable {
     static func loaded(_ tickets: ConsoleSnapshot.Tickets, _ desk: Desk, handovers: HandoverDesk, for me: Operator) async throws -> ConsoleMessage {
         let calls = try await desk.store.pendingCalls(limit: callsListed)
         let count = calls.count < callsListed ? calls.count : try await desk.store.pendingCallCount()
-        return .loaded(ConsoleSnapshot(tickets, calls: calls, callCount: count, handovers: try await handovers.overview(for: me)))
+        return .loaded(ConsoleSnapshot(tickets, calls: calls, callCount: count, handovers: try await handovers.overview(for: me),
+                                       notices: try await resultNotices(for: me, desk, schedule: handovers.schedule)))
+    }
+
+    /// The results told to the desk that are `me`'s to see: a desk agent's own incidents, and
+    /// every one whose owner is not on the shift on duty (``ResultNotice/isFor(_:notice:ownerOnShift:)``).
+    static func resultNotices(for me: Operator, _ desk: Desk, schedule: ShiftSchedule) async throws -> [OutboxMessage] {
+        guard me.role == .desk else { return [] }
+        let pending = try await desk.store.pendingNotices(limit: callsListed)
+        guard !pending.isEmpty else { return [] }
+        let onDuty = schedule.occurrence(at: desk.clock.now()).shift
+        var owners: [String: Operator] = [:]
+        for login in Set(pending.compactMap(\.recipientLogin)) { owners[login] = try await desk.store.findOperator(login: login) }
+        return pending.filter { notice in
+            ResultNotice.isFor(me, notice: notice, ownerOnShift: ResultNotice.ownerOnShift(notice.recipientLogin.flatMap { owners[$0] }, current: onDuty))
+        }
     }
 
     /// The on-site service sheet (现场服务单): a printable text with the incident and lines for

@@ -13,6 +13,8 @@ public struct ConsoleState {
         case help(offset: Int)
         case form(FormDialogState, FormPurpose)
         case call(OutboxMessage)
+        /// The result of an incident a line resolved, told to this desk agent (``ResultNotice``).
+        case notice(OutboxMessage)
         case handover
     }
 
@@ -71,6 +73,14 @@ public struct ConsoleState {
     /// many there are.
     public var calls: [OutboxMessage] = []
     public var callCount = 0
+    /// Results told to the desk that this operator is to see (their own incidents, or every
+    /// one whose owner is off shift), oldest first; their incidents are marked in the queue.
+    public var notices: [OutboxMessage] = [] {
+        didSet { noticeTickets = Set(notices.compactMap(\.ticket)) }
+    }
+    private(set) var noticeTickets: Set<TicketID> = []
+    /// `[desk.customer_updates]`: a row whose customer is owed an update shows its caller as a warning.
+    public var customerUpdateEvery: [Priority: TimeInterval] = [:]
     /// Handovers as they stand for this operator, refreshed with the queue.
     public var handoverOverview: HandoverOverview?
     public var handover = HandoverScreen()

@@ -124,7 +124,10 @@ struct EscalatorCommand: AsyncParsableCommand {
                     timeline = try await context.policyTimeline(desk.store)
                     let inForce = timeline.policy(at: context.clock.now())
                     if inForce.fingerprint != desk.policy.fingerprint {
-                        desk = Desk(store: desk.store, clock: desk.clock, policy: inForce, origin: desk.origin)
+                        var adopted = Desk(store: desk.store, clock: desk.clock, policy: inForce, origin: desk.origin)
+                        adopted.customerLanguage = desk.customerLanguage
+                        adopted.customerUpdateEvery = desk.customerUpdateEvery
+                        desk = adopted
                         sweep = context.sweep(desk, firedBy: "escalator@\(Context.processName)")
                         try await sweep.replanIfPolicyChanged()
                         version = Context.versionName(timeline.entry(at: context.clock.now()))
@@ -162,7 +165,7 @@ final class StopFlag: @unchecked Sendable {
 struct NotifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notify", abstract: "Notifications queued by escalation steps.",
-        subcommands: [Flush.self, Calls.self, Confirm.self])
+        subcommands: [Flush.self, Calls.self, Confirm.self, Notices.self, Seen.self])
 
     struct Flush: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deliver queued e-mail through the sendmail command.")
@@ -201,7 +204,7 @@ struct NotifyCommand: AsyncParsableCommand {
             do { calls = try await store.pendingCalls() } catch { throw CLIFailure(error, context) }
             if context.json {
                 Output.json(.array(calls.map { call in
-                    .object([("id", .int(call.id)), ("ticket", .string(call.ticket?.description)), ("role", .string(call.recipientRole.rawValue)),
+                    .object([("id", .int(call.id)), ("ticket", .string(call.ticket?.description)), ("role", .string(call.recipientRole?.rawValue)),
                              ("call", .string(call.address)), ("since", .instant(call.createdAt)), ("subject", .string(call.subject))])
                 }))
                 return
@@ -231,6 +234,54 @@ struct NotifyCommand: AsyncParsableCommand {
                 throw CLIFailure(error, context)
             }
             print(context.language.pick(en: "call #\(call) confirmed", zh: "已确认致电 #\(call)"))
+        }
+    }
+
+    struct Notices: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Results of incidents told to the desk that nobody has seen yet (the console's notices).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let context = try Context(global)
+            let store = try context.openStore()
+            let notices: [OutboxMessage]
+            do { notices = try await store.pendingNotices(limit: nil) } catch { throw CLIFailure(error, context) }
+            if context.json {
+                Output.json(.array(notices.map { notice in
+                    .object([("id", .int(notice.id)), ("ticket", .string(notice.ticket?.description)), ("owner", .string(notice.recipientLogin)),
+                             ("since", .instant(notice.createdAt)), ("notice", .string(notice.subject))])
+                }))
+                return
+            }
+            let l = context.language
+            var table = TextTable(headers: ["#", "ID", l.pick(en: "OWNER", zh: "负责坐席"), l.pick(en: "SINCE", zh: "时间"),
+                                            l.pick(en: "NOTICE", zh: "通知")])
+            table.rows = notices.map {
+                [String($0.id), $0.ticket?.description ?? "—", $0.recipientLogin ?? "—", context.show($0.createdAt), TerminalText.sanitize($0.subject)]
+            }
+            table.maxWidths = [4: 60]
+            print(table.render())
+        }
+    }
+
+    struct Seen: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark a result told to the desk seen (its # from `notify notices`; desk agents).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The notice's number.") var notice: Int64
+
+        func run() async throws {
+            let context = try Context(global)
+            let desk = try await context.desk()
+            do {
+                guard try await desk.confirmNotice(notice, as: context.login) else {
+                    throw CLIFailure(context.language.pick(en: "notice #\(notice) is not waiting (unknown, or already seen)",
+                                                           zh: "通知 #\(notice) 不存在或已确认"))
+                }
+            } catch let error as DeskError {
+                throw CLIFailure(error, context)
+            }
+            print(context.language.pick(en: "notice #\(notice) seen", zh: "已确认通知 #\(notice)"))
         }
     }
 }

@@ -17,6 +17,7 @@ struct TicketCommand: AsyncParsableCommand {
         @Option(help: "Who called.") var caller = ""
         @Option(help: "Their phone.") var phone: String?
         @Option(help: "Their department.") var department: String?
+        @Option(help: "Their e-mail address: customer updates are mailed there.") var callerEmail: String?
         @Option(help: "major, general or minor.") var priority: Priority = .general
         @Option(help: "phone, email, walk-in or monitoring.") var channel: Channel = .phone
         @Option(help: "Category (e.g. Network).") var category: String?
@@ -35,7 +36,7 @@ struct TicketCommand: AsyncParsableCommand {
             let desk = try await context.desk()
             let draft = TicketDraft(
                 title: title, description: description,
-                caller: Caller(name: caller, phone: phone?.nilIfBlank, department: department?.nilIfBlank),
+                caller: Caller(name: caller, phone: phone?.nilIfBlank, department: department?.nilIfBlank, email: callerEmail?.nilIfBlank),
                 channel: channel, priority: priority, category: category, affectedService: service,
                 backfilled: backfilled, openedAt: opened.flatMap { ISO8601.parse($0, defaultZone: context.timeZone) })
             let ticket: Ticket
@@ -198,11 +199,13 @@ struct TicketCommand: AsyncParsableCommand {
         @Argument var id: TicketIDArgument
         @Option(help: "What fixed it.") var note: String?
         @Flag(help: "A workaround: the service is back, the root cause is not fixed (the weekly review lists it).") var workaround = false
+        @Flag(help: "You (first or second line) also told the desk by phone or in person; recorded on the event.") var toldDesk = false
         @Option(name: .customLong("known-error"), help: "Resolve with this problem's known error (its workaround is the resolution).")
         var knownError: ProblemIDArgument?
 
         func validate() throws {
             if knownError != nil, note != nil || workaround { throw ValidationError("--known-error takes the known error's workaround: no --note or --workaround") }
+            if knownError != nil, toldDesk { throw ValidationError("--told-desk is not recorded with --known-error: resolve with --note to record it") }
             if knownError == nil, note == nil { throw ValidationError("give --note (what fixed it) or --known-error PRB-…") }
         }
 
@@ -218,7 +221,8 @@ struct TicketCommand: AsyncParsableCommand {
                 return
             }
             let text = note ?? ""
-            try await ActionRunner.run(workaround ? .resolveWithWorkaround(note: text) : .resolve(note: text), on: id, global)
+            try await ActionRunner.run(workaround ? .resolveWithWorkaround(note: text, toldDesk: toldDesk) : .resolve(note: text, toldDesk: toldDesk),
+                                       on: id, global)
         }
     }
 
@@ -255,7 +259,9 @@ struct TicketCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var id: TicketIDArgument
         @Argument(help: "The note.") var text: String
-        func run() async throws { try await ActionRunner.run(.note(text), on: id, global) }
+        @Flag(help: "A customer update: mailed to the caller's address when one is on record, otherwise recorded as told by phone.")
+        var customer = false
+        func run() async throws { try await ActionRunner.run(.note(text, customerUpdate: customer), on: id, global) }
     }
 
     struct PriorityChange: AsyncParsableCommand {

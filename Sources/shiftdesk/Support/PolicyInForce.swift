@@ -41,7 +41,10 @@ extension Context {
         if let opened { store = opened } else { store = try openStore(create: create) }
         let timeline = try await policyTimeline(store)
         warnAboutPolicyFile(timeline)
-        return (Desk(store: store, clock: clock, policy: timeline.policy(at: clock.now()), origin: seat == nil ? .local : .serve), timeline)
+        var desk = Desk(store: store, clock: clock, policy: timeline.policy(at: clock.now()), origin: seat == nil ? .local : .serve)
+        desk.customerLanguage = config.customerLanguage
+        desk.customerUpdateEvery = config.customerUpdateEvery
+        return (desk, timeline)
     }
 
     /// A `--policy FILE` that differs from the policy in force is not used: say so once, and how

@@ -19,13 +19,14 @@ struct TicketReport {
             (l.pick(en: "Queue", zh: "队列"), t.tier.label(l)),
             (l.pick(en: "Assignee", zh: "处理人"), t.assignee ?? "—"),
             (l.pick(en: "Owner (desk)", zh: "负责坐席"), t.owner ?? "—"),
-            (l.pick(en: "Caller", zh: "报障人"), [t.caller.name, t.caller.phone, t.caller.department].compactMap { $0 }.joined(separator: " · ")),
+            (l.pick(en: "Caller", zh: "报障人"), [t.caller.name, t.caller.phone, t.caller.email, t.caller.department].compactMap { $0 }.joined(separator: " · ")),
             (l.pick(en: "Channel", zh: "渠道"), t.channel.label(l)),
             (l.pick(en: "Category", zh: "类别"), t.category ?? "—"),
             (l.pick(en: "Service", zh: "受影响服务"), t.affectedService ?? "—"),
             (l.pick(en: "Opened", zh: "开单时间"), context.show(t.openedAt)),
             (l.pick(en: "First response", zh: "首次响应"), context.show(t.firstResponseAt)),
             (l.pick(en: "Resolved", zh: "解决时间"), context.show(t.resolvedAt)),
+            (l.pick(en: "Customer told", zh: "最近告知客户"), context.show(t.customerToldAt)),
             (l.pick(en: "Closed", zh: "关闭时间"), context.show(t.closedAt)),
         ]
         if let note = t.resolutionNote { fields.append((l.pick(en: "Resolution", zh: "解决方案"), note)) }
