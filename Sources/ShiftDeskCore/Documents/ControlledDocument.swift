@@ -71,7 +71,10 @@ public struct ControlledDocument: Sendable, Hashable {
     public var acknowledged: [String: DocumentVersionNumber]
     /// The id of the newest event folded in: a write is made against it.
     public var lastEventID: Int64
-    /// The instant of the newest event: history is appended in order, never dated before it.
+    /// The instant of the newest event a person wrote: history is appended in order, never dated
+    /// before it. The system's installation of the built-in policy (`init`, `migrate`) stands at
+    /// the start of the desk's history, whenever the command ran, so the administrator may still
+    /// date the first changes before it (back-filling, tests).
     public var latestAt: Date
 
     public var current: DocumentVersion? { approved.last }
@@ -108,14 +111,14 @@ public struct ControlledDocument: Sendable, Hashable {
         var document = ControlledDocument(
             name: first.document, title: first.payload.title ?? first.document, kind: first.payload.kind ?? .text,
             concerns: concerns, createdBy: first.actor, createdAt: first.at, approved: [], working: nil, acknowledged: [:],
-            lastEventID: first.id, latestAt: first.at)
+            lastEventID: first.id, latestAt: first.actor == DocumentRules.system ? .distantPast : first.at)
         for event in events { document.apply(event) }
         return document
     }
 
     mutating func apply(_ event: DocumentEvent) {
         lastEventID = max(lastEventID, event.id)
-        latestAt = max(latestAt, event.at)
+        if event.actor != DocumentRules.system { latestAt = max(latestAt, event.at) }
         let payload = event.payload
         switch event.kind {
         case .created, .edited:
