@@ -82,7 +82,8 @@ struct DrillCommand: AsyncParsableCommand {
         } catch let error as StoreError { throw CLIFailure(error, context) }
 
         let timeline = DrillTimeline(realStart: Date(), simulatedStart: begin, speed: speed)
-        let clock = DeskClockFollowing(timeline)
+        let clock = DeskClock()
+        clock.follow(timeline)
         let policies = try await context.deskInForce(on: store).timeline
         let drillDesk = Desk(store: store, clock: clock, policy: policies.policy(at: begin), origin: .local)
         do { try await store.setSetting(DrillTimeline.settingKey, to: timeline.settingText) } catch { throw CLIFailure(error, context) }
@@ -151,13 +152,6 @@ struct DrillCommand: AsyncParsableCommand {
 /// the desk's queue for the trainees to take.
 enum DrillIntake {
     static let person = Operator(login: "drill.intake", name: "演练来件 Drill intake", role: .desk)
-}
-
-/// The drill's own clock, in the drill command: the timeline it wrote, from the moment it wrote it.
-final class DeskClockFollowing: Clock {
-    let timeline: DrillTimeline
-    init(_ timeline: DrillTimeline) { self.timeline = timeline }
-    func now() -> Date { timeline.simulated(at: Date()) }
 }
 
 /// The replay, step by step: arrivals due, then the simulated engineers' moves.
