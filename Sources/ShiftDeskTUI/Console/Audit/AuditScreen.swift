@@ -319,10 +319,10 @@ enum AuditScreen {
         lines.append((l.pick(en: "What a verification checks", zh: "核验内容"), .header))
         let checks = l == .zh
             ? ["每条事件记录的 SHA-256 与前一条相连，逐条重算", "没有事件被删除、修改、插入或调换顺序", "链头记录指向最后一条事件", "没有工单被绕过 ShiftDesk 删除",
-               "交接班与确认记录与记录日志（第二条哈希链）一致"]
+               "交接班与确认记录与记录日志一致"]
             : ["every event's SHA-256, chained to the one before, recomputed", "no event deleted, edited, inserted or reordered",
                "the head row names the last event", "no ticket deleted behind ShiftDesk's back",
-               "every handover and acknowledgement as the record journal (a second chain) holds it"]
+               "every handover and acknowledgement as journaled"]
         for check in checks { lines.append(("  · " + check, .muted)) }
         if let last = overview.last, !last.holds, let message = last.breakMessage(l) {
             lines.append(("", .normal))
