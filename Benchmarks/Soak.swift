@@ -394,8 +394,6 @@ func soakBenchmark(_ arguments: [String]) async throws {
     var rssEnd: [String: Double] = [:]
     var rssPeak: [String: Double] = [:]
     for process in longRunning { rssStart[process.name] = Child.residentMiB(of: process.pid) }
-    struct Observation { var at: Double; var counts: [String: Int] }
-    var truth: [Observation] = []
     var consoleSamples = 0
     var consoleMismatches: [String] = []
     var consoleLags: [Double] = []
@@ -414,11 +412,17 @@ func soakBenchmark(_ arguments: [String]) async throws {
         }
     }
     let labels = ["Desk", "L1", "L2 + vendor"]
+    // The database's queue sizes, sampled on their own task every 50 ms while the rest runs.
+    let truthLog = TruthLog()
+    let sampler = Task.detached {
+        while truthLog.isRunning {
+            var counts: [String: Int] = [:]
+            for label in labels { counts[label] = try? await count(label) }
+            truthLog.append(Observation(at: Date().timeIntervalSince1970, counts: counts))
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+    }
     while Date() < deadline {
-        let now = Date().timeIntervalSince1970
-        var counts: [String: Int] = [:]
-        for label in labels { counts[label] = try await count(label) }
-        truth.append(Observation(at: now, counts: counts))
         if Date().timeIntervalSince(lastPaneCheck) >= 1 {
             lastPaneCheck = Date()
             for index in consoleLogins.indices {
@@ -434,14 +438,23 @@ func soakBenchmark(_ arguments: [String]) async throws {
                 consoleSamples += 1
                 // Equal to the database as it stood at some moment within the last second.
                 // (The pane is captured somewhere between asking and the answer.)
-                for label in labels { counts[label] = try await count(label) }
-                truth.append(Observation(at: Date().timeIntervalSince1970, counts: counts))
-                let window = truth.filter { $0.at >= asked - options.consoleLag && $0.at <= Date().timeIntervalSince1970 }
-                if !window.contains(where: { $0.counts[label] == shown }) {
-                    // How long ago the database last had what the console shows.
-                    if let last = truth.last(where: { $0.counts[label] == shown }) { consoleLags.append(asked - last.at) }
+                try await Task.sleep(nanoseconds: 120_000_000)  // the sampler's next look, after the capture
+                let truth = truthLog.observations
+                // The sampler sees the database now and then, and a queue passes through the sizes
+                // between two samples (18, then 20, was 19 at some moment): the console holds when
+                // what it shows lies within what the database went through in the window, from
+                // the last sample before it to the one after the capture.
+                let from = asked - options.consoleLag
+                let window = (truth.last(where: { $0.at < from }).map { [$0] } ?? []) + truth.filter { $0.at >= from }
+                let values = window.compactMap { $0.counts[label] }
+                if let low = values.min(), let high = values.max(), !(low...high).contains(shown) {
+                    // How long ago the database last went through what the console shows.
+                    if let last = Array(zip(truth, truth.dropFirst())).last(where: { pair in
+                        let (a, b) = (pair.0.counts[label] ?? 0, pair.1.counts[label] ?? 0)
+                        return (min(a, b)...max(a, b)).contains(shown)
+                    }) { consoleLags.append(asked - last.0.at) }
                     consoleMismatches.append("console \(index + 1) showed \(label) \(shown) at +\(Int(seenAt - runStart.timeIntervalSince1970)) s; "
-                                             + "the database had \(window.compactMap { $0.counts[label] })")
+                                             + "the database went through \(values) in the \(options.consoleLag) s before")
                 }
             }
         }
@@ -478,6 +491,8 @@ func soakBenchmark(_ arguments: [String]) async throws {
         usleep(200_000)
     }
     for process in longRunning { rssEnd[process.name] = Child.residentMiB(of: process.pid) }
+    truthLog.stop()
+    await sampler.value
 
     // The end: seats stop at the deadline; the drill and the escalators are asked to stop.
     let seatStatuses = seatChildren.map { $0.wait() }
@@ -620,6 +635,23 @@ func soakBenchmark(_ arguments: [String]) async throws {
         for failure in failures { print("  - \(failure)") }
         throw BenchmarkFailure("the soak broke \(failures.count) invariant(s)")
     }
+}
+
+struct Observation: Sendable {
+    var at: Double
+    var counts: [String: Int]
+}
+
+/// The database's queue sizes over the run, written by the sampler task, read by the checks.
+final class TruthLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var all: [Observation] = []
+    private var running = true
+
+    var isRunning: Bool { lock.withLock { running } }
+    var observations: [Observation] { lock.withLock { all } }
+    func append(_ observation: Observation) { lock.withLock { all.append(observation) } }
+    func stop() { lock.withLock { running = false } }
 }
 
 struct SoakStep {

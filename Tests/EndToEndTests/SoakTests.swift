@@ -22,7 +22,7 @@ struct SoakTests {
         // The CI machine is small and shared: a console may lag a little more than the 1 s the
         // README's quiet run holds it to; every other bound is the long run's.
         var arguments = ["soak", "--seconds=60", "--seats=12", "--escalators=3", "--consoles=2", "--speed=1200",
-                         "--start=2012-04-26T00:00:00Z", "--console-lag=3", "--log=\(DrillCommandTests.bpi)"]
+                         "--start=2012-04-26T00:00:00Z", "--console-lag=2", "--log=\(DrillCommandTests.bpi)"]
         if backend == "postgres", let server = CLI.postgresServer { arguments.append("--postgres=\(server)") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.benchmarks)
