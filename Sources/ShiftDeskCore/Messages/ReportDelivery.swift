@@ -195,8 +195,18 @@ public struct DeliveredFigures: Sendable, Hashable {
         return entries
     }
 
+    /// A figure as canonical text a reader takes in: `12`, `87.50 % (7/8)`, `3.250 h (n=4)`, `4.200 (n=5)`, `—`.
     static func value(_ figure: KPIFigure) -> String {
-        var text = figure.value.map { String(format: "%.4f", $0) } ?? "-"
+        guard let value = figure.value else {
+            return figure.denominator.map { "— (\(figure.numerator.map { "\($0)/" } ?? "n=")\($0))" } ?? "—"
+        }
+        var text: String
+        switch figure.kpi.unit {
+        case .count: text = String(Int(value.rounded()))
+        case .percent: text = String(format: "%.2f %%", value)
+        case .hours: text = String(format: "%.3f h", value)
+        case .score: text = String(format: "%.3f", value)
+        }
         if let n = figure.numerator, let d = figure.denominator { text += " (\(n)/\(d))" } else if let d = figure.denominator { text += " (n=\(d))" }
         return text
     }
@@ -221,6 +231,27 @@ public struct DeliveredFigures: Sendable, Hashable {
         text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
     }
 
+    /// Whether two value texts say the same: the same numbers in the same order (to four
+    /// decimals), whatever the formatting; "—" and "-" (no value) alike.
+    static func sameValue(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        func numbers(_ text: String) -> [Double] {
+            var found: [Double] = []
+            var current = ""
+            for character in text + " " {
+                if character.isASCII && (character.isNumber || character == ".") {
+                    current.append(character)
+                } else {
+                    if let value = Double(current) { found.append(value) }
+                    current = ""
+                }
+            }
+            return found
+        }
+        let x = numbers(a), y = numbers(b)
+        return x.count == y.count && zip(x, y).allSatisfy { abs($0 - $1) < 0.00005 }
+    }
+
     /// What moved between these figures (as delivered) and `now` (as they are): figures whose value
     /// differs, figures only one side has (a new operator's workload), in `now`'s order, then the
     /// ones that disappeared.
@@ -232,7 +263,7 @@ public struct DeliveredFigures: Sendable, Hashable {
             let key = "\(entry.key)\t\(entry.scope)"
             seen.insert(key)
             let old = before[key]
-            if old != entry.value { changes.append(FigureChange(key: entry.key, scope: entry.scope, before: old, after: entry.value)) }
+            if old.map({ !Self.sameValue($0, entry.value) }) ?? true { changes.append(FigureChange(key: entry.key, scope: entry.scope, before: old, after: entry.value)) }
         }
         for entry in entries where !seen.contains("\(entry.key)\t\(entry.scope)") {
             changes.append(FigureChange(key: entry.key, scope: entry.scope, before: entry.value, after: nil))
@@ -343,23 +374,58 @@ public struct DeliveryRecord: Sendable, Hashable {
     }
 }
 
+/// What the incident manager's console reminds from (``ReportReminder/reminders(now:timeZone:calendar:historySince:delivered:within:)``):
+/// read with each load, the reminders themselves made at every tick from the clock.
+public struct ReminderFacts: Sendable, Hashable {
+    public var historySince: Date?
+    /// ``OwedReport/key`` of every report whose mail has gone out.
+    public var delivered: Set<String>
+    /// Reports recorded as delivered whose mail has not gone out yet, with why (the outbox's last
+    /// error; empty while it simply waits for the next delivery run).
+    public var waiting: [String: String]
+    public var within: TimeInterval
+    /// The desk's office calendar (working days), nil: Monday to Friday.
+    public var calendar: WorkingCalendar?
+
+    public init(historySince: Date?, delivered: Set<String>, waiting: [String: String] = [:], within: TimeInterval, calendar: WorkingCalendar?) {
+        self.historySince = historySince
+        self.delivered = delivered
+        self.waiting = waiting
+        self.within = within
+        self.calendar = calendar
+    }
+
+    public func reminders(now: Date, timeZone: TimeZone) -> [ReportReminder] {
+        ReportReminder.reminders(now: now, timeZone: timeZone, calendar: calendar, historySince: historySince, delivered: delivered,
+                                 waiting: waiting, within: within)
+    }
+
+    /// The calendar whose working days the weekly review follows: the policy's `office` calendar,
+    /// else its first working-hours calendar by name; nil (Monday to Friday) for a 24x7 policy.
+    public static func officeCalendar(_ policy: SLAPolicy) -> WorkingCalendar? {
+        if let office = policy.calendars["office"], !office.isTwentyFourSeven { return office }
+        return policy.calendars.sorted { $0.key < $1.key }.first { !$0.value.isTwentyFourSeven }?.value
+    }
+}
+
 /// The console's reminders for the incident manager (ROLES.md IM 3, 6–8): the weekly review on
 /// the last working day of each week, and a report owed at a period end until it is delivered.
 public enum ReportReminder: Sendable, Hashable {
     case weeklyReview(week: String)
-    case reportOwed(OwedReport, dueBy: Date)
+    /// `waiting`: recorded, but its mail has not gone out (why); nil: not delivered at all.
+    case reportOwed(OwedReport, dueBy: Date, waiting: String?)
 
     /// The reminders at `now`. `calendar` decides the working days (the desk's office calendar;
     /// 24x7 or nil: Monday to Friday); `delivered` holds ``OwedReport/key`` of the reports
-    /// already delivered.
+    /// whose mail has gone out, `waiting` those recorded whose mail is still in the outbox.
     public static func reminders(now: Date, timeZone: TimeZone, calendar: WorkingCalendar?, historySince: Date?,
-                                 delivered: Set<String>, within: TimeInterval) -> [ReportReminder] {
+                                 delivered: Set<String>, waiting: [String: String] = [:], within: TimeInterval) -> [ReportReminder] {
         var reminders: [ReportReminder] = []
         if let week = ReportPeriod.containing(now, kind: .week, timeZone: timeZone), isLastWorkingDay(now, of: week, calendar: calendar) {
             reminders.append(.weeklyReview(week: week.label))
         }
         for owed in ReportSchedule.owed(now: now, timeZone: timeZone, historySince: historySince) where !delivered.contains(owed.key) {
-            reminders.append(.reportOwed(owed, dueBy: owed.period.interval.end.addingTimeInterval(within)))
+            reminders.append(.reportOwed(owed, dueBy: owed.period.interval.end.addingTimeInterval(within), waiting: waiting[owed.key]))
         }
         return reminders
     }
@@ -389,9 +455,16 @@ public enum ReportReminder: Sendable, Hashable {
     public func text(_ l: Language, timeZone: TimeZone) -> String {
         switch self {
         case let .weeklyReview(week):
-            return l.pick(en: "Weekly review \(week) today: the week's incidents, trends, problems to raise, back-fills (R)",
-                          zh: "今天进行 \(week) 周回顾：本周事件、趋势、待提问题、补录（R）")
-        case let .reportOwed(owed, dueBy):
+            return l.pick(en: "Weekly review \(week) today: the week's incidents, trends, recurring ones to raise, back-fills (:queue review)",
+                          zh: "今天进行 \(week) 周回顾：本周事件、趋势、重复事件转问题、补录（:queue review）")
+        case let .reportOwed(owed, _, waiting?):
+            if waiting.isEmpty {
+                return l.pick(en: "\(owed.report.label(.en)) \(owed.period.label): mail queued, not sent yet (notify flush, or the escalator)",
+                              zh: "\(owed.period.label) \(owed.report.label(.zh))：邮件已排队，尚未发出（notify flush 或升级服务）")
+            }
+            return l.pick(en: "\(owed.report.label(.en)) \(owed.period.label): mail not sent: \(waiting)",
+                          zh: "\(owed.period.label) \(owed.report.label(.zh))：邮件未发出：\(waiting)")
+        case let .reportOwed(owed, dueBy, nil):
             let by = DisplayTime.format(dueBy, in: timeZone)
             return l.pick(en: "\(owed.report.label(.en)) \(owed.period.label) not delivered (due by \(by)): report deliver \(owed.period.kind.rawValue) --period \(owed.period.label)",
                           zh: "\(owed.period.label) \(owed.report.label(.zh))尚未报送（应于 \(by) 前）：report deliver \(owed.period.kind.rawValue) --period \(owed.period.label)")

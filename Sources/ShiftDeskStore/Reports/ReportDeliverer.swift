@@ -29,8 +29,10 @@ public struct ReportDeliverer: Sendable {
     /// Delivers `report` of `period` as `by`. With `firstOnly` (the sweep) nothing is written when
     /// the period's report was already delivered, and nil is returned; otherwise a delivery again
     /// is a correction, its mail saying what changed since the previous one.
+    /// With `unlessUnchanged` (by hand, when not asked for one report in particular) a report whose
+    /// figures are those of its last delivery is not sent again: nil is returned.
     public func deliver(_ report: ReportDelivery.Report, period: ReportPeriod, by: String,
-                        firstOnly: Bool) async throws(StoreError) -> ReportDelivery? {
+                        firstOnly: Bool, unlessUnchanged: Bool = false) async throws(StoreError) -> ReportDelivery? {
         let store = desk.store
         if firstOnly, try await store.reportDeliveries(kind: period.kind, period: period.label).contains(where: { $0.report == report }) {
             return nil
@@ -44,6 +46,7 @@ public struct ReportDeliverer: Sendable {
             figures.sinceDelivery = latest.map { DeliveryComparison(delivery: $0, now: DeliveredFigures(workload: figures)) }
         }
         let delivered = report == .incidents ? DeliveredFigures(incidents: figures) : DeliveredFigures(workload: figures)
+        if unlessUnchanged, let previous = figures.sinceDelivery?.delivery, previous.report == report, previous.figures == delivered { return nil }
         let record = ReportDelivery(report: report, kind: period.kind, period: period.label, at: desk.clock.now(), by: by,
                                     recipients: directory.addresses[report.role] ?? [], digest: Self.digest(delivered), figures: delivered)
         let deskName = desk.name, language = desk.customerLanguage

@@ -90,7 +90,13 @@ struct ReportCommand: AsyncParsableCommand {
             var done: [ReportDelivery] = []
             do {
                 for report in ReportDelivery.reports(for: kind) where only.map({ $0 == report }) ?? true {
-                    if let delivery = try await deliverer.deliver(report, period: chosen, by: who.login, firstOnly: false) { done.append(delivery) }
+                    // Asked for every report of the period: one whose figures did not move since its last delivery is not sent again.
+                    if let delivery = try await deliverer.deliver(report, period: chosen, by: who.login, firstOnly: false, unlessUnchanged: only == nil) {
+                        done.append(delivery)
+                    } else if !context.json {
+                        print(l.pick(en: "\(chosen.label) \(report.label(.en)): unchanged since its last delivery, not sent again (--only \(report.rawValue) sends it anyway)",
+                                     zh: "\(chosen.label) \(report.label(.zh))：自上次报送后未变，不再发送（--only \(report.rawValue) 可强制发送）"))
+                    }
                 }
             } catch {
                 throw CLIFailure(error, context)
