@@ -179,13 +179,15 @@ public struct DeliveredFigures: Sendable, Hashable {
         for kpi in WorkloadReport.lineKPIs {
             for figure in report.figures where figure.kpi == kpi { entries.append(Entry(key: kpi.rawValue, scope: figure.scope, value: Self.value(figure))) }
         }
-        entries += Self.workload(report)
+        entries += Self.workload(report, lines: WorkloadReport.lines)
         self.entries = entries
     }
 
-    private static func workload(_ report: KPIReport) -> [Entry] {
+    /// The workload per line and per operator; only of `lines` when given (the workload report's desk, L1 and L2).
+    private static func workload(_ report: KPIReport, lines: [Role]? = nil) -> [Entry] {
         var entries: [Entry] = []
-        for (scope, list) in [("tier", report.tierWorkload), ("operator", report.workload)] {
+        func kept(_ w: Workload) -> Bool { lines.map { roles in w.role.map(roles.contains) ?? false } ?? true }
+        for (scope, list) in [("tier", report.tierWorkload.filter(kept)), ("operator", report.workload.filter(kept))] {
             for w in list {
                 for (name, value) in [("taken", w.taken), ("resolved", w.resolved), ("escalated", w.escalated), ("closed", w.closed), ("notes", w.notes)] {
                     entries.append(Entry(key: "workload.\(name)", scope: "\(scope):\(w.login)", value: String(value)))

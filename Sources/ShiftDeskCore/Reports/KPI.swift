@@ -122,7 +122,7 @@ public enum KPI: String, Sendable, CaseIterable {
         case .meanTimeToResolve: "mean wall-clock hours from opening to last resolution, incidents resolved in the period"
         case .medianTimeToResolve: "median of the same"
         case .firstContactResolutionRate: "resolved at first contact ÷ requests taken by the desk"
-        case .reopenRate: "of the resolution events in the period, the share undone by a reopen in the period (a resolution reopened after the period's end is not counted)"
+        case .reopenRate: "reopen events in the period ÷ resolution events in the period (every resolution counts, whether or not a reopen undid it later; a reopen counts in the period it happened, so a month with few resolutions and reopens of earlier ones may exceed 100 %)"
         case .backlog: "incidents opened before the period's end and neither resolved nor closed at that instant, replayed from the events"
         case .satisfactionAverage: "mean score of incidents closed in the period with a score"
         case .satisfactionRated: "incidents closed in the period with a score"

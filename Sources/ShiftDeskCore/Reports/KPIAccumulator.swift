@@ -286,17 +286,9 @@ public struct KPIAccumulator: Sendable {
             if !sla().resolution.breached { share.resolvedOnTime = 1 }
             share.hours = last.at.timeIntervalSince(ticket.openedAt) / 3600
         }
-        // reopen.rate: resolutions in the period, and those a reopen in the period undid.
-        var undoable = 0
-        for event in periodEvents {
-            if event.kind == .resolved {
-                share.resolutions += 1
-                undoable += 1
-            } else if event.kind == .reopened, undoable > 0 {
-                share.reopened += 1
-                undoable -= 1
-            }
-        }
+        // reopen.rate: every reopen and every resolution in the period, each counted once.
+        share.reopened = periodEvents.filter { $0.kind == .reopened }.count
+        share.resolutions = periodEvents.filter { $0.kind == .resolved }.count
         if state.isOpen { share.backlog = 1 }
 
         // Workload per operator.

@@ -36,7 +36,7 @@ public struct KPIContribution: Hashable, Sendable {
     public var imHandled = 0, turnedIntoProblems = 0, backfilled = 0, bypassed = 0, opened = 0
     public var responded = 0, respondedOnTime = 0, resolved = 0, resolvedOnTime = 0, reopened = 0
     /// Resolution events in the period (`reopen.rate`'s denominator); ``reopened`` counts the
-    /// reopens in the period that undid one of them.
+    /// reopen events in the period (its numerator).
     public var resolutions = 0
     /// Open at the period's end (in the backlog).
     public var backlog = 0
