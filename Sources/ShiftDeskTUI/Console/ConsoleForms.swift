@@ -90,7 +90,7 @@ enum ConsoleForms {
     static func close(_ l: Language, _ ticket: Ticket) -> FormDialogState {
         FormDialogState(title: l.pick(en: "Close \(ticket.id) — satisfaction survey", zh: "关闭 \(ticket.id) — 满意度调查"), fields: [
             FormField(id: "score", label: l.pick(en: "Satisfaction", zh: "满意度"), kind: .choice(options: surveyAnswers(l), selected: -1),
-                      required: true, hint: l.pick(en: "type 1–5 as the customer said, or u: unreachable", zh: "按客户所说输入 1–5，无法联系输入 u")),
+                      required: true, hint: l.pick(en: "1-5, or u: unreachable", zh: "1-5，或 u：无法联系")),
             field("comment", l.pick(en: "Comment", zh: "客户意见"), .comment),
         ], language: l)
     }
