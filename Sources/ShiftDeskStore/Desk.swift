@@ -81,6 +81,11 @@ public struct Desk: Sendable {
     /// How often the customer of an incident being worked is to be told of its progress, per
     /// priority (`[desk.customer_updates]`); a queue row warns when an update is overdue.
     public var customerUpdateEvery: [Priority: TimeInterval] = [:]
+    /// `[desk] reports_within`: a report first delivered within this long after its period's end
+    /// is on time (``KPI/imReportsOnTime``).
+    public var reportsWithin: TimeInterval = ReportDelivery.defaultWithin
+    /// `[desk] name`: the desk's name in the subject of the reports it mails.
+    public var name: String = ReportMail.defaultDeskName
 
     public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable, origin: EventOrigin = .local) {
         self.store = store

@@ -49,6 +49,8 @@ extension Context {
         var desk = Desk(store: store, clock: clock, policy: timeline.policy(at: clock.now()), origin: seat == nil ? .local : .serve)
         desk.customerLanguage = config.customerLanguage
         desk.customerUpdateEvery = config.customerUpdateEvery
+        desk.reportsWithin = config.reportsWithin
+        desk.name = config.deskName
         return (desk, timeline)
     }
 
