@@ -107,5 +107,14 @@ struct ReportDeliveryContractTests {
             await #expect(throws: (any Error).self) { try await sqlite.pool.write { try $0.execute(sql: "DELETE FROM report_deliveries") } }
         }
         #expect(try await desk.store.reportDeliveries(kind: .month, period: "2026-11").count == 1)
+        // Journaled in the record journal: it verifies, and a digest rewritten behind ShiftDesk's back is named.
+        let journaled = try await desk.store.journalEntries(after: 0, limit: 1000).filter { $0.state.subject == .reportDelivery }
+        #expect(journaled.map(\.actor) == ["sun.li"])
+        #expect(try await AuditVerifier.verify(desk.store).holds)
+        if let sqlite = desk.store as? SQLiteStore {
+            try SQLiteTamperingTests().tamper(sqlite, "UPDATE report_deliveries SET digest = 'forged'")
+            #expect(try await AuditVerifier.verify(sqlite).firstBreak
+                    == .record(.recordEdited(.reportDelivery, key: journaled.first?.state.key ?? "?", field: "digest")))
+        }
     }
 }

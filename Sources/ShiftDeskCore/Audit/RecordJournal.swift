@@ -20,6 +20,9 @@ public enum RecordSubject: String, Codable, CaseIterable, Sendable {
     case `operator`
     /// An operator's SSH key (who a key signs in as), journaled as added and as removed.
     case operatorKey = "operator_key"
+    /// A report delivered (period, recipients, instant, the digest of its figures): the incident
+    /// manager's timeliness and corrections are judged from these.
+    case reportDelivery = "report_delivery"
 
     public func name(_ l: Language) -> String {
         switch self {
@@ -30,6 +33,7 @@ public enum RecordSubject: String, Codable, CaseIterable, Sendable {
         case .problemEvent: return l.pick(en: "problem event", zh: "问题单事件")
         case .operator: return l.pick(en: "operator", zh: "操作员")
         case .operatorKey: return l.pick(en: "SSH key", zh: "SSH 密钥")
+        case .reportDelivery: return l.pick(en: "report delivery", zh: "报告递送记录")
         }
     }
 }

@@ -71,6 +71,8 @@ enum RecordJournalRows {
             return ("system", Millis.date(field("added_at").flatMap { Int64($0) } ?? 0))
         case .operator:
             return ("system", Millis.date(0))
+        case .reportDelivery:
+            return (field("delivered_by") ?? "system", Millis.date(field("at").flatMap { Int64($0) } ?? 0))
         default:
             return ("system", Millis.date(field("raised_at").flatMap { Int64($0) } ?? 0))
         }
@@ -82,7 +84,12 @@ enum RecordJournalRows {
         JournaledTable(subject: .problemEvent, table: "problem_events", key: "id", columns: ProblemEvent.journalColumns),
         operators,
         operatorKeys,
+        reportDeliveries,
     ]
+
+    static let reportDeliveries = JournaledTable(subject: .reportDelivery, table: "report_deliveries", key: "id", columns: [
+        "report", "period_kind", "period", "sequence", "at", "delivered_by", "recipients", "digest", "figures", "message_id",
+    ])
 
     /// Operators and their keys: who may act, and as whom a key signs in. The administrator's
     /// shell writes them (`operator …`), so the journal names "administrator".

@@ -32,6 +32,7 @@ extension PostgresStore {
                 })
                 guard let row = inserted.first else { return firstOnly ? .alreadyDelivered : .raced }
                 stored.id = try row.int("id")
+                try await Self.journalRow(session, RecordJournalRows.reportDeliveries, key: String(stored.id), at: stored.at, by: stored.by)
                 try await Self.queue(session, message(stored))
                 return .recorded(stored)
             }

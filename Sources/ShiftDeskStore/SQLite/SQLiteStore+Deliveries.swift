@@ -23,6 +23,7 @@ extension SQLiteStore {
                                      stored.by, DeliveryRows.recipientsText(stored.recipients), stored.digest, stored.figures.text,
                                      stored.messageID])
                 stored.id = db.lastInsertedRowID
+                try Self.journalRow(db, RecordJournalRows.reportDeliveries, key: String(stored.id), at: stored.at, by: stored.by)
                 try Self.queue(db, message(stored))
                 return stored
             }
