@@ -77,7 +77,7 @@ struct PolicyCommandTests {
         let report = try cli.expectSuccess("report", "month", "--period", "2026-11", "--format", "json", "--now", "2026-11-20T00:00:00+08:00")
         let policy = try #require((report.json as? [String: Any])?["sla_policy"] as? [String: Any])
         #expect(((policy["in_force"] as? [[String: Any]]) ?? []).map { $0["version"] as? String } == ["V1.0", "V1.1"])
-        #expect(policy["computed_with"] as? String == "V1.1")
+        #expect(policy["computed_with"] as? String == "V1.0, V1.1", "each deadline under the version in force when it was reached")
         let markdown = try cli.expectSuccess("report", "month", "--period", "2026-11", "--lang", "zh", "--now", "2026-11-20T00:00:00+08:00")
         #expect(markdown.stdout.contains("本期现行 SLA 策略：V1.0, V1.1"))
         // The record: who proposed, who approved, superseded V1.0 still readable.

@@ -26,10 +26,10 @@ struct ReportCommand: AsyncParsableCommand {
             throw CLIFailure(context.language.pick(en: "--period for a \(kind.rawValue) looks like \(example), not \"\(period ?? "")\"",
                                                    zh: "\(kind.rawValue) 报告的 --period 格式如 \(example)，收到 \"\(period ?? "")\""), status: 2)
         }
-        let (desk, timeline) = try await context.deskInForce()
+        // The loader names the policy versions the figures were computed with.
+        let desk = try await context.desk()
         var report: KPIReport
         do { report = try await ReportLoader(desk: desk).report(for: chosen) } catch { throw CLIFailure(error, context) }
-        report.policyVersions = ReportPolicyVersions(timeline, period: chosen, now: context.clock.now())
         let renderer = ReportRenderer(report: report, language: context.language)
         let text: String
         switch context.json ? .json : format {
