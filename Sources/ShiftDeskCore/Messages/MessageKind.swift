@@ -12,4 +12,7 @@ public enum MessageKind: String, Codable, CaseIterable, Sendable {
     case customerUpdate = "customer_update"
     /// An e-mail about a problem (one raised), for the problem managers: no incident, priority or rung.
     case problem
+    /// An e-mail about a controlled document or the SLA policy (issue 15): a version submitted,
+    /// for the owners; approved or rejected, for its submitter. No incident, priority or rung.
+    case document
 }

@@ -396,6 +396,13 @@ enum PostgresSchema {
             CREATE TRIGGER record_journal_head_is_kept BEFORE DELETE OR TRUNCATE ON record_journal_head
                 FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_chain_head_is_kept();
             """, then: journalExistingRecords),
+        // Issue 15: as SQLiteSchema.documentMail.
+        Migration(version: 19, name: "v19: mail about controlled documents in the outbox", sql: """
+            ALTER TABLE outbox ADD COLUMN document text;
+            ALTER TABLE outbox DROP CONSTRAINT outbox_is_about_something;
+            ALTER TABLE outbox ADD CONSTRAINT outbox_is_about_something
+                CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL OR document IS NOT NULL);
+            """),
     ]
 
     /// Journals the handovers a database already holds (schema v15), each as its own actor left it.

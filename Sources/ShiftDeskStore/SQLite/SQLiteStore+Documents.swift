@@ -19,6 +19,10 @@ extension SQLiteStore {
     }
 
     public func appendDocumentEvent(_ event: DocumentEvent, after: Int64) async throws(StoreError) -> DocumentEvent {
+        try await appendDocumentEvent(event, after: after, messages: [])
+    }
+
+    public func appendDocumentEvent(_ event: DocumentEvent, after: Int64, messages: [OutboxMessage]) async throws(StoreError) -> DocumentEvent {
         try await guarded {
             try await pool.write { db in
                 let newest = try Row.fetchOne(db, sql: "SELECT id, actor FROM document_events WHERE document = ? ORDER BY id DESC LIMIT 1",
@@ -32,6 +36,7 @@ extension SQLiteStore {
                 var stored = event
                 stored.id = db.lastInsertedRowID
                 stored.at = Millis.stored(event.at)
+                for message in messages { try Self.queue(db, message) }
                 return stored
             }
         }
