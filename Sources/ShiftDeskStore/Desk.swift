@@ -251,9 +251,11 @@ public struct Desk: Sendable {
         // The workflow names only the holder (a refusal, a take-over note): one lookup, not every operator.
         let holder = seen.assignee
         let holderName = await displayName(of: holder)
-        let now = clock.now()
         let stored: [TicketEvent]
         do { stored = try await store.events(of: seen.id) } catch { throw .store(error) }
+        // The clock is read after the history: a seat that wrote since this one read the ticket is
+        // then a conflict (named), not an action dated before its event.
+        let now = clock.now()
         // Events are appended in order: an action before the latest one would date history backwards.
         if let latest = stored.map(\.at).max(), EventEncoding.millis(now) < EventEncoding.millis(latest) {
             throw .backdated(ticket: seen.id, latest: latest, attempted: now)
