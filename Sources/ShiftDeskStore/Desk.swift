@@ -253,8 +253,8 @@ public struct Desk: Sendable {
         let holderName = await displayName(of: holder)
         let stored: [TicketEvent]
         do { stored = try await store.events(of: seen.id) } catch { throw .store(error) }
-        // The clock is read after the history: a seat that wrote since this one read the ticket is
-        // then a conflict (named), not an action dated before its event.
+        // The instant is read after the history: a write another seat committed meanwhile is
+        // then never later than this one (it is a conflict on the version, not a backdating).
         let now = clock.now()
         // Events are appended in order: an action before the latest one would date history backwards.
         if let latest = stored.map(\.at).max(), EventEncoding.millis(now) < EventEncoding.millis(latest) {

@@ -10,11 +10,20 @@ public enum RecordSubject: String, Codable, CaseIterable, Sendable {
     case handover
     /// One incident of a handover, with its acknowledgement once given.
     case handoverItem = "handover_item"
+    /// One event of a controlled document's history (append-only).
+    case documentEvent = "document_event"
+    /// A problem as it stands (its row changes with every step of its life).
+    case problem
+    /// One event of a problem's history (append-only).
+    case problemEvent = "problem_event"
 
     public func name(_ l: Language) -> String {
         switch self {
         case .handover: return l.pick(en: "handover", zh: "交接班记录")
         case .handoverItem: return l.pick(en: "handover item", zh: "交接事项")
+        case .documentEvent: return l.pick(en: "document event", zh: "文档事件")
+        case .problem: return l.pick(en: "problem", zh: "问题单")
+        case .problemEvent: return l.pick(en: "problem event", zh: "问题单事件")
         }
     }
 }
@@ -241,30 +250,5 @@ public struct JournalWalk: Sendable {
             return .recordDeleted(key.subject, key: key.key)
         }
         return nil
-    }
-}
-
-extension Handover {
-    /// The states the record journal keeps of this handover: the handover itself, then each item.
-    public var journalStates: [RecordState] {
-        var states = [RecordState(subject: .handover, key: String(id), fields: [
-            RecordField("from", "\(from.shift.rawValue)@\(EventEncoding.millis(from.start))-\(EventEncoding.millis(from.end))"),
-            RecordField("to", "\(to.shift.rawValue)@\(EventEncoding.millis(to.start))-\(EventEncoding.millis(to.end))"),
-            RecordField("prepared_by", preparedBy),
-            RecordField("prepared_at", String(EventEncoding.millis(preparedAt))),
-            RecordField("note", note),
-            RecordField("tickets", items.map { String($0.ticket.number) }.joined(separator: ",")),
-        ])]
-        for item in items { states.append(journalState(of: item)) }
-        return states
-    }
-
-    public func journalState(of item: HandoverItem) -> RecordState {
-        RecordState(subject: .handoverItem, key: "\(id)/\(item.ticket)", fields: [
-            RecordField("note", item.note),
-            RecordField("acknowledged_by", item.acknowledgedBy),
-            RecordField("acknowledged_at", item.acknowledgedAt.map { String(EventEncoding.millis($0)) }),
-            RecordField("acknowledgement_note", item.acknowledgementNote),
-        ])
     }
 }

@@ -859,9 +859,7 @@ public final class PostgresStore: Store {
                     """
                 })
             }
-            var head = try await Self.lockedJournalHead(session)
-            try await Self.appendJournal(session, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin, head: &head)
-            try await Self.saveJournalHead(session, head)
+            try await Self.journal(session, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin)
             return stored
         }
     }
@@ -933,10 +931,8 @@ public final class PostgresStore: Store {
                 "SELECT \(PostgresRows.handoverColumns) FROM handovers WHERE id = \(b.int(id))"
             }).first else { throw StoreError.handoverNotFound(id) }
             if !acknowledged.isEmpty {
-                var head = try await Self.lockedJournalHead(session)
                 let states = stored.items.filter { acknowledged.contains($0.ticket.number) }.map(stored.journalState(of:))
-                try await Self.appendJournal(session, states, actor: login, at: instant, origin: origin, head: &head)
-                try await Self.saveJournalHead(session, head)
+                try await Self.journal(session, states, actor: login, at: instant, origin: origin)
             }
             return stored
         }
@@ -991,6 +987,8 @@ public final class PostgresStore: Store {
                 """
             })
             let raised = try await Self.appendProblemEvent(session, event, problem: stored.id)
+            try await Self.journal(session, [stored.journalState, raised.journalState], actor: raised.actor, at: raised.at,
+                                   origin: raised.origin)
             for message in messages(stored.id) { try await Self.queue(session, message) }
             return (stored, raised)
         }
@@ -1018,7 +1016,10 @@ public final class PostgresStore: Store {
                 throw StoreError.problemConflict(problem: problem.id, changedBy: last?.actor ?? "?",
                                                  at: last?.at ?? Date(timeIntervalSince1970: 0), kind: last?.kind ?? .raised)
             }
-            return (stored, try await Self.appendProblemEvent(session, event, problem: problem.id))
+            let appended = try await Self.appendProblemEvent(session, event, problem: problem.id)
+            try await Self.journal(session, [stored.journalState, appended.journalState], actor: appended.actor, at: appended.at,
+                                   origin: appended.origin)
+            return (stored, appended)
         }
     }
 

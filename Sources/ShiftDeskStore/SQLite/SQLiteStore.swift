@@ -773,9 +773,7 @@ public final class SQLiteStore: Store {
                     try db.execute(sql: "INSERT INTO handover_items (handover, position, ticket, note) VALUES (?, ?, ?, ?)",
                                    arguments: [stored.id, position, item.ticket.number, item.note])
                 }
-                var head = try Self.journalHead(db)
-                try Self.appendJournal(db, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin, head: &head)
-                try Self.saveJournalHead(db, head)
+                try Self.journal(db, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin)
                 return stored
             }
         }
@@ -845,10 +843,8 @@ public final class SQLiteStore: Store {
                 }
                 guard let stored = try Self.loadHandovers(db, where: "id = ?", [id]).first else { throw StoreError.handoverNotFound(id) }
                 if !acknowledged.isEmpty {
-                    var head = try Self.journalHead(db)
                     let states = stored.items.filter { acknowledged.contains($0.ticket.number) }.map(stored.journalState(of:))
-                    try Self.appendJournal(db, states, actor: login, at: instant, origin: origin, head: &head)
-                    try Self.saveJournalHead(db, head)
+                    try Self.journal(db, states, actor: login, at: instant, origin: origin)
                 }
                 return stored
             }
@@ -890,6 +886,7 @@ public final class SQLiteStore: Store {
                                arguments: StatementArguments(SQLiteRows.problemValues(stored)))
                 stored.id = ProblemID(db.lastInsertedRowID)
                 let raised = try Self.appendProblemEvent(db, event, problem: stored.id)
+                try Self.journal(db, [stored.journalState, raised.journalState], actor: raised.actor, at: raised.at, origin: raised.origin)
                 for message in messages(stored.id) { try Self.queue(db, message) }
                 return (stored, raised)
             }
@@ -913,7 +910,10 @@ public final class SQLiteStore: Store {
                     throw StoreError.problemConflict(problem: problem.id, changedBy: last?.actor ?? "?", at: last?.at ?? Date(timeIntervalSince1970: 0),
                                                      kind: last?.kind ?? .raised)
                 }
-                return (stored, try Self.appendProblemEvent(db, event, problem: problem.id))
+                let appended = try Self.appendProblemEvent(db, event, problem: problem.id)
+                try Self.journal(db, [stored.journalState, appended.journalState], actor: appended.actor, at: appended.at,
+                                 origin: appended.origin)
+                return (stored, appended)
             }
         }
     }
