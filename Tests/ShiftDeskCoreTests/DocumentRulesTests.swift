@@ -260,6 +260,7 @@ struct DocumentRulesTests {
         #expect(first.body.contains("孙丽 (sun.li)") && first.body.contains("补充夜班") && first.body.contains("shiftdesk doc approve handover-rules"))
         #expect(Set(mails.map(\.messageID)).count == 2 && mails.allSatisfy { $0.messageID.hasPrefix("doc.handover-rules.V1.0.submitted.") })
         #expect(mails.allSatisfy { $0.messageID.unicodeScalars.allSatisfy(\.isASCII) })
+        #expect(mails.allSatisfy { $0.messageID.filter { $0 == "@" }.count == 1 }, "\(mails.map(\.messageID))")
         // The same event composes the same messages: a retried write queues nothing twice.
         #expect(DocumentNotice.compose(submitted, before: before, operators: people, recipients: roster, timeZone: zone).map(\.messageID) == mails.map(\.messageID))
         // Nobody to tell: one row to the role, undeliverable, never dropped.

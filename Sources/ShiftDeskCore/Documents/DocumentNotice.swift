@@ -4,7 +4,8 @@ import Foundation
 /// goes to the owners (管理体系负责人) for approval; the decision goes back to its submitter.
 /// Composed with the event and queued in the same transaction, in both languages like the
 /// escalation notices; each has a Message-ID derived from the document, the version, the step,
-/// its instant and the recipient, so a delivery repeated after a crash is recognisably the same.
+/// its instant and the recipient (one `@` only, as RFC 5322 wants), so a delivery repeated after
+/// a crash is recognisably the same.
 public enum DocumentNotice {
     /// The messages `event` sends, `before` being the document as it stood before it (nil for a
     /// new one). Submissions go to every owner on the roster with an e-mail address (addressed when
@@ -86,7 +87,7 @@ public enum DocumentNotice {
         func toRole(_ address: String) -> OutboxMessage {
             OutboxMessage(document: before.name, recipientRole: .managementOwner, recipientLogin: nil, address: address, subject: subject,
                           body: body, createdAt: event.at,
-                          messageID: "\(idBase).\(RecipientRole.managementOwner.rawValue).\(OutboxMessage.safe(address))@shiftdesk")
+                          messageID: "\(idBase).\(RecipientRole.managementOwner.rawValue).\(ResultNotice.idPart(address))@shiftdesk")
         }
         guard event.kind == .submitted else {
             return (version.submitter ?? after.current?.submitter).map { [toOperator($0)] } ?? []
