@@ -17,11 +17,11 @@ struct SoakTests {
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: DrillCommandTests.bpi), "needs ../shared/data/BPI_Challenge_2013_incidents.xes.gz"),
           .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"),
-          .timeLimit(.minutes(6)), arguments: backends)
+          .timeLimit(.minutes(10)), arguments: backends)
     func aMinuteOfTheRealLogOnAWholeDeskLosesNothing(_ backend: String) throws {
         // The CI machine is small and shared: a console may lag a little more than the 1 s the
         // README's quiet run holds it to; every other bound is the long run's.
-        var arguments = ["soak", "--seconds=60", "--seats=12", "--escalators=3", "--consoles=2", "--speed=1200",
+        var arguments = ["soak", "--seconds=60", "--seats=10", "--escalators=3", "--consoles=2", "--speed=1200",
                          "--start=2012-04-26T00:00:00Z", "--console-lag=2", "--log=\(DrillCommandTests.bpi)"]
         if backend == "postgres", let server = CLI.postgresServer { arguments.append("--postgres=\(server)") }
         let process = Process()

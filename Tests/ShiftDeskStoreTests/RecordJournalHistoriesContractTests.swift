@@ -91,6 +91,37 @@ struct RecordJournalHistoriesContractTests {
         #expect(field == "actor")
     }
 
+    /// Who may act is part of the record: operators and their SSH keys are journaled as the
+    /// administrator seats them, and a role or key changed behind ShiftDesk's back is named.
+    @Test(arguments: Backend.available)
+    func operatorsAndTheirKeysAreJournaledAndAKeyRemovedStaysRemoved(_ backend: Backend) async throws {
+        let (desk, _) = try await staffedDesk(backend)
+        let store = desk.store
+        let key = OperatorKey(login: People.desk.login, type: "ssh-ed25519", base64: "AAAA", fingerprint: "SHA256:soak", comment: "laptop",
+                              addedAt: t0)
+        try await store.addOperatorKey(key)
+        _ = try await store.setOperatorEmail(People.desk.login, "zhang.wei@desk.example")
+        _ = try await store.setOperatorDisabled(People.l1b.login, true)
+        #expect(try await store.removeOperatorKey(login: People.desk.login, fingerprint: key.fingerprint))
+        let entries = try await store.journalEntries(after: 0, limit: 100)
+        #expect(entries.filter { $0.state.subject == .operator }.count == People.all.count + 2)
+        #expect(entries.filter { $0.state.subject == .operatorKey }.map(\.state.fields.isEmpty) == [false, true])
+        #expect(entries.allSatisfy { $0.actor == "administrator" })
+        let result = try await AuditVerifier.verify(store)
+        #expect(result.holds, "\(String(describing: result.firstBreak))")
+    }
+
+    @Test func aRoleRaisedOrAKeyAddedBehindTheDesksBackIsNamed() async throws {
+        let (raised, _) = try await tampered("UPDATE operators SET role = 'supervisor' WHERE login = 'zhang.wei'")
+        #expect(raised.firstBreak == .record(.recordEdited(.operator, key: "zhang.wei", field: "role")))
+        let (keyed, _) = try await tampered("""
+            INSERT INTO operator_keys (fingerprint, login, type, key, comment, added_at)
+            VALUES ('SHA256:forged', 'sun.li', 'ssh-ed25519', 'AAAA', '', 0)
+            """)
+        #expect(keyed.firstBreak == .record(.recordInserted(.operatorKey, key: "SHA256:forged")))
+        #expect(keyed.firstBreak?.message(.en) == "SSH key SHA256:forged was inserted behind ShiftDesk's back: the record journal never saw it")
+    }
+
     /// `psql` behind the store's back: a problem's owner rewritten is named.
     @Test(.enabled(if: Backend.postgresServer != nil))
     func aProblemEditedOnPostgreSQLIsNamed() async throws {

@@ -16,6 +16,10 @@ public enum RecordSubject: String, Codable, CaseIterable, Sendable {
     case problem
     /// One event of a problem's history (append-only).
     case problemEvent = "problem_event"
+    /// An operator as seated: name, role, shift, address, disabled.
+    case `operator`
+    /// An operator's SSH key (who a key signs in as), journaled as added and as removed.
+    case operatorKey = "operator_key"
 
     public func name(_ l: Language) -> String {
         switch self {
@@ -24,6 +28,8 @@ public enum RecordSubject: String, Codable, CaseIterable, Sendable {
         case .documentEvent: return l.pick(en: "document event", zh: "文档事件")
         case .problem: return l.pick(en: "problem", zh: "问题单")
         case .problemEvent: return l.pick(en: "problem event", zh: "问题单事件")
+        case .operator: return l.pick(en: "operator", zh: "操作员")
+        case .operatorKey: return l.pick(en: "SSH key", zh: "SSH 密钥")
         }
     }
 }
@@ -241,12 +247,13 @@ public struct JournalWalk: Sendable {
         for record in stored {
             let key = RecordKey(subject: record.subject, key: record.key)
             seen.insert(key)
-            guard let journaled = newest[key] else { return .recordInserted(record.subject, key: record.key) }
+            // A state with no fields records the record's removal.
+            guard let journaled = newest[key], !journaled.fields.isEmpty else { return .recordInserted(record.subject, key: record.key) }
             if let field = record.firstDifference(from: journaled) {
                 return .recordEdited(record.subject, key: record.key, field: field)
             }
         }
-        for key in order where !seen.contains(key) {
+        for key in order where !seen.contains(key) && newest[key]?.fields.isEmpty == false {
             return .recordDeleted(key.subject, key: key.key)
         }
         return nil

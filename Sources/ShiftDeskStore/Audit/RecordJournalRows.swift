@@ -49,9 +49,14 @@ enum RecordJournalRows {
         var columns: [String]
 
         /// The rows as stored, every column as text (NULL stays absent), the same SQL on both backends.
-        var selectAsText: String {
+        var selectAsText: String { "\(selectColumns) ORDER BY \(key)" }
+
+        /// One row as stored, by its key as text (the placeholder is the caller's).
+        func selectOneAsText(keyPlaceholder: String) -> String { "\(selectColumns) WHERE CAST(\(key) AS TEXT) = \(keyPlaceholder)" }
+
+        private var selectColumns: String {
             let values = columns.enumerated().map { "CAST(\($1) AS TEXT) AS c\($0)" }
-            return "SELECT CAST(\(key) AS TEXT) AS k, \(values.joined(separator: ", ")) FROM \(table) ORDER BY \(key)"
+            return "SELECT CAST(\(key) AS TEXT) AS k, \(values.joined(separator: ", ")) FROM \(table)"
         }
     }
 
@@ -62,6 +67,10 @@ enum RecordJournalRows {
         switch state.subject {
         case .documentEvent, .problemEvent:
             return (field("actor") ?? "system", Millis.date(field("at").flatMap { Int64($0) } ?? 0))
+        case .operatorKey:
+            return ("system", Millis.date(field("added_at").flatMap { Int64($0) } ?? 0))
+        case .operator:
+            return ("system", Millis.date(0))
         default:
             return ("system", Millis.date(field("raised_at").flatMap { Int64($0) } ?? 0))
         }
@@ -71,5 +80,15 @@ enum RecordJournalRows {
         JournaledTable(subject: .documentEvent, table: "document_events", key: "id", columns: DocumentEvent.journalColumns),
         JournaledTable(subject: .problem, table: "problems", key: "number", columns: Problem.journalColumns),
         JournaledTable(subject: .problemEvent, table: "problem_events", key: "id", columns: ProblemEvent.journalColumns),
+        operators,
+        operatorKeys,
     ]
+
+    /// Operators and their keys: who may act, and as whom a key signs in. The administrator's
+    /// shell writes them (`operator …`), so the journal names "administrator".
+    static let operators = JournaledTable(subject: .operator, table: "operators", key: "login",
+                                          columns: ["name", "role", "shift", "email", "disabled"])
+    static let operatorKeys = JournaledTable(subject: .operatorKey, table: "operator_keys", key: "fingerprint",
+                                             columns: ["login", "type", "key", "comment", "added_at"])
+    static let administrator = "administrator"
 }

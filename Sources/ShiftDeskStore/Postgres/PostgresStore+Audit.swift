@@ -127,6 +127,14 @@ extension PostgresStore {
         try await saveJournalHead(session, head)
     }
 
+    /// Journals one row of `table` as it now stands (no fields when it is gone), by the administrator.
+    static func journalRow(_ session: PGSession, _ table: RecordJournalRows.JournaledTable, key: String, at instant: Date) async throws {
+        let row = try await session.rows(PG.query { b in table.selectOneAsText(keyPlaceholder: b.text(key)) }).first
+        let values = try table.columns.indices.map { index throws(StoreError) in try row?.optionalText("c\(index)") }
+        let state = RecordState(subject: table.subject, key: key, names: row == nil ? [] : table.columns, values: values)
+        try await journal(session, [state], actor: RecordJournalRows.administrator, at: instant, origin: .local)
+    }
+
     static func saveJournalHead(_ session: PGSession, _ head: JournalHead) async throws {
         let hex = EventEncoding.hex(head.hash)
         try await session.run(PG.query { b in

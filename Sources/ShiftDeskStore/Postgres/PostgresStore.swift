@@ -231,6 +231,7 @@ public final class PostgresStore: Store {
                 """
             })
             if rows.isEmpty { throw StoreError.operatorExists(person.login) }
+            try await Self.journalRow(session, RecordJournalRows.operators, key: person.login, at: Date())
         }
     }
 
@@ -250,17 +251,21 @@ public final class PostgresStore: Store {
 
     public func setOperatorDisabled(_ login: String, _ disabled: Bool) async throws(StoreError) -> Bool {
         try await write { session in
-            !(try await session.rows(PG.query { b in
+            guard !(try await session.rows(PG.query { b in
                 "UPDATE operators SET disabled = \(b.bool(disabled)) WHERE login = \(b.text(login)) RETURNING login"
-            })).isEmpty
+            })).isEmpty else { return false }
+            try await Self.journalRow(session, RecordJournalRows.operators, key: login, at: Date())
+            return true
         }
     }
 
     public func setOperatorEmail(_ login: String, _ email: String?) async throws(StoreError) -> Bool {
         try await write { session in
-            !(try await session.rows(PG.query { b in
+            guard !(try await session.rows(PG.query { b in
                 "UPDATE operators SET email = \(b.text(email)) WHERE login = \(b.text(login)) RETURNING login"
-            })).isEmpty
+            })).isEmpty else { return false }
+            try await Self.journalRow(session, RecordJournalRows.operators, key: login, at: Date())
+            return true
         }
     }
 
@@ -283,6 +288,7 @@ public final class PostgresStore: Store {
                 }).first.map { row throws(StoreError) in try row.text("login") }
                 throw StoreError.keyTaken(fingerprint: key.fingerprint, login: holder ?? "?")
             }
+            try await Self.journalRow(session, RecordJournalRows.operatorKeys, key: key.fingerprint, at: key.addedAt)
         }
     }
 
@@ -297,9 +303,11 @@ public final class PostgresStore: Store {
 
     public func removeOperatorKey(login: String, fingerprint: String) async throws(StoreError) -> Bool {
         try await write { session in
-            !(try await session.rows(PG.query { b in
+            guard !(try await session.rows(PG.query { b in
                 "DELETE FROM operator_keys WHERE login = \(b.text(login)) AND fingerprint = \(b.text(fingerprint)) RETURNING login"
-            })).isEmpty
+            })).isEmpty else { return false }
+            try await Self.journalRow(session, RecordJournalRows.operatorKeys, key: fingerprint, at: Date())
+            return true
         }
     }
 

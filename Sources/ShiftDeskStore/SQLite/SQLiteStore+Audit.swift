@@ -228,6 +228,14 @@ extension SQLiteStore {
         try saveJournalHead(db, head)
     }
 
+    /// Journals one row of `table` as it now stands (no fields when it is gone), by the administrator.
+    static func journalRow(_ db: Database, _ table: RecordJournalRows.JournaledTable, key: String, at instant: Date) throws {
+        let row = try Row.fetchOne(db, sql: table.selectOneAsText(keyPlaceholder: "?"), arguments: [key])
+        let state = RecordState(subject: table.subject, key: key, names: row == nil ? [] : table.columns,
+                                values: table.columns.indices.map { row?["c\($0)"] })
+        try journal(db, [state], actor: RecordJournalRows.administrator, at: instant, origin: .local)
+    }
+
     static func saveJournalHead(_ db: Database, _ head: JournalHead) throws {
         try db.cachedStatement(sql: """
             INSERT INTO record_journal_head (id, count, hash) VALUES (1, ?, ?)

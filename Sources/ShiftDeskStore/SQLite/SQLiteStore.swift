@@ -155,6 +155,7 @@ public final class SQLiteStore: Store {
                 }
                 try db.execute(sql: "INSERT INTO operators (login, name, role, shift, email) VALUES (?, ?, ?, ?, ?)",
                                arguments: [person.login, person.name, person.role.rawValue, person.shift?.rawValue, person.email])
+                try Self.journalRow(db, RecordJournalRows.operators, key: person.login, at: Date())
             }
         }
     }
@@ -180,7 +181,9 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE operators SET disabled = ? WHERE login = ?", arguments: [disabled ? 1 : 0, login])
-                return db.changesCount > 0
+                guard db.changesCount > 0 else { return false }
+                try Self.journalRow(db, RecordJournalRows.operators, key: login, at: Date())
+                return true
             }
         }
     }
@@ -189,7 +192,9 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE operators SET email = ? WHERE login = ?", arguments: [email, login])
-                return db.changesCount > 0
+                guard db.changesCount > 0 else { return false }
+                try Self.journalRow(db, RecordJournalRows.operators, key: login, at: Date())
+                return true
             }
         }
     }
@@ -205,6 +210,7 @@ public final class SQLiteStore: Store {
                 }
                 try db.execute(sql: "INSERT INTO operator_keys (fingerprint, login, type, key, comment, added_at) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [key.fingerprint, key.login, key.type, key.base64, key.comment, Millis.from(key.addedAt)])
+                try Self.journalRow(db, RecordJournalRows.operatorKeys, key: key.fingerprint, at: key.addedAt)
             }
         }
     }
@@ -225,7 +231,9 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "DELETE FROM operator_keys WHERE login = ? AND fingerprint = ?", arguments: [login, fingerprint])
-                return db.changesCount > 0
+                guard db.changesCount > 0 else { return false }
+                try Self.journalRow(db, RecordJournalRows.operatorKeys, key: fingerprint, at: Date())
+                return true
             }
         }
     }
