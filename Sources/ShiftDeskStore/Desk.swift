@@ -64,11 +64,14 @@ public enum DeskError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct Desk: Sendable {
     public let store: any Store
     public let clock: any Clock
-    /// The SLA policy this desk plans with: the version in force when it was made, or the one
-    /// a long-running seat adopted since (``adopt(_:)``).
-    public var policy: SLAPolicy { inForce.current.policy }
-    /// `policy.fingerprint`, which every KPI summary names.
-    var policyFingerprint: String { inForce.current.fingerprint }
+    /// The SLA policy in force now: the version of ``policies`` at the clock's instant.
+    public var policy: SLAPolicy { inForce.current.policies.policy(at: clock.now()) }
+    /// Every approved policy version with the instant it took force, as known when this desk was
+    /// made or adopted since by a long-running seat (``adopt(_:)-(PolicyTimeline)``): SLA clocks and
+    /// ladders judge each instant under the version in force then.
+    public var policies: PolicyTimeline { inForce.current.policies }
+    /// `policies.fingerprint`, which every KPI summary and the escalation index name.
+    public var policyFingerprint: String { inForce.current.fingerprint }
     /// Shared by every copy of this desk (a console's services, its sweep): an approval seen by
     /// one is in force for all.
     private let inForce: PolicyInForce
@@ -88,17 +91,29 @@ public struct Desk: Sendable {
     public var name: String = ReportMail.defaultDeskName
 
     public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable, origin: EventOrigin = .local) {
+        self.init(store: store, clock: clock, policies: PolicyTimeline(policy), origin: origin)
+    }
+
+    /// A desk planning with every policy version of the desk's record (``PolicyTimeline``).
+    public init(store: any Store, clock: any Clock, policies: PolicyTimeline, origin: EventOrigin = .local) {
         self.store = store
         self.clock = clock
         self.origin = origin
-        inForce = PolicyInForce(policy)
+        inForce = PolicyInForce(policies)
     }
 
-    /// Plans with `policy` from now on, in this desk and every copy of it (a running console
-    /// that saw a newly approved policy version). False when it was already in force.
+    /// Plans with `policy` from now on, in this desk and every copy of it. False when it was
+    /// already in force.
     @discardableResult
     public func adopt(_ policy: SLAPolicy) -> Bool {
-        inForce.adopt(policy)
+        inForce.adopt(PolicyTimeline(policy))
+    }
+
+    /// Plans with the policy versions of `policies` from now on, in this desk and every copy of it
+    /// (a running console that saw a newly approved version). False when nothing changed.
+    @discardableResult
+    public func adopt(_ policies: PolicyTimeline) -> Bool {
+        inForce.adopt(policies)
     }
 
     /// A ticket's SLA now: both clocks, its ladder and what already fired.
@@ -106,7 +121,7 @@ public struct Desk: Sendable {
         do {
             let events = try await store.events(of: ticket.id)
             let fired = try await store.firedSteps(of: ticket.id)
-            return TicketSLA(ticket: ticket, events: events, policy: policy, fired: fired, now: clock.now())
+            return TicketSLA(ticket: ticket, events: events, policies: policies, fired: fired, now: clock.now())
         } catch {
             throw .store(error)
         }
@@ -124,7 +139,7 @@ public struct Desk: Sendable {
               by actor: Operator) async throws(StoreError) -> (TicketPlan, KPISummary) {
         let history = stored + [event]
         let fired = isNew ? [] : try await store.firedSteps(of: ticket.id)
-        let plan = TicketSLA(ticket: ticket, events: history, policy: policy, fired: fired, now: clock.now()).ticketPlan
+        let plan = TicketSLA(ticket: ticket, events: history, policies: policies, fired: fired, now: clock.now()).ticketPlan
         var appended = event
         appended.id = (stored.map(\.id).max() ?? 0) + 1
         var roles = [actor.login: actor.role]
@@ -150,8 +165,9 @@ public struct Desk: Sendable {
             if copy.id == 0 { copy.id = Int64(index + 1) }
             return copy
         }
-        return KPISummary.make(ReportTicket(ticket: stored, events: history), roles: roles, policy: policy,
-                               fingerprint: policyFingerprint)
+        let current = inForce.current
+        return KPISummary.make(ReportTicket(ticket: stored, events: history), roles: roles, policies: current.policies,
+                               fingerprint: current.fingerprint)
     }
 
     /// The KPI summaries of whole histories about to be stored, judged with the roles the store
@@ -291,7 +307,7 @@ public struct Desk: Sendable {
         let planned = histories.map { history -> TicketHistory in
             var copy = history
             for index in copy.events.indices { copy.events[index].origin = origin }
-            copy.ticket.plan = TicketSLA(ticket: history.ticket, events: history.events, policy: policy, fired: [], now: now).ticketPlan
+            copy.ticket.plan = TicketSLA(ticket: history.ticket, events: history.events, policies: policies, fired: [], now: now).ticketPlan
             return copy
         }
         do { return try await store.insertHistories(planned, summaries: try await kpiSummaries(planned)) } catch { throw .store(error) }
@@ -307,7 +323,7 @@ public struct Desk: Sendable {
             var copy = history
             for index in copy.events.indices { copy.events[index].origin = origin }
             copy.ticket.importedAt = now
-            copy.ticket.plan = TicketSLA(ticket: copy.ticket, events: copy.events, policy: policy, fired: [], now: now).ticketPlan
+            copy.ticket.plan = TicketSLA(ticket: copy.ticket, events: copy.events, policies: policies, fired: [], now: now).ticketPlan
             return copy
         }
         do { return try await store.importHistories(planned, summaries: try await kpiSummaries(planned)) } catch { throw .store(error) }
@@ -336,24 +352,24 @@ public struct Desk: Sendable {
     }
 }
 
-/// The policy a desk and its copies plan with, and its fingerprint.
+/// The policy versions a desk and its copies plan with, and their fingerprint.
 final class PolicyInForce: Sendable {
     struct Current: Sendable {
-        var policy: SLAPolicy
+        var policies: PolicyTimeline
         var fingerprint: String
     }
 
     private let state: Mutex<Current>
 
-    init(_ policy: SLAPolicy) { state = Mutex(Current(policy: policy, fingerprint: policy.fingerprint)) }
+    init(_ policies: PolicyTimeline) { state = Mutex(Current(policies: policies, fingerprint: policies.fingerprint)) }
 
     var current: Current { state.withLock { $0 } }
 
-    func adopt(_ policy: SLAPolicy) -> Bool {
-        let fingerprint = policy.fingerprint
+    func adopt(_ policies: PolicyTimeline) -> Bool {
+        let fingerprint = policies.fingerprint
         return state.withLock { current in
             guard current.fingerprint != fingerprint else { return false }
-            current = Current(policy: policy, fingerprint: fingerprint)
+            current = Current(policies: policies, fingerprint: fingerprint)
             return true
         }
     }

@@ -219,6 +219,9 @@ public protocol Store: Sendable {
     /// newest event of that document is still `after` (0: the document does not exist yet).
     /// Otherwise throws ``StoreError/documentChanged(document:changedBy:)`` and writes nothing.
     func appendDocumentEvent(_ event: DocumentEvent, after: Int64) async throws(StoreError) -> DocumentEvent
+    /// As above, queueing `messages` (``DocumentNotice``) in the same transaction: written with
+    /// the event or not at all (a message whose id is already queued is left as it is).
+    func appendDocumentEvent(_ event: DocumentEvent, after: Int64, messages: [OutboxMessage]) async throws(StoreError) -> DocumentEvent
 
     // MARK: The record (see ``EventEncoding``, ``AuditVerifier``)
 

@@ -77,7 +77,7 @@ struct PolicyCommandTests {
         let report = try cli.expectSuccess("report", "month", "--period", "2026-11", "--format", "json", "--now", "2026-11-20T00:00:00+08:00")
         let policy = try #require((report.json as? [String: Any])?["sla_policy"] as? [String: Any])
         #expect(((policy["in_force"] as? [[String: Any]]) ?? []).map { $0["version"] as? String } == ["V1.0", "V1.1"])
-        #expect(policy["computed_with"] as? String == "V1.1")
+        #expect(policy["computed_with"] as? String == "V1.0, V1.1", "each deadline under the version in force when it was reached")
         let markdown = try cli.expectSuccess("report", "month", "--period", "2026-11", "--lang", "zh", "--now", "2026-11-20T00:00:00+08:00")
         #expect(markdown.stdout.contains("本期现行 SLA 策略：V1.0, V1.1"))
         // The record: who proposed, who approved, superseded V1.0 still readable.
@@ -174,5 +174,44 @@ struct PolicyCommandTests {
         #expect(try Self.firstStep(cli, opened: "2026-11-02T10:00:00+08:00", now: "2026-11-02T10:10:00+08:00") == ("2026-11-02T03:00:00Z", "V1.0"))
         let again = try cli.expectSuccess("migrate", "--json")
         #expect((again.json as? [String: Any])?["policy_installed"] as? Bool == false)
+    }
+
+    /// "Nothing else changes": a desk whose seats ran on the machine's sla.toml keeps its tickets,
+    /// their planned steps and deadlines and the escalation index's fingerprint through `migrate`;
+    /// no seat plans anything afresh afterwards.
+    @Test func migrateOfADeskThatRanOnItsPolicyFileChangesNothingElse() throws {
+        var cli = try CLI.withFreshDatabase()
+        let folder = Self.folder(cli)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("shiftdesk"), withIntermediateDirectories: true)
+        cli.environment["XDG_CONFIG_HOME"] = folder.path
+        try Self.oneHour.write(toFile: folder.appendingPathComponent("shiftdesk/sla.toml").path, atomically: true, encoding: .utf8)
+        // A desk whose seats planned with the file (as every seat did with --policy or sla.toml):
+        // made by `migrate` here, which plans with the file as this build would.
+        try cli.expectSuccess("migrate")
+        try cli.expectSuccess("operator", "add", "desk1", "--name", "张伟", "--role", "desk")
+        try cli.expectSuccess("ticket", "new", "--title", "打印机卡纸", "--caller", "王小明", "--priority", "general", "--as", "desk1",
+                              "--now", "2026-11-02T10:00:00+08:00")
+        try cli.expectSuccess("escalate-due", "--now", "2026-11-02T10:05:00+08:00")
+        func sqlite(_ sql: String) throws -> String {
+            let process = Process()
+            let pipe = Pipe()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            process.arguments = [cli.database, sql]
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        // What the desk held before controlled documents: its plans and fingerprint, no policy record.
+        _ = try sqlite("DROP TRIGGER document_events_are_append_only_delete; DELETE FROM document_events;")
+        let query = "SELECT number, version, escalation_due_at, respond_by, resolve_by FROM tickets; SELECT value FROM settings WHERE key = 'escalation.policy';"
+        let before = try sqlite(query)
+        #expect(before.contains("1793588400000"), "planned with the file's 1 h step: \(before)")
+        let migrated = try cli.expectSuccess("migrate", "--json")
+        #expect((migrated.json as? [String: Any])?["policy_installed"] as? Bool == true)
+        try cli.expectSuccess("escalate-due", "--now", "2026-11-02T10:10:00+08:00")
+        #expect(try sqlite(query) == before, "nothing else changed")
+        #expect(try Self.firstStep(cli, opened: "2026-11-02T10:00:00+08:00", now: "2026-11-02T10:10:00+08:00") == ("2026-11-02T03:00:00Z", "V1.0"))
     }
 }

@@ -200,6 +200,92 @@ struct DocumentRulesTests {
         #expect(DocumentPayload.decoded(event.payload.encoded()) == event.payload)
     }
 
+    /// `init` installs V1.0 at the instant it runs; an administrator back-filling the desk may
+    /// still date the first policy change before it (`--now`), but never before what a person wrote.
+    @Test func theSystemsInstallationDoesNotConstrainABackdatedFirstChange() throws {
+        let installedAt = Self.t0.addingTimeInterval(30 * 86_400)
+        var events = [DocumentRules.install(name: DocumentRules.policyDocument, title: "SLA", kind: .slaPolicy, text: "v1", digest: "d1",
+                                            reason: "init", at: installedAt)]
+        events[0].id = 1
+        var document = try #require(ControlledDocument.fold(events))
+        #expect(document.latestAt == .distantPast, "the installation stands at the start of the desk's history")
+        // A month before the installation: allowed.
+        let backdated = Self.t0
+        var edited = try DocumentRules.edit(document, text: "v2", digest: "d2", by: Self.im, at: backdated)
+        edited.id = 2
+        events.append(edited)
+        document = try #require(ControlledDocument.fold(events))
+        #expect(document.latestAt == backdated && document.working?.text == "v2")
+        // What a person wrote does constrain: nothing dated before it.
+        #expect(Self.refusal { () throws(DocumentRefusal) in
+            _ = try DocumentRules.submit(document, reason: "r", major: false, by: Self.im, at: backdated.addingTimeInterval(-1))
+        } == "document.backdated")
+        var submitted = try DocumentRules.submit(document, reason: "r", major: false, by: Self.im, at: backdated.addingTimeInterval(60))
+        submitted.id = 3
+        events.append(submitted)
+        var approved = try DocumentRules.approve(try #require(ControlledDocument.fold(events)), comment: nil, by: Self.owner,
+                                                 at: backdated.addingTimeInterval(120))
+        approved.id = 4
+        events.append(approved)
+        document = try #require(ControlledDocument.fold(events))
+        #expect(document.current?.label == "V1.1" && document.latestAt == backdated.addingTimeInterval(120))
+        // A second installation by the system (another seat's `init` racing) moves nothing either.
+        var again = DocumentRules.install(name: DocumentRules.policyDocument, title: "SLA", kind: .slaPolicy, text: "v1", digest: "d1",
+                                          reason: "init", at: installedAt.addingTimeInterval(60))
+        again.id = 5
+        #expect(try #require(ControlledDocument.fold(events + [again])).latestAt == backdated.addingTimeInterval(120))
+    }
+
+    @Test func aSubmissionMailsTheOwnersAndTheDecisionMailsTheSubmitter() throws {
+        var log = try Self.created()
+        var owner = Self.owner
+        owner.email = "zhou.min@desk.example"
+        var noAddress = Self.owner2
+        noAddress.email = nil
+        var retired = Operator(login: "old.boss", name: "老板", role: .owner, disabled: true)
+        retired.email = "old@desk.example"
+        let people = [Self.im, owner, noAddress, retired, Self.l1]
+        let roster = RecipientDirectory(addresses: [.managementOwner: ["ZHOU.MIN@desk.example", "owner-box@desk.example"]])
+        let zone = try #require(TimeZone(identifier: "Asia/Shanghai"))
+        let before = try log.doc()
+        try log.append { read, now throws(DocumentRefusal) in try DocumentRules.submit(read!, reason: "补充夜班", major: false, by: Self.im, at: now) }
+        let submitted = try #require(log.events.last)
+        let mails = DocumentNotice.compose(submitted, before: before, operators: people, recipients: roster, timeZone: zone)
+        // The owner with an address (by login: addressed when delivered), and the roster's address
+        // that is not already theirs; not the owner without an address, not a disabled one.
+        #expect(mails.map { $0.recipientLogin ?? $0.address } == ["zhou.min", "owner-box@desk.example"])
+        #expect(mails.allSatisfy { $0.kind == .document && $0.document == "handover-rules" && $0.ticket == nil && $0.problem == nil && $0.via == .email })
+        let first = try #require(mails.first)
+        #expect(first.subject.contains("handover-rules V1.0") && first.subject.contains("待审批 submitted for approval") && first.subject.contains("交接班规则"))
+        #expect(first.body.contains("孙丽 (sun.li)") && first.body.contains("补充夜班") && first.body.contains("shiftdesk doc approve handover-rules"))
+        #expect(Set(mails.map(\.messageID)).count == 2 && mails.allSatisfy { $0.messageID.hasPrefix("doc.handover-rules.V1.0.submitted.") })
+        #expect(mails.allSatisfy { $0.messageID.unicodeScalars.allSatisfy(\.isASCII) })
+        #expect(mails.allSatisfy { $0.messageID.filter { $0 == "@" }.count == 1 }, "\(mails.map(\.messageID))")
+        // The same event composes the same messages: a retried write queues nothing twice.
+        #expect(DocumentNotice.compose(submitted, before: before, operators: people, recipients: roster, timeZone: zone).map(\.messageID) == mails.map(\.messageID))
+        // Nobody to tell: one row to the role, undeliverable, never dropped.
+        let nobody = DocumentNotice.compose(submitted, before: before, operators: [Self.im], recipients: RecipientDirectory(), timeZone: zone)
+        #expect(nobody.count == 1 && nobody[0].recipientRole == .managementOwner && nobody[0].address.isEmpty)
+
+        // Rejection and approval go to the submitter.
+        let beforeReject = try log.doc()
+        try log.append { read, now throws(DocumentRefusal) in try DocumentRules.reject(read!, comment: "缺少夜班", by: Self.owner, at: now) }
+        let rejected = DocumentNotice.compose(try #require(log.events.last), before: beforeReject, operators: people, recipients: roster, timeZone: zone)
+        #expect(rejected.map(\.recipientLogin) == [Self.im.login])
+        #expect(rejected[0].subject.contains("已驳回 rejected") && rejected[0].body.contains("缺少夜班") && rejected[0].body.contains("周敏 (zhou.min)"))
+        try log.append { read, now throws(DocumentRefusal) in try DocumentRules.submit(read!, reason: "已补充", major: false, by: Self.im, at: now) }
+        let beforeApproval = try log.doc()
+        try log.append { read, now throws(DocumentRefusal) in try DocumentRules.approve(read!, comment: "同意", by: Self.owner, at: now) }
+        let approved = DocumentNotice.compose(try #require(log.events.last), before: beforeApproval, operators: people, recipients: roster, timeZone: zone)
+        #expect(approved.map(\.recipientLogin) == [Self.im.login])
+        #expect(approved[0].subject.contains("V1.0 已批准 approved") && approved[0].body.contains("同意"))
+        #expect(approved[0].messageID != rejected[0].messageID)
+        // Acknowledging, editing, creating: no mail.
+        let current = try log.doc()
+        let ack = try DocumentRules.acknowledge(current, by: Self.l1, at: log.now.addingTimeInterval(60))
+        #expect(DocumentNotice.compose(ack, before: current, operators: people, recipients: roster, timeZone: zone).isEmpty)
+    }
+
     @Test func theDiffIsLineBasedAndKeepsChineseLinesWhole() {
         let old = "# 升级规则\n一般事件 2 小时通知事件经理\n重大事件立即电话\n"
         let new = "# 升级规则\n一般事件 1 小时通知事件经理\n重大事件立即电话\n夜间值班员负责记录\n"

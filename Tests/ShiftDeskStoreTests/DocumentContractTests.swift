@@ -158,4 +158,85 @@ struct DocumentContractTests {
         let other = try await DocumentDesk(desk: Desk(store: store, clock: clock), parsePolicy: Self.parser).policyTimeline(fallback: .dutyTable)
         #expect(other.policy(at: clock.now()).fingerprint == timeline.policy(at: clock.now()).fingerprint)
     }
+
+    /// Submitting mails the owners, the decision mails the submitter: queued with the event, in one
+    /// transaction (issue 15). A refused action queues nothing.
+    @Test(arguments: Backend.available)
+    func submissionsAndDecisionsAreMailedThroughTheOutboxWithTheirEvents(_ backend: Backend) async throws {
+        let (plain, clock) = try await Self.documents(backend)
+        let store = plain.desk.store
+        _ = try await plain.desk.setOperatorEmail(Self.owner.login, to: "zhou.min@desk.example")
+        _ = try await plain.desk.setOperatorEmail(People.im.login, to: "sun.li@desk.example")
+        let documents = DocumentDesk(desk: plain.desk, parsePolicy: Self.parser,
+                                     recipients: RecipientDirectory(addresses: [.managementOwner: ["owner-box@desk.example"]]))
+        func queued() async throws -> [OutboxMessage] {
+            try await store.claimMail(dueBy: clock.now().addingTimeInterval(86_400), leaseUntil: clock.now(), limit: 100)
+        }
+        _ = try await documents.create("handover-rules", title: "交接班规则", concerns: [.desk], text: "白班\n", as: People.im.login)
+        #expect(try await queued().isEmpty, "a draft tells nobody")
+        clock.advance(60)
+        _ = try await documents.submit("handover-rules", reason: "首次发布", major: false, as: People.im.login)
+        var mail = try await queued()
+        #expect(mail.map { $0.recipientLogin ?? $0.address }.sorted() == ["owner-box@desk.example", Self.owner.login])
+        #expect(mail.allSatisfy { $0.kind == .document && $0.document == "handover-rules" && $0.ticket == nil && $0.subject.contains("V1.0") })
+        #expect(mail.allSatisfy { $0.createdAt == t0.addingTimeInterval(60) && $0.body.contains("首次发布") })
+        for message in mail { try await store.markDelivered(message.id, at: clock.now()) }
+        // Refused: the submitter approving their own submission (an IM may not approve at all) writes nothing.
+        #expect(await Self.rule { () async throws(DeskError) in _ = try await documents.approve("handover-rules", comment: nil, as: People.im.login) }
+                == "document.approver-role")
+        #expect(try await queued().isEmpty)
+        clock.advance(60)
+        _ = try await documents.reject("handover-rules", comment: "缺少夜班", as: Self.owner.login)
+        mail = try await queued()
+        #expect(mail.map(\.recipientLogin) == [People.im.login] && mail[0].body.contains("缺少夜班"))
+        try await store.markDelivered(mail[0].id, at: clock.now())
+        clock.advance(60)
+        _ = try await documents.submit("handover-rules", reason: "已补充", major: false, as: People.im.login)
+        let resubmitted = try await queued()
+        #expect(resubmitted.count == 2, "a second submission of V1.0 is a new mail (its own Message-ID)")
+        for message in resubmitted { try await store.markDelivered(message.id, at: clock.now()) }
+        clock.advance(60)
+        _ = try await documents.approve("handover-rules", comment: "同意", as: Self.owner.login)
+        mail = try await queued()
+        #expect(mail.map(\.recipientLogin) == [People.im.login] && mail[0].subject.contains("已批准 approved"))
+        // A document's messages read back as written, on both backends.
+        let again = try #require(mail.first)
+        #expect(again.document == "handover-rules" && again.recipientRole == nil && again.via == .email && again.messageID.hasSuffix("@shiftdesk"))
+        // Its event and its mail are one write: a stale write leaves neither.
+        let stale = DocumentEvent(document: "handover-rules", actor: People.im.login, at: clock.now(), kind: .submitted,
+                                  payload: DocumentPayload(reason: "x", version: "V1.1"))
+        let message = OutboxMessage(document: "handover-rules", recipientRole: .managementOwner, recipientLogin: nil, address: "a@b.example",
+                                    subject: "s", body: "b", createdAt: clock.now(), messageID: "stale@shiftdesk")
+        await #expect(throws: StoreError.self) { try await store.appendDocumentEvent(stale, after: 1, messages: [message]) }
+        #expect(try await queued().map(\.messageID) == [again.messageID])
+    }
+
+    /// A seat planning with the desk's policy versions (not one policy): an incident opened under
+    /// V1.0 and open across the approval of V1.1 takes each instant from the version then in force.
+    @Test(arguments: Backend.available)
+    func anIncidentOpenAcrossAnApprovalIsPlannedUnderEachVersionInTurn(_ backend: Backend) async throws {
+        let (documents, clock) = try await Self.documents(backend)
+        let store = documents.desk.store
+        #expect(try await documents.installPolicyIfMissing("duty-table", reason: "init"))
+        let seat = Desk(store: store, clock: clock, policies: try await documents.policyTimeline(fallback: .dutyTable))
+        let ticket = try await seat.open(sampleDraft(), as: People.desk.login)
+        #expect(ticket.escalationDueAt == t0.addingTimeInterval(7200))
+        // V1.1 (first step at 1 h) approved at 1 h 30: its step had passed, V1.0's was not yet due: due at the approval.
+        clock.advance(600)
+        _ = try await documents.proposePolicy("general-1h", reason: "一小时", major: false, as: People.im.login)
+        clock.advance(4800)
+        _ = try await documents.approve(DocumentRules.policyDocument, comment: nil, as: Self.owner.login)
+        let approvedAt = clock.now()
+        let timeline = try await documents.policyTimeline(fallback: .dutyTable)
+        let inForce = Desk(store: store, clock: clock, policies: timeline)
+        let sweep = EscalationSweep(desk: inForce, directory: RecipientDirectory(), firedBy: "approver", timeZone: .gmt)
+        #expect(try await sweep.replanIfPolicyChanged() == 1)
+        #expect(try await store.ticket(ticket.id)?.escalationDueAt == approvedAt)
+        let report = try await sweep.run()
+        #expect(report.fired.map(\.level) == [1] && report.fired.first?.dueAt == approvedAt)
+        // The second step (4 h in both) stays at 4 h.
+        #expect(try await store.ticket(ticket.id)?.escalationDueAt == t0.addingTimeInterval(4 * 3600))
+        #expect(try await inForce.sla(of: try #require(await store.ticket(ticket.id))).plan.steps.map(\.at)
+                == [approvedAt, t0.addingTimeInterval(4 * 3600)])
+    }
 }

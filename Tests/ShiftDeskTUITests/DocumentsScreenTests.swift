@@ -47,10 +47,11 @@ final class DocumentsScreenTests: XCTestCase {
         return desk
     }
 
-    func open(_ desk: Desk, as me: Operator, language: Language, size: TerminalSize) -> (ConsoleState, ConsoleServices) {
+    func open(_ desk: Desk, as me: Operator, language: Language, size: TerminalSize,
+              parser: @escaping PolicyParser = DocumentsScreenTests.parser) -> (ConsoleState, ConsoleServices) {
         let setup = Console.Setup(desk: desk, sweep: EscalationSweep(desk: desk, directory: RecipientDirectory(), firedBy: "test", timeZone: zone),
                                   login: me.login, queue: nil, language: language, timeZone: zone, theme: nil, themeDirectories: [],
-                                  sheetsDirectory: folder.path, environment: [:], schedule: .standard(timeZone: zone), parsePolicy: Self.parser)
+                                  sheetsDirectory: folder.path, environment: [:], schedule: .standard(timeZone: zone), parsePolicy: parser)
         let services = ConsoleServices(setup, me: me)
         var (state, rest) = Console.initialState(setup, me: me, services: services, size: size)
         pump(&state, rest, services)
@@ -152,5 +153,85 @@ final class DocumentsScreenTests: XCTestCase {
         press(&audit, auditServices, .character("D"), .character("a"))
         XCTAssertTrue(audit.message?.contains("[auditor.read-only]") == true, audit.message ?? "")
         XCTAssertFalse(draw(audit).contains { $0.contains("to read and acknowledge") }, "the auditor has nothing to acknowledge")
+    }
+
+    /// Stands in for the TOML reader: `duty-table` is the duty table, `general-1h` moves the
+    /// general incident's first step to an hour.
+    static let policyParser: PolicyParser = { text, name in
+        var priorities = SLAPolicy.dutyTablePriorities
+        switch text.trimmingCharacters(in: .whitespacesAndNewlines) {
+        case "duty-table": break
+        case "general-1h": priorities[.general]?.escalation[0].after = 3600
+        default: return .failure(PolicyTextProblem("\(name):1: unknown"))
+        }
+        guard let policy = try? SLAPolicy(timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .gmt, calendars: [:], priorities: priorities) else {
+            return .failure(PolicyTextProblem("\(name):1: unreadable"))
+        }
+        return .success(policy)
+    }
+
+    /// The owner's approval screen: `w` on a submitted policy replays the last four weeks under it
+    /// beside the version in force, above its text (the what-if, issue 15). A general incident
+    /// logged by the desk 90 minutes ago and still open: no step under V1.0 (2 h), one under V1.1
+    /// (1 h), breached under neither (the desk answered it as it logged it; 4 h to resolve).
+    func testTheOwnerSeesTheWhatIfOfTheSubmittedPolicyBeforeApproving() throws {
+        let store = try SQLiteStore(path: folder.appendingPathComponent("whatif.sqlite").path, create: true)
+        let desk = Desk(store: store, clock: FixedClock(now), policy: .dutyTable(timeZone: zone))
+        let agent = Operator(login: "zhang.wei", name: "张伟", role: .desk, shift: .day)
+        let documents = DocumentDesk(desk: desk, parsePolicy: Self.policyParser)
+        try Blocking.run { [im, owner, agent, now] in
+            for person in [im, owner, agent] { try await store.addOperator(person) }
+            _ = try await documents.installPolicyIfMissing("duty-table", reason: "init")
+            let earlier = Desk(store: store, clock: FixedClock(now.addingTimeInterval(-90 * 60)), policy: .dutyTable(timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .gmt))
+            _ = try await earlier.open(TicketDraft(title: "VPN 断线", caller: Caller(name: "王小明", phone: "138"), channel: .phone, priority: .general),
+                                       as: agent.login)
+            _ = try await documents.proposePolicy("general-1h", reason: "一般事件一小时上报", major: false, as: im.login)
+        }
+        let expected: [Language: [String]] = [
+            .zh: [
+                "试算：最近 4 周的事件按两个策略重放",
+                "                        V1.0      V1.1",
+                "事件数                     1         1",
+                "升级次数                   0         1",
+                "  重大                     0         0",
+                "  一般                     0         1",
+                "  轻微                     0         0",
+                "邮件                       0         1",
+                "电话                       0         0",
+                "超时事件                   0         0",
+            ],
+            .en: [
+                "What if: incidents of the last 4 weeks replayed",
+                "                        V1.0      V1.1",
+                "incidents                  1         1",
+                "escalation steps           0         1",
+                "  major                    0         0",
+                "  general                  0         1",
+                "  minor                    0         0",
+                "e-mails                    0         1",
+                "phone calls                0         0",
+                "breached                   0         0",
+            ],
+        ]
+        for (language, size) in [(Language.zh, Self.small), (.en, Self.large)] {
+            var (state, services) = open(desk, as: owner, language: language, size: size, parser: Self.policyParser)
+            press(&state, services, .character("D"))
+            XCTAssertEqual(state.screens.documents.selected, DocumentRules.policyDocument, "the submission awaiting the owner comes first")
+            press(&state, services, .character("w"))
+            let lines = draw(state)
+            assertFits(lines, size)
+            let table = try XCTUnwrap(expected[language])
+            let top = try XCTUnwrap(lines.firstIndex { $0.contains(table[0]) }, lines.joined(separator: "\n"))
+            let x = try XCTUnwrap(lines[top].range(of: table[0])).lowerBound
+            let left = DisplayWidth.width(of: lines[top][..<x])
+            for (offset, row) in table.enumerated() {
+                let line = lines[top + offset]
+                // Each row at the same column, with the same cells: the table lines up in Chinese too.
+                let found = line.range(of: row).map { DisplayWidth.width(of: line[..<$0.lowerBound]) }
+                XCTAssertEqual(found, left, "row \(offset) of the what-if at \(size): \(line)")
+            }
+            // Beneath it, the submitted text itself.
+            XCTAssertTrue(lines[(top + table.count)...].contains { $0.contains("general-1h") }, lines.joined(separator: "\n"))
+        }
     }
 }

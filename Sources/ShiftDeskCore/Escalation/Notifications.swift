@@ -31,6 +31,8 @@ public struct OutboxMessage: Sendable, Hashable {
     /// The problem a message is about (one raised, for the problem managers); nil for an
     /// escalation step.
     public var problem: ProblemID?
+    /// The controlled document a message is about (``MessageKind/document``); nil otherwise.
+    public var document: String?
     /// The escalation step's priority and rung; nil for a message about a problem.
     public var priority: Priority?
     /// The escalation step's level; 0 for messages that are not a step (``kind``), nil for a
@@ -70,6 +72,7 @@ public struct OutboxMessage: Sendable, Hashable {
         self.id = id
         self.ticket = ticket
         self.problem = nil
+        self.document = nil
         self.priority = priority
         self.level = level
         self.kind = kind
@@ -98,6 +101,7 @@ public struct OutboxMessage: Sendable, Hashable {
         self.id = id
         self.ticket = nil
         self.problem = problem
+        self.document = nil
         self.priority = nil
         self.level = nil
         self.kind = .problem
@@ -142,6 +146,34 @@ public struct OutboxMessage: Sendable, Hashable {
         self.confirmedBy = nil
         self.delivery = delivery
         self.parts = parts
+    }
+
+    /// An e-mail about a controlled document (``document`` set, no ticket, problem, priority or
+    /// rung), to an escalation role's address or to an operator (``recipientLogin``, addressed
+    /// when delivered).
+    public init(id: Int64 = 0, document: String, recipientRole: RecipientRole?, recipientLogin: String?, address: String,
+                subject: String, body: String, createdAt: Date, attempts: Int = 0, nextAttemptAt: Date? = nil,
+                lastError: String? = nil, deliveredAt: Date? = nil, messageID: String) {
+        self.id = id
+        self.ticket = nil
+        self.problem = nil
+        self.document = document
+        self.priority = nil
+        self.level = nil
+        self.kind = .document
+        self.recipientRole = recipientRole
+        self.recipientLogin = recipientLogin
+        self.address = address
+        self.via = .email
+        self.messageID = messageID
+        self.subject = subject
+        self.body = body
+        self.createdAt = createdAt
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt ?? createdAt
+        self.lastError = lastError
+        self.deliveredAt = deliveredAt
+        self.confirmedBy = nil
     }
 
     public static func messageID(ticket: TicketID, priority: Priority, level: Int, role: RecipientRole, address: String,

@@ -17,4 +17,7 @@ public enum MessageKind: String, Codable, CaseIterable, Sendable {
     case report
     /// The month's workload of desk, L1 and L2, for the management-system owners (IM 5).
     case workloadReport = "workload_report"
+    /// An e-mail about a controlled document or the SLA policy (issue 15): a version submitted,
+    /// for the owners; approved or rejected, for its submitter. No incident, priority or rung.
+    case document
 }

@@ -37,7 +37,8 @@ public struct KPIAccumulator: Sendable {
     let end: Date
     let roles: [String: Role]
     let names: [String: String]
-    let policy: SLAPolicy
+    /// The SLA policy over time: each deadline is judged under the version in force when it was reached.
+    let policy: PolicyTimeline
 
     var takenByDesk = 0, firstContact = 0
     var stepsDue = 0, stepsOnTime = 0, calls = 0, callsConfirmed = 0
@@ -57,12 +58,17 @@ public struct KPIAccumulator: Sendable {
 
     /// - Parameter now: when the report is made; a period not yet over is judged as of now.
     public init(period: ReportPeriod, operators: [Operator], policy: SLAPolicy, now: Date?) {
+        self.init(period: period, operators: operators, policies: PolicyTimeline(policy), now: now)
+    }
+
+    /// As above, with every policy version and the instant it took force (``PolicyTimeline``).
+    public init(period: ReportPeriod, operators: [Operator], policies: PolicyTimeline, now: Date?) {
         self.period = period
         start = period.interval.start
         end = min(period.interval.end, now ?? period.interval.end)
         roles = Dictionary(operators.map { ($0.login, $0.role) }, uniquingKeysWith: { a, _ in a })
         names = Dictionary(operators.map { ($0.login, $0.name) }, uniquingKeysWith: { a, _ in a })
-        self.policy = policy
+        policy = policies
     }
 
     /// What the report covers: the period's start, and its end or now, whichever is first.
@@ -179,6 +185,12 @@ public struct KPIAccumulator: Sendable {
     /// and this policy. `evaluation` is the SLA evaluation it used (made even when unused with
     /// `evaluatingSLA`), for ``KPISummary`` to find where the share changes with the period's end.
     public static func contribution(of item: ReportTicket, start: Date, end: Date, roles: [String: Role], policy: SLAPolicy,
+                                    evaluatingSLA: Bool = false) -> (contribution: KPIContribution, evaluation: SLAEvaluation?) {
+        contribution(of: item, start: start, end: end, roles: roles, policy: PolicyTimeline(policy), evaluatingSLA: evaluatingSLA)
+    }
+
+    /// As above, each deadline judged under the policy version in force when it was reached.
+    public static func contribution(of item: ReportTicket, start: Date, end: Date, roles: [String: Role], policy: PolicyTimeline,
                                     evaluatingSLA: Bool = false) -> (contribution: KPIContribution, evaluation: SLAEvaluation?) {
         let ticket = item.ticket
         func inPeriod(_ date: Date?) -> Bool { date.map { start <= $0 && $0 < end } ?? false }

@@ -11,12 +11,14 @@ public struct ReportInput: Sendable {
     public var firedSteps: [TicketID: [FiredStep]]
     public var calls: [TicketID: [OutboxMessage]]
     public var policy: SLAPolicy
+    /// Every policy version with the instant it took force; `policy` throughout unless given.
+    public var policies: PolicyTimeline
     /// When the report is made: a period not yet over is judged as of now, not as of its end.
     public var now: Date?
 
     public init(tickets: [Ticket], events: [TicketEvent], operators: [Operator], handovers: [Handover],
                 firedSteps: [TicketID: [FiredStep]] = [:], calls: [TicketID: [OutboxMessage]] = [:], policy: SLAPolicy,
-                now: Date? = nil) {
+                now: Date? = nil, policies: PolicyTimeline? = nil) {
         self.now = now
         self.tickets = tickets
         self.events = events
@@ -25,6 +27,7 @@ public struct ReportInput: Sendable {
         self.firedSteps = firedSteps
         self.calls = calls
         self.policy = policy
+        self.policies = policies ?? PolicyTimeline(policy)
     }
 }
 
@@ -104,7 +107,7 @@ public struct KPIReport: Sendable, Equatable {
     /// The report over a record held in memory; ``KPIAccumulator`` does the work, incident by
     /// incident, as it does for the store read page by page (``ReportLoader``).
     public init(period: ReportPeriod, input: ReportInput) {
-        var accumulator = KPIAccumulator(period: period, operators: input.operators, policy: input.policy, now: input.now)
+        var accumulator = KPIAccumulator(period: period, operators: input.operators, policies: input.policies, now: input.now)
         var events: [TicketID: [TicketEvent]] = [:]
         for event in input.events { events[event.ticket, default: []].append(event) }
         for ticket in input.tickets {
@@ -164,12 +167,22 @@ public struct ReportPolicyVersions: Sendable, Equatable {
         self.computedWith = computedWith
     }
 
-    /// The versions of `timeline` in force during `period`, figures computed with the one in force at `now`.
+    /// The versions of `timeline` in force during `period`. The figures judge each deadline under
+    /// the version in force when it was reached (``PolicyTimeline``): computed with every version
+    /// in force over the part of the period the report covers (up to `now`).
     public init(_ timeline: PolicyTimeline, period: ReportPeriod, now: Date) {
         let first = timeline.entries.first?.version
         inForce = timeline.entries(during: period.interval.start, period.interval.end).map { entry in
             InForce(version: entry.version.description, from: entry.version == first ? nil : entry.from)
         }
-        computedWith = timeline.entry(at: now)?.version.description ?? "built-in"
+        let end = min(period.interval.end, now)
+        let used = end > period.interval.start ? timeline.entries(during: period.interval.start, end) : []
+        let names = used.isEmpty ? [timeline.entry(at: now)?.version.description ?? "built-in"] : used.map(\.version.description)
+        computedWith = names.joined(separator: ", ")
+    }
+
+    /// The report's versions when the desk has a policy record; nil otherwise.
+    public static func of(_ timeline: PolicyTimeline, period: ReportPeriod, now: Date) -> ReportPolicyVersions? {
+        timeline.entries.isEmpty ? nil : ReportPolicyVersions(timeline, period: period, now: now)
     }
 }

@@ -73,6 +73,12 @@ public struct KPISummary: Hashable, Sendable {
     /// ``SLAPolicy/fingerprint`` is `fingerprint`). Its events must be as the store gives them
     /// back: instants as stored, ids in the order they are (or will be) stored.
     public static func make(_ item: ReportTicket, roles: [String: Role], policy: SLAPolicy, fingerprint: String) -> KPISummary {
+        make(item, roles: roles, policies: PolicyTimeline(policy), fingerprint: fingerprint)
+    }
+
+    /// As above, under every policy version with the instant it took force (whose
+    /// ``PolicyTimeline/fingerprint`` is `fingerprint`).
+    public static func make(_ item: ReportTicket, roles: [String: Role], policies policy: PolicyTimeline, fingerprint: String) -> KPISummary {
         let ticket = item.ticket
         let instants = item.events.map(\.at) + [ticket.openedAt, ticket.firstResponseAt, ticket.resolvedAt].compactMap { $0 }
         let spanStart = instants.min() ?? ticket.openedAt
@@ -288,7 +294,7 @@ extension KPIReport {
     /// memory: `summaries` as a store would keep them (an incident without one is replayed).
     /// Tests compare it with ``init(period:input:)``, which replays every incident.
     public init(period: ReportPeriod, input: ReportInput, summaries: [TicketID: KPISummary]) {
-        var accumulator = KPIAccumulator(period: period, operators: input.operators, policy: input.policy, now: input.now)
+        var accumulator = KPIAccumulator(period: period, operators: input.operators, policies: input.policies, now: input.now)
         let window = accumulator.window
         // What a store would keep: every text under its hash.
         var kept: [Int64: String] = [:]
@@ -296,7 +302,7 @@ extension KPIReport {
             kept[KPISummary.hash(summary.policy)] = summary.policy
             for piece in summary.pieces { kept[KPISummary.hash(piece.signature)] = piece.signature }
         }
-        let fingerprint = input.policy.fingerprint
+        let fingerprint = input.policies.fingerprint
         var verdicts = KPISignatureVerdicts(accumulator.acceptance(policyKnown: kept[KPISummary.hash(fingerprint)] == fingerprint))
         var scan = KPISummaryScan()
         for ticket in input.tickets {

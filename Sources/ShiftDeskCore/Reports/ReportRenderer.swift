@@ -73,8 +73,11 @@ public struct ReportRenderer: Sendable {
         let list = versions.inForce.map { entry in
             entry.from.map { "\(entry.version) (\(l.pick(en: "from", zh: "自")) \(DisplayTime.format($0, in: zone)))" } ?? entry.version
         }.joined(separator: ", ")
-        return l.pick(en: "SLA policy in force during the period: \(list); figures computed with \(versions.computedWith)",
-                      zh: "本期现行 SLA 策略：\(list)；指标按 \(versions.computedWith) 计算")
+        // Several versions: each deadline was judged under the one in force when it was reached.
+        let several = versions.computedWith.contains(",")
+        return l.pick(en: "SLA policy in force during the period: \(list); figures computed with \(versions.computedWith)"
+                          + (several ? ", each deadline under the version in force when it was reached" : ""),
+                      zh: "本期现行 SLA 策略：\(list)；指标按 \(versions.computedWith) 计算" + (several ? "（各时限按到达时的现行版本判定）" : ""))
     }
 
     /// The delivery of this period's report, and what changed since (nil: never delivered).

@@ -42,11 +42,16 @@ public struct TicketSLA: Sendable, Hashable {
     public var now: Date
 
     public init(ticket: Ticket, events: [TicketEvent], policy: SLAPolicy, fired: [FiredStep], now: Date) {
+        self.init(ticket: ticket, events: events, policies: PolicyTimeline(policy), fired: fired, now: now)
+    }
+
+    /// The picture with each instant judged under the policy version in force when it was
+    /// reached (``PolicyTimeline``).
+    public init(ticket: Ticket, events: [TicketEvent], policies: PolicyTimeline, fired: [FiredStep], now: Date) {
         let timeline = ClockTimeline(ticket: ticket, events: events)
         let changedAt = events.last { $0.kind == .reprioritised }?.at
-        evaluation = policy.evaluate(priority: ticket.priority, timeline: timeline, now: now)
-        plan = EscalationPlanner.plan(priority: ticket.priority, timeline: timeline, policy: policy, priorityChangedAt: changedAt,
-                                      historyBefore: ticket.importedAt)
+        evaluation = policies.evaluate(priority: ticket.priority, timeline: timeline, now: now)
+        plan = policies.plan(priority: ticket.priority, timeline: timeline, priorityChangedAt: changedAt, historyBefore: ticket.importedAt)
         let firedLevels = Set(fired.filter { $0.priority == ticket.priority }.map(\.level))
         self.fired = firedLevels
         nextStep = plan.steps.filter { $0.at != nil && !firedLevels.contains($0.level) }.min { ($0.at ?? .distantFuture) < ($1.at ?? .distantFuture) }

@@ -18,7 +18,7 @@ extension Desk {
                         var write = outcome
                         let stored = try await store.events(of: ticket.id)
                         let fired = try await store.firedSteps(of: ticket.id)
-                        write.ticket.plan = TicketSLA(ticket: outcome.ticket, events: stored + [outcome.event], policy: policy,
+                        write.ticket.plan = TicketSLA(ticket: outcome.ticket, events: stored + [outcome.event], policies: policies,
                                                       fired: fired, now: clock.now()).ticketPlan
                         _ = try await store.updateTicket(write.ticket, event: write.event, summary: nil)
                         released.append(ticket.id)

@@ -18,10 +18,13 @@ public typealias PolicyParser = @Sendable (_ text: String, _ name: String) -> Re
 public struct DocumentDesk: Sendable {
     public let desk: Desk
     public let parsePolicy: PolicyParser
+    /// `[notify.roles]`: a submission is also mailed to its `management_owner` addresses.
+    public let recipients: RecipientDirectory
 
-    public init(desk: Desk, parsePolicy: @escaping PolicyParser) {
+    public init(desk: Desk, parsePolicy: @escaping PolicyParser, recipients: RecipientDirectory = RecipientDirectory()) {
         self.desk = desk
         self.parsePolicy = parsePolicy
+        self.recipients = recipients
     }
 
     var store: any Store { desk.store }
@@ -54,8 +57,17 @@ public struct DocumentDesk: Sendable {
         let read = try await document(name)
         let event: DocumentEvent
         do { event = try decide(read, actor, desk.clock.now()) } catch { throw .document(error) }
-        do { _ = try await store.appendDocumentEvent(event, after: read?.lastEventID ?? 0) } catch { throw .store(error) }
+        let messages = try await notices(event, before: read)
+        do { _ = try await store.appendDocumentEvent(event, after: read?.lastEventID ?? 0, messages: messages) } catch { throw .store(error) }
         return try await requireDocument(name)
+    }
+
+    /// The mail `event` sends (``DocumentNotice``), queued with it.
+    private func notices(_ event: DocumentEvent, before: ControlledDocument?) async throws(DeskError) -> [OutboxMessage] {
+        guard [.submitted, .approved, .rejected].contains(event.kind) else { return [] }
+        let operators: [Operator]
+        do { operators = try await store.operators() } catch { throw .store(error) }
+        return DocumentNotice.compose(event, before: before, operators: operators, recipients: recipients, timeZone: desk.policy.timeZone)
     }
 
     private func requireOperator(_ login: String) async throws(DeskError) -> Operator {

@@ -39,7 +39,7 @@ public struct EscalationSweep: Sendable {
     /// Returns how many tickets were planned.
     @discardableResult
     public func replanIfPolicyChanged() async throws(StoreError) -> Int {
-        let fingerprint = desk.policy.fingerprint
+        let fingerprint = desk.policyFingerprint
         guard try await store.setting(Self.policyKey) != fingerprint else { return 0 }
         let open = try await store.tickets(.notClosed)
         for ticket in open {
@@ -51,7 +51,7 @@ public struct EscalationSweep: Sendable {
     }
 
     private func plan(_ ticket: Ticket) async throws(StoreError) -> TicketSLA {
-        TicketSLA(ticket: ticket, events: try await store.events(of: ticket.id), policy: desk.policy,
+        TicketSLA(ticket: ticket, events: try await store.events(of: ticket.id), policies: desk.policies,
                   fired: try await store.firedSteps(of: ticket.id), now: desk.clock.now())
     }
 

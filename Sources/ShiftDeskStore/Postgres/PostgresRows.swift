@@ -217,8 +217,16 @@ enum PostgresRows {
                 lastError: try row.optionalText("last_error"), deliveredAt: try row.optionalDate("delivered_at"),
                 messageID: try row.text("message_id"))
         }
+        if let document = try row.optionalText("document") {
+            return OutboxMessage(
+                id: id, document: document, recipientRole: role, recipientLogin: try row.optionalText("recipient_login"),
+                address: try row.text("address"), subject: try row.text("subject"), body: try row.text("body"),
+                createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")), nextAttemptAt: try row.date("next_attempt_at"),
+                lastError: try row.optionalText("last_error"), deliveredAt: try row.optionalDate("delivered_at"),
+                messageID: try row.text("message_id"))
+        }
         guard let problem = try row.optionalInt("problem"), let role else {
-            throw StoreError.corrupt("outbox row \(id) is about neither an incident nor a problem")
+            throw StoreError.corrupt("outbox row \(id) is about neither an incident, a problem nor a document")
         }
         return OutboxMessage(
             id: id, problem: ProblemID(problem), recipientRole: role,

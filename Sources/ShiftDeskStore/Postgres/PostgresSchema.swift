@@ -427,6 +427,14 @@ enum PostgresSchema {
                 CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL OR delivery IS NOT NULL);
             CREATE INDEX outbox_by_delivery ON outbox(delivery) WHERE delivery IS NOT NULL;
             """),
+        // Issue 15: as SQLiteSchema.documentMail.
+        Migration(version: 19, name: "v19: mail about controlled documents in the outbox", sql: """
+            ALTER TABLE outbox ADD COLUMN document text;
+            ALTER TABLE outbox DROP CONSTRAINT outbox_is_about_something;
+            ALTER TABLE outbox ADD CONSTRAINT outbox_is_about_something
+                CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL OR delivery IS NOT NULL
+                       OR document IS NOT NULL);
+            """),
         // As SQLite's v20.
         Migration(version: 20, name: "v20: the record journal keeps documents' and problems' histories and problems as they stand",
                   sql: "SELECT 1", then: journalExistingTables),

@@ -17,6 +17,10 @@ extension PostgresStore {
     }
 
     public func appendDocumentEvent(_ event: DocumentEvent, after: Int64) async throws(StoreError) -> DocumentEvent {
+        try await appendDocumentEvent(event, after: after, messages: [])
+    }
+
+    public func appendDocumentEvent(_ event: DocumentEvent, after: Int64, messages: [OutboxMessage]) async throws(StoreError) -> DocumentEvent {
         try await write { session in
             // The counter's row lock serialises document writes: the check below holds until commit.
             let counter = try await session.rows("SELECT value FROM counters WHERE name = 'document_events' FOR UPDATE")
@@ -41,6 +45,7 @@ extension PostgresStore {
             stored.id = id
             stored.at = Millis.stored(event.at)
             try await Self.journal(session, [stored.journalState], actor: stored.actor, at: stored.at, origin: .local)
+            for message in messages { try await Self.queue(session, message) }
             return stored
         }
     }

@@ -951,12 +951,13 @@ public final class PostgresStore: Store {
         try await session.run(PG.query { b in
             """
             INSERT INTO outbox (ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body,
-                                created_at, attempts, next_attempt_at, kind, recipient_login, delivery, parts)
+                                created_at, attempts, next_attempt_at, kind, recipient_login, delivery, parts, document)
             VALUES (\(b.int(message.ticket?.number)), \(b.int(message.problem?.number)), \(b.text(message.priority?.rawValue)),
                     \(b.int(message.level)), \(b.text(message.recipientRole?.rawValue ?? "")), \(b.text(message.address)),
                     \(b.text(message.via.rawValue)), \(b.text(message.messageID)), \(b.text(message.subject)), \(b.text(message.body)),
                     \(b.millis(message.createdAt)), 0, \(b.millis(message.nextAttemptAt)), \(b.text(message.kind.rawValue)),
-                    \(b.text(message.recipientLogin)), \(b.int(message.delivery)), \(b.text(MailPart.text(message.parts))))
+                    \(b.text(message.recipientLogin)), \(b.int(message.delivery)), \(b.text(MailPart.text(message.parts))),
+                    \(b.text(message.document)))
             ON CONFLICT (message_id) DO NOTHING
             """
         })

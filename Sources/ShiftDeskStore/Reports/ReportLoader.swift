@@ -35,7 +35,7 @@ public struct ReportLoader: Sendable {
         let store = desk.store
         // The record the report is made from: its head, read first, is printed with the figures.
         let head = try await store.chainSnapshot().head
-        var accumulator = KPIAccumulator(period: period, operators: try await store.operators(), policy: desk.policy, now: desk.clock.now())
+        var accumulator = KPIAccumulator(period: period, operators: try await store.operators(), policies: desk.policies, now: desk.clock.now())
         let window = accumulator.window
         // Texts are never changed once kept: whether this policy's is, holds for the scan too.
         let policyHash = KPISummary.hash(desk.policyFingerprint)
@@ -55,6 +55,7 @@ public struct ReportLoader: Sendable {
         var report = accumulator.report(handovers: handovers)
         report.chainHead = head
         report.sinceDelivery = try await comparison(report)
+        report.policyVersions = ReportPolicyVersions.of(desk.policies, period: period, now: desk.clock.now())
         return (report, statistics)
     }
 
@@ -65,7 +66,7 @@ public struct ReportLoader: Sendable {
         let now = desk.clock.now()
         let end = min(period.interval.end, now)
         let head = try await store.chainSnapshot().head
-        var accumulator = KPIAccumulator(period: period, operators: try await store.operators(), policy: desk.policy, now: now)
+        var accumulator = KPIAccumulator(period: period, operators: try await store.operators(), policies: desk.policies, now: now)
         var after: Int64 = 0
         while true {
             let page = try await store.reportPage(after: after, limit: Self.pageSize, until: end)
@@ -78,6 +79,7 @@ public struct ReportLoader: Sendable {
         var report = accumulator.report(handovers: handovers)
         report.chainHead = head
         report.sinceDelivery = try await comparison(report)
+        report.policyVersions = ReportPolicyVersions.of(desk.policies, period: period, now: now)
         return report
     }
 
@@ -114,6 +116,7 @@ public struct ReportLoader: Sendable {
         }
         let handovers = try await store.handovers(from: period.interval.start, to: end, limit: 100_000)
         return ReportInput(tickets: tickets, events: events, operators: try await store.operators(), handovers: handovers,
-                           firedSteps: fired, calls: calls, policy: desk.policy, now: desk.clock.now())
+                           firedSteps: fired, calls: calls, policy: desk.policy, now: desk.clock.now(),
+                           policies: desk.policies)
     }
 }

@@ -198,7 +198,7 @@ enum SQLiteRows {
 
     static let outboxColumns = """
         id, ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body, created_at, attempts,
-        next_attempt_at, last_error, delivered_at, confirmed_by, kind, recipient_login, delivery, parts
+        next_attempt_at, last_error, delivered_at, confirmed_by, kind, recipient_login, delivery, parts, document
         """
 
     static func outbox(_ row: Row) throws(StoreError) -> OutboxMessage {
@@ -229,8 +229,16 @@ enum SQLiteRows {
                 attempts: row["attempts"] ?? 0, nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
                 deliveredAt: Millis.date(row["delivered_at"] as Int64?), messageID: row["message_id"] ?? "")
         }
+        if let document: String = row["document"] {
+            return OutboxMessage(
+                id: row["id"] ?? 0, document: document, recipientRole: RecipientRole(rawValue: roleText), recipientLogin: row["recipient_login"],
+                address: row["address"] ?? "", subject: row["subject"] ?? "", body: row["body"] ?? "",
+                createdAt: Millis.date(row["created_at"] ?? 0), attempts: row["attempts"] ?? 0,
+                nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
+                deliveredAt: Millis.date(row["delivered_at"] as Int64?), messageID: row["message_id"] ?? "")
+        }
         guard let problem, let role = RecipientRole(rawValue: roleText) else {
-            throw StoreError.corrupt("outbox row \(row["id"] ?? 0) is about neither an incident nor a problem")
+            throw StoreError.corrupt("outbox row \(row["id"] ?? 0) is about neither an incident, a problem nor a document")
         }
         return OutboxMessage(
             id: row["id"] ?? 0, problem: ProblemID(problem), recipientRole: role, address: row["address"] ?? "",

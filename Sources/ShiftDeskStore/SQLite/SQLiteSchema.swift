@@ -216,6 +216,9 @@ enum SQLiteSchema {
         }
         // v16 (report deliveries) and v20 (the journal's histories) came from two branches; the
         // migrations are named, so a desk that has v20 and not v16 takes v16 on its next start.
+        migrator.registerMigration("v19: mail about controlled documents in the outbox") { db in
+            try db.execute(sql: SQLiteSchema.documentMail)
+        }
         migrator.registerMigration("v20: the record journal keeps documents' and problems' histories and problems as they stand") { db in
             try journalExistingTables(db)
         }
@@ -436,6 +439,52 @@ enum SQLiteSchema {
             added_at INTEGER NOT NULL
         );
         CREATE INDEX operator_keys_by_login ON operator_keys(login);
+        """
+
+    /// Issue 15: the outbox carries mail about a controlled document (a version submitted, for the
+    /// owners; the decision, for its submitter): no incident, no problem, the document's name. SQLite
+    /// cannot change a CHECK in place, so the table is rebuilt as v12 did, every row and id kept.
+    static let documentMail = """
+        CREATE TABLE outbox_v19 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket INTEGER REFERENCES tickets(number),
+            problem INTEGER REFERENCES problems(number),
+            delivery INTEGER REFERENCES report_deliveries(id),
+            priority TEXT,
+            level INTEGER,
+            recipient_role TEXT NOT NULL,
+            address TEXT NOT NULL,
+            via TEXT NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            parts TEXT NOT NULL DEFAULT '',
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT,
+            claimed_until INTEGER,
+            delivered_at INTEGER,
+            confirmed_by TEXT,
+            kind TEXT NOT NULL DEFAULT 'escalation',
+            recipient_login TEXT,
+            document TEXT,
+            CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL OR delivery IS NOT NULL
+                   OR document IS NOT NULL)
+        );
+        INSERT INTO outbox_v19 (id, ticket, problem, delivery, priority, level, recipient_role, address, via, message_id, subject, body,
+                                parts, created_at, attempts, next_attempt_at, last_error, claimed_until, delivered_at, confirmed_by, kind,
+                                recipient_login)
+            SELECT id, ticket, problem, delivery, priority, level, recipient_role, address, via, message_id, subject, body,
+                   parts, created_at, attempts, next_attempt_at, last_error, claimed_until, delivered_at, confirmed_by, kind,
+                   recipient_login FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v19 RENAME TO outbox;
+        CREATE INDEX outbox_undelivered ON outbox(via, next_attempt_at) WHERE delivered_at IS NULL;
+        CREATE INDEX outbox_by_ticket ON outbox(ticket);
+        CREATE INDEX outbox_by_problem ON outbox(problem) WHERE problem IS NOT NULL;
+        CREATE INDEX outbox_by_delivery ON outbox(delivery) WHERE delivery IS NOT NULL;
+        CREATE INDEX outbox_calls_by_time ON outbox(created_at) WHERE via = 'phone';
         """
 
     /// Issue 16: operators and callers have e-mail addresses, and the one outbox carries messages

@@ -19,6 +19,10 @@ extension SQLiteStore {
     }
 
     public func appendDocumentEvent(_ event: DocumentEvent, after: Int64) async throws(StoreError) -> DocumentEvent {
+        try await appendDocumentEvent(event, after: after, messages: [])
+    }
+
+    public func appendDocumentEvent(_ event: DocumentEvent, after: Int64, messages: [OutboxMessage]) async throws(StoreError) -> DocumentEvent {
         try await guarded {
             try await pool.write { db in
                 let newest = try Row.fetchOne(db, sql: "SELECT id, actor FROM document_events WHERE document = ? ORDER BY id DESC LIMIT 1",
@@ -33,6 +37,7 @@ extension SQLiteStore {
                 stored.id = db.lastInsertedRowID
                 stored.at = Millis.stored(event.at)
                 try Self.journal(db, [stored.journalState], actor: stored.actor, at: stored.at, origin: .local)
+                for message in messages { try Self.queue(db, message) }
                 return stored
             }
         }

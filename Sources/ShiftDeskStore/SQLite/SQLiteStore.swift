@@ -863,13 +863,13 @@ public final class SQLiteStore: Store {
     static func queue(_ db: Database, _ message: OutboxMessage) throws {
         try db.execute(sql: """
             INSERT INTO outbox (ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body,
-                                created_at, attempts, next_attempt_at, kind, recipient_login, delivery, parts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
+                                created_at, attempts, next_attempt_at, kind, recipient_login, delivery, parts, document)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
             """, arguments: [message.ticket?.number, message.problem?.number, message.priority?.rawValue, message.level,
                            message.recipientRole?.rawValue ?? "", message.address, message.via.rawValue,
                            message.messageID, message.subject, message.body, Millis.from(message.createdAt),
                            Millis.from(message.nextAttemptAt), message.kind.rawValue, message.recipientLogin,
-                           message.delivery, MailPart.text(message.parts)])
+                           message.delivery, MailPart.text(message.parts), message.document])
     }
 
     // MARK: Problems

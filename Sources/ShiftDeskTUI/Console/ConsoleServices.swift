@@ -31,7 +31,7 @@ struct ConsoleServices: Sendable {
         timeZone = setup.timeZone
         desk = setup.desk
         handovers = HandoverDesk(desk: setup.desk, schedule: setup.schedule)
-        documents = DocumentDesk(desk: setup.desk, parsePolicy: setup.parsePolicy)
+        documents = DocumentDesk(desk: setup.desk, parsePolicy: setup.parsePolicy, recipients: setup.sweep.directory)
         schedule = setup.schedule
         sweep = setup.sweep
         self.me = me

@@ -141,9 +141,8 @@ struct EscalatorCommand: AsyncParsableCommand {
                 if try await signal.poll() {
                     // An approval anywhere puts a new policy in force for this escalator at once.
                     timeline = try await context.policyTimeline(desk.store)
-                    let inForce = timeline.policy(at: context.clock.now())
-                    if inForce.fingerprint != desk.policy.fingerprint {
-                        var adopted = Desk(store: desk.store, clock: desk.clock, policy: inForce, origin: desk.origin)
+                    if timeline.fingerprint != desk.policyFingerprint {
+                        var adopted = Desk(store: desk.store, clock: desk.clock, policies: timeline, origin: desk.origin)
                         adopted.customerLanguage = desk.customerLanguage
                         adopted.customerUpdateEvery = desk.customerUpdateEvery
                         adopted.reportsWithin = desk.reportsWithin

@@ -26,10 +26,10 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             let context = try Context(global)
             let chosen = try context.reportPeriod(kind, period)
-            let (desk, timeline) = try await context.deskInForce()
-            var report: KPIReport
+            // The loader names the policy versions the figures were computed with.
+            let desk = try await context.desk()
+            let report: KPIReport
             do { report = try await ReportLoader(desk: desk).report(for: chosen) } catch { throw CLIFailure(error, context) }
-            report.policyVersions = ReportPolicyVersions(timeline, period: chosen, now: context.clock.now())
             let renderer = ReportRenderer(report: report, language: context.language)
             let text: String
             switch context.json ? .json : format {

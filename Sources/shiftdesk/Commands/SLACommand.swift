@@ -26,29 +26,39 @@ struct SLACommand: AsyncParsableCommand {
                     throw CLIFailure("--paused: \(error.description)", status: 2)
                 }
             }
-            // The policy in force now; `--policy FILE` tries a file instead and writes nothing.
-            let policy: SLAPolicy
-            let version: String
+            // The policy versions approved by now, each instant under the one in force when it is
+            // reached; `--policy FILE` tries a file instead (throughout) and writes nothing.
+            let policies: PolicyTimeline
+            var whatIf: String?
             if let proposed = context.policy, let file = context.options.policy {
-                policy = proposed
-                version = context.language.pick(en: "what-if \(file), not in force", zh: "试算 \(file)，未生效")
+                policies = PolicyTimeline(proposed)
+                whatIf = context.language.pick(en: "what-if \(file), not in force", zh: "试算 \(file)，未生效")
             } else {
-                let store = try context.openStore()
-                let timeline = try await context.policyTimeline(store)
-                let entry = timeline.entry(at: context.clock.now())
-                policy = entry?.policy ?? timeline.fallback
-                version = Context.versionName(entry)
+                policies = try await context.policyTimeline(try context.openStore())
             }
             let timeline = ClockTimeline(openedAt: openedAt)
-            func at(_ seconds: TimeInterval) -> Date? {
-                policy.resolutionClock(for: priority).instant(after: seconds + pausedSeconds, timeline: timeline)
+            var used: [PolicyTimeline.Stretch] = []
+            /// When `seconds(policy)` of working time have run under the policy in force then.
+            func reached(_ seconds: (SLAPolicy) -> TimeInterval?, response: Bool = false) -> (at: Date, rules: SLAPolicy)? {
+                let found = policies.firstReached(notBefore: openedAt) { policy in
+                    let clock = response ? policy.responseClock(for: priority) : policy.resolutionClock(for: priority)
+                    return seconds(policy).flatMap { clock.instant(after: $0 + pausedSeconds, timeline: timeline) }
+                }
+                if let found, !used.contains(where: { $0.from == found.stretch.from }) { used.append(found.stretch) }
+                return found.map { ($0.at, $0.stretch.policy) }
             }
-            let rules = policy.policy(for: priority)
-            let steps = rules.escalation.map { step in
-                PlannedStep(level: step.level, after: step.after, at: at(step.after), notify: step.notify, via: step.via)
+            let respondBy = reached({ $0.policy(for: priority).respondWithin }, response: true)?.at
+            let resolveBy = reached { $0.policy(for: priority).resolveWithin }?.at
+            let levels = Set(policies.stretches.flatMap { $0.policy.policy(for: priority).escalation.map(\.level) }).sorted()
+            let steps = levels.compactMap { level -> PlannedStep? in
+                func rung(_ policy: SLAPolicy) -> EscalationStep? { policy.policy(for: priority).escalation.first { $0.level == level } }
+                guard let found = reached({ rung($0)?.after }), let step = rung(found.rules) else { return nil }
+                return PlannedStep(level: level, after: step.after, at: found.at, notify: step.notify, via: step.via)
             }
-            let respondBy = policy.responseClock(for: priority).instant(after: rules.respondWithin + pausedSeconds, timeline: timeline)
-            let resolveBy = at(rules.resolveWithin)
+            let rules = policies.policy(at: openedAt).policy(for: priority)
+            used.sort { ($0.from ?? .distantPast) < ($1.from ?? .distantPast) }
+            let version = whatIf ?? (used.isEmpty ? Context.versionName(policies.entry(at: context.clock.now()))
+                : used.map { $0.version?.description ?? "built-in" }.joined(separator: ", "))
             if context.json {
                 Output.json(.object([
                     ("priority", .string(priority.rawValue)), ("calendar", .string(rules.calendar)),
@@ -79,7 +89,6 @@ struct SLACommand: AsyncParsableCommand {
         func run() async throws {
             let context = try Context(global)
             let (desk, policies) = try await context.deskInForce()
-            let version = Context.versionName(policies.entry(at: context.clock.now()))
             let ticket: Ticket?
             let events: [TicketEvent]
             do {
@@ -88,11 +97,16 @@ struct SLACommand: AsyncParsableCommand {
             } catch { throw CLIFailure(error, context) }
             guard let ticket else { throw CLIFailure(StoreError.ticketNotFound(id.value), context) }
             let now = context.clock.now()
+            // The versions in force over the ticket's life: each deadline and step is judged under
+            // the one in force when it is reached; the segments below count under the one in force now.
+            let lived = policies.versions(from: ticket.openedAt, to: now).map(\.description)
+            let version = lived.isEmpty ? Context.versionName(policies.entry(at: now)) : lived.joined(separator: ", ")
             let timeline = ClockTimeline(ticket: ticket, events: events)
             let clocks = [desk.policy.responseClock(for: ticket.priority), desk.policy.resolutionClock(for: ticket.priority)]
             let explanations = clocks.map { $0.explain(timeline, now: now) }
             let sla: TicketSLA
             do { sla = try await desk.sla(of: ticket) } catch { throw CLIFailure(error, context) }
+            func deadline(_ explanation: ClockExplanation) -> Date? { explanation.kind == .response ? sla.respondBy : sla.resolveBy }
             if context.json {
                 Output.json(.object([
                     ("ticket", .string(ticket.id.description)), ("priority", .string(ticket.priority.rawValue)),
@@ -103,7 +117,7 @@ struct SLACommand: AsyncParsableCommand {
                             ("kind", .string(explanation.kind.rawValue)),
                             ("target", .string(SLADuration.format(explanation.target))),
                             ("unpaused_deadline", .instant(explanation.unpausedDeadline)),
-                            ("deadline", .instant(explanation.deadline)),
+                            ("deadline", .instant(deadline(explanation))),
                             ("paused_working_seconds", .int(Int64(explanation.pausedWorkingSeconds))),
                             ("segments", .array(explanation.segments.map { segment in
                                 .object([("start", .instant(segment.start)), ("end", .instant(segment.end)),
@@ -126,7 +140,10 @@ struct SLACommand: AsyncParsableCommand {
             for explanation in explanations {
                 let name = explanation.kind == .response ? l.pick(en: "Response clock", zh: "响应时钟") : l.pick(en: "Resolution clock", zh: "解决时钟")
                 print("")
-                print("\(name) (\(SLADuration.format(explanation.target))): \(l.pick(en: "deadline", zh: "期限")) \(context.show(explanation.deadline))"
+                let moved = deadline(explanation) != explanation.deadline
+                    ? l.pick(en: " (under the version in force when reached; \(context.show(explanation.deadline)) by the current one alone)",
+                             zh: "（按到达时的现行版本；仅按当前版本为 \(context.show(explanation.deadline))）") : ""
+                print("\(name) (\(SLADuration.format(explanation.target))): \(l.pick(en: "deadline", zh: "期限")) \(context.show(deadline(explanation)))" + moved
                       + (explanation.pausedWorkingSeconds > 0 ? l.pick(en: ", moved by \(SLADuration.format(explanation.pausedWorkingSeconds)) paused",
                                                                       zh: "，因挂起顺延 \(SLADuration.format(explanation.pausedWorkingSeconds))") : ""))
                 var table = TextTable(headers: [l.pick(en: "FROM", zh: "开始"), l.pick(en: "TO", zh: "结束"), l.pick(en: "SEGMENT", zh: "区段"),

@@ -23,19 +23,21 @@ extension Context {
     var builtInPolicy: SLAPolicy { SLAPolicy.dutyTable(timeZone: timeZone) }
 
     func documents(_ desk: Desk) -> DocumentDesk {
-        DocumentDesk(desk: desk, parsePolicy: policyParser)
+        DocumentDesk(desk: desk, parsePolicy: policyParser, recipients: config.recipients)
     }
 
-    /// Every approved policy version with the instant it came into force.
+    /// Every policy version approved by the command's instant, with the instant it came into force.
     func policyTimeline(_ store: any Store) async throws(CLIFailure) -> PolicyTimeline {
         do throws(DeskError) {
             return try await documents(Desk(store: store, clock: clock, policy: builtInPolicy)).policyTimeline(fallback: builtInPolicy)
+                .known(at: clock.now())
         } catch {
             throw CLIFailure(error, self)
         }
     }
 
-    /// The desk with the policy in force now, and the timeline it came from.
+    /// The desk planning with every policy version (each instant under the one in force then),
+    /// and that timeline.
     func deskInForce(on opened: (any Store)? = nil, create: Bool = false) async throws(CLIFailure) -> (desk: Desk, timeline: PolicyTimeline) {
         let store: any Store
         if let opened { store = opened } else { store = try openStore(create: create) }
@@ -46,7 +48,7 @@ extension Context {
         }
         let timeline = try await policyTimeline(store)
         warnAboutPolicyFile(timeline)
-        var desk = Desk(store: store, clock: clock, policy: timeline.policy(at: clock.now()), origin: seat == nil ? .local : .serve)
+        var desk = Desk(store: store, clock: clock, policies: timeline, origin: seat == nil ? .local : .serve)
         desk.customerLanguage = config.customerLanguage
         desk.customerUpdateEvery = config.customerUpdateEvery
         desk.reportsWithin = config.reportsWithin

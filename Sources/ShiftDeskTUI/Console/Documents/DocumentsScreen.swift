@@ -487,7 +487,7 @@ extension ConsoleServices {
                     // actions and sweeps plan with it (the approving seat planned the open tickets).
                     if all.contains(where: { $0.kind == .slaPolicy }) {
                         let timeline = try await documents.policyTimeline(fallback: documents.desk.policy)
-                        documents.desk.adopt(timeline.policy(at: documents.desk.clock.now()))
+                        documents.desk.adopt(timeline.known(at: documents.desk.clock.now()))
                     }
                     var pending: [String: [Operator]] = [:]
                     if me.role == .im || me.role == .owner {
@@ -548,10 +548,10 @@ extension ConsoleServices {
                             // The policy in force changed: open tickets are planned afresh once, here.
                             let timeline = try await documents.policyTimeline(fallback: documents.desk.policy)
                             let inForce = Desk(store: documents.desk.store, clock: documents.desk.clock,
-                                               policy: timeline.policy(at: documents.desk.clock.now()), origin: documents.desk.origin)
+                                               policies: timeline.known(at: documents.desk.clock.now()), origin: documents.desk.origin)
                             let sweep = EscalationSweep(desk: inForce, directory: self.sweep.directory, firedBy: "policy@\(me.login)",
                                                         timeZone: self.sweep.timeZone)
-                            documents.desk.adopt(inForce.policy)
+                            documents.desk.adopt(inForce.policies)
                             do throws(StoreError) {
                                 let planned = try await sweep.replanIfPolicyChanged()
                                 said += l.pick(en: "; \(planned) open tickets planned afresh", zh: "；已重新规划 \(planned) 个未结事件")

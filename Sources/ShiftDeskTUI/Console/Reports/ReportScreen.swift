@@ -137,6 +137,23 @@ enum ReportScreen {
         return block
     }
 
+    /// Which SLA policy versions the figures were computed with, in one line: the version in force
+    /// throughout, or each with the instant it took force (every deadline judged under the one in
+    /// force when it was reached). Nil for a desk without a policy record.
+    static func policyLine(_ report: KPIReport, _ l: Language, timeZone: TimeZone) -> String? {
+        guard let versions = report.policyVersions, !versions.inForce.isEmpty else { return nil }
+        guard versions.inForce.count > 1 else {
+            let version = versions.inForce[0].version
+            return l.pick(en: "SLA policy \(version) in force throughout the period; figures computed with \(versions.computedWith)",
+                          zh: "SLA 策略：本期全程执行 \(version)，指标按 \(versions.computedWith) 计算")
+        }
+        let list = versions.inForce.map { entry in
+            entry.from.map { "\(entry.version) (\(l.pick(en: "from", zh: "自")) \(DisplayTime.format($0, in: timeZone)))" } ?? entry.version
+        }.joined(separator: " → ")
+        return l.pick(en: "SLA policy \(list); each deadline judged under the version in force when it was reached",
+                      zh: "SLA 策略 \(list)；各时限按到达时的现行版本判定")
+    }
+
     static func draw(_ state: ConsoleState, in rect: Rect, canvas: inout Canvas) {
         guard !rect.isEmpty else { return }
         let l = state.language
@@ -162,6 +179,9 @@ enum ReportScreen {
             guard let report = state.screens.reports.report, report.period == period else {
                 canvas.put(l.pick(en: "Loading…", zh: "加载中…"), x: rect.x + 1, y: rect.y + 2, role: .muted)
                 return
+            }
+            if let versions = policyLine(report, l, timeZone: state.timeZone) {
+                canvas.put(versions, x: rect.x + 1, y: rect.y + 2, role: .muted, maxWidth: rect.width - 2, ellipsis: true)
             }
             let blocks = lines(report, l)
             let body = Rect(x: rect.x, y: rect.y + 3, width: rect.width, height: rect.height - 3)
