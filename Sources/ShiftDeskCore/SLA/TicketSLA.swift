@@ -3,14 +3,16 @@ import Foundation
 extension ClockTimeline {
     /// A ticket's clock timeline rebuilt from its events: waiting on the customer pauses both
     /// clocks; resolving stops the resolution clock until a reopen resumes it. Waiting on a
-    /// vendor pauses nothing.
-    public init(ticket: Ticket, events: [TicketEvent]) {
+    /// vendor pauses nothing; waiting on a problem pauses both clocks only when the policy says
+    /// so (`problemPauses`, ``SLAPolicy/problemPausesClocks``).
+    public init(ticket: Ticket, events: [TicketEvent], problemPauses: Bool = false) {
         var stops: [StopInterval] = []
         var open: StopInterval?
         for event in events.sorted(by: { ($0.at, $0.id) < ($1.at, $1.id) }) {
             guard let change = event.change(of: "state"), let after = change.after.flatMap(TicketState.init(rawValue:)) else { continue }
             let reason: StopReason? = switch after {
             case .pendingCustomer: .customer
+            case .pendingProblem: problemPauses ? .problem : nil
             case .resolved, .closed: .resolved
             default: nil
             }
@@ -42,7 +44,7 @@ public struct TicketSLA: Sendable, Hashable {
     public var now: Date
 
     public init(ticket: Ticket, events: [TicketEvent], policy: SLAPolicy, fired: [FiredStep], now: Date) {
-        let timeline = ClockTimeline(ticket: ticket, events: events)
+        let timeline = ClockTimeline(ticket: ticket, events: events, problemPauses: policy.problemPausesClocks)
         let changedAt = events.last { $0.kind == .reprioritised }?.at
         evaluation = policy.evaluate(priority: ticket.priority, timeline: timeline, now: now)
         plan = EscalationPlanner.plan(priority: ticket.priority, timeline: timeline, policy: policy, priorityChangedAt: changedAt,

@@ -52,6 +52,7 @@ public struct ReportLoader: Sendable {
         accumulator.add(try await store.kpiEscalationFigures(window))
         let handovers = try await store.handovers(from: period.interval.start, to: window.end, limit: 100_000)
         var report = accumulator.report(handovers: handovers)
+        try await addProblemFigures(&report, accumulator)
         report.chainHead = head
         return (report, statistics)
     }
@@ -73,6 +74,7 @@ public struct ReportLoader: Sendable {
         }
         let handovers = try await store.handovers(from: period.interval.start, to: end, limit: 100_000)
         var report = accumulator.report(handovers: handovers)
+        try await addProblemFigures(&report, accumulator)
         report.chainHead = head
         return report
     }
@@ -94,7 +96,10 @@ public struct ReportLoader: Sendable {
             calls[ticket.id] = try await store.outbox(of: ticket.id).filter { $0.via == .phone }
         }
         let handovers = try await store.handovers(from: period.interval.start, to: end, limit: 100_000)
-        return ReportInput(tickets: tickets, events: events, operators: try await store.operators(), handovers: handovers,
-                           firedSteps: fired, calls: calls, policy: desk.policy, now: desk.clock.now())
+        var input = ReportInput(tickets: tickets, events: events, operators: try await store.operators(), handovers: handovers,
+                                firedSteps: fired, calls: calls, policy: desk.policy, now: desk.clock.now())
+        input.problems = try await store.problems()
+        input.problemEvents = try await store.problemEvents(from: Date(timeIntervalSince1970: 0), to: end)
+        return input
     }
 }

@@ -88,7 +88,7 @@ struct SLACommand: AsyncParsableCommand {
             } catch { throw CLIFailure(error, context) }
             guard let ticket else { throw CLIFailure(StoreError.ticketNotFound(id.value), context) }
             let now = context.clock.now()
-            let timeline = ClockTimeline(ticket: ticket, events: events)
+            let timeline = ClockTimeline(ticket: ticket, events: events, problemPauses: desk.policy.problemPausesClocks)
             let clocks = [desk.policy.responseClock(for: ticket.priority), desk.policy.resolutionClock(for: ticket.priority)]
             let explanations = clocks.map { $0.explain(timeline, now: now) }
             let sla: TicketSLA
