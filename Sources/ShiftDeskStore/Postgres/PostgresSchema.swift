@@ -396,6 +396,11 @@ enum PostgresSchema {
             CREATE TRIGGER record_journal_head_is_kept BEFORE DELETE OR TRUNCATE ON record_journal_head
                 FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_chain_head_is_kept();
             """, then: journalExistingRecords),
+        // Issue 14: an imported problem keeps where it came from; imports are keyed by it.
+        Migration(version: 17, name: "v17: where an imported problem came from", sql: """
+            ALTER TABLE problems ADD COLUMN source text;
+            CREATE UNIQUE INDEX problems_source ON problems (source) WHERE source IS NOT NULL;
+            """),
     ]
 
     /// Journals the handovers a database already holds (schema v15), each as its own actor left it.

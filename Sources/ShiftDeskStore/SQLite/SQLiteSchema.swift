@@ -211,8 +211,18 @@ enum SQLiteSchema {
             try db.execute(sql: SQLiteSchema.recordJournal)
             try journalExistingRecords(db)
         }
+        migrator.registerMigration("v17: where an imported problem came from") { db in
+            try db.execute(sql: SQLiteSchema.problemSource)
+        }
         return migrator
     }
+
+    /// Issue 14: problems travel in ShiftDesk's JSON export; an imported one keeps its origin,
+    /// and imports are keyed by it (like tickets' `source`).
+    static let problemSource = """
+        ALTER TABLE problems ADD COLUMN source TEXT;
+        CREATE UNIQUE INDEX problems_source ON problems(source) WHERE source IS NOT NULL;
+        """
 
     /// The record journal (``RecordSubject``): a second hash chain beside the events', over the
     /// records that are not incidents' events (handovers and their items), append-only.
