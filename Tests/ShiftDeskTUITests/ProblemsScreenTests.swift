@@ -109,7 +109,7 @@ final class ProblemsScreenTests: XCTestCase {
         let lines = draw(state)
         assertFits(lines, Self.small)
         let screen = lines.joined(separator: "\n")
-        for text in ["问题单", "标题", "状态", "负责人", "时长", "事件未结/全部", "已知错误", new.description, old.description, "新建", "根因分析",
+        for text in ["问题单", "标题", "状态", "负责人", "时长", "未结/全部", "已知错误", new.description, old.description, "新建", "根因分析",
                      "未指派", "1/1", "2/2", "40d", "是", "否", "未结 2", "待评估 1", "超 30 天未结 1"] {
             XCTAssertTrue(screen.contains(text), "\(text) missing:\n\(screen)")
         }

@@ -114,8 +114,10 @@ enum KnownErrorMatches {
 
     /// The rows the panel takes under the form: a title and the matches (none without any).
     static func panelHeight(_ state: ConsoleState, in body: Rect) -> Int {
-        let count = min(state.screens.problems.callMatches.count, body.height >= 30 ? listed : 3)
-        return count == 0 ? 0 : count + 2
+        let all = state.screens.problems.callMatches.count
+        let count = min(all, body.height >= 30 ? listed : 3)
+        // A title, the matches, and a line saying how many more there are when some do not fit.
+        return count == 0 ? 0 : count + 1 + (all > count ? 1 : 0)
     }
 
     /// The Log-a-call form with the known errors matching it under it, and the workaround chosen over both.
@@ -129,20 +131,21 @@ enum KnownErrorMatches {
         }
         let (top, panel) = body.splitBottom(height)
         form.draw(in: top, canvas: &canvas)
-        let width = min(panel.width, max(60, min(120, panel.width - 4)))
+        let width = panel.width < 100 ? panel.width : min(120, panel.width - 4)
         let area = Rect(x: panel.x + max(0, (panel.width - width) / 2), y: panel.y, width: width, height: panel.height)
         canvas.withClip(area) { canvas in
             canvas.fill(area, role: .dialog)
             let title = l.pick(en: " Known errors matching this call — F5: see the workaround, then Enter resolves the call with it",
                                zh: " 与该来电相符的已知错误 — 按 F5 查看临时解决办法，再按 Enter 当场解决")
             canvas.put(title, x: area.x, y: area.y, role: .title, maxWidth: area.width, ellipsis: true)
-            for (index, match) in matches.prefix(height - 2).enumerated() {
+            let shown = min(matches.count, body.height >= 30 ? listed : 3)
+            for (index, match) in matches.prefix(shown).enumerated() {
                 let scope = match.sameScope ? l.pick(en: " [same service]", zh: "［同服务］") : ""
                 let text = (index == 0 ? "» " : "  ") + "\(match.problem.id)  \(TerminalText.sanitize(match.knownError.symptom))\(scope) — "
                     + TerminalText.sanitize(match.knownError.workaround).replacingOccurrences(of: "\n", with: " ")
                 canvas.put(text, x: area.x + 1, y: area.y + 1 + index, role: index == 0 ? .warning : .dialog, maxWidth: area.width - 2, ellipsis: true)
             }
-            let more = matches.count > height - 2 ? l.pick(en: "  +\(matches.count - (height - 2)) more (↑↓ in F5)", zh: "  另有 \(matches.count - (height - 2)) 条（F5 中用 ↑↓ 查看）") : ""
+            let more = matches.count > shown ? l.pick(en: "  +\(matches.count - shown) more (↑↓ in F5)", zh: "  另有 \(matches.count - shown) 条（F5 中用 ↑↓ 查看）") : ""
             if !more.isEmpty { canvas.put(more, x: area.x + 1, y: area.maxY - 1, role: .muted, maxWidth: area.width - 2, ellipsis: true) }
         }
         if let pick = state.screens.problems.pick, matches.indices.contains(pick) {

@@ -402,7 +402,7 @@ enum ProblemsScreen {
             TableColumn(l.pick(en: "State", zh: "状态"), width: .fixed(zh ? 9 : 16)),
             TableColumn(l.pick(en: "Owner", zh: "负责人"), width: .flex(weight: 1, minimum: zh ? 8 : 9)),
             TableColumn(l.pick(en: "Age", zh: "时长"), width: .fixed(zh ? 6 : 7), alignment: .right),
-            TableColumn(l.pick(en: "Inc open/all", zh: "事件未结/全部"), width: .fixed(zh ? 13 : 12), alignment: .right),
+            TableColumn(l.pick(en: "Inc open/all", zh: "未结/全部"), width: .fixed(zh ? 9 : 12), alignment: .right),
             TableColumn(l.pick(en: "KE", zh: "已知错误"), width: .fixed(zh ? 8 : 4)),
         ]
     }

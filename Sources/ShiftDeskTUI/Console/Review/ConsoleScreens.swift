@@ -142,6 +142,9 @@ enum ConsoleScreens {
     static func context(_ state: ConsoleState) -> ScreenContext? {
         switch state.mode {
         case .browse, .help: break  // help lists the keys of the screen it was opened from
+        case .form, .filter, .command:
+            // The key bar under a form opened from a screen stays the screen's.
+            guard case .browse = state.afterForm else { return nil }
         default: return nil
         }
         switch state.queue {
