@@ -342,6 +342,9 @@ public struct KPIAccumulator: Sendable {
         count(.backlog, "all", backlog)
         figures.append(KPIFigure(.satisfactionAverage, "all", scoreCount == 0 ? nil : Double(scoreSum) / Double(scoreCount), denominator: scoreCount))
         count(.satisfactionRated, "all", scoreCount)
+        // The problem figures, as without problems: a store's report replaces them (``KPIReport/addProblemFigures``).
+        figures += ProblemKPIs.figures(window: window, problems: [], events: [], incidents: [], firstContact: firstContact, roles: roles,
+                                       policy: policy)
 
         var perLine: [Role: Workload] = [:]
         for entry in work.values {

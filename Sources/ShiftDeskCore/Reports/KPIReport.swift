@@ -122,6 +122,7 @@ public struct KPIReport: Sendable, Equatable {
     public mutating func addProblemFigures(problems: [Problem], events: [ProblemEvent], incidents: [ReportTicket], window: KPIWindow,
                                            roles: [String: Role], policy: SLAPolicy) {
         let firstContact = Int(value(.deskResolvedAtFirstContact, "desk") ?? 0)
+        figures.removeAll { ProblemKPIs.kpis.contains($0.kpi) }
         figures += ProblemKPIs.figures(window: window, problems: problems, events: events, incidents: incidents,
                                        firstContact: firstContact, roles: roles, policy: policy)
     }

@@ -4,6 +4,10 @@ import Foundation
 /// computed from the problems and their histories and the incidents linked to them. Problems are
 /// few beside incidents: the whole lot is read at once, not page by page.
 public enum ProblemKPIs {
+    /// The figures this type makes.
+    public static let kpis: Set<KPI> = [.problemsRaised, .problemsByStateAtEnd, .problemMedianHoursToRootCause, .problemMedianHoursToResolution,
+                                        .knownErrorResolutions, .knownErrorShareOfFirstContact, .problemFixRecurred]
+
     /// - Parameters:
     ///   - window: what the report covers (its period's start to its end, or now).
     ///   - problems: every problem (those raised after the window are ignored).
