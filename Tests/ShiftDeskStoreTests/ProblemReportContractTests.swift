@@ -60,6 +60,18 @@ struct ProblemReportContractTests {
     }
 
     @Test(arguments: Backend.available)
+    func raisingWithALinkTheWorkflowRefusesStoresNoProblem(_ backend: Backend) async throws {
+        let (desk, clock) = try await staffedDesk(backend)
+        let incident = try await desk.open(sampleDraft(), as: "zhang.wei")
+        clock.advance(-3600)
+        await #expect(throws: DeskError.self) {
+            _ = try await desk.raiseProblem(title: "打印机卡纸", linking: [incident.id], as: "chen.jing")
+        }
+        #expect(try await desk.store.problems().isEmpty)
+        #expect(try await desk.store.outbox(ofProblem: ProblemID(1)).isEmpty)
+    }
+
+    @Test(arguments: Backend.available)
     func waitingOnAProblemPausesTheClocksOnlyWhenThePolicySaysSo(_ backend: Backend) async throws {
         for pauses in [false, true] {
             let (base, clock) = try await staffedDesk(backend)
