@@ -11,6 +11,10 @@ public struct DeskConfig: Sendable {
     public var customerLanguage: Language = .zh
     /// `[desk.customer_updates]`: per priority, how often the customer is to be told of progress.
     public var customerUpdateEvery: [Priority: TimeInterval] = [:]
+    /// `[desk] reports_within`: how long after a period's end its reports count as delivered on time.
+    public var reportsWithin: TimeInterval = ReportDelivery.defaultWithin
+    /// `[desk] name`: the desk's name in the subject of the reports it mails.
+    public var deskName = ReportMail.defaultDeskName
     public var dayShift: (start: LocalTime, end: LocalTime)?
     public var nightShift: (start: LocalTime, end: LocalTime)?
     public var sendmail = "/usr/sbin/sendmail -t -i"
@@ -51,7 +55,21 @@ public enum ConfigFile {
 
         if let value = root["desk"] {
             let desk = try reader.table(value, at: ["desk"])
-            try reader.checkKeys(desk, allowed: ["timezone", "language", "customer_updates"], at: ["desk"])
+            try reader.checkKeys(desk, allowed: ["timezone", "language", "customer_updates", "reports_within", "name"], at: ["desk"])
+            if let value = desk["reports_within"] {
+                let within = try reader.duration(value, at: ["desk", "reports_within"])
+                guard within > 0, within <= 31 * 86_400 else {
+                    throw reader.error(.wrongType, "desk.reports_within must be a duration from 1m to 31 days, like \"24h\"", at: ["desk", "reports_within"])
+                }
+                config.reportsWithin = within
+            }
+            if let value = desk["name"] {
+                let name = try reader.string(value, at: ["desk", "name"], hint: "\"IT 服务台\"").trimmingCharacters(in: .whitespaces)
+                if let violation = TextField.deskName.check(name) {
+                    throw reader.error(.wrongType, "desk.name: \(violation.message(.en))", at: ["desk", "name"])
+                }
+                if !name.isEmpty { config.deskName = name }
+            }
             if let value = desk["customer_updates"] {
                 let p = ["desk", "customer_updates"]
                 let table = try reader.table(value, at: p)

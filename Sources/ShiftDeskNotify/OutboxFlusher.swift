@@ -22,11 +22,16 @@ public struct OutboxFlusher: Sendable {
     public let transport: any MailTransport
     public let from: String
     public let clock: any Clock
+    /// `[notify.roles]` as configured now: a message to a role is addressed when it is sent, so
+    /// an address given since it was queued counts.
+    public let directory: RecipientDirectory
     /// How long a claimed message is reserved for this flusher: long enough for one sendmail
     /// hand-off, short enough that mail claimed by a flusher that died goes out soon after.
     public var lease: TimeInterval = 20
 
-    public init(store: any Store, transport: any MailTransport, from: String, clock: any Clock) {
+    public init(store: any Store, transport: any MailTransport, from: String, clock: any Clock,
+                directory: RecipientDirectory = RecipientDirectory()) {
+        self.directory = directory
         self.store = store
         self.transport = transport
         self.from = from
@@ -51,11 +56,16 @@ public struct OutboxFlusher: Sendable {
                     }
                     message.address = address
                 }
+                if message.recipientLogin == nil, let role = message.recipientRole, !message.address.contains("@") {
+                    // Queued while the role had no address (or addressed to the role itself): the roster in force now decides.
+                    let addresses = (directory.addresses[role] ?? []).filter { $0.contains("@") }
+                    if !addresses.isEmpty { message.address = addresses.joined(separator: ", ") }
+                }
                 guard message.address.contains("@") else {
                     throw DeliveryFailure("no e-mail address configured for \(message.recipientRole?.rawValue ?? "?") ([notify.roles] in config.toml)")
                 }
                 let mail = MailMessage(from: from, to: message.address, subject: message.subject, body: message.body,
-                                       messageID: message.messageID, date: message.createdAt)
+                                       messageID: message.messageID, date: message.createdAt, parts: message.parts)
                 try await transport.send(mail)
                 try await store.markDelivered(message.id, at: clock.now())
                 report.delivered.append(message.id)

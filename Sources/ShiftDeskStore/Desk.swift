@@ -81,6 +81,11 @@ public struct Desk: Sendable {
     /// How often the customer of an incident being worked is to be told of its progress, per
     /// priority (`[desk.customer_updates]`); a queue row warns when an update is overdue.
     public var customerUpdateEvery: [Priority: TimeInterval] = [:]
+    /// `[desk] reports_within`: a report first delivered within this long after its period's end
+    /// is on time (``KPI/imReportsOnTime``).
+    public var reportsWithin: TimeInterval = ReportDelivery.defaultWithin
+    /// `[desk] name`: the desk's name in the subject of the reports it mails.
+    public var name: String = ReportMail.defaultDeskName
 
     public init(store: any Store, clock: any Clock, policy: SLAPolicy = .dutyTable, origin: EventOrigin = .local) {
         self.store = store
@@ -235,9 +240,11 @@ public struct Desk: Sendable {
         // The workflow names only the holder (a refusal, a take-over note): one lookup, not every operator.
         let holder = seen.assignee
         let holderName = await displayName(of: holder)
-        let now = clock.now()
         let stored: [TicketEvent]
         do { stored = try await store.events(of: seen.id) } catch { throw .store(error) }
+        // The instant is read after the history: a write another seat committed meanwhile is
+        // then never later than this one (it is a conflict on the version, not a backdating).
+        let now = clock.now()
         // Events are appended in order: an action before the latest one would date history backwards.
         if let latest = stored.map(\.at).max(), EventEncoding.millis(now) < EventEncoding.millis(latest) {
             throw .backdated(ticket: seen.id, latest: latest, attempted: now)

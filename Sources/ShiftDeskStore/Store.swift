@@ -200,6 +200,22 @@ public protocol Store: Sendable {
     /// page by page, so a year of a million incidents never sits in memory at once.
     func reportPage(after: Int64, limit: Int, until: Date) async throws(StoreError) -> [ReportTicket]
 
+    // MARK: Report deliveries (see ``ReportDelivery``)
+
+    /// Records `delivery` and queues the mail `message` composes for it (given the delivery as
+    /// stored: its id and sequence), in one transaction. With `firstOnly` (the sweep) it is recorded
+    /// only as the period's first delivery of that report: when one is already recorded (by this or
+    /// any other process) nothing is written and nil is returned. Otherwise it takes the next
+    /// sequence (0 for a first delivery, then 1, 2 … for corrections).
+    func recordDelivery(_ delivery: ReportDelivery, firstOnly: Bool,
+                        message: @escaping @Sendable (ReportDelivery) -> OutboxMessage) async throws(StoreError) -> ReportDelivery?
+    /// Recorded deliveries, oldest first; only those of `kind` and `period` when given.
+    func reportDeliveries(kind: ReportPeriod.Kind?, period: String?) async throws(StoreError) -> [ReportDelivery]
+    /// The state of a delivery's mail: the outbox message carrying it (nil when none is stored).
+    func deliveryMail(_ delivery: Int64) async throws(StoreError) -> OutboxMessage?
+    /// The earliest opening of any incident (nil for an empty desk): a period that ended before it owed no report.
+    func earliestOpening() async throws(StoreError) -> Date?
+
     // MARK: Controlled documents (see ``ControlledDocument``, ``DocumentRules``)
 
     /// The events of one controlled document, or of every document when nil, by id.

@@ -104,6 +104,10 @@ final class ConsoleEndToEndTests: XCTestCase {
         try desk.wait(for: "to close")
         try desk.sendKeys("F7")
         try desk.wait(for: "satisfaction survey")
+        // Nothing is chosen beforehand: Enter alone asks for the score; the agent types what the customer said.
+        try desk.sendKeys("Enter")
+        try desk.wait(for: "required")
+        try desk.sendKeys("5")
         try desk.sendKeys("Enter")
         try desk.wait(for: "INC-000001 closed")
 
@@ -257,6 +261,7 @@ extension ConsoleEndToEndTests {
         try desk.wait(for: "INC-000001")
         try desk.sendKeys("F7")
         try desk.wait(for: "satisfaction survey")
+        try desk.sendKeys("4")
         try desk.sendKeys("Enter")
         try desk.wait(for: "close.needs-resolved")
     }

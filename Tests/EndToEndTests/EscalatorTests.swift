@@ -49,10 +49,15 @@ struct EscalatorTests {
         }
         usleep(1_500_000) // any duplicate would arrive now
         mails = try FileManager.default.contentsOfDirectory(atPath: mailbox.path)
-        let ids = try mails.map { name -> String in
+        var ids = try mails.map { name -> String in
             let text = try String(contentsOf: mailbox.appendingPathComponent(name), encoding: .utf8)
             return text.split(separator: "\n").first { $0.hasPrefix("Message-ID:") }.map(String.init) ?? ""
         }
+        // Run in the first hours of a month, the incidents opened last month: that month's
+        // workload report goes to the owner too (issue 16). Only the ladder's mail is counted here.
+        let reports = ids.filter { $0.hasPrefix("Message-ID: <report.") }.count
+        ids.removeAll { $0.hasPrefix("Message-ID: <report.") }
+        mails.removeLast(reports)
         // Every message once; the one the killed escalator may have been handing to sendmail when
         // it died goes out again when its lease ends, with the same Message-ID (at least once).
         // Sendmail reads the message from a file, so even a copy handed over as the escalator

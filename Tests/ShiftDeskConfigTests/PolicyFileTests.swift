@@ -250,7 +250,25 @@ func failure(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) 
         #expect(every.customerUpdateEvery == [.major: 3600, .general: 4 * 3600])
     }
 
+    /// Issue 16, reports delivered: the service-report managers, the desk's name, the time allowed.
+    @Test func readsTheReportRecipientsTheDesksNameAndTheTimeAllowed() throws {
+        let plain = try ConfigFile.load(contents: "", path: "config.toml")
+        #expect(plain.reportsWithin == 24 * 3600 && plain.deskName == "ShiftDesk")
+        let set = try ConfigFile.load(contents: """
+            [desk]
+            name = "IT 服务台"
+            reports_within = "12h"
+            [notify.roles]
+            service_report_manager = ["reports@desk.example", "srm2@desk.example"]
+            """, path: "config.toml")
+        #expect(set.deskName == "IT 服务台" && set.reportsWithin == 12 * 3600)
+        #expect(set.recipients.addresses[.serviceReportManager] == ["reports@desk.example", "srm2@desk.example"])
+    }
+
     @Test(arguments: [
+        ("[desk]\nreports_within = \"0m\"\n", "desk.reports_within"), ("[desk]\nreports_within = \"40d\"\n", "config.toml:2"),
+        ("[desk]\nname = \"\(String(repeating: "台", count: 101))\"\n", "desk.name"),
+        ("[notify.roles]\nservice_report_manager = [\"reports\"]\n", "is not an e-mail address"),
         ("[desk]\nlanguage = \"fr\"\n", "config.toml:2"), ("[desk.customer_updates]\nurgent = \"1h\"\n", "unknown key"),
         ("[desk.customer_updates]\ngeneral = \"soon\"\n", "config.toml:2"), ("[desk]\nlanguage = 1\n", "config.toml:2"),
         ("[notify.roles]\nincident_manager = [\"@desk.example\"]\n", "is not an e-mail address"),

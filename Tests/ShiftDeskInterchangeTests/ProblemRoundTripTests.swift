@@ -43,6 +43,8 @@ import ShiftDeskStore
         #expect(report.imported == 3 && report.problems == 2 && report.importedProblems == 2, "\(report)")
         #expect(report.warnings.isEmpty, "\(report.warnings)")
         #expect(try await export(copy, .json) == first)
+        // The imported problems are in the record journal: the copy's record verifies.
+        #expect(try await AuditVerifier.verify(copy.store).firstBreak == nil)
 
         let before = try await original.problemRecord(main), after = try await copy.problemRecord(main)
         #expect(after.problem.knownError == before.problem.knownError && after.problem.cause == "搓纸轮老化" && after.problem.state == .fixInProgress)

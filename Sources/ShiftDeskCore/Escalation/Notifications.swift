@@ -57,6 +57,10 @@ public struct OutboxMessage: Sendable, Hashable {
     public var deliveredAt: Date?
     /// For phone calls: who confirmed they called.
     public var confirmedBy: String?
+    /// The report delivery a report's mail carries (``ReportDelivery``); nil for other messages.
+    public var delivery: Int64?
+    /// Parts besides the plain-text ``body``: an HTML alternative and attachments (a report's).
+    public var parts: [MailPart] = []
 
     public init(id: Int64 = 0, ticket: TicketID, priority: Priority, level: Int, kind: MessageKind = .escalation,
                 recipientRole: RecipientRole?, recipientLogin: String? = nil,
@@ -112,6 +116,34 @@ public struct OutboxMessage: Sendable, Hashable {
         self.confirmedBy = nil
     }
 
+    /// The mail of a report delivery (``delivery`` set; no ticket, problem, priority or rung),
+    /// to a role addressed when it is sent (``address`` empty until then).
+    public init(id: Int64 = 0, delivery: Int64, kind: MessageKind, recipientRole: RecipientRole, address: String = "", subject: String,
+                body: String, parts: [MailPart], createdAt: Date, attempts: Int = 0, nextAttemptAt: Date? = nil, lastError: String? = nil,
+                deliveredAt: Date? = nil, messageID: String) {
+        self.id = id
+        self.ticket = nil
+        self.problem = nil
+        self.priority = nil
+        self.level = nil
+        self.kind = kind
+        self.recipientRole = recipientRole
+        self.recipientLogin = nil
+        self.address = address
+        self.via = .email
+        self.messageID = messageID
+        self.subject = subject
+        self.body = body
+        self.createdAt = createdAt
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt ?? createdAt
+        self.lastError = lastError
+        self.deliveredAt = deliveredAt
+        self.confirmedBy = nil
+        self.delivery = delivery
+        self.parts = parts
+    }
+
     public static func messageID(ticket: TicketID, priority: Priority, level: Int, role: RecipientRole, address: String,
                                  via: ContactMethod) -> String {
         "\(ticket).\(priority.rawValue).\(level).\(role.rawValue).\(via.rawValue).\(safe(address))@shiftdesk"
@@ -134,3 +166,40 @@ public struct RecipientDirectory: Sendable, Hashable {
     public init(addresses: [RecipientRole: [String]] = [:]) { self.addresses = addresses }
 }
 
+
+/// A part of an e-mail besides its plain-text body: the HTML form of the same text (shown
+/// instead of it by a mail reader that can), or a file attached.
+public struct MailPart: Sendable, Hashable, Codable {
+    public enum Role: String, Sendable, Hashable, Codable {
+        /// The same content as the body in another form (`multipart/alternative`).
+        case alternative
+        /// A file attached (`Content-Disposition: attachment`).
+        case attachment
+    }
+
+    public var role: Role
+    /// `text/html`, `text/csv`, `application/json` (UTF-8 text, all of them).
+    public var contentType: String
+    /// The attachment's file name; empty for an alternative.
+    public var fileName: String
+    public var content: String
+
+    public init(role: Role, contentType: String, fileName: String = "", content: String) {
+        self.role = role
+        self.contentType = contentType
+        self.fileName = fileName
+        self.content = content
+    }
+
+    /// The parts as the outbox keeps them (JSON); empty text for none.
+    public static func text(_ parts: [MailPart]) -> String {
+        guard !parts.isEmpty, let data = try? JSONEncoder().encode(parts) else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads ``text(_:)``; nil when it is not such a text.
+    public static func parts(_ text: String?) -> [MailPart]? {
+        guard let text, !text.isEmpty else { return [] }
+        return try? JSONDecoder().decode([MailPart].self, from: Data(text.utf8))
+    }
+}

@@ -12,4 +12,9 @@ public enum MessageKind: String, Codable, CaseIterable, Sendable {
     case customerUpdate = "customer_update"
     /// An e-mail about a problem (one raised), for the problem managers: no incident, priority or rung.
     case problem
+    /// The incident-management report of a month, quarter or year, for the service-report
+    /// managers (ROLES.md IM 6–8): HTML body, CSV and JSON attached.
+    case report
+    /// The month's workload of desk, L1 and L2, for the management-system owners (IM 5).
+    case workloadReport = "workload_report"
 }

@@ -26,6 +26,8 @@ public enum KPI: String, Sendable, CaseIterable {
     case imTurnedIntoProblems = "im.turned_into_problems"
     case imBackfilled = "im.backfilled"
     case imBypassedDesk = "im.bypassed_desk"
+    case imReportsOnTime = "im.reports_on_time"
+    case imReportCorrections = "im.report_corrections"
     // Service KPIs
     case responseCompliance = "sla.response_compliance"
     case resolutionCompliance = "sla.resolution_compliance"
@@ -51,7 +53,7 @@ public enum KPI: String, Sendable, CaseIterable {
         switch self {
         case .lineSatisfactionPassRate, .responseCompliance, .resolutionCompliance, .firstContactResolutionRate, .reopenRate,
              .deskEscalatedAsRules, .deskPhoneCallsConfirmed, .deskClosedWithSurvey, .deskClosedOnTime, .deskHandoversAsRules,
-             .knownErrorShareOfFirstContact:
+             .imReportsOnTime, .knownErrorShareOfFirstContact:
             .percent
         case .meanTimeToResolve, .medianTimeToResolve, .problemMedianHoursToRootCause, .problemMedianHoursToResolution: .hours
         case .satisfactionAverage: .score
@@ -61,7 +63,7 @@ public enum KPI: String, Sendable, CaseIterable {
 
     /// Whether a higher figure is worse (assessed "against").
     public var countsAgainst: Bool {
-        [.linePastSLA, .lineEscalatedOnward, .imBypassedDesk, .reopenRate, .backlog, .problemFixRecurred].contains(self)
+        [.linePastSLA, .lineEscalatedOnward, .imBypassedDesk, .imReportCorrections, .reopenRate, .backlog, .problemFixRecurred].contains(self)
     }
 
     public func name(_ l: Language) -> String {
@@ -86,6 +88,8 @@ public enum KPI: String, Sendable, CaseIterable {
         case .imTurnedIntoProblems: l.pick(en: "incidents turned into problems", zh: "转为问题的事件")
         case .imBackfilled: l.pick(en: "incidents back-filled", zh: "补录事件数")
         case .imBypassedDesk: l.pick(en: "incidents bypassing the desk", zh: "绕过服务台的事件")
+        case .imReportsOnTime: l.pick(en: "reports delivered on time", zh: "报告按时报送")
+        case .imReportCorrections: l.pick(en: "report corrections sent", zh: "报告更正次数")
         case .responseCompliance: l.pick(en: "response SLA met", zh: "响应 SLA 达成率")
         case .resolutionCompliance: l.pick(en: "resolution SLA met", zh: "解决 SLA 达成率")
         case .meanTimeToResolve: l.pick(en: "mean time to resolve (h)", zh: "平均解决时长（小时）")
@@ -119,7 +123,7 @@ public enum KPI: String, Sendable, CaseIterable {
         case .deskHandoversAsRules: "of those, prepared in the outgoing shift's last 30 minutes and every item acknowledged in the incoming shift's first 30 minutes"
         case .lineTaken: "distinct incidents the line's operators worked in the period: took, escalated onward, put on hold, resolved or printed a sheet for"
         case .lineResolvedDirectly: "resolution events in the period by the line's operators"
-        case .linePastSLA: "of those, incidents whose resolution clock ended past its deadline (counts against)"
+        case .linePastSLA: "distinct incidents with a resolution event in the period by the line's operators that came after the resolution deadline as the clock stood at that resolution (paused time excluded); a resolution on time stays on time whatever happens after a reopen (counts against)"
         case .lineEscalatedOnward: "escalation events in the period by the line's operators to another line (counts against)"
         case .lineSheetsPrinted: "on-site service sheets printed in the period"
         case .lineSheetsSigned: "on-site service sheets marked signed in the period"
@@ -128,12 +132,14 @@ public enum KPI: String, Sendable, CaseIterable {
         case .imTurnedIntoProblems: "distinct incidents linked to a problem in the period"
         case .imBackfilled: "incidents flagged back-filled whose opening event falls in the period"
         case .imBypassedDesk: "incidents flagged bypassed_desk whose opening event falls in the period (counts against)"
+        case .imReportsOnTime: "of the reports owed at month, quarter and year ends falling in the period (the incident-management report, and at month ends the workload report), the share first delivered within [desk] reports_within (default 24 h) of the period's end; a report not yet delivered counts once that time has passed"
+        case .imReportCorrections: "corrections delivered in the period: a report delivered again for a period it was already delivered for (counts against)"
         case .responseCompliance: "of incidents first responded to in the period, the share responded by their response deadline (paused time excluded)"
         case .resolutionCompliance: "of incidents resolved in the period (last resolution), the share resolved by their resolution deadline (paused time excluded)"
         case .meanTimeToResolve: "mean wall-clock hours from opening to last resolution, incidents resolved in the period"
         case .medianTimeToResolve: "median of the same"
         case .firstContactResolutionRate: "resolved at first contact ÷ requests taken by the desk"
-        case .reopenRate: "incidents reopened in the period ÷ incidents resolved in the period"
+        case .reopenRate: "reopen events in the period ÷ resolution events in the period (every resolution counts, whether or not a reopen undid it later; a reopen counts in the period it happened, so a month with few resolutions and reopens of earlier ones may exceed 100 %)"
         case .backlog: "incidents opened before the period's end and neither resolved nor closed at that instant, replayed from the events"
         case .satisfactionAverage: "mean score of incidents closed in the period with a score"
         case .satisfactionRated: "incidents closed in the period with a score"

@@ -46,12 +46,14 @@ public struct KPIAccumulator: Sendable {
     var scoreSum = 0, scoreCount = 0
     var lines: [Role: Line] = [.l1: Line(), .l2: Line()]
     var imHandled = 0, turnedIntoProblems = 0, backfilled = 0, bypassed = 0
-    var responded = 0, respondedOnTime = 0, resolved = 0, resolvedOnTime = 0, reopened = 0
+    var responded = 0, respondedOnTime = 0, resolved = 0, resolvedOnTime = 0, reopened = 0, resolutions = 0
     var hours: [Priority: [Double]] = [:]
     var backlog = 0
     var aging = [0, 0, 0, 0]
     var work: [String: Workload] = [:]
     var opened: [Priority: Int] = [:]
+    /// The desk's report deliveries, for the incident manager's figures on them; none by default.
+    public var deliveries: DeliveryRecord?
 
     /// - Parameter now: when the report is made; a period not yet over is judged as of now.
     public init(period: ReportPeriod, operators: [Operator], policy: SLAPolicy, now: Date?) {
@@ -154,6 +156,7 @@ public struct KPIAccumulator: Sendable {
         resolvedOnTime += share.resolvedOnTime * n
         if !durations.isEmpty { hours[share.priority, default: []].append(contentsOf: durations) }
         reopened += share.reopened * n
+        resolutions += share.resolutions * n
         if share.backlog > 0 { addBacklog(openedAt: openedAt) }
         for (login, counts) in share.work {
             var entry = work[login] ?? Workload(login: login, name: names[login] ?? login, role: roles[login])
@@ -213,6 +216,16 @@ public struct KPIAccumulator: Sendable {
             return computed
         }
         let periodEvents = events.filter { inPeriod($0.at) }
+        // Whether `resolution` came after the resolution deadline as the clock stood at that
+        // instant (`line.past_sla`): what happens after a reopen does not make it late.
+        func resolvedLate(_ resolution: TicketEvent) -> Bool {
+            var before = ticket
+            before.state = .inProgress
+            before.resolvedAt = nil
+            let prior = events.filter { ($0.at, $0.id) < (resolution.at, resolution.id) }
+            let evaluation = policy.evaluate(priority: ticket.priority, timeline: ClockTimeline(ticket: before, events: prior), now: resolution.at)
+            return evaluation.resolution.breached
+        }
 
         // Service desk.
         if inPeriod(openedEvent?.at), role(openedEvent?.actor ?? "") == .desk {
@@ -243,9 +256,9 @@ public struct KPIAccumulator: Sendable {
             var line = Line()
             let mine = periodEvents.filter { role($0.actor) == lineRole }
             if mine.contains(where: { [.taken, .escalated, .pended, .resolved, .sheetPrinted].contains($0.kind) }) { line.taken = 1 }
-            let resolutions = mine.filter { $0.kind == .resolved }.count
-            line.resolved = resolutions
-            if resolutions > 0, sla().resolution.breached { line.pastSLA = 1 }
+            let resolutions = mine.filter { $0.kind == .resolved }
+            line.resolved = resolutions.count
+            if resolutions.contains(where: { resolvedLate($0) }) { line.pastSLA = 1 }
             line.escalated = mine.filter { $0.kind == .escalated }.count
             line.printed = mine.filter { $0.kind == .sheetPrinted }.count
             if events.contains(where: { $0.kind == .sheetPrinted && role($0.actor) == lineRole }) {
@@ -276,7 +289,9 @@ public struct KPIAccumulator: Sendable {
             if !sla().resolution.breached { share.resolvedOnTime = 1 }
             share.hours = last.at.timeIntervalSince(ticket.openedAt) / 3600
         }
-        if periodEvents.contains(where: { $0.kind == .reopened }) { share.reopened = 1 }
+        // reopen.rate: every reopen and every resolution in the period, each counted once.
+        share.reopened = periodEvents.filter { $0.kind == .reopened }.count
+        share.resolutions = periodEvents.filter { $0.kind == .resolved }.count
         if state.isOpen { share.backlog = 1 }
 
         // Workload per operator.
@@ -327,6 +342,9 @@ public struct KPIAccumulator: Sendable {
         count(.imTurnedIntoProblems, "im", turnedIntoProblems)
         count(.imBackfilled, "im", backfilled)
         count(.imBypassedDesk, "im", bypassed)
+        let delivered = deliveries?.figures(start: start, end: end) ?? (onTime: 0, due: 0, corrections: 0)
+        rate(.imReportsOnTime, "im", delivered.onTime, delivered.due)
+        count(.imReportCorrections, "im", delivered.corrections)
         rate(.responseCompliance, "all", respondedOnTime, responded)
         rate(.resolutionCompliance, "all", resolvedOnTime, resolved)
         for priority in Priority.allCases {
@@ -338,7 +356,7 @@ public struct KPIAccumulator: Sendable {
             figures.append(KPIFigure(.medianTimeToResolve, scope, median, denominator: sorted.count))
         }
         rate(.firstContactResolutionRate, "desk", firstContact, takenByDesk)
-        rate(.reopenRate, "all", reopened, resolved)
+        rate(.reopenRate, "all", reopened, resolutions)
         count(.backlog, "all", backlog)
         figures.append(KPIFigure(.satisfactionAverage, "all", scoreCount == 0 ? nil : Double(scoreSum) / Double(scoreCount), denominator: scoreCount))
         count(.satisfactionRated, "all", scoreCount)

@@ -35,6 +35,9 @@ public struct KPIContribution: Hashable, Sendable {
     public var l1 = Line(), l2 = Line()
     public var imHandled = 0, turnedIntoProblems = 0, backfilled = 0, bypassed = 0, opened = 0
     public var responded = 0, respondedOnTime = 0, resolved = 0, resolvedOnTime = 0, reopened = 0
+    /// Resolution events in the period (`reopen.rate`'s denominator); ``reopened`` counts the
+    /// reopen events in the period (its numerator).
+    public var resolutions = 0
     /// Open at the period's end (in the backlog).
     public var backlog = 0
     /// Hours from opening to the last resolution, when that falls in the period.
@@ -49,12 +52,14 @@ public struct KPIContribution: Hashable, Sendable {
     var counts: [Int] {
         [takenByDesk, firstContact, closed, closedOnTime, survey ?? -1] + l1.fields + l2.fields
             + [imHandled, turnedIntoProblems, backfilled, bypassed, opened, responded, respondedOnTime, resolved, resolvedOnTime,
-               reopened, backlog]
+               reopened, backlog, resolutions]
     }
 }
 
 /// A ``KPIContribution`` (less its hours, kept per incident) with the policy it was judged by, as
-/// a text a store keeps once and incidents name by its hash: `k1|POLICY|PRIORITY|COUNTS|ROLES|WORK`.
+/// a text a store keeps once and incidents name by its hash: `k2|POLICY|PRIORITY|COUNTS|ROLES|WORK`.
+/// (`k1`, before `line.past_sla` judged each resolution at its instant and `reopen.rate` counted
+/// resolutions, is no longer accepted: incidents summarised under it are replayed.)
 /// Logins are percent-encoded, so any text a source system put in an actor survives.
 public struct KPISignature: Hashable, Sendable {
     /// ``KPISummary/hash(_:)`` of the policy's fingerprint.
@@ -73,17 +78,17 @@ public struct KPISignature: Hashable, Sendable {
         let roles = c.roles.sorted { $0.key < $1.key }.map { Self.escape($0.key) + "=" + $0.value }.joined(separator: ",")
         let work = c.work.sorted { $0.key < $1.key }
             .map { Self.escape($0.key) + "=" + $0.value.fields.map(String.init).joined(separator: ".") }.joined(separator: ",")
-        return ["k1", String(UInt64(bitPattern: policy), radix: 16), c.priority.rawValue,
+        return ["k2", String(UInt64(bitPattern: policy), radix: 16), c.priority.rawValue,
                 c.counts.map(String.init).joined(separator: ","), roles, work].joined(separator: "|")
     }
 
     /// Reads ``text``; nil when it is not one (the incidents naming it are then replayed).
     public init?(text: String) {
         let parts = text.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "k1", let policy = UInt64(parts[1], radix: 16),
+        guard parts.count == 6, parts[0] == "k2", let policy = UInt64(parts[1], radix: 16),
               let priority = Priority(rawValue: String(parts[2])) else { return nil }
         let numbers = parts[3].split(separator: ",").compactMap { Int($0) }
-        guard numbers.count == 32, let l1 = KPIContribution.Line(numbers[5..<13]), let l2 = KPIContribution.Line(numbers[13..<21]) else {
+        guard numbers.count == 33, let l1 = KPIContribution.Line(numbers[5..<13]), let l2 = KPIContribution.Line(numbers[13..<21]) else {
             return nil
         }
         var c = KPIContribution(priority: priority)
@@ -94,7 +99,7 @@ public struct KPISignature: Hashable, Sendable {
         c.l2 = l2
         (c.imHandled, c.turnedIntoProblems, c.backfilled, c.bypassed, c.opened) = (numbers[21], numbers[22], numbers[23], numbers[24], numbers[25])
         (c.responded, c.respondedOnTime, c.resolved, c.resolvedOnTime) = (numbers[26], numbers[27], numbers[28], numbers[29])
-        (c.reopened, c.backlog) = (numbers[30], numbers[31])
+        (c.reopened, c.backlog, c.resolutions) = (numbers[30], numbers[31], numbers[32])
         for entry in parts[4].split(separator: ",") {
             let pair = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2, let login = Self.unescape(pair[0]) else { return nil }

@@ -83,6 +83,9 @@ public struct KPIReport: Sendable, Equatable {
     /// The SLA policy versions in force during the period and the one the figures were computed
     /// with (printed by every format); nil when the report was made without a policy record.
     public var policyVersions: ReportPolicyVersions?
+    /// For a period whose report was delivered: the latest delivery and the figures that moved
+    /// since (printed by every format); nil when the period was never delivered.
+    public var sinceDelivery: DeliveryComparison?
 
     public func figure(_ kpi: KPI, _ scope: String) -> KPIFigure? {
         figures.first { $0.kpi == kpi && $0.scope == scope }

@@ -29,7 +29,7 @@ public struct ReportRenderer: Sendable {
             Section(title: l.pick(en: "First-line support", zh: "一线支持"), scope: "l1", kpis: line),
             Section(title: l.pick(en: "Second-line support", zh: "二线支持"), scope: "l2", kpis: line),
             Section(title: l.pick(en: "Incident manager", zh: "事件经理"), scope: "im",
-                    kpis: [.imMajorAndBreachedHandled, .imTurnedIntoProblems, .imBackfilled, .imBypassedDesk]),
+                    kpis: [.imMajorAndBreachedHandled, .imTurnedIntoProblems, .imBackfilled, .imBypassedDesk, .imReportsOnTime, .imReportCorrections]),
             Section(title: l.pick(en: "Service", zh: "服务指标"), scope: "all",
                     kpis: [.responseCompliance, .resolutionCompliance, .reopenRate, .backlog, .satisfactionAverage, .satisfactionRated]),
             Section(title: l.pick(en: "Problem management", zh: "问题管理"), scope: "problems",
@@ -80,6 +80,28 @@ public struct ReportRenderer: Sendable {
                       zh: "本期现行 SLA 策略：\(list)；指标按 \(versions.computedWith) 计算")
     }
 
+    /// The delivery of this period's report, and what changed since (nil: never delivered).
+    public var deliveryLines: [String]? {
+        guard let comparison = report.sinceDelivery else { return nil }
+        let l = language
+        let d = comparison.delivery
+        let zone = report.period.timeZone
+        let to = d.recipients.isEmpty ? d.role.rawValue : d.recipients.joined(separator: ", ")
+        let what = d.isCorrection ? l.pick(en: "correction \(d.sequence)", zh: "第 \(d.sequence) 次更正") : l.pick(en: "delivered", zh: "已报送")
+        var lines = [l.pick(en: "Delivery: \(what) \(DisplayTime.format(d.at, in: zone)) to \(to), figures SHA-256 \(d.digest)",
+                            zh: "报送：\(what) \(DisplayTime.format(d.at, in: zone))，收件人 \(to)，指标 SHA-256 \(d.digest)")]
+        if comparison.changes.isEmpty {
+            lines.append(l.pick(en: "No figure changed since delivery.", zh: "报送后指标未变。"))
+        } else {
+            lines.append(l.pick(en: "Changed since delivery (\(comparison.changes.count) figures; send a correction: report deliver \(report.period.kind.rawValue) --period \(report.period.label)):",
+                                zh: "报送后有变化（\(comparison.changes.count) 项；请发送更正：report deliver \(report.period.kind.rawValue) --period \(report.period.label)）："))
+            for change in comparison.changes {
+                lines.append("\(change.name(l)) [\(change.scope)]: \(change.before ?? "—") → \(change.after ?? "—")")
+            }
+        }
+        return lines
+    }
+
     // MARK: Markdown
 
     public var markdown: String {
@@ -87,6 +109,10 @@ public struct ReportRenderer: Sendable {
         var out = ["# \(title)", "", periodLine, ""]
         if let chainLine { out += [chainLine, ""] }
         if let policyLine { out += [policyLine, ""] }
+        if let deliveryLines {
+            out += ["## \(l.pick(en: "Delivery", zh: "报送"))", "", deliveryLines[0], ""]
+            if deliveryLines.count > 1 { out += [deliveryLines[1], ""] + deliveryLines.dropFirst(2).map { "- " + markdownSafe($0) } + [""] }
+        }
         for section in sections {
             out += ["## \(section.title)", "", "| \(l.pick(en: "KPI", zh: "指标")) | \(l.pick(en: "value", zh: "数值")) |", "|---|---|"]
             for kpi in section.kpis { out.append("| \(kpi.name(l)) | \(format(report.figure(kpi, section.scope))) |") }
@@ -162,6 +188,15 @@ public struct ReportRenderer: Sendable {
             rows.append([report.period.label, "sla.policy_computed_with", "version:\(versions.computedWith)",
                          language.pick(en: "figures computed with", zh: "指标计算所用策略"), "", "", "", ""])
         }
+        if let comparison = report.sinceDelivery {
+            let d = comparison.delivery
+            rows.append([report.period.label, "delivery", "sequence:\(d.sequence)", language.pick(en: "delivered", zh: "已报送"),
+                         ISO8601.format(d.at), "", "", "figures SHA-256 \(d.digest)"])
+            for change in comparison.changes {
+                rows.append([report.period.label, "changed_since_delivery", "\(change.key) \(change.scope)", change.name(language),
+                             change.after ?? "", "", "", "delivered: \(change.before ?? "")"])
+            }
+        }
         return "\u{FEFF}" + rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
@@ -181,6 +216,16 @@ public struct ReportRenderer: Sendable {
             fields.insert(("sla_policy", .object([
                 ("in_force", .array(versions.inForce.map { .object([("version", .string($0.version)), ("from", .instant($0.from))]) })),
                 ("computed_with", .string(versions.computedWith)),
+            ])), at: 1)
+        }
+        if let comparison = report.sinceDelivery {
+            let d = comparison.delivery
+            fields.insert(("delivery", .object([
+                ("sequence", .int(Int64(d.sequence))), ("at", .instant(d.at)), ("by", .string(d.by)),
+                ("recipients", .array(d.recipients.map { .string($0) })), ("digest", .string(d.digest)),
+                ("changed", .bool(comparison.changed)),
+                ("changes", .array(comparison.changes.map { .object([("key", .string($0.key)), ("scope", .string($0.scope)),
+                                                                     ("delivered", .string($0.before)), ("now", .string($0.after))]) })),
             ])), at: 1)
         }
         if let head = report.chainHead {
@@ -224,6 +269,14 @@ public struct ReportRenderer: Sendable {
         var body = "<h1>\(escape(title))</h1>\n<p class=\"period\">\(escape(periodLine))</p>\n"
         if let chainLine { body += "<p class=\"chain\">\(escape(chainLine))</p>\n" }
         if let policyLine { body += "<p class=\"policy\">\(escape(policyLine))</p>\n" }
+        if let deliveryLines {
+            body += "<section class=\"delivery\"><p>\(escape(deliveryLines[0]))</p>"
+            if deliveryLines.count > 1 {
+                body += "<p>\(escape(deliveryLines[1]))</p>"
+                if deliveryLines.count > 2 { body += "<ul>" + deliveryLines.dropFirst(2).map { "<li>\(escape($0))</li>" }.joined() + "</ul>" }
+            }
+            body += "</section>\n"
+        }
         body += "<section class=\"charts\">"
         body += chart(title: l.pick(en: "Satisfaction", zh: "满意度"),
                       bars: (1...5).map { ("\($0)", report.satisfactionDistribution[$0]) } + [(l.pick(en: "n/a", zh: "无法联系"), report.satisfactionDistribution[0])])

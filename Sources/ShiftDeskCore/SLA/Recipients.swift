@@ -10,6 +10,9 @@ public enum RecipientRole: String, Codable, CaseIterable, Sendable {
     case managementOwner = "management_owner"
     /// Told of every problem raised (`[notify.roles] problem_manager`); not a rung of the ladder.
     case problemManager = "problem_manager"
+    /// Receives the incident-management monthly, quarterly and annual reports
+    /// (`[notify.roles] service_report_manager`, ROLES.md IM 6–8); not a rung of the ladder.
+    case serviceReportManager = "service_report_manager"
 
     /// The roles an escalation step may notify (the duty table's four).
     public static let escalation: [RecipientRole] = [.incidentManager, .operationsManager, .operationsDirector, .managementOwner]

@@ -19,6 +19,8 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
     case operatorName = "operator_name"
     /// An operator's or a caller's e-mail address (see ``EmailAddress``).
     case email
+    /// The desk's name in the subject of the reports it mails (`[desk] name` of config.toml).
+    case deskName = "desk_name"
 
     public var limit: Int {
         switch self {
@@ -27,7 +29,7 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
         case .changeReason, .reviewComment: 1000
         case .description, .note, .resolution, .handoverNote, .rootCause, .workaround: 4000
         case .comment: 1000
-        case .caller, .department, .category, .service, .operatorName: 100
+        case .caller, .department, .category, .service, .operatorName, .deskName: 100
         case .phone: 40
         case .email: 254
         case .documentText: 200_000
@@ -74,6 +76,7 @@ public enum TextField: String, CaseIterable, Sendable, Hashable {
         case .reviewComment: l.pick(en: "approval comment", zh: "审批意见")
         case .operatorName: l.pick(en: "operator name", zh: "操作员姓名")
         case .email: l.pick(en: "e-mail address", zh: "电子邮箱")
+        case .deskName: l.pick(en: "desk name", zh: "服务台名称")
         }
     }
 

@@ -8,6 +8,8 @@ public struct EscalationSweep: Sendable {
     public struct Report: Sendable {
         public var fired: [FiredStep] = []
         public var messages = 0
+        /// Reports delivered by this sweep (a period just ended).
+        public var deliveries: [ReportDelivery] = []
         /// The earliest step still ahead, for a service that sleeps until then.
         public var nextDue: Date?
     }
@@ -19,12 +21,15 @@ public struct EscalationSweep: Sendable {
     /// Recorded on every step this sweep fires: `escalator@host:pid`, a console's login.
     public let firedBy: String
     public let timeZone: TimeZone
+    /// Delivers the reports owed at period ends after the steps (``ReportDeliverer/deliverOwed(by:)``).
+    public var reports: ReportDeliverer
 
     public init(desk: Desk, directory: RecipientDirectory, firedBy: String, timeZone: TimeZone) {
         self.desk = desk
         self.directory = directory
         self.firedBy = firedBy
         self.timeZone = timeZone
+        reports = ReportDeliverer(desk: desk, directory: directory, timeZone: timeZone)
     }
 
     var store: any Store { desk.store }
@@ -79,6 +84,7 @@ public struct EscalationSweep: Sendable {
             }
             if due.count < batch { break }
         }
+        report.deliveries = try await reports.deliverOwed(by: firedBy)
         report.nextDue = try await store.nextEscalationDue()
         return report
     }

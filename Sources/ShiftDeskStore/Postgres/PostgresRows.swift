@@ -208,6 +208,15 @@ enum PostgresRows {
                 deliveredAt: try row.optionalDate("delivered_at"), confirmedBy: try row.optionalText("confirmed_by"),
                 messageID: try row.text("message_id"))
         }
+        if let delivery = try row.optionalInt("delivery"), let role {
+            guard let parts = MailPart.parts(try row.text("parts")) else { throw StoreError.corrupt("outbox row \(id): unreadable parts") }
+            return OutboxMessage(
+                id: id, delivery: delivery, kind: try row.raw("kind", MessageKind.self), recipientRole: role,
+                address: try row.text("address"), subject: try row.text("subject"), body: try row.text("body"), parts: parts,
+                createdAt: try row.date("created_at"), attempts: Int(try row.int("attempts")), nextAttemptAt: try row.date("next_attempt_at"),
+                lastError: try row.optionalText("last_error"), deliveredAt: try row.optionalDate("delivered_at"),
+                messageID: try row.text("message_id"))
+        }
         guard let problem = try row.optionalInt("problem"), let role else {
             throw StoreError.corrupt("outbox row \(id) is about neither an incident nor a problem")
         }

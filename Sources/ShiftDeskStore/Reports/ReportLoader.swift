@@ -51,9 +51,11 @@ public struct ReportLoader: Sendable {
                                     replayed: replay.count)
         accumulator.add(try await store.kpiEscalationFigures(window))
         let handovers = try await store.handovers(from: period.interval.start, to: window.end, limit: 100_000)
+        accumulator.deliveries = try await deliveryRecord(period)
         var report = accumulator.report(handovers: handovers)
         try await addProblemFigures(&report, accumulator)
         report.chainHead = head
+        report.sinceDelivery = try await comparison(report)
         return (report, statistics)
     }
 
@@ -73,10 +75,27 @@ public struct ReportLoader: Sendable {
             after = last.ticket.id.number
         }
         let handovers = try await store.handovers(from: period.interval.start, to: end, limit: 100_000)
+        accumulator.deliveries = try await deliveryRecord(period)
         var report = accumulator.report(handovers: handovers)
         try await addProblemFigures(&report, accumulator)
         report.chainHead = head
+        report.sinceDelivery = try await comparison(report)
         return report
+    }
+
+    /// What the incident manager's figures on deliveries are computed from.
+    func deliveryRecord(_ period: ReportPeriod) async throws(StoreError) -> DeliveryRecord {
+        DeliveryRecord(deliveries: try await desk.store.reportDeliveries(kind: nil, period: nil), within: desk.reportsWithin,
+                       historySince: try await desk.store.earliestOpening(), timeZone: period.timeZone)
+    }
+
+    /// For a period whose incident-management report was delivered: the latest delivery and
+    /// what moved since.
+    func comparison(_ report: KPIReport) async throws(StoreError) -> DeliveryComparison? {
+        guard ReportDelivery.kinds.contains(report.period.kind) else { return nil }
+        let latest = try await desk.store.reportDeliveries(kind: report.period.kind, period: report.period.label)
+            .filter { $0.report == .incidents }.max { $0.sequence < $1.sequence }
+        return latest.map { DeliveryComparison(delivery: $0, now: DeliveredFigures(incidents: report)) }
     }
 
     /// The whole record up to the period's end in memory (for tests and the benchmark's

@@ -198,7 +198,7 @@ enum SQLiteRows {
 
     static let outboxColumns = """
         id, ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body, created_at, attempts,
-        next_attempt_at, last_error, delivered_at, confirmed_by, kind, recipient_login
+        next_attempt_at, last_error, delivered_at, confirmed_by, kind, recipient_login, delivery, parts
         """
 
     static func outbox(_ row: Row) throws(StoreError) -> OutboxMessage {
@@ -220,6 +220,14 @@ enum SQLiteRows {
                 body: row["body"] ?? "", createdAt: Millis.date(row["created_at"] ?? 0), attempts: row["attempts"] ?? 0,
                 nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
                 deliveredAt: Millis.date(row["delivered_at"] as Int64?), confirmedBy: row["confirmed_by"], messageID: row["message_id"])
+        }
+        if let delivery = row["delivery"] as Int64?, let role = RecipientRole(rawValue: roleText) {
+            guard let parts = MailPart.parts(row["parts"]) else { throw StoreError.corrupt("outbox row \(row["id"] ?? 0): unreadable parts") }
+            return OutboxMessage(
+                id: row["id"] ?? 0, delivery: delivery, kind: kind, recipientRole: role, address: row["address"] ?? "",
+                subject: row["subject"] ?? "", body: row["body"] ?? "", parts: parts, createdAt: Millis.date(row["created_at"] ?? 0),
+                attempts: row["attempts"] ?? 0, nextAttemptAt: Millis.date(row["next_attempt_at"] ?? 0), lastError: row["last_error"],
+                deliveredAt: Millis.date(row["delivered_at"] as Int64?), messageID: row["message_id"] ?? "")
         }
         guard let problem, let role = RecipientRole(rawValue: roleText) else {
             throw StoreError.corrupt("outbox row \(row["id"] ?? 0) is about neither an incident nor a problem")

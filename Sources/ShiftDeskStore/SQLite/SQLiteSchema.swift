@@ -211,8 +211,18 @@ enum SQLiteSchema {
             try db.execute(sql: SQLiteSchema.recordJournal)
             try journalExistingRecords(db)
         }
+        migrator.registerMigration("v16: report deliveries (the reports mailed to the people the duty table names)") { db in
+            try db.execute(sql: SQLiteSchema.reportDeliveries)
+        }
+        // Issue 14's v17 sits between v16 and v20 (another branch's): the migrations are named, so a
+        // desk that has v20 already takes v17 on its next start; adding a column changes no journaled state.
         migrator.registerMigration("v17: where an imported problem came from") { db in
             try db.execute(sql: SQLiteSchema.problemSource)
+        }
+        // v16 (report deliveries) and v20 (the journal's histories) came from two branches; the
+        // migrations are named, so a desk that has v20 and not v16 takes v16 on its next start.
+        migrator.registerMigration("v20: the record journal keeps documents' and problems' histories and problems as they stand") { db in
+            try journalExistingTables(db)
         }
         return migrator
     }
@@ -265,6 +275,18 @@ enum SQLiteSchema {
             }
         }
         try SQLiteStore.saveJournalHead(db, head)
+    }
+
+    /// Journals the document events, problems and problem events a desk already holds (schema v20).
+    static func journalExistingTables(_ db: Database) throws {
+        for table in RecordJournalRows.journaledTables {
+            for row in try Row.fetchAll(db, sql: table.selectAsText) {
+                let state = RecordState(subject: table.subject, key: row["k"] ?? "", names: table.columns,
+                                        values: table.columns.indices.map { row["c\($0)"] })
+                let author = RecordJournalRows.upgradeAuthor(of: state)
+                try SQLiteStore.journal(db, [state], actor: author.actor, at: author.at, origin: .local)
+            }
+        }
     }
 
     /// Problems get their life (README, "Problems and known errors"): the fields of each step,
@@ -437,6 +459,67 @@ enum SQLiteSchema {
         ALTER TABLE tickets ADD COLUMN customer_told_at INTEGER;
         ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'escalation';
         ALTER TABLE outbox ADD COLUMN recipient_login TEXT;
+        """
+
+    /// Issue 16: every report delivered (``ReportDelivery``), append-only and unique per report,
+    /// period and sequence, so that any number of sweeps record a period's first delivery once;
+    /// the outbox is rebuilt so that a message may be about a delivery (no ticket, no problem) and
+    /// carry parts (the report's HTML and attachments).
+    static let reportDeliveries = """
+        CREATE TABLE report_deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            report TEXT NOT NULL,
+            period_kind TEXT NOT NULL,
+            period TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            delivered_by TEXT NOT NULL,
+            recipients TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            figures TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            UNIQUE (report, period_kind, period, sequence)
+        );
+        CREATE TRIGGER report_deliveries_are_append_only_update BEFORE UPDATE ON report_deliveries
+            BEGIN SELECT RAISE(ABORT, 'report deliveries are append-only'); END;
+        CREATE TRIGGER report_deliveries_are_append_only_delete BEFORE DELETE ON report_deliveries
+            BEGIN SELECT RAISE(ABORT, 'report deliveries are append-only'); END;
+        CREATE TABLE outbox_v16 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket INTEGER REFERENCES tickets(number),
+            problem INTEGER REFERENCES problems(number),
+            delivery INTEGER REFERENCES report_deliveries(id),
+            priority TEXT,
+            level INTEGER,
+            recipient_role TEXT NOT NULL,
+            address TEXT NOT NULL,
+            via TEXT NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            parts TEXT NOT NULL DEFAULT '',
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT,
+            claimed_until INTEGER,
+            delivered_at INTEGER,
+            confirmed_by TEXT,
+            kind TEXT NOT NULL DEFAULT 'escalation',
+            recipient_login TEXT,
+            CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL OR delivery IS NOT NULL)
+        );
+        INSERT INTO outbox_v16 (id, ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body, created_at,
+                                attempts, next_attempt_at, last_error, claimed_until, delivered_at, confirmed_by, kind, recipient_login)
+            SELECT id, ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body, created_at,
+                   attempts, next_attempt_at, last_error, claimed_until, delivered_at, confirmed_by, kind, recipient_login FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v16 RENAME TO outbox;
+        CREATE INDEX outbox_undelivered ON outbox(via, next_attempt_at) WHERE delivered_at IS NULL;
+        CREATE INDEX outbox_by_ticket ON outbox(ticket);
+        CREATE INDEX outbox_by_problem ON outbox(problem) WHERE problem IS NOT NULL;
+        CREATE INDEX outbox_by_delivery ON outbox(delivery) WHERE delivery IS NOT NULL;
+        CREATE INDEX outbox_calls_by_time ON outbox(created_at) WHERE via = 'phone';
         """
 
     /// The history of every controlled document (the SLA policy among them), one row per event,

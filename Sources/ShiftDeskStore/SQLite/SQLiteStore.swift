@@ -155,6 +155,7 @@ public final class SQLiteStore: Store {
                 }
                 try db.execute(sql: "INSERT INTO operators (login, name, role, shift, email) VALUES (?, ?, ?, ?, ?)",
                                arguments: [person.login, person.name, person.role.rawValue, person.shift?.rawValue, person.email])
+                try Self.journalRow(db, RecordJournalRows.operators, key: person.login, at: Date())
             }
         }
     }
@@ -180,7 +181,9 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE operators SET disabled = ? WHERE login = ?", arguments: [disabled ? 1 : 0, login])
-                return db.changesCount > 0
+                guard db.changesCount > 0 else { return false }
+                try Self.journalRow(db, RecordJournalRows.operators, key: login, at: Date())
+                return true
             }
         }
     }
@@ -189,7 +192,9 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE operators SET email = ? WHERE login = ?", arguments: [email, login])
-                return db.changesCount > 0
+                guard db.changesCount > 0 else { return false }
+                try Self.journalRow(db, RecordJournalRows.operators, key: login, at: Date())
+                return true
             }
         }
     }
@@ -205,6 +210,7 @@ public final class SQLiteStore: Store {
                 }
                 try db.execute(sql: "INSERT INTO operator_keys (fingerprint, login, type, key, comment, added_at) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [key.fingerprint, key.login, key.type, key.base64, key.comment, Millis.from(key.addedAt)])
+                try Self.journalRow(db, RecordJournalRows.operatorKeys, key: key.fingerprint, at: key.addedAt)
             }
         }
     }
@@ -225,7 +231,9 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "DELETE FROM operator_keys WHERE login = ? AND fingerprint = ?", arguments: [login, fingerprint])
-                return db.changesCount > 0
+                guard db.changesCount > 0 else { return false }
+                try Self.journalRow(db, RecordJournalRows.operatorKeys, key: fingerprint, at: Date())
+                return true
             }
         }
     }
@@ -773,9 +781,7 @@ public final class SQLiteStore: Store {
                     try db.execute(sql: "INSERT INTO handover_items (handover, position, ticket, note) VALUES (?, ?, ?, ?)",
                                    arguments: [stored.id, position, item.ticket.number, item.note])
                 }
-                var head = try Self.journalHead(db)
-                try Self.appendJournal(db, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin, head: &head)
-                try Self.saveJournalHead(db, head)
+                try Self.journal(db, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin)
                 return stored
             }
         }
@@ -845,10 +851,8 @@ public final class SQLiteStore: Store {
                 }
                 guard let stored = try Self.loadHandovers(db, where: "id = ?", [id]).first else { throw StoreError.handoverNotFound(id) }
                 if !acknowledged.isEmpty {
-                    var head = try Self.journalHead(db)
                     let states = stored.items.filter { acknowledged.contains($0.ticket.number) }.map(stored.journalState(of:))
-                    try Self.appendJournal(db, states, actor: login, at: instant, origin: origin, head: &head)
-                    try Self.saveJournalHead(db, head)
+                    try Self.journal(db, states, actor: login, at: instant, origin: origin)
                 }
                 return stored
             }
@@ -859,12 +863,13 @@ public final class SQLiteStore: Store {
     static func queue(_ db: Database, _ message: OutboxMessage) throws {
         try db.execute(sql: """
             INSERT INTO outbox (ticket, problem, priority, level, recipient_role, address, via, message_id, subject, body,
-                                created_at, attempts, next_attempt_at, kind, recipient_login)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
+                                created_at, attempts, next_attempt_at, kind, recipient_login, delivery, parts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
             """, arguments: [message.ticket?.number, message.problem?.number, message.priority?.rawValue, message.level,
                            message.recipientRole?.rawValue ?? "", message.address, message.via.rawValue,
                            message.messageID, message.subject, message.body, Millis.from(message.createdAt),
-                           Millis.from(message.nextAttemptAt), message.kind.rawValue, message.recipientLogin])
+                           Millis.from(message.nextAttemptAt), message.kind.rawValue, message.recipientLogin,
+                           message.delivery, MailPart.text(message.parts)])
     }
 
     // MARK: Problems
@@ -890,6 +895,7 @@ public final class SQLiteStore: Store {
                                arguments: StatementArguments(SQLiteRows.problemValues(stored)))
                 stored.id = ProblemID(db.lastInsertedRowID)
                 let raised = try Self.appendProblemEvent(db, event, problem: stored.id)
+                try Self.journal(db, [stored.journalState, raised.journalState], actor: raised.actor, at: raised.at, origin: raised.origin)
                 for message in messages(stored.id) { try Self.queue(db, message) }
                 return (stored, raised)
             }
@@ -907,7 +913,14 @@ public final class SQLiteStore: Store {
                 try db.execute(sql: "INSERT INTO problems (\(columns.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: columns.count)))",
                                arguments: StatementArguments(SQLiteRows.problemValues(problem)))
                 let id = ProblemID(db.lastInsertedRowID)
-                for event in events { _ = try Self.appendProblemEvent(db, event, problem: id) }
+                var stored = problem
+                stored.id = id
+                var appended: [ProblemEvent] = []
+                for event in events { appended.append(try Self.appendProblemEvent(db, event, problem: id)) }
+                // The record journal keeps the imported problem as it stands and every event of its history.
+                let last = appended.last
+                try Self.journal(db, [stored.journalState] + appended.map(\.journalState), actor: last?.actor ?? stored.raisedBy,
+                                 at: last?.at ?? stored.raisedAt, origin: last?.origin ?? .local)
                 for ticket in linking {
                     try db.execute(sql: "UPDATE tickets SET problem = ?, revision = \(Self.nextRevision) WHERE number = ?",
                                    arguments: [id.number, ticket.number])
@@ -934,7 +947,10 @@ public final class SQLiteStore: Store {
                     throw StoreError.problemConflict(problem: problem.id, changedBy: last?.actor ?? "?", at: last?.at ?? Date(timeIntervalSince1970: 0),
                                                      kind: last?.kind ?? .raised)
                 }
-                return (stored, try Self.appendProblemEvent(db, event, problem: problem.id))
+                let appended = try Self.appendProblemEvent(db, event, problem: problem.id)
+                try Self.journal(db, [stored.journalState, appended.journalState], actor: appended.actor, at: appended.at,
+                                 origin: appended.origin)
+                return (stored, appended)
             }
         }
     }

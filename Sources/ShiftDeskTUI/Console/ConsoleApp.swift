@@ -47,6 +47,8 @@ public struct ConsoleSnapshot: Sendable {
     public var handovers: HandoverOverview?
     /// Results told to the desk that are this operator's to see.
     public var notices: [OutboxMessage]
+    /// For the incident manager: what the weekly-review and report reminders are made from.
+    public var reminders: ReminderFacts?
 
     public init(_ tickets: Tickets, calls: [OutboxMessage], callCount: Int? = nil, handovers: HandoverOverview?,
                 notices: [OutboxMessage] = []) {
@@ -200,6 +202,7 @@ public struct ConsoleApp {
             state.calls = snapshot.calls
             state.callCount = snapshot.callCount
             state.notices = snapshot.notices
+            state.reminderFacts = snapshot.reminders
             state.handoverOverview = snapshot.handovers
             state.handedOver = snapshot.handovers?.pending ?? [:]
             let listed = Set(snapshot.handovers?.recent.flatMap { $0.items.map(\.ticket) } ?? [])
@@ -543,8 +546,10 @@ public struct ConsoleApp {
         case let .priority(ticket): return [.perform(.act(.changePriority(Priority.allCases[choice("priority")]), ticket))]
         case let .screen(purpose): return ConsoleScreens.submit(&state, form, purpose)
         case let .close(ticket):
-            let score = choice("score")
-            let survey: Satisfaction = score == 5 ? .unreachable : .rated(score: 5 - score, comment: value("comment"))
+            // The answers are 1…5 then "unreachable" (ConsoleForms.surveyAnswers); nothing chosen never reaches here (required).
+            let answer = choice("score")
+            guard (0...5).contains(answer) else { return [] }
+            let survey: Satisfaction = answer == 5 ? .unreachable : .rated(score: answer + 1, comment: value("comment"))
             return [.perform(.act(.close(survey), ticket))]
         case .handoverNote, .handoverGeneralNote, .handoverAdd, .handoverSubmit, .handoverAck:
             return submitHandoverForm(&state, form, purpose)

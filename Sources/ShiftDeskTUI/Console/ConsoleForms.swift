@@ -76,14 +76,21 @@ enum ConsoleForms {
         ], language: l)
     }
 
+    /// The survey's answers, in the order ``ConsoleApp`` reads them: the scores 1…5, then
+    /// "customer unreachable". Each starts with the key that chooses it.
+    static func surveyAnswers(_ l: Language) -> [String] {
+        [l.pick(en: "1 very dissatisfied", zh: "1 非常不满意"), l.pick(en: "2 dissatisfied", zh: "2 不满意"), l.pick(en: "3 neutral", zh: "3 一般"),
+         l.pick(en: "4 satisfied", zh: "4 满意"), l.pick(en: "5 very satisfied", zh: "5 非常满意"),
+         l.pick(en: "u customer unreachable", zh: "u 客户无法联系")]
+    }
+
+    /// Closing with the survey (ROLES.md desk 8, assessed 4 "the survey done and fair"): nothing
+    /// is chosen beforehand, so the score recorded is the one the agent typed (1–5, or u when the
+    /// customer could not be reached): F7, the digit, Enter.
     static func close(_ l: Language, _ ticket: Ticket) -> FormDialogState {
-        let scores = [
-            l.pick(en: "5 very satisfied", zh: "5 非常满意"), l.pick(en: "4 satisfied", zh: "4 满意"), l.pick(en: "3 neutral", zh: "3 一般"),
-            l.pick(en: "2 dissatisfied", zh: "2 不满意"), l.pick(en: "1 very dissatisfied", zh: "1 非常不满意"),
-            l.pick(en: "customer unreachable", zh: "客户无法联系"),
-        ]
-        return FormDialogState(title: l.pick(en: "Close \(ticket.id) — satisfaction survey", zh: "关闭 \(ticket.id) — 满意度调查"), fields: [
-            choice("score", l.pick(en: "Satisfaction", zh: "满意度"), scores),
+        FormDialogState(title: l.pick(en: "Close \(ticket.id) — satisfaction survey", zh: "关闭 \(ticket.id) — 满意度调查"), fields: [
+            FormField(id: "score", label: l.pick(en: "Satisfaction", zh: "满意度"), kind: .choice(options: surveyAnswers(l), selected: -1),
+                      required: true, hint: l.pick(en: "1-5, or u: unreachable", zh: "1-5，或 u：无法联系")),
             field("comment", l.pick(en: "Comment", zh: "客户意见"), .comment),
         ], language: l)
     }

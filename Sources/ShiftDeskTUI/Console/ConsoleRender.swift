@@ -154,6 +154,15 @@ extension ConsoleApp {
                                    zh: " * 有 \(state.notices.count) 个一线/二线处理结果待查看，请致电客户并关闭 — 按 V"), .warning))
         }
         if let unread = DocumentsScreen.banner(state) { notices.append(unread) }
+        if state.me.role == .im, let facts = state.reminderFacts {
+            // The weekly review on the week's last working day; a report owed until it is delivered.
+            for reminder in facts.reminders(now: state.now, timeZone: state.timeZone) {
+                switch reminder {
+                case .weeklyReview: notices.append((" » " + reminder.text(l, timeZone: state.timeZone), .ok))
+                case .reportOwed: notices.append((" » " + reminder.text(l, timeZone: state.timeZone), .warning))
+                }
+            }
+        }
         guard let overview = state.handoverOverview else { return notices }
         if state.me.role == .desk, overview.pendingForShift > 0, !(state.mode.showsHandover(afterForm: state.afterForm) && state.handover.tab == .review) {
             notices.append((l.pick(en: " » \(overview.pendingForShift) handed-over incident(s) to acknowledge — press H",

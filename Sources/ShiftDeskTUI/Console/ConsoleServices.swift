@@ -208,8 +208,32 @@ struct ConsoleServices: Sendable {
     static func loaded(_ tickets: ConsoleSnapshot.Tickets, _ desk: Desk, handovers: HandoverDesk, for me: Operator) async throws -> ConsoleMessage {
         let calls = try await desk.store.pendingCalls(limit: callsListed)
         let count = calls.count < callsListed ? calls.count : try await desk.store.pendingCallCount()
-        return .loaded(ConsoleSnapshot(tickets, calls: calls, callCount: count, handovers: try await handovers.overview(for: me),
-                                       notices: try await resultNotices(for: me, desk, schedule: handovers.schedule)))
+        var snapshot = ConsoleSnapshot(tickets, calls: calls, callCount: count, handovers: try await handovers.overview(for: me),
+                                       notices: try await resultNotices(for: me, desk, schedule: handovers.schedule))
+        if me.role == .im { snapshot.reminders = try await reminderFacts(desk) }
+        return .loaded(snapshot)
+    }
+
+    /// What the incident manager is reminded from: when the record began, the reports delivered,
+    /// the desk's timeliness setting and its working days.
+    static func reminderFacts(_ desk: Desk) async throws -> ReminderFacts {
+        let since = try await desk.store.earliestOpening()
+        // Only the reports owed now matter: each is delivered once its mail has gone out.
+        let owed = Set(ReportSchedule.owed(now: desk.clock.now(), timeZone: desk.policy.timeZone, historySince: since).map(\.key))
+        var delivered = Set<String>(), waiting: [String: String] = [:]
+        for delivery in try await desk.store.reportDeliveries(kind: nil, period: nil) {
+            let key = OwedReport.key(report: delivery.report, kind: delivery.kind, period: delivery.period)
+            guard owed.contains(key), !delivered.contains(key) else { continue }
+            let mail = try await desk.store.deliveryMail(delivery.id)
+            if mail?.deliveredAt != nil {
+                delivered.insert(key)
+                waiting[key] = nil
+            } else {
+                waiting[key] = mail?.lastError ?? ""
+            }
+        }
+        return ReminderFacts(historySince: since, delivered: delivered, waiting: waiting, within: desk.reportsWithin,
+                             calendar: ReminderFacts.officeCalendar(desk.policy))
     }
 
     /// The results told to the desk that are `me`'s to see: a desk agent's own incidents, and

@@ -75,6 +75,8 @@ public struct ConsoleState {
     public var callCount = 0
     /// Results told to the desk that this operator is to see (their own incidents, or every
     /// one whose owner is off shift), oldest first; their incidents are marked in the queue.
+    /// The incident manager's reminders (weekly review, reports owed), made from these at every tick.
+    public var reminderFacts: ReminderFacts?
     public var notices: [OutboxMessage] = [] {
         didSet { noticeTickets = Set(notices.compactMap(\.ticket)) }
     }

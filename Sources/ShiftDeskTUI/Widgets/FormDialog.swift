@@ -3,7 +3,8 @@ import ShiftDeskCore
 public struct FormField: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case text(TextFieldState)
-        /// Cycled with Left/Right.
+        /// Cycled with Left/Right, or chosen by typing an option's first character. `selected` -1:
+        /// nothing chosen yet (the field's ``FormField/hint`` shows), so Enter on a required field asks for one.
         case choice(options: [String], selected: Int)
     }
 
@@ -11,12 +12,15 @@ public struct FormField: Sendable, Equatable {
     public var label: String
     public var kind: Kind
     public var required: Bool
+    /// What a choice with nothing chosen shows (how to choose).
+    public var hint: String?
 
-    public init(id: String, label: String, kind: Kind, required: Bool = false) {
+    public init(id: String, label: String, kind: Kind, required: Bool = false, hint: String? = nil) {
         self.id = id
         self.label = label
         self.kind = kind
         self.required = required
+        self.hint = hint
     }
 
     /// The text typed, or the chosen option.
@@ -107,9 +111,14 @@ public struct FormDialogState: Sendable, Equatable {
         case .choice(let options, let selected):
             guard !options.isEmpty else { break }
             if event.key == .right || event.key == .character(" ") {
-                fields[focus].kind = .choice(options: options, selected: (selected + 1) % options.count)
+                fields[focus].kind = .choice(options: options, selected: selected < 0 ? 0 : (selected + 1) % options.count)
             } else if event.key == .left {
-                fields[focus].kind = .choice(options: options, selected: (selected + options.count - 1) % options.count)
+                fields[focus].kind = .choice(options: options, selected: selected < 0 ? options.count - 1 : (selected + options.count - 1) % options.count)
+            } else if case let .character(typed) = event.key,
+                      let index = options.firstIndex(where: { $0.first.map { String($0).lowercased() == String(typed).lowercased() } ?? false }) {
+                // An option chosen by its first character: the survey's score typed as a digit.
+                fields[focus].kind = .choice(options: options, selected: index)
+                message = nil
             }
         }
         return .editing
@@ -146,7 +155,11 @@ public struct FormDialogState: Sendable, Equatable {
                 case .choice(let options, let selected):
                     let value = options.indices.contains(selected) ? options[selected] : ""
                     canvas.fill(fieldRect, role: index == focus ? .focus : .input)
-                    canvas.put("< \(value) >", x: fieldX, y: y, role: index == focus ? .focus : .input, maxWidth: fieldWidth, ellipsis: true)
+                    if value.isEmpty, let hint = field.hint {
+                        canvas.put("< \(hint) >", x: fieldX, y: y, role: .muted, maxWidth: fieldWidth, ellipsis: true)
+                    } else {
+                        canvas.put("< \(value) >", x: fieldX, y: y, role: index == focus ? .focus : .input, maxWidth: fieldWidth, ellipsis: true)
+                    }
                 }
             }
             for (index, line) in messageLines.enumerated() {

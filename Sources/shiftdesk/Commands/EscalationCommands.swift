@@ -7,12 +7,26 @@ import ShiftDeskStore
 
 extension Context {
     func sweep(_ desk: Desk, firedBy: String) -> EscalationSweep {
-        EscalationSweep(desk: desk, directory: config.recipients, firedBy: firedBy, timeZone: timeZone)
+        var sweep = EscalationSweep(desk: desk, directory: config.recipients, firedBy: firedBy, timeZone: timeZone)
+        sweep.reports = reportDeliverer(desk)
+        return sweep
+    }
+
+    /// Delivers reports to `[notify.roles]`, naming the policy versions in force as `report` does.
+    func reportDeliverer(_ desk: Desk) -> ReportDeliverer {
+        var deliverer = ReportDeliverer(desk: desk, directory: config.recipients, timeZone: timeZone)
+        let context = self
+        deliverer.policyVersions = { period in
+            guard let timeline = try? await context.policyTimeline(desk.store) else { return nil }
+            return ReportPolicyVersions(timeline, period: period, now: context.clock.now())
+        }
+        return deliverer
     }
 
     func flusher(_ store: any Store) throws(CLIFailure) -> OutboxFlusher {
         do {
-            return OutboxFlusher(store: store, transport: try SendmailTransport(command: sendmailCommand), from: config.from, clock: clock)
+            return OutboxFlusher(store: store, transport: try SendmailTransport(command: sendmailCommand), from: config.from, clock: clock,
+                                 directory: config.recipients)
         } catch {
             throw CLIFailure("notify.sendmail: \(error.reason)")
         }
@@ -30,6 +44,7 @@ extension Context {
                              ("level", .int(Int64(step.level))), ("due_at", .instant(step.dueAt)), ("fired_at", .instant(step.firedAt))])
                 })),
                 ("messages", .int(Int64(sweep.messages))),
+                ("deliveries", .array(sweep.deliveries.map(deliveryJSON))),
                 ("next_due", .instant(sweep.nextDue)),
             ]))
             return
@@ -38,6 +53,7 @@ extension Context {
             print(language.pick(en: "\(step.ticket) \(step.priority.rawValue) escalation L\(step.level) fired (due \(show(step.dueAt)))",
                                 zh: "\(step.ticket) \(step.priority.label(.zh))管理升级 L\(step.level) 已触发（应于 \(show(step.dueAt))）"))
         }
+        for delivery in sweep.deliveries { print(describe(delivery)) }
         print(language.pick(en: "\(sweep.fired.count) steps fired, \(sweep.messages) notifications queued; next due \(show(sweep.nextDue))",
                             zh: "触发 \(sweep.fired.count) 级升级，排队 \(sweep.messages) 条通知；下一次 \(show(sweep.nextDue))"))
     }
@@ -97,6 +113,8 @@ struct EscalatorCommand: AsyncParsableCommand {
             Output.error(context.language.pick(en: "escalator started on SLA policy \(version) (planned \(replanned) open tickets afresh)",
                                                zh: "升级服务已启动，SLA 策略 \(version)（重新规划 \(replanned) 个未结事件）"), prefixed: true)
             var nextDue: Date? = try await desk.store.nextEscalationDue()
+            // Reports fall due at period ends: the first pass delivers what is owed already.
+            var nextReports = Date.distantPast
             var nextDelivery = Date.distantPast
             var nextBackupCheck = Date.distantPast
             while !stop.isSet {
@@ -105,10 +123,11 @@ struct EscalatorCommand: AsyncParsableCommand {
                     nextBackupCheck = now.addingTimeInterval(60)
                     if let said = nightly.runIfDue(now: now) { Output.error(said) }
                 }
-                if let due = nextDue, due <= now {
+                if (nextDue.map { $0 <= now } ?? false) || now >= nextReports {
                     let report = try await sweep.run()
-                    if !report.fired.isEmpty { context.report(report) }
+                    if !report.fired.isEmpty || !report.deliveries.isEmpty { context.report(report) }
                     nextDue = report.nextDue
+                    nextReports = ReportSchedule.nextPeriodEnd(after: now, timeZone: context.timeZone) ?? now.addingTimeInterval(3600)
                 }
                 if let flusher, now >= nextDelivery {
                     let delivered = try await flusher.flush()
@@ -127,6 +146,8 @@ struct EscalatorCommand: AsyncParsableCommand {
                         var adopted = Desk(store: desk.store, clock: desk.clock, policy: inForce, origin: desk.origin)
                         adopted.customerLanguage = desk.customerLanguage
                         adopted.customerUpdateEvery = desk.customerUpdateEvery
+                        adopted.reportsWithin = desk.reportsWithin
+                        adopted.name = desk.name
                         desk = adopted
                         sweep = context.sweep(desk, firedBy: "escalator@\(Context.processName)")
                         try await sweep.replanIfPolicyChanged()

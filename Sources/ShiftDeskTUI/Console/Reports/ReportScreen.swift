@@ -80,6 +80,7 @@ enum ReportScreen {
     static func lines(_ report: KPIReport, _ l: Language) -> [[(String, String?, ThemeRole)]] {
         let renderer = ReportRenderer(report: report, language: l)
         var blocks: [[(String, String?, ThemeRole)]] = []
+        if let comparison = report.sinceDelivery { blocks.append(deliveryBlock(comparison, report.period, l)) }
         for section in renderer.sections {
             var block: [(String, String?, ThemeRole)] = [(section.title, nil, .header)]
             for kpi in section.kpis {
@@ -113,6 +114,27 @@ enum ReportScreen {
         }
         blocks.append(people)
         return blocks
+    }
+
+    /// A delivered period: when and to whom, and the figures that moved since (a correction is due).
+    static func deliveryBlock(_ comparison: DeliveryComparison, _ period: ReportPeriod, _ l: Language) -> [(String, String?, ThemeRole)] {
+        let d = comparison.delivery
+        let zone = period.timeZone
+        var block: [(String, String?, ThemeRole)] = [(l.pick(en: "Delivery", zh: "报送"), nil, .header)]
+        block.append((d.isCorrection ? l.pick(en: "correction \(d.sequence)", zh: "第 \(d.sequence) 次更正") : l.pick(en: "delivered", zh: "已报送"),
+                      DisplayTime.format(d.at, in: zone), .normal))
+        block.append((l.pick(en: "to", zh: "收件人"), d.recipients.isEmpty ? d.role.rawValue : d.recipients.joined(separator: ", "), .normal))
+        if comparison.changes.isEmpty {
+            block.append((l.pick(en: "changed since delivery", zh: "报送后变化"), l.pick(en: "none", zh: "无"), .ok))
+        } else {
+            block.append((l.pick(en: "changed since delivery", zh: "报送后变化"),
+                          l.pick(en: "\(comparison.changes.count) figures: report deliver \(period.kind.rawValue) --period \(period.label)",
+                                 zh: "\(comparison.changes.count) 项：report deliver \(period.kind.rawValue) --period \(period.label)"), .warning))
+            for change in comparison.changes {
+                block.append(("\(change.name(l)) [\(change.scope)]", "\(change.before ?? "—") → \(change.after ?? "—")", .warning))
+            }
+        }
+        return block
     }
 
     static func draw(_ state: ConsoleState, in rect: Rect, canvas: inout Canvas) {
