@@ -22,6 +22,10 @@ import TOMLKit
 /// after = "4h"
 /// notify = ["incident_manager"]
 /// via = ["email"]                          # default ["email"]
+///
+/// [clocks]
+/// problem_pauses = false                   # an incident waiting on a problem: true pauses both
+///                                          # clocks (as for the customer); default false (they run, as for a vendor)
 /// ```
 ///
 /// The file is merged over the built-in duty table: a priority the file does not
@@ -206,7 +210,7 @@ struct Loader {
 
     mutating func load() throws(PolicyError) -> SLAPolicy {
         let root = try parse()
-        try checkKeys(root, allowed: ["timezone", "calendars", "priorities"], at: [])
+        try checkKeys(root, allowed: ["timezone", "calendars", "priorities", "clocks"], at: [])
 
         let zone = try root["timezone"].map { v throws(PolicyError) in try timeZone(v, at: ["timezone"]) } ?? defaultTimeZone
 
@@ -236,8 +240,21 @@ struct Loader {
                 priorities[priority] = try priorityPolicy(try table(pv, at: p), at: p, base: base, knownCalendars: known)
             }
         }
+        var problemPauses = false
+        if let v = root["clocks"] {
+            let clocks = try table(v, at: ["clocks"])
+            try checkKeys(clocks, allowed: ["problem_pauses"], at: ["clocks"])
+            if let pv = clocks["problem_pauses"] {
+                guard let flag = pv.bool else {
+                    throw error(.wrongType, "clocks.problem_pauses must be true or false (without quotes): true pauses the clocks of an incident waiting on a problem, false lets them run", at: ["clocks", "problem_pauses"])
+                }
+                problemPauses = flag
+            }
+        }
         do {
-            return try SLAPolicy(timeZone: zone, calendars: calendars, priorities: priorities)
+            var policy = try SLAPolicy(timeZone: zone, calendars: calendars, priorities: priorities)
+            policy.problemPausesClocks = problemPauses
+            return policy
         } catch {
             // Unknown calendars were checked above; this is a safety net.
             throw PolicyError(path: path, line: 1, kind: .unknownCalendar, reason: error.description)

@@ -41,9 +41,24 @@ public struct Exporter: Sendable {
             try emit(DeskExport.csvHeader)
             for history in histories { try emit(DeskExport.csvLines(history, desk: desk)) }
         case .json:
-            try emit(DeskExport.jsonOpening)
+            // Problems (raised in the period, when one is given) travel with their whole history.
+            let problems = try await store.problems().filter { problem in opened.map { $0.start <= problem.raisedAt && problem.raisedAt < $0.end } ?? true }
+            try emit(problems.isEmpty ? DeskExport.jsonOpening : DeskExport.jsonOpeningWithProblems)
             for (index, history) in histories.enumerated() {
                 try emit((index == 0 ? "" : ",\n") + DeskExport.jsonTicket(history, desk: desk))
+            }
+            if !problems.isEmpty {
+                var ticketKeys: [TicketID: String] = [:]
+                for history in histories { ticketKeys[history.ticket.id] = DeskExport.origin(of: history.ticket, desk: desk) }
+                let all = try await store.problems()
+                let problemKeys = Dictionary(all.map { ($0.id, DeskExport.origin(of: $0, desk: desk)) }, uniquingKeysWith: { a, _ in a })
+                try emit(DeskExport.jsonProblemsOpening)
+                for (index, problem) in problems.enumerated() {
+                    let events = try await store.problemEvents(of: problem.id)
+                    try emit((index == 0 ? "" : ",\n") + DeskExport.jsonProblem(
+                        problem, events: events, desk: desk, problemKey: { problemKeys[$0] ?? "shiftdesk:\(desk):\($0)" },
+                        ticketKey: { ticketKeys[$0] ?? "shiftdesk:\(desk):\($0)" }))
+                }
             }
             try emit(DeskExport.jsonClosing)
         case .xes:

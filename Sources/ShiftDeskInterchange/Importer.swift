@@ -42,6 +42,10 @@ public struct ImportReport: Sendable, Hashable {
     public var skipped: [InterchangeIssue] = []
     /// Imported, with something changed on the way (a link to a problem this desk does not have).
     public var warnings: [String] = []
+    /// Problems in the file (JSON), of those stored by this run, and already in the desk.
+    public var problems = 0
+    public var importedProblems = 0
+    public var problemsAlreadyPresent = 0
 
     public init() {}
 }
@@ -127,6 +131,33 @@ public struct Importer: Sendable {
             throw .file(InterchangeIssue(file: options.displayName, line: nil, reason: "\(error)"))
         }
 
+        // The problems a JSON export carries, read before the tickets: their links are made once both are in.
+        var problemHistories: [ProblemHistory] = []
+        if options.format == .json {
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: options.path))
+                for result in try DeskExport.problems(json: data, file: options.displayName) {
+                    switch result {
+                    case let .success(history): problemHistories.append(history)
+                    case let .failure(issue):
+                        if options.strict { throw ImportFailure.strict(issue) }
+                        report.skipped.append(issue)
+                    }
+                }
+            } catch let failure as ImportFailure {
+                throw failure
+            } catch let issue as InterchangeIssue {
+                throw .file(issue)
+            } catch {
+                throw .file(InterchangeIssue(file: options.displayName, line: nil, reason: "cannot read the file again"))
+            }
+            report.problems = problemHistories.count
+        }
+        let problemsInFile = Set(problemHistories.map(\.problem.id))
+        /// Ticket source key → its number here; exported problem number → the keys of the new tickets linked to it.
+        var localTickets: [String: TicketID] = [:]
+        var linksToMake: [ProblemID: [String]] = [:]
+
         // Pass 2: write batches of whole tickets.
         let knownProblems: Set<ProblemID>
         // Tickets exported from this very desk come back under `shiftdesk:THIS-DESK:INC-…`: already here.
@@ -159,31 +190,101 @@ public struct Importer: Sendable {
                 do { here = try await desk.store.ticket(id) } catch { throw .desk(.store(error)) }
                 if here != nil, here?.source == nil {
                     report.alreadyPresent += 1
+                    localTickets[source] = id
                     done += 1
                     continue
                 }
             }
-            if let problem = history.ticket.problem, !knownProblems.contains(problem) {
+            if let problem = history.ticket.problem, problemsInFile.contains(problem) {
+                // The file's own numbering: linked once the problem is in (below).
+                if let key = history.ticket.source { linksToMake[problem, default: []].append(key) }
+                history.ticket.problem = nil
+            } else if let problem = history.ticket.problem, !knownProblems.contains(problem) || !problemsInFile.isEmpty {
                 report.warnings.append("\(history.ticket.source ?? history.ticket.id.description): linked problem \(problem) is not in this desk; the link stays in the history only")
                 history.ticket.problem = nil
             }
             batch.append(history)
             if batch.count >= options.batchSize {
-                try await write(batch, into: &report)
+                for (written, result) in zip(batch, try await write(batch, into: &report)) {
+                    if let key = written.ticket.source { localTickets[key] = result.id }
+                }
                 done += batch.count
                 progress(done, report.tickets)
                 batch.removeAll(keepingCapacity: true)
             }
         }
         if !batch.isEmpty {
-            try await write(batch, into: &report)
+            for (written, result) in zip(batch, try await write(batch, into: &report)) {
+                if let key = written.ticket.source { localTickets[key] = result.id }
+            }
             done += batch.count
             progress(done, report.tickets)
         }
+        try await importProblems(problemHistories, tickets: localTickets, links: linksToMake, ownPrefix: ownPrefix, into: &report)
         return report
     }
 
-    private func write(_ histories: [TicketHistory], into report: inout ImportReport) async throws(ImportFailure) {
+    /// Stores the file's problems with their histories, keyed by their `source`, their incidents
+    /// named by the tickets' keys; a duplicate's target first, so its link can be kept.
+    private func importProblems(_ histories: [ProblemHistory], tickets: [String: TicketID], links: [ProblemID: [String]],
+                                ownPrefix: String?, into report: inout ImportReport) async throws(ImportFailure) {
+        guard !histories.isEmpty else { return }
+        var local: [String: ProblemID] = [:]
+        var remaining = histories
+        while !remaining.isEmpty {
+            let ready = remaining.filter { item in
+                guard let key = item.duplicateOfKey else { return true }
+                return local[key] != nil || !histories.contains { $0.source == key }
+            }
+            // A ring of duplicates (not made by ShiftDesk) is broken where it starts.
+            let batch = ready.isEmpty ? [remaining[0]] : ready
+            remaining.removeAll { item in batch.contains { $0.source == item.source } }
+            for history in batch {
+                // A problem exported from this very desk comes back under `shiftdesk:THIS-DESK:PRB-…`: already here.
+                if let ownPrefix, history.source.hasPrefix(ownPrefix), let id = ProblemID(parsing: String(history.source.dropFirst(ownPrefix.count))) {
+                    let here: Problem?
+                    do throws(StoreError) { here = try await desk.store.problem(id) } catch { throw .desk(.store(error)) }
+                    if let here, here.source == nil {
+                        local[history.source] = id
+                        report.problemsAlreadyPresent += 1
+                        continue
+                    }
+                }
+                var problem = history.problem
+                problem.source = history.source
+                problem.duplicateOf = history.duplicateOfKey.flatMap { local[$0] }
+                if history.duplicateOfKey != nil, problem.duplicateOf == nil {
+                    report.warnings.append("\(history.source): the problem it duplicates is not in this desk; the link stays in its history only")
+                }
+                var unknown = Set<String>()
+                var events = history.events
+                for index in events.indices {
+                    let keys = index < history.incidentKeys.count ? history.incidentKeys[index] : []
+                    events[index].incidents = keys.compactMap { key -> TicketID? in
+                        if let id = tickets[key] { return id }
+                        unknown.insert(key)
+                        return nil
+                    }
+                    events[index].origin = desk.origin
+                }
+                if !unknown.isEmpty {
+                    report.warnings.append("\(history.source): \(unknown.count) incident(s) of its history are not in this desk (\(unknown.sorted().prefix(3).joined(separator: ", "))); named in its history by number only")
+                }
+                let linking = (links[history.problem.id] ?? []).compactMap { tickets[$0] }
+                let stored: (id: ProblemID, isNew: Bool)
+                do throws(StoreError) {
+                    stored = try await desk.store.importProblem(problem, events: events, linking: linking)
+                } catch {
+                    throw .desk(.store(error))
+                }
+                local[history.source] = stored.id
+                if stored.isNew { report.importedProblems += 1 } else { report.problemsAlreadyPresent += 1 }
+            }
+        }
+    }
+
+    @discardableResult
+    private func write(_ histories: [TicketHistory], into report: inout ImportReport) async throws(ImportFailure) -> [ImportedHistory] {
         let results: [ImportedHistory]
         do { results = try await desk.importHistories(histories) } catch { throw .desk(error) }
         for (history, result) in zip(histories, results) {
@@ -194,6 +295,7 @@ public struct Importer: Sendable {
                 report.alreadyPresent += 1
             }
         }
+        return results
     }
 }
 

@@ -180,6 +180,11 @@ public protocol Store: Sendable {
     /// event. Otherwise throws ``StoreError/problemConflict(problem:changedBy:at:kind:)`` naming
     /// who moved it last, and writes nothing.
     func updateProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent)
+    /// Stores a problem from a ShiftDesk export with its whole history (events as given, their
+    /// instants kept; the store numbers it), keyed by `problem.source`: a problem already stored
+    /// under it is left as it is (`isNew` false). The incidents of `linking` are linked to it
+    /// without an event of their own (their imported histories carry the link).
+    func importProblem(_ problem: Problem, events: [ProblemEvent], linking: [TicketID]) async throws(StoreError) -> (id: ProblemID, isNew: Bool)
     func problem(_ id: ProblemID) async throws(StoreError) -> Problem?
     /// Every problem, by number.
     func problems() async throws(StoreError) -> [Problem]

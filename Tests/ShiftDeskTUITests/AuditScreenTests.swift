@@ -269,7 +269,7 @@ final class AuditScreenTests: XCTestCase {
 
     func testTheAuditScreenIsForTheAuditorTheIncidentManagerAndTheOwner() {
         XCTAssertEqual(QueueKind.home(of: .auditor), .audit)
-        XCTAssertEqual(QueueKind.home(of: .problemManager), .im)
+        XCTAssertEqual(QueueKind.home(of: .problemManager), .problems)
         XCTAssertEqual(QueueKind.home(of: .owner), .supervisor)
         for role in Role.allCases {
             let visible = QueueKind.visible(to: role)

@@ -256,7 +256,7 @@ public enum DeskExport {
         guard document.format == formatName else {
             throw InterchangeIssue(file: file, line: nil, reason: "format is \"\(document.format)\", not \"\(formatName)\"")
         }
-        guard document.version <= formatVersion else {
+        guard document.version <= formatVersionWithProblems else {
             throw InterchangeIssue(file: file, line: nil, reason: "written by a newer ShiftDesk (format version \(document.version)); upgrade this one")
         }
         return document.tickets.enumerated().map { position, t in

@@ -101,13 +101,16 @@ public struct Problem: Codable, Hashable, Sendable {
     public var resolvedAt: Date?
     public var closedAt: Date?
     public var knownError: KnownError?
+    /// Where an imported problem came from (another desk's `shiftdesk:DESK:PRB-000001`); nil for
+    /// one raised here. Imports are keyed by it.
+    public var source: String?
     /// Bumped by every write; a write that expects another version is refused.
     public var version: Int
 
     public init(id: ProblemID, title: String, owner: String? = nil, state: ProblemState = .new,
                 raisedBy: String, raisedAt: Date, reason: String? = nil, cause: String? = nil, rootCauseAt: Date? = nil,
                 resolution: ProblemResolution? = nil, resolutionNote: String? = nil, duplicateOf: ProblemID? = nil,
-                resolvedAt: Date? = nil, closedAt: Date? = nil, knownError: KnownError? = nil, version: Int = 1) {
+                resolvedAt: Date? = nil, closedAt: Date? = nil, knownError: KnownError? = nil, source: String? = nil, version: Int = 1) {
         self.id = id
         self.title = title
         self.owner = owner
@@ -123,6 +126,7 @@ public struct Problem: Codable, Hashable, Sendable {
         self.resolvedAt = resolvedAt
         self.closedAt = closedAt
         self.knownError = knownError
+        self.source = source
         self.version = version
     }
 

@@ -54,6 +54,17 @@ public enum ProblemLife {
         }
     }
 
+    /// Whether the role has the Problems queue in the console: the problem manager works it; the
+    /// incident manager, second line, the supervisors, the owner and the auditor read it (the
+    /// steps each may take are still this type's rules). The desk and first line meet problems
+    /// as known errors when they log a call.
+    public static func mayOpenQueue(_ role: Role) -> Bool {
+        switch role {
+        case .problemManager, .im, .l2, .supervisor, .owner, .auditor: true
+        case .desk, .l1: false
+        }
+    }
+
     /// Whether the role raises problems, comments on them and links incidents to them.
     public static func mayComment(_ role: Role) -> Bool { Workflow.mayRaiseProblems(role) }
 

@@ -38,6 +38,14 @@ public enum KPI: String, Sendable, CaseIterable {
     case backlog = "backlog.open_at_end"
     case satisfactionAverage = "csat.average"
     case satisfactionRated = "csat.rated"
+    // Problem management and known errors (ProblemKPIs)
+    case problemsRaised = "problem.raised"
+    case problemsByStateAtEnd = "problem.state_at_end"
+    case problemMedianHoursToRootCause = "problem.median_hours_to_root_cause"
+    case problemMedianHoursToResolution = "problem.median_hours_to_resolution"
+    case knownErrorResolutions = "known_error.resolved"
+    case knownErrorShareOfFirstContact = "known_error.share_of_first_contact"
+    case problemFixRecurred = "problem.recurred_after_fix"
 
     public enum Unit: String, Sendable { case count, percent, hours, score }
 
@@ -45,16 +53,18 @@ public enum KPI: String, Sendable, CaseIterable {
         switch self {
         case .lineSatisfactionPassRate, .responseCompliance, .resolutionCompliance, .firstContactResolutionRate, .reopenRate,
              .deskEscalatedAsRules, .deskPhoneCallsConfirmed, .deskClosedWithSurvey, .deskClosedOnTime, .deskHandoversAsRules,
-             .imReportsOnTime:
+             .imReportsOnTime, .knownErrorShareOfFirstContact:
             .percent
-        case .meanTimeToResolve, .medianTimeToResolve: .hours
+        case .meanTimeToResolve, .medianTimeToResolve, .problemMedianHoursToRootCause, .problemMedianHoursToResolution: .hours
         case .satisfactionAverage: .score
         default: .count
         }
     }
 
     /// Whether a higher figure is worse (assessed "against").
-    public var countsAgainst: Bool { [.linePastSLA, .lineEscalatedOnward, .imBypassedDesk, .imReportCorrections, .reopenRate, .backlog].contains(self) }
+    public var countsAgainst: Bool {
+        [.linePastSLA, .lineEscalatedOnward, .imBypassedDesk, .imReportCorrections, .reopenRate, .backlog, .problemFixRecurred].contains(self)
+    }
 
     public func name(_ l: Language) -> String {
         switch self {
@@ -89,6 +99,13 @@ public enum KPI: String, Sendable, CaseIterable {
         case .backlog: l.pick(en: "backlog at period end", zh: "期末积压")
         case .satisfactionAverage: l.pick(en: "satisfaction average (1–5)", zh: "满意度平均分（1–5）")
         case .satisfactionRated: l.pick(en: "surveys with a score", zh: "有评分的调查数")
+        case .problemsRaised: l.pick(en: "problems raised", zh: "提交的问题单")
+        case .problemsByStateAtEnd: l.pick(en: "of those, open at period end", zh: "其中期末仍未结")
+        case .problemMedianHoursToRootCause: l.pick(en: "median time raising → root cause (h)", zh: "提交至找到根因的中位时长（小时）")
+        case .problemMedianHoursToResolution: l.pick(en: "median time raising → resolution (h)", zh: "提交至解决的中位时长（小时）")
+        case .knownErrorResolutions: l.pick(en: "incidents resolved by a known error", zh: "按已知错误解决的事件")
+        case .knownErrorShareOfFirstContact: l.pick(en: "known error's share of first-contact resolutions", zh: "首次接触解决中按已知错误解决的占比")
+        case .problemFixRecurred: l.pick(en: "incidents recurring after a fix", zh: "修复后复发的事件")
         }
     }
 
@@ -126,6 +143,13 @@ public enum KPI: String, Sendable, CaseIterable {
         case .backlog: "incidents opened before the period's end and neither resolved nor closed at that instant, replayed from the events"
         case .satisfactionAverage: "mean score of incidents closed in the period with a score"
         case .satisfactionRated: "incidents closed in the period with a score"
+        case .problemsRaised: "problems whose raising falls in the period"
+        case .problemsByStateAtEnd: "of those, how many were open (neither resolved nor closed) at the period's end; scope state:STATE counts each state, replayed from the problems' histories"
+        case .problemMedianHoursToRootCause: "median wall-clock hours from raising to the first noting of the root cause (fix started), problems whose root cause was first noted in the period"
+        case .problemMedianHoursToResolution: "median wall-clock hours from raising to resolution, problems whose last resolution in the period falls in it (any resolution code)"
+        case .knownErrorResolutions: "incidents whose last resolution in the period was with a known error's workaround (resolution_kind known_error)"
+        case .knownErrorShareOfFirstContact: "of the desk's resolutions at first contact (desk.resolved_first_contact), the share whose first resolution was with a known error"
+        case .problemFixRecurred: "incidents linked to a problem resolved with fix applied in the period that were opened, linked or reopened after that resolution, up to the report's end (a fix that did not hold; counts against)"
         }
     }
 }

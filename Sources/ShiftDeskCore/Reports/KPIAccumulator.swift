@@ -74,6 +74,9 @@ public struct KPIAccumulator: Sendable {
     /// What the report covers: the period's start, and its end or now, whichever is first.
     public var window: KPIWindow { KPIWindow(start: start, end: end) }
 
+    /// The operators' roles the figures were judged with.
+    public var operatorRoles: [String: Role] { roles }
+
     func inPeriod(_ date: Date?) -> Bool { date.map { start <= $0 && $0 < end } ?? false }
 
     /// Adds one incident (its events in any order; those after the period's end are ignored),
@@ -220,7 +223,7 @@ public struct KPIAccumulator: Sendable {
             // Judge the ticket as it stood at the period's end.
             if lastResolution == nil, !judged.state.isOpen, state.isOpen { judged.state = state; judged.resolvedAt = nil }
             // What `TicketSLA` evaluates, without the ladder (a report needs only the clocks).
-            let computed = policy.evaluate(priority: judged.priority, timeline: ClockTimeline(ticket: judged, events: events), now: end)
+            let computed = policy.evaluate(priority: judged.priority, timeline: ClockTimeline(ticket: judged, events: events, problemPauses: policy.problemPausesClocks), now: end)
             evaluation = computed
             return computed
         }
@@ -369,6 +372,9 @@ public struct KPIAccumulator: Sendable {
         count(.backlog, "all", backlog)
         figures.append(KPIFigure(.satisfactionAverage, "all", scoreCount == 0 ? nil : Double(scoreSum) / Double(scoreCount), denominator: scoreCount))
         count(.satisfactionRated, "all", scoreCount)
+        // The problem figures, as without problems: a store's report replaces them (``KPIReport/addProblemFigures``).
+        figures += ProblemKPIs.figures(window: window, problems: [], events: [], incidents: [], firstContact: firstContact, roles: roles,
+                                       policy: policy)
 
         var perLine: [Role: Workload] = [:]
         for entry in work.values {

@@ -15,6 +15,9 @@ public struct ReportInput: Sendable {
     public var policies: PolicyTimeline
     /// When the report is made: a period not yet over is judged as of now, not as of its end.
     public var now: Date?
+    /// The problems and their histories, for the problem-management figures (``ProblemKPIs``).
+    public var problems: [Problem] = []
+    public var problemEvents: [ProblemEvent] = []
 
     public init(tickets: [Ticket], events: [TicketEvent], operators: [Operator], handovers: [Handover],
                 firedSteps: [TicketID: [FiredStep]] = [:], calls: [TicketID: [OutboxMessage]] = [:], policy: SLAPolicy,
@@ -115,6 +118,19 @@ public struct KPIReport: Sendable, Equatable {
                                          calls: input.calls[ticket.id] ?? []))
         }
         self = accumulator.report(handovers: input.handovers)
+        let linked = Set(ProblemKPIs.incidentsNeeded(events: input.problemEvents, linked: input.tickets.filter { $0.problem != nil }.map(\.id)))
+        let incidents = input.tickets.filter { linked.contains($0.id) }.map { ReportTicket(ticket: $0, events: events[$0.id] ?? []) }
+        addProblemFigures(problems: input.problems, events: input.problemEvents, incidents: incidents, window: accumulator.window,
+                          roles: accumulator.roles, policy: input.policy)
+    }
+
+    /// Adds the problem-management figures (``ProblemKPIs``) to a report made of the incidents.
+    public mutating func addProblemFigures(problems: [Problem], events: [ProblemEvent], incidents: [ReportTicket], window: KPIWindow,
+                                           roles: [String: Role], policy: SLAPolicy) {
+        let firstContact = Int(value(.deskResolvedAtFirstContact, "desk") ?? 0)
+        figures.removeAll { ProblemKPIs.kpis.contains($0.kpi) }
+        figures += ProblemKPIs.figures(window: window, problems: problems, events: events, incidents: incidents,
+                                       firstContact: firstContact, roles: roles, policy: policy)
     }
 }
 

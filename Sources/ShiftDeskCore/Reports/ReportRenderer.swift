@@ -32,6 +32,9 @@ public struct ReportRenderer: Sendable {
                     kpis: [.imMajorAndBreachedHandled, .imTurnedIntoProblems, .imBackfilled, .imBypassedDesk, .imReportsOnTime, .imReportCorrections]),
             Section(title: l.pick(en: "Service", zh: "服务指标"), scope: "all",
                     kpis: [.responseCompliance, .resolutionCompliance, .reopenRate, .backlog, .satisfactionAverage, .satisfactionRated]),
+            Section(title: l.pick(en: "Problem management", zh: "问题管理"), scope: "problems",
+                    kpis: [.problemsRaised, .problemsByStateAtEnd, .problemMedianHoursToRootCause, .problemMedianHoursToResolution,
+                           .knownErrorResolutions, .knownErrorShareOfFirstContact, .problemFixRecurred]),
         ]
     }
 
@@ -124,6 +127,10 @@ public struct ReportRenderer: Sendable {
             let scope = "priority:\(priority.rawValue)"
             out.append("| \(priority.label(l)) | \(format(report.figure(.meanTimeToResolve, scope))) | \(format(report.figure(.medianTimeToResolve, scope))) | \(report.figure(.meanTimeToResolve, scope)?.denominator ?? 0) |")
         }
+        out += ["", "## \(l.pick(en: "Problems raised, by state at period end", zh: "本期提交的问题单（按期末状态）"))", "",
+                "| " + ProblemState.allCases.map { $0.label(l) }.joined(separator: " | ") + " |",
+                "|" + String(repeating: "---|", count: ProblemState.allCases.count),
+                "| " + ProblemState.allCases.map { format(report.figure(.problemsByStateAtEnd, "state:\($0.rawValue)")) }.joined(separator: " | ") + " |"]
         out += ["", "## \(l.pick(en: "Satisfaction", zh: "满意度"))", "",
                 "| 1 | 2 | 3 | 4 | 5 | \(l.pick(en: "unreachable", zh: "无法联系")) |", "|---|---|---|---|---|---|",
                 "| " + (1...5).map { String(report.satisfactionDistribution[$0]) }.joined(separator: " | ") + " | \(report.satisfactionDistribution[0]) |",

@@ -58,6 +58,12 @@ public struct WeeklyReview: Sendable {
     /// Flagged as having bypassed the desk, logged or opened in the week.
     public var bypassedDesk: [Ticket]
     public var problems: [ProblemID: Problem]
+    /// Problems neither resolved nor closed (as they stand now) that were raised more than
+    /// ``problemOverdueAge`` before the week's end, oldest first: the incident manager follows
+    /// them to resolution (ROLES.md, incident manager 3).
+    public var problemsOpenTooLong: [Problem]
+    /// How long a problem may stay open before the review lists it: 30 days.
+    public static let problemOverdueAge: TimeInterval = 30 * 86_400
 
     public func trends(_ dimension: Dimension) -> [Trend] { trends.filter { $0.dimension == dimension } }
 
@@ -137,6 +143,8 @@ public struct WeeklyReview: Sendable {
         backfilled = flaggedCandidates.filter(\.backfilled)
         bypassedDesk = flaggedCandidates.filter(\.bypassedDesk)
         self.problems = Dictionary(problems.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        problemsOpenTooLong = problems.filter { $0.state.isOpen && end.timeIntervalSince($0.raisedAt) > Self.problemOverdueAge }
+            .sorted { ($0.raisedAt, $0.id) < ($1.raisedAt, $1.id) }
     }
 
     /// A category or service as a trend key; `—` for none.

@@ -23,6 +23,8 @@ extension SLAPolicy {
                 parts.append("  \(rules.calendar)@24x7")
             }
         }
+        // Only a policy that pauses on problems says so: fingerprints made before the setting existed stay the same.
+        if problemPausesClocks { parts.append("clocks:problem_pauses") }
         return parts.joined(separator: "\n")
     }
 }

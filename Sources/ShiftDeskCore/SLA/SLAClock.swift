@@ -6,6 +6,9 @@ public enum StopReason: String, Sendable, Hashable, Codable {
     case customer
     /// The ticket was resolved and later reopened: the resolution clock stops meanwhile.
     case resolved
+    /// The ticket waits on a problem and the policy says so (`[clocks] problem_pauses = true`):
+    /// both clocks pause, as for the customer.
+    case problem
 }
 
 /// An interval where a clock does not run. `end == nil`: still stopped.
@@ -81,6 +84,7 @@ public struct ClockStatus: Sendable, Hashable {
 public enum ClockSegmentLabel: String, Sendable, Hashable, Codable {
     case running
     case pausedCustomer = "paused-customer"
+    case pausedProblem = "paused-problem"
     case stoppedResolved = "stopped-resolved"
     case outsideWorkingHours = "outside-working-hours"
 }
@@ -155,7 +159,7 @@ public struct SLAClock: Sendable, Hashable {
         let endedAt = endedAt(t)?.timeIntervalSince1970 ?? .infinity
         var list: [Pause] = []
         for s in t.stops {
-            if kind == .response && s.reason != .customer { continue }
+            if kind == .response && s.reason == .resolved { continue }
             let e = s.end?.timeIntervalSince1970
             let st = max(s.start.timeIntervalSince1970, opened)
             if let e, e <= st { continue }
@@ -277,6 +281,7 @@ public struct SLAClock: Sendable, Hashable {
             let label: ClockSegmentLabel
             switch paused?.reason {
             case .customer?: label = .pausedCustomer
+            case .problem?: label = .pausedProblem
             case .resolved?: label = .stoppedResolved
             case nil: label = working ? .running : .outsideWorkingHours
             }

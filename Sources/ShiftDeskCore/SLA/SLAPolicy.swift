@@ -52,6 +52,10 @@ public struct SLAPolicy: Sendable, Hashable {
     public private(set) var calendars: [String: WorkingCalendar]
     /// Always contains every priority.
     public private(set) var priorities: [Priority: PriorityPolicy]
+    /// Whether an incident waiting on a problem (`ticket pend --reason problem`) pauses both its
+    /// clocks, as waiting on the customer does. Default false: they run, as for a vendor (policy
+    /// file `[clocks] problem_pauses`).
+    public var problemPausesClocks = false
 
     /// Priorities missing from `priorities` take the duty table's. Every priority's
     /// calendar must be `"24x7"` or a key of `calendars`.

@@ -3,14 +3,16 @@ import Foundation
 extension ClockTimeline {
     /// A ticket's clock timeline rebuilt from its events: waiting on the customer pauses both
     /// clocks; resolving stops the resolution clock until a reopen resumes it. Waiting on a
-    /// vendor pauses nothing.
-    public init(ticket: Ticket, events: [TicketEvent]) {
+    /// vendor pauses nothing; waiting on a problem pauses both clocks only when the policy says
+    /// so (`problemPauses`, ``SLAPolicy/problemPausesClocks``).
+    public init(ticket: Ticket, events: [TicketEvent], problemPauses: Bool = false) {
         var stops: [StopInterval] = []
         var open: StopInterval?
         for event in events.sorted(by: { ($0.at, $0.id) < ($1.at, $1.id) }) {
             guard let change = event.change(of: "state"), let after = change.after.flatMap(TicketState.init(rawValue:)) else { continue }
             let reason: StopReason? = switch after {
             case .pendingCustomer: .customer
+            case .pendingProblem: problemPauses ? .problem : nil
             case .resolved, .closed: .resolved
             default: nil
             }
@@ -48,7 +50,7 @@ public struct TicketSLA: Sendable, Hashable {
     /// The picture with each instant judged under the policy version in force when it was
     /// reached (``PolicyTimeline``).
     public init(ticket: Ticket, events: [TicketEvent], policies: PolicyTimeline, fired: [FiredStep], now: Date) {
-        let timeline = ClockTimeline(ticket: ticket, events: events)
+        let timeline = ClockTimeline(ticket: ticket, events: events, problemPauses: policies.policy(at: now).problemPausesClocks)
         let changedAt = events.last { $0.kind == .reprioritised }?.at
         evaluation = policies.evaluate(priority: ticket.priority, timeline: timeline, now: now)
         plan = policies.plan(priority: ticket.priority, timeline: timeline, priorityChangedAt: changedAt, historyBefore: ticket.importedAt)

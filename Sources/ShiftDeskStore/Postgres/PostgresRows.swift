@@ -267,7 +267,7 @@ enum PostgresRows {
                        resolutionNote: try row.optionalText("resolution_note"),
                        duplicateOf: try row.optionalInt("duplicate_of").map(ProblemID.init),
                        resolvedAt: try row.optionalDate("resolved_at"), closedAt: try row.optionalDate("closed_at"),
-                       knownError: knownError, version: Int(try row.int("version")))
+                       knownError: knownError, source: try row.optionalText("source"), version: Int(try row.int("version")))
     }
 
     /// The problem's columns after `number`, in ``problemColumns``' order, as SQL literals.
@@ -276,7 +276,7 @@ enum PostgresRows {
          b.text(p.reason), b.text(p.cause), b.millis(p.rootCauseAt), b.text(p.resolution?.rawValue), b.text(p.resolutionNote),
          b.int(p.duplicateOf?.number), b.millis(p.resolvedAt), b.millis(p.closedAt), b.text(p.knownError?.symptom),
          b.text(p.knownError?.workaround), b.int(p.knownError?.version), b.text(p.knownError?.publishedBy),
-         b.millis(p.knownError?.publishedAt)]
+         b.millis(p.knownError?.publishedAt), b.text(p.source)]
     }
 
     static let problemEventColumns = SQLiteRows.problemEventColumns

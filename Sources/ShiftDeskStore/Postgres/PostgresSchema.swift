@@ -427,6 +427,11 @@ enum PostgresSchema {
                 CHECK ((ticket IS NOT NULL AND priority IS NOT NULL AND level IS NOT NULL) OR problem IS NOT NULL OR delivery IS NOT NULL);
             CREATE INDEX outbox_by_delivery ON outbox(delivery) WHERE delivery IS NOT NULL;
             """),
+        // Issue 14 (between v16 and v20, which came from other branches; applied by version, so a database at v20 takes it): an imported problem keeps where it came from; imports are keyed by it.
+        Migration(version: 17, name: "v17: where an imported problem came from", sql: """
+            ALTER TABLE problems ADD COLUMN source text;
+            CREATE UNIQUE INDEX problems_source ON problems (source) WHERE source IS NOT NULL;
+            """),
         // Issue 15: as SQLiteSchema.documentMail.
         Migration(version: 19, name: "v19: mail about controlled documents in the outbox", sql: """
             ALTER TABLE outbox ADD COLUMN document text;

@@ -1003,6 +1003,38 @@ public final class PostgresStore: Store {
         }
     }
 
+    public func importProblem(_ problem: Problem, events: [ProblemEvent], linking: [TicketID]) async throws(StoreError) -> (id: ProblemID, isNew: Bool) {
+        try await write { session in
+            if let source = problem.source, let found = try await session.rows(PG.query { b in
+                "SELECT number FROM problems WHERE source = \(b.text(source))"
+            }).first {
+                return (ProblemID(try found.int("number")), false)
+            }
+            var row = problem
+            row.id = ProblemID(try await Self.next(session, "problems"))
+            let stored = row
+            try await session.run(PG.query { b in
+                """
+                INSERT INTO problems (number, \(Self.problemWriteColumns.joined(separator: ", ")))
+                VALUES (\(b.int(stored.id.number)), \(PostgresRows.problemValues(stored, b).joined(separator: ", ")))
+                """
+            })
+            var appended: [ProblemEvent] = []
+            for event in events { appended.append(try await Self.appendProblemEvent(session, event, problem: stored.id)) }
+            // The record journal keeps the imported problem as it stands and every event of its history.
+            let last = appended.last
+            try await Self.journal(session, [stored.journalState] + appended.map(\.journalState), actor: last?.actor ?? stored.raisedBy,
+                                   at: last?.at ?? stored.raisedAt, origin: last?.origin ?? .local)
+            if !linking.isEmpty {
+                let revision = try await Self.next(session, "revisions")
+                try await session.run(PG.query { b in
+                    "UPDATE tickets SET problem = \(b.int(stored.id.number)), revision = \(b.int(revision)) WHERE number = ANY(\(b.ints(linking.map(\.number))))"
+                })
+            }
+            return (stored.id, true)
+        }
+    }
+
     public func updateProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await write { session in
             var stored = problem

@@ -91,6 +91,13 @@ extension Desk {
             let found: Ticket?
             do { found = try await store.ticket(id) } catch { throw .store(error) }
             guard let found else { throw .store(.ticketNotFound(id)) }
+            // Every link is judged before the problem is stored: a refused one leaves nothing behind.
+            let history: [TicketEvent]
+            do { history = try await store.events(of: id) } catch { throw .store(error) }
+            if let latest = history.map(\.at).max(), EventEncoding.millis(outcome.problem.raisedAt) < EventEncoding.millis(latest) {
+                throw .backdated(ticket: id, latest: latest, attempted: outcome.problem.raisedAt)
+            }
+            do { _ = try Workflow.apply(.linkProblem(ProblemID(0)), to: found, by: actor, at: outcome.problem.raisedAt) } catch { throw .refused(error) }
             unique.append(id)
             tickets.append(found)
         }

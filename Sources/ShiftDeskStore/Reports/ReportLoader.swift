@@ -53,6 +53,7 @@ public struct ReportLoader: Sendable {
         let handovers = try await store.handovers(from: period.interval.start, to: window.end, limit: 100_000)
         accumulator.deliveries = try await deliveryRecord(period)
         var report = accumulator.report(handovers: handovers)
+        try await addProblemFigures(&report, accumulator)
         report.chainHead = head
         report.sinceDelivery = try await comparison(report)
         report.policyVersions = ReportPolicyVersions.of(desk.policies, period: period, now: desk.clock.now())
@@ -77,6 +78,7 @@ public struct ReportLoader: Sendable {
         let handovers = try await store.handovers(from: period.interval.start, to: end, limit: 100_000)
         accumulator.deliveries = try await deliveryRecord(period)
         var report = accumulator.report(handovers: handovers)
+        try await addProblemFigures(&report, accumulator)
         report.chainHead = head
         report.sinceDelivery = try await comparison(report)
         report.policyVersions = ReportPolicyVersions.of(desk.policies, period: period, now: now)
@@ -115,8 +117,11 @@ public struct ReportLoader: Sendable {
             calls[ticket.id] = try await store.outbox(of: ticket.id).filter { $0.via == .phone }
         }
         let handovers = try await store.handovers(from: period.interval.start, to: end, limit: 100_000)
-        return ReportInput(tickets: tickets, events: events, operators: try await store.operators(), handovers: handovers,
-                           firedSteps: fired, calls: calls, policy: desk.policy, now: desk.clock.now(),
-                           policies: desk.policies)
+        var input = ReportInput(tickets: tickets, events: events, operators: try await store.operators(), handovers: handovers,
+                                firedSteps: fired, calls: calls, policy: desk.policy, now: desk.clock.now(),
+                                policies: desk.policies)
+        input.problems = try await store.problems()
+        input.problemEvents = try await store.problemEvents(from: Date(timeIntervalSince1970: 0), to: end)
+        return input
     }
 }

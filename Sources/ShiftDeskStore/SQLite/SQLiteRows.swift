@@ -258,7 +258,7 @@ enum SQLiteRows {
     static let problemColumns = """
         number, title, owner, state, raised_by, raised_at, version, reason, cause, root_cause_at, resolution, \
         resolution_note, duplicate_of, resolved_at, closed_at, ke_symptom, ke_workaround, ke_version, ke_published_by, \
-        ke_published_at
+        ke_published_at, source
         """
 
     static func problem(_ row: Row) throws(StoreError) -> Problem {
@@ -280,7 +280,7 @@ enum SQLiteRows {
                        cause: row["cause"], rootCauseAt: Millis.date(row["root_cause_at"] as Int64?), resolution: resolution,
                        resolutionNote: row["resolution_note"], duplicateOf: duplicateOf.map(ProblemID.init),
                        resolvedAt: Millis.date(row["resolved_at"] as Int64?), closedAt: Millis.date(row["closed_at"] as Int64?),
-                       knownError: knownError, version: row["version"] ?? 0)
+                       knownError: knownError, source: row["source"], version: row["version"] ?? 0)
     }
 
     /// The problem's columns after `number`, in ``problemColumns``' order, for a write.
@@ -288,7 +288,7 @@ enum SQLiteRows {
         [p.title, p.owner, p.state.rawValue, p.raisedBy, Millis.from(p.raisedAt), p.version, p.reason, p.cause,
          Millis.from(p.rootCauseAt), p.resolution?.rawValue, p.resolutionNote, p.duplicateOf?.number, Millis.from(p.resolvedAt),
          Millis.from(p.closedAt), p.knownError?.symptom, p.knownError?.workaround, p.knownError?.version,
-         p.knownError?.publishedBy, Millis.from(p.knownError?.publishedAt)]
+         p.knownError?.publishedBy, Millis.from(p.knownError?.publishedAt), p.source]
     }
 
     static let problemEventColumns = "id, problem, actor, at, kind, payload, origin"

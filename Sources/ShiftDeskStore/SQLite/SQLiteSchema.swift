@@ -214,6 +214,11 @@ enum SQLiteSchema {
         migrator.registerMigration("v16: report deliveries (the reports mailed to the people the duty table names)") { db in
             try db.execute(sql: SQLiteSchema.reportDeliveries)
         }
+        // Issue 14's v17 sits between v16 and v20 (another branch's): the migrations are named, so a
+        // desk that has v20 already takes v17 on its next start; adding a column changes no journaled state.
+        migrator.registerMigration("v17: where an imported problem came from") { db in
+            try db.execute(sql: SQLiteSchema.problemSource)
+        }
         // v16 (report deliveries) and v20 (the journal's histories) came from two branches; the
         // migrations are named, so a desk that has v20 and not v16 takes v16 on its next start.
         migrator.registerMigration("v19: mail about controlled documents in the outbox") { db in
@@ -224,6 +229,13 @@ enum SQLiteSchema {
         }
         return migrator
     }
+
+    /// Issue 14: problems travel in ShiftDesk's JSON export; an imported one keeps its origin,
+    /// and imports are keyed by it (like tickets' `source`).
+    static let problemSource = """
+        ALTER TABLE problems ADD COLUMN source TEXT;
+        CREATE UNIQUE INDEX problems_source ON problems(source) WHERE source IS NOT NULL;
+        """
 
     /// The record journal (``RecordSubject``): a second hash chain beside the events', over the
     /// records that are not incidents' events (handovers and their items), append-only.

@@ -902,6 +902,34 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func importProblem(_ problem: Problem, events: [ProblemEvent], linking: [TicketID]) async throws(StoreError) -> (id: ProblemID, isNew: Bool) {
+        try await guarded {
+            try await pool.write { db in
+                if let source = problem.source,
+                   let number = try Int64.fetchOne(db, sql: "SELECT number FROM problems WHERE source = ?", arguments: [source]) {
+                    return (ProblemID(number), false)
+                }
+                let columns = SQLiteRows.problemColumns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                try db.execute(sql: "INSERT INTO problems (\(columns.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: columns.count)))",
+                               arguments: StatementArguments(SQLiteRows.problemValues(problem)))
+                let id = ProblemID(db.lastInsertedRowID)
+                var stored = problem
+                stored.id = id
+                var appended: [ProblemEvent] = []
+                for event in events { appended.append(try Self.appendProblemEvent(db, event, problem: id)) }
+                // The record journal keeps the imported problem as it stands and every event of its history.
+                let last = appended.last
+                try Self.journal(db, [stored.journalState] + appended.map(\.journalState), actor: last?.actor ?? stored.raisedBy,
+                                 at: last?.at ?? stored.raisedAt, origin: last?.origin ?? .local)
+                for ticket in linking {
+                    try db.execute(sql: "UPDATE tickets SET problem = ?, revision = \(Self.nextRevision) WHERE number = ?",
+                                   arguments: [id.number, ticket.number])
+                }
+                return (id, true)
+            }
+        }
+    }
+
     public func updateProblem(_ problem: Problem, event: ProblemEvent) async throws(StoreError) -> (Problem, ProblemEvent) {
         try await guarded {
             try await pool.write { db in

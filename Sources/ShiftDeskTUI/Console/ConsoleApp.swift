@@ -347,8 +347,13 @@ public struct ConsoleApp {
             default: field.handle(key); state.mode = .command(field); return []
             }
         case .form(var form, let purpose):
+            if case .newCall = purpose, let handled = KnownErrorMatches.handleKey(&state, key, form) { return handled }
             switch form.handle(key) {
-            case .editing: state.mode = .form(form, purpose); return []
+            case .editing:
+                state.mode = .form(form, purpose)
+                // The known errors that match what the desk agent typed, under the form.
+                if case .newCall = purpose { KnownErrorMatches.typed(&state, form) }
+                return []
             case .cancelled: state.mode = back(state); return []
             case .submitted:
                 state.mode = back(state)
@@ -477,6 +482,7 @@ public struct ConsoleApp {
             }
         case .newCall:
             state.mode = .form(ConsoleForms.newCall(l), .newCall)
+            return KnownErrorMatches.formOpened(&state)
         case .escalate:
             return need { ticket in
                 let targets = ConsoleForms.escalationTargets(role: state.me.role, tier: ticket.tier)
@@ -524,13 +530,7 @@ public struct ConsoleApp {
         }
         switch purpose {
         case .newCall:
-            let draft = TicketDraft(
-                title: value("title"), description: value("description"),
-                caller: Caller(name: value("caller"), phone: value("phone").isEmpty ? nil : value("phone"),
-                               department: value("department").isEmpty ? nil : value("department"),
-                               email: value("email").isEmpty ? nil : value("email")),
-                channel: ConsoleForms.channels[choice("channel")], priority: Priority.allCases[choice("priority")],
-                category: value("category"), affectedService: value("service"))
+            let draft = newCallDraft(form)
             let resolution = value("resolution").trimmingCharacters(in: .whitespaces)
             return [.perform(.open(draft, resolution: resolution.isEmpty ? nil : resolution))]
         case let .escalate(ticket, targets):
@@ -556,6 +556,23 @@ public struct ConsoleApp {
         }
     }
 
+    /// The call a Log-a-call form describes.
+    static func newCallDraft(_ form: FormDialogState) -> TicketDraft {
+        func value(_ id: String) -> String { form.value(of: id) ?? "" }
+        func choice(_ id: String) -> Int {
+            for field in form.fields where field.id == id { if case let .choice(_, selected) = field.kind { return selected } }
+            return 0
+        }
+        return TicketDraft(
+            title: value("title"), description: value("description"),
+            caller: Caller(name: value("caller"), phone: value("phone").isEmpty ? nil : value("phone"),
+                           department: value("department").isEmpty ? nil : value("department"),
+                           email: value("email").isEmpty ? nil : value("email")),
+            channel: ConsoleForms.channels[min(ConsoleForms.channels.count - 1, max(0, choice("channel")))],
+            priority: Priority.allCases[min(Priority.allCases.count - 1, max(0, choice("priority")))],
+            category: value("category"), affectedService: value("service"))
+    }
+
     static func runCommand(_ state: inout ConsoleState, _ text: String) -> [AppCommand<ConsoleEffect>] {
         let words = text.split(separator: " ").map(String.init)
         switch (words.first ?? "", words.count) {
@@ -570,6 +587,11 @@ public struct ConsoleApp {
                 if queue == .audit, !QueueKind.visible(to: state.me.role).contains(.audit) {
                     say(&state, state.pick("the Audit screen is for the internal auditor, the incident manager and the owner",
                                            "审计界面仅供内审员、事件经理和管理体系负责人使用"), error: true)
+                    return []
+                }
+                if queue == .problems, !ProblemsScreen.mayOpen(state.me.role) {
+                    say(&state, state.pick("the Problems queue is for the problem manager, the incident manager, second line, the supervisors, the owner and the auditor; the desk meets known errors in the Log-a-call form",
+                                           "问题单队列供问题经理、事件经理、二线、值班主管、管理体系负责人和内审员使用；服务台在登记来电时会看到已知错误"), error: true)
                     return []
                 }
                 if queue == .plan, !PlanAccess.mayOpenPlan(state.me.role) {

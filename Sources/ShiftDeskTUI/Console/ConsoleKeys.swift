@@ -102,7 +102,9 @@ public enum ConsoleKeys {
             KeyBinding([.function(4), .character("]")], .handoverLater, label: LocalizedText(en: "Later", zh: "下一周"), slot: 4, contexts: [.handoverHistory]),
             KeyBinding([.escape, .enter, .left], .back, label: LocalizedText(en: "Back to the list", zh: "返回列表"), contexts: [.handoverRecord]),
         ]
-        for binding in handoverBindings + ConsoleScreens.bindings + AuditScreen.bindings + DocumentsScreen.bindings + bindings { map.add(binding) }
+        for binding in handoverBindings + ConsoleScreens.bindings + AuditScreen.bindings + DocumentsScreen.bindings + ProblemsScreen.bindings + bindings {
+            map.add(binding)
+        }
         return map
     }()
 }

@@ -97,8 +97,12 @@ extension ConsoleApp {
             HelpView.draw(entries: ConsoleKeys.keymap.helpEntries(in: Self.context(state), language: l),
                           title: l.pick(en: "Keys", zh: "按键"), footer: l.pick(en: "Esc closes · :q quits · :queue NAME · :lang zh|en", zh: "Esc 关闭 · :q 退出 · :queue 队列 · :lang zh|en"),
                           offset: offset, in: layout.body, canvas: &canvas)
-        case let .form(form, _):
-            form.draw(in: layout.body, canvas: &canvas)
+        case let .form(form, purpose):
+            if case .newCall = purpose {
+                KnownErrorMatches.draw(state, form: form, in: layout.body, canvas: &canvas)
+            } else {
+                form.draw(in: layout.body, canvas: &canvas)
+            }
         case let .call(call):
             let lines = [
                 l.pick(en: "Call now: \(call.address)", zh: "请立即致电：\(call.address)"),

@@ -16,6 +16,10 @@ public enum QueueKind: String, CaseIterable, Sendable {
     case plan
     /// The controlled documents (every role).
     case documents
+    /// The problems (问题单), what needs the problem manager first; a problem's detail with its
+    /// life's keys (the problem manager and owners move it; everyone else reads, L2 and the
+    /// incident manager note and link: the domain's rules decide).
+    case problems
 
     public func label(_ l: Language) -> String {
         switch self {
@@ -29,25 +33,28 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .audit: l.pick(en: "Audit", zh: "审计")
         case .plan: l.pick(en: "Plan", zh: "坐席计划")
         case .documents: l.pick(en: "Documents", zh: "受控文档")
+        case .problems: l.pick(en: "Problems", zh: "问题单")
         }
     }
 
-    /// The queue a role opens on: the problem manager on the incident manager's (majors and
-    /// breaches, where problems come from), the owner on the load view, the auditor on the audit
-    /// screen.
+    /// The queue a role opens on: the problem manager on the Problems queue, the owner on the
+    /// load view, the auditor on the audit screen.
     public static func home(of role: Role) -> QueueKind {
         switch role {
         case .desk: .desk
         case .l1: .l1
         case .l2: .l2
-        case .im, .problemManager: .im
+        case .im: .im
+        case .problemManager: .problems
         case .supervisor, .owner: .supervisor
         case .auditor: .audit
         }
     }
 
     /// The views that are not one queue of tickets.
-    var isScreen: Bool { self == .supervisor || self == .review || self == .reports || self == .audit || self == .plan || self == .documents }
+    var isScreen: Bool {
+        self == .supervisor || self == .review || self == .reports || self == .audit || self == .plan || self == .documents || self == .problems
+    }
 
     /// The queues a role may look at, its own first (Tab cycles through them).
     public static func visible(to role: Role) -> [QueueKind] {
@@ -60,6 +67,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .desk, .l1, .l2: break
         }
         if PlanAccess.mayOpenPlan(role) { screens.append(.plan) }
+        if ProblemsScreen.mayOpen(role) { screens.append(.problems) }
         return [home] + (queues + screens + [.documents]).filter { $0 != home }
     }
 
@@ -72,7 +80,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .l2: ticket.state.isOpen && (ticket.tier == .l2 || ticket.tier == .vendor)
         case .im: ticket.state.isOpen && (ticket.priority == .major || breached())
         case .supervisor: ticket.state.isOpen
-        case .review, .reports, .audit, .plan, .documents: false
+        case .review, .reports, .audit, .plan, .documents, .problems: false
         }
     }
 
@@ -85,7 +93,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
         case .l1: TicketQuery(tiers: [.l1], openOnly: true, urgentFirst: true, limit: limit)
         case .l2: TicketQuery(tiers: [.l2, .vendor], openOnly: true, urgentFirst: true, limit: limit)
         case .im: TicketQuery(openOnly: true, majorOrBreachedAt: now, urgentFirst: true, limit: limit)
-        case .supervisor, .review, .reports, .audit, .plan, .documents: nil
+        case .supervisor, .review, .reports, .audit, .plan, .documents, .problems: nil
         }
     }
 }
@@ -103,7 +111,8 @@ public struct QueueEntry: Sendable {
         searchText = Self.searchText(of: ticket)
     }
 
-    public var paused: Bool { ticket.state == .pendingCustomer }
+    /// Waiting on the customer; or on a problem whose policy pauses the clocks (the plan then holds no deadline).
+    public var paused: Bool { ticket.state == .pendingCustomer || (ticket.state == .pendingProblem && target == nil) }
 
     /// The next escalation step, or the response or resolution deadline, whichever comes first.
     public var target: Date? { ticket.plan.countdownTarget(for: ticket) }

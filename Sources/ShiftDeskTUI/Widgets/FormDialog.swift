@@ -50,6 +50,9 @@ public struct FormDialogState: Sendable, Equatable {
     public var cancelLabel: String
     public var requiredSuffix: String
     public var language: Language
+    /// Whether the focused text field shows how much of its limit is used (`12/500`) on the
+    /// buttons' line, so a long text does not meet its limit by surprise.
+    public var showsLimits = false
 
     public init(title: String, fields: [FormField], language: Language = .en, labels: Labels = .foundation) {
         self.language = language
@@ -63,6 +66,12 @@ public struct FormDialogState: Sendable, Equatable {
     }
 
     public func value(of id: String) -> String? { fields.first { $0.id == id }?.value }
+
+    /// `12/500`: the focused text field's length against its limit, nil when it has none.
+    public var limitHint: String? {
+        guard fields.indices.contains(focus), case let .text(field) = fields[focus].kind, let limit = field.maxLength else { return nil }
+        return "\(field.text.count)/\(limit)"
+    }
 
     private var okIndex: Int { fields.count }
     private var cancelIndex: Int { fields.count + 1 }
@@ -162,7 +171,12 @@ public struct FormDialogState: Sendable, Equatable {
             let buttonsWidth = DisplayWidth.width(of: ok) + 2 + DisplayWidth.width(of: cancel)
             var x = inner.x + max(0, (inner.width - buttonsWidth) / 2)
             x += canvas.put(ok, x: x, y: inner.maxY - 1, role: focus == okIndex ? .focus : .dialog) + 2
-            canvas.put(cancel, x: x, y: inner.maxY - 1, role: focus == cancelIndex ? .focus : .dialog)
+            x += canvas.put(cancel, x: x, y: inner.maxY - 1, role: focus == cancelIndex ? .focus : .dialog)
+            if showsLimits, let hint = limitHint {
+                let width = DisplayWidth.width(of: hint)
+                let hintX = inner.maxX - 1 - width
+                if hintX > x + 1 { canvas.put(hint, x: hintX, y: inner.maxY - 1, role: .muted) }
+            }
         }
     }
 }

@@ -65,6 +65,8 @@ struct ImportCommand: AsyncParsableCommand {
                 ("tickets", .int(report.tickets)), ("events", .int(report.events)),
                 ("imported", .int(report.imported)), ("imported_events", .int(report.importedEvents)),
                 ("already_present", .int(report.alreadyPresent)),
+                ("problems", .int(report.problems)), ("imported_problems", .int(report.importedProblems)),
+                ("problems_already_present", .int(report.problemsAlreadyPresent)),
                 ("skipped", .array(report.skipped.map { issue in
                     .object([("file", .string(issue.file)), ("line", .int(issue.line)), ("reason", .string(issue.reason))])
                 })),
@@ -74,6 +76,10 @@ struct ImportCommand: AsyncParsableCommand {
             print(l.pick(
                 en: "\(TerminalText.sanitize(file)): imported \(report.imported) tickets (\(report.importedEvents) events); \(report.alreadyPresent) already present; \(report.skipped.count) skipped",
                 zh: "\(TerminalText.sanitize(file))：导入 \(report.imported) 个事件工单（\(report.importedEvents) 条记录）；\(report.alreadyPresent) 个已存在；跳过 \(report.skipped.count) 个"))
+            if report.problems > 0 {
+                print(l.pick(en: "problems: imported \(report.importedProblems) with their histories; \(report.problemsAlreadyPresent) already present",
+                             zh: "问题单：导入 \(report.importedProblems) 个（含处理记录）；\(report.problemsAlreadyPresent) 个已存在"))
+            }
         }
     }
 }

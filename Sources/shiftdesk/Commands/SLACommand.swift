@@ -101,7 +101,7 @@ struct SLACommand: AsyncParsableCommand {
             // the one in force when it is reached; the segments below count under the one in force now.
             let lived = policies.versions(from: ticket.openedAt, to: now).map(\.description)
             let version = lived.isEmpty ? Context.versionName(policies.entry(at: now)) : lived.joined(separator: ", ")
-            let timeline = ClockTimeline(ticket: ticket, events: events)
+            let timeline = ClockTimeline(ticket: ticket, events: events, problemPauses: desk.policy.problemPausesClocks)
             let clocks = [desk.policy.responseClock(for: ticket.priority), desk.policy.resolutionClock(for: ticket.priority)]
             let explanations = clocks.map { $0.explain(timeline, now: now) }
             let sla: TicketSLA

@@ -77,6 +77,10 @@ extension PolicyFile {
         # SLA policy and notification roster: the duty table (值班表), as installed by `shiftdesk init`.
         # Durations as "30m", "2h", "1h30m"; recipients: incident_manager, operations_manager,
         # operations_director, management_owner; via: phone, email.
+        # An incident waiting on a problem (ticket pend --reason problem) keeps its clocks running,
+        # as for a vendor; to pause them as for the customer, propose a version with
+        #   [clocks]
+        #   problem_pauses = true
 
         [priorities.major]
         respond_within = "15m"

@@ -27,6 +27,13 @@ public enum ScreenEffect: Sendable {
     case changeDocument(DocumentChange)
     /// The submitted SLA policy replayed over the last four weeks beside the one in force.
     case policyWhatIf
+    /// The Problems queue, one problem's detail, and a step in its life (Console/Problems).
+    case loadProblems
+    case loadProblem(ProblemID)
+    case problemStep(ProblemID, ProblemStep, seenVersion: Int?)
+    /// The known errors a call may match (the Log-a-call form), and a call logged and resolved with one.
+    case loadKnownErrors
+    case logWithKnownError(TicketDraft, ProblemID)
 }
 
 public enum ScreenMessage: Sendable {
@@ -44,6 +51,12 @@ public enum ScreenMessage: Sendable {
     /// What the change did, in the operator's words, or why it was refused.
     case documentChanged(Result<String, DeskError>)
     case policyWhatIf(Result<PolicyWhatIfView, DeskError>)
+    case problems(Result<ProblemsData, DeskError>)
+    case problem(Result<ProblemRecord, DeskError>)
+    case problemStepped(ProblemID, Result<ProblemStepResult, DeskError>)
+    case knownErrors(Result<KnownErrorIndex, DeskError>)
+    /// `logged`: the call was logged but not resolved.
+    case loggedWithKnownError(Result<Ticket, DeskError>, problem: ProblemID, logged: TicketID? = nil)
 }
 
 /// The file formats of `shiftdesk report`.
@@ -70,6 +83,8 @@ public enum ScreenForm: Sendable {
     case documentReject(String)
     case documentSubmit(String)
     case documentFile(String)
+    /// A step of a problem's life, asked of the problem as it stood at `version`.
+    case problem(ProblemID, ProblemForm, version: Int)
 }
 
 /// What the three screens keep in the console's state.
@@ -80,6 +95,7 @@ public struct ScreenStates: Sendable {
     public var audit = AuditScreenState()
     public var plan = PlanScreenState()
     public var documents = DocumentsScreenState()
+    public var problems = ProblemsScreenState()
     /// A drill-down from the supervisor's view: the queue shows only these tickets.
     public var drill: Drill?
 
@@ -126,6 +142,9 @@ enum ConsoleScreens {
     static func context(_ state: ConsoleState) -> ScreenContext? {
         switch state.mode {
         case .browse, .help: break  // help lists the keys of the screen it was opened from
+        case .form, .filter, .command:
+            // The key bar under a form opened from a screen stays the screen's.
+            guard case .browse = state.afterForm else { return nil }
         default: return nil
         }
         switch state.queue {
@@ -135,6 +154,7 @@ enum ConsoleScreens {
         case .audit: return .audit
         case .plan: return .plan
         case .documents: return .documents
+        case .problems: return ProblemsScreen.context(state)
         default: return nil
         }
     }
@@ -160,6 +180,8 @@ enum ConsoleScreens {
             return PlanScreen.enter(&state)
         case .documents:
             return DocumentsScreen.enter(&state)
+        case .problems:
+            return ProblemsScreen.enter(&state)
         default:
             return []
         }
@@ -177,6 +199,7 @@ enum ConsoleScreens {
             // The head moves with every write; the history shown may have grown.
             return [.perform(.screen(.loadAudit))] + (state.screens.audit.incident.map { [.perform(.screen(.loadAuditHistory($0)))] } ?? [])
         case .documents: return [.perform(.screen(.loadDocuments))]
+        case .problems: return ProblemsScreen.reload(state)
         default: return []
         }
     }
@@ -244,6 +267,10 @@ enum ConsoleScreens {
             return []
         case .documents, .documentChanged, .policyWhatIf:
             return DocumentsScreen.handle(&state, message)
+        case .problems, .problem, .problemStepped:
+            return ProblemsScreen.handle(&state, message)
+        case .knownErrors, .loggedWithKnownError:
+            return KnownErrorMatches.handle(&state, message)
         }
     }
 
@@ -256,6 +283,7 @@ enum ConsoleScreens {
         case .audit: return AuditScreen.handle(&state, action: action)
         case .plan: return PlanScreen.handle(&state, action: action)
         case .documents: return DocumentsScreen.handle(&state, action: action)
+        case .problems: return ProblemsScreen.handle(&state, action: action)
         default: return nil
         }
     }
@@ -265,6 +293,7 @@ enum ConsoleScreens {
         case let .saveReport(period): return ReportScreen.submit(&state, form, period)
         case .auditIncident: return AuditScreen.submit(&state, form)
         case .documentApprove, .documentReject, .documentSubmit, .documentFile: return DocumentsScreen.submit(&state, form, purpose)
+        case let .problem(id, kind, version): return ProblemsScreen.submit(&state, form, id, kind, version: version)
         }
     }
 
@@ -277,6 +306,7 @@ enum ConsoleScreens {
         case .audit: AuditScreen.draw(state, in: rect, canvas: &canvas)
         case .plan: PlanScreen.draw(state, in: rect, canvas: &canvas)
         case .documents: DocumentsScreen.draw(state, in: rect, canvas: &canvas)
+        case .problems: ProblemsScreen.draw(state, in: rect, canvas: &canvas)
         default: return false
         }
         return true
@@ -305,6 +335,8 @@ enum ConsoleScreens {
             return PlanScreen.status(state)
         case .documents:
             return DocumentsScreen.status(state)
+        case .problems:
+            return ProblemsScreen.status(state)
         default:
             guard let drill = state.screens.drill else { return nil }
             let what = drill.tier == nil ? "\(state.queue.label(state.language)) · \(drill.label(state.language))" : drill.label(state.language)
@@ -329,6 +361,8 @@ extension ConsoleServices {
             }
         case .loadDocuments, .changeDocument, .policyWhatIf:
             return try execute(documents: effect) ?? .failed("unhandled documents effect")
+        case .loadProblems, .loadProblem, .problemStep, .loadKnownErrors, .logWithKnownError:
+            return try execute(problems: effect) ?? .failed("unhandled problems effect")
         case .loadSupervisor:
             return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule))) }
         case let .loadReview(week):

@@ -4,6 +4,8 @@ import ShiftDeskCore
 public struct ReviewScreenState: Sendable {
     public enum Section: Int, Sendable, CaseIterable {
         case trend, recurring, notFixed, backfilled, bypassed
+        /// Problems still open more than 30 days after they were raised.
+        case openProblems
     }
 
     public var week: ReportPeriod?
@@ -44,6 +46,7 @@ enum ReviewScreen {
             case .notFixed: review.notFixedAtRoot.count
             case .backfilled: review.backfilled.count
             case .bypassed: review.bypassedDesk.count
+            case .openProblems: review.problemsOpenTooLong.count
             }
         }
         let name = switch section {
@@ -52,6 +55,7 @@ enum ReviewScreen {
         case .notFixed: l.pick(en: "Not fixed at root", zh: "未根治")
         case .backfilled: l.pick(en: "Back-filled", zh: "补录")
         case .bypassed: l.pick(en: "Bypassed desk", zh: "绕过服务台")
+        case .openProblems: l.pick(en: "Problems open > 30 d", zh: "超 30 天未结问题")
         }
         return n.map { "\(name) \($0)" } ?? name
     }
@@ -97,6 +101,13 @@ enum ReviewScreen {
                 return []
             }
             guard section(state) != .trend else { return [] }
+            if section(state) == .openProblems {
+                guard ProblemsScreen.mayOpen(state.me.role) else { return [] }
+                state.queue = .problems
+                state.table = TableState()
+                state.screens.drill = nil
+                return [.perform(.screen(.loadProblems))] + ProblemsScreen.open(&state, ProblemID(id))
+            }
             state.afterForm = .browse
             state.mode = .detail(TicketID(id), offset: 0)
             state.detail = nil
@@ -154,6 +165,14 @@ enum ReviewScreen {
                 TableColumn(l.pick(en: "Similar incidents", zh: "相似事件"), width: .flex(weight: 3, minimum: 12)),
                 TableColumn(l.pick(en: "Service / category", zh: "服务/类别"), width: .flex(weight: 1, minimum: 10)),
                 TableColumn(l.pick(en: "Problem", zh: "问题单"), width: .fixed(zh ? 20 : 26)),
+            ]
+        case .openProblems:
+            return [
+                TableColumn("ID", width: .fixed(10)),
+                TableColumn(l.pick(en: "Problem", zh: "问题单"), width: .flex(weight: 3, minimum: 12)),
+                TableColumn(l.pick(en: "State", zh: "状态"), width: .fixed(zh ? 9 : 16)),
+                TableColumn(l.pick(en: "Owner", zh: "负责人"), width: .flex(weight: 1, minimum: 8)),
+                TableColumn(l.pick(en: "Open for", zh: "已持续"), width: .fixed(8), alignment: .right),
             ]
         default:
             return [
@@ -241,6 +260,16 @@ enum ReviewScreen {
             }
         case .backfilled: return review.backfilled.map { ticketRow($0, opened($0)) }
         case .bypassed: return review.bypassedDesk.map { ticketRow($0, opened($0), role: nil) }
+        case .openProblems:
+            return review.problemsOpenTooLong.map { problem in
+                let age = state.now.timeIntervalSince(problem.raisedAt)
+                return TableRow(id: problem.id.number, cells: [
+                    TableCell(problem.id.description), TableCell(problem.title),
+                    TableCell(problem.state.label(l), role: problem.state == .new ? .warning : nil),
+                    TableCell(problem.owner ?? l.pick(en: "unassigned", zh: "未指派"), role: problem.owner == nil ? .warning : nil),
+                    TableCell(ProblemsScreen.ageText(age), sortKey: .number(age), role: .breached),
+                ])
+            }
         }
     }
 
@@ -306,6 +335,7 @@ enum ReviewScreen {
         case .notFixed: l.pick(en: "Nothing reopened or resolved with a workaround", zh: "无重开或临时解决的事件")
         case .backfilled: l.pick(en: "Nothing back-filled", zh: "无补录事件")
         case .bypassed: l.pick(en: "Nothing bypassed the desk", zh: "无绕过服务台的事件")
+        case .openProblems: l.pick(en: "No problem open for more than 30 days", zh: "没有超过 30 天未结的问题单")
         }
     }
 
