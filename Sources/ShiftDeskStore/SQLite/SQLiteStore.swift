@@ -465,6 +465,10 @@ public final class SQLiteStore: Store {
             arguments.append(Millis.from(instant))
         }
         if query.urgentFirst { clauses.append("urgency IS NOT NULL") }
+        if let after = query.afterNumber {
+            clauses.append("number > ?")
+            arguments.append(after)
+        }
         return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), StatementArguments(arguments))
     }
 
