@@ -6,7 +6,7 @@ import ShiftDeskTUI
 
 // The budget figures of DESIGN.md, measured on this machine. Medians (and p99) over repeated
 // runs; the machine is shared, so compare ratios between sizes rather than absolute times.
-//   swift run -c release Benchmarks [sweep|writes|writers|console|console-process|start|import|report-year|audit|ssh|known-errors|all] [--large] [--incidents=N] [--events=N]
+//   swift run -c release Benchmarks [sweep|writes|writers|console|start|import|report-year|audit|ssh|known-errors|all] [--large] [--incidents=N] [--events=N]
 
 let arguments = Set(CommandLine.arguments.dropFirst())
 let large = arguments.contains("--large")
@@ -396,7 +396,6 @@ do {
     if which == "report-year-generate" { try await generateYear() }
     if which == "report-year-split" { try await reportYearSplit() }
     if which == "writers" { try await writerProcessesBenchmark() }
-    if which == "console-process" { try await consoleProcessBenchmark() }
     if which == "writer-process" { try await writerProcess(); exit(0) }
     try? FileManager.default.removeItem(at: scratchFolder)
 } catch {
