@@ -6,7 +6,7 @@ import ShiftDeskTUI
 
 // The budget figures of DESIGN.md, measured on this machine. Medians (and p99) over repeated
 // runs; the machine is shared, so compare ratios between sizes rather than absolute times.
-//   swift run -c release Benchmarks [sweep|writes|writers|console|start|import|report-year|audit|ssh|known-errors|all] [--large] [--incidents=N] [--events=N]
+//   swift run -c release Benchmarks [sweep|writes|writers|console|start|import|report-year|audit|ssh|known-errors|soak|all] [--large] [--incidents=N] [--events=N]
 
 let arguments = Set(CommandLine.arguments.dropFirst())
 let large = arguments.contains("--large")
@@ -384,6 +384,8 @@ func auditBenchmark() async throws {
 }
 
 do {
+    if which == "soak" { try await soakBenchmark(Array(CommandLine.arguments.dropFirst())) }
+    if which == "soak-seat" { try await soakSeat(Array(CommandLine.arguments.dropFirst())) }
     if which == "import" { try await importBenchmark() }
     if which == "ssh" || which == "all" { try await sshKeyLatencyBenchmark() }
     if which == "audit" || which == "all" { try await auditBenchmark() }

@@ -257,9 +257,11 @@ public struct Desk: Sendable {
         // The workflow names only the holder (a refusal, a take-over note): one lookup, not every operator.
         let holder = seen.assignee
         let holderName = await displayName(of: holder)
-        let now = clock.now()
         let stored: [TicketEvent]
         do { stored = try await store.events(of: seen.id) } catch { throw .store(error) }
+        // The instant is read after the history: a write another seat committed meanwhile is
+        // then never later than this one (it is a conflict on the version, not a backdating).
+        let now = clock.now()
         // Events are appended in order: an action before the latest one would date history backwards.
         if let latest = stored.map(\.at).max(), EventEncoding.millis(now) < EventEncoding.millis(latest) {
             throw .backdated(ticket: seen.id, latest: latest, attempted: now)

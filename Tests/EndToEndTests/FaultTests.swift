@@ -139,6 +139,53 @@ struct FaultTests {
         try cli.expectSuccess("ticket", "note", "1", "after", "--as", "desk1")
     }
 
+    /// The same on PostgreSQL: the desk's database lives in a tablespace on a tiny tmpfs (the
+    /// write-ahead log stays on the cluster's disk, as a real server keeps it apart). The write
+    /// that no longer fits is refused naming the full disk; the server stays up; once space is
+    /// freed every acknowledged note is there, the record verifies and the desk takes writes again.
+    @Test(.enabled(if: FaultTests.canMountTmpfs, "needs root and a kernel that lets it mount a tmpfs here"),
+          .enabled(if: CLI.postgresServer != nil, "SHIFTDESK_TEST_POSTGRES is not set"))
+    func aFullDiskUnderPostgreSQLFailsNamingItAndKeepsEverythingCommitted() throws {
+        let server = try PrivatePostgres()
+        defer { server.destroy() }
+        let mount = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-pgfull-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        guard Self.shell("/bin/mount", ["-t", "tmpfs", "-o", "size=24m", "tmpfs", mount]) == 0 else {
+            Issue.record("mount failed")
+            return
+        }
+        defer {
+            _ = Self.shell("/bin/umount", [mount])
+            try? FileManager.default.removeItem(atPath: mount)
+        }
+        let space = mount + "/space"
+        try FileManager.default.createDirectory(atPath: space, withIntermediateDirectories: true)
+        _ = Self.shell("/bin/chown", ["postgres:postgres", space])
+        try server.sql("CREATE TABLESPACE small LOCATION '\(space)'")
+        try server.sql("CREATE DATABASE shiftdesk TABLESPACE small")
+        let cli = try CLI.staffedDesk(on: CLI(database: server.url))
+        try cli.expectSuccess("ticket", "new", "--title", "磁盘满", "--caller", "王小明", "--as", "desk1")
+        let filler = mount + "/filler"
+        let free = try #require((try FileManager.default.attributesOfFileSystem(forPath: mount)[.systemFreeSize] as? NSNumber)?.intValue)
+        try Data(count: max(0, free - 160 * 1024)).write(to: URL(fileURLWithPath: filler))
+        var acknowledged: [Int] = []
+        var failure: Ended?
+        for index in 1...200 {
+            let ended = try Self.run(cli, through: [], ["ticket", "note", "1", "full-\(index) " + String(repeating: "盘", count: 1_300), "--as", "desk1"])
+            if ended.result.status == 0 { acknowledged.append(index); continue }
+            failure = ended
+            break
+        }
+        let refused = try #require(failure, "200 notes fitted in the tablespace")
+        Self.expectRefused(refused, naming: "is full")
+        try FileManager.default.removeItem(atPath: filler)
+        let shown = try cli.expectSuccess("ticket", "show", "1", "--json").stdout
+        for index in acknowledged { #expect(shown.contains("full-\(index) "), "acknowledged note \(index) is missing") }
+        #expect(!shown.contains("full-\((acknowledged.last ?? 0) + 1) "), "the refused note was written")
+        #expect(try cli.run("audit", "verify").status == 0)
+        try cli.expectSuccess("ticket", "note", "1", "after", "--as", "desk1")
+    }
+
     static let canMountTmpfs: Bool = {
         guard isRoot else { return false }
         let probe = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-probe-\(UUID().uuidString)").path

@@ -39,6 +39,11 @@ final class PrivatePostgres {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
+    /// One SQL statement as the server's superuser, through `psql` on the cluster's socket.
+    func sql(_ statement: String) throws {
+        try pg("psql", ["-h", folder, "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", statement])
+    }
+
     private func pg(_ tool: String, _ arguments: [String]) throws {
         if getuid() == 0 {
             try run("/sbin/runuser", ["-u", "postgres", "--", "\(bin)/\(tool)"] + arguments)

@@ -24,6 +24,19 @@ struct WorkflowTests {
         #expect(taken.firstResponseAt == minutes(3))
     }
 
+    /// An arrival nobody at the desk has handled (an inbox, a monitor, a drill's replay) is owned
+    /// by the desk agent who accepts it, not by whoever wrote it in.
+    @Test func anUnattendedArrivalBelongsToTheDeskAgentWhoAcceptsIt() throws {
+        var arrival = draft(.email)
+        arrival.unattended = true
+        let ticket = try Workflow.open(arrival, id: TicketID(1), by: Staff.desk, at: t0).ticket
+        #expect(ticket.owner == nil && ticket.assignee == nil && ticket.state == .new && !ticket.bypassedDesk)
+        let taken = try Workflow.apply(.take, to: ticket, by: Staff.desk2, at: minutes(2)).ticket
+        #expect(taken.owner == "amy.chen" && taken.assignee == "amy.chen")
+        // Logged by hand, the agent who logs it owns it as before.
+        #expect(try opened(.email).owner == "zhang.wei")
+    }
+
     @Test func ticketsNotLoggedByTheDeskAreFlagged() throws {
         let byL1 = try opened(by: Staff.l1)
         #expect(byL1.bypassedDesk)

@@ -10,11 +10,26 @@ public enum RecordSubject: String, Codable, CaseIterable, Sendable {
     case handover
     /// One incident of a handover, with its acknowledgement once given.
     case handoverItem = "handover_item"
+    /// One event of a controlled document's history (append-only).
+    case documentEvent = "document_event"
+    /// A problem as it stands (its row changes with every step of its life).
+    case problem
+    /// One event of a problem's history (append-only).
+    case problemEvent = "problem_event"
+    /// An operator as seated: name, role, shift, address, disabled.
+    case `operator`
+    /// An operator's SSH key (who a key signs in as), journaled as added and as removed.
+    case operatorKey = "operator_key"
 
     public func name(_ l: Language) -> String {
         switch self {
         case .handover: return l.pick(en: "handover", zh: "交接班记录")
         case .handoverItem: return l.pick(en: "handover item", zh: "交接事项")
+        case .documentEvent: return l.pick(en: "document event", zh: "文档事件")
+        case .problem: return l.pick(en: "problem", zh: "问题单")
+        case .problemEvent: return l.pick(en: "problem event", zh: "问题单事件")
+        case .operator: return l.pick(en: "operator", zh: "操作员")
+        case .operatorKey: return l.pick(en: "SSH key", zh: "SSH 密钥")
         }
     }
 }
@@ -232,39 +247,15 @@ public struct JournalWalk: Sendable {
         for record in stored {
             let key = RecordKey(subject: record.subject, key: record.key)
             seen.insert(key)
-            guard let journaled = newest[key] else { return .recordInserted(record.subject, key: record.key) }
+            // A state with no fields records the record's removal.
+            guard let journaled = newest[key], !journaled.fields.isEmpty else { return .recordInserted(record.subject, key: record.key) }
             if let field = record.firstDifference(from: journaled) {
                 return .recordEdited(record.subject, key: record.key, field: field)
             }
         }
-        for key in order where !seen.contains(key) {
+        for key in order where !seen.contains(key) && newest[key]?.fields.isEmpty == false {
             return .recordDeleted(key.subject, key: key.key)
         }
         return nil
-    }
-}
-
-extension Handover {
-    /// The states the record journal keeps of this handover: the handover itself, then each item.
-    public var journalStates: [RecordState] {
-        var states = [RecordState(subject: .handover, key: String(id), fields: [
-            RecordField("from", "\(from.shift.rawValue)@\(EventEncoding.millis(from.start))-\(EventEncoding.millis(from.end))"),
-            RecordField("to", "\(to.shift.rawValue)@\(EventEncoding.millis(to.start))-\(EventEncoding.millis(to.end))"),
-            RecordField("prepared_by", preparedBy),
-            RecordField("prepared_at", String(EventEncoding.millis(preparedAt))),
-            RecordField("note", note),
-            RecordField("tickets", items.map { String($0.ticket.number) }.joined(separator: ",")),
-        ])]
-        for item in items { states.append(journalState(of: item)) }
-        return states
-    }
-
-    public func journalState(of item: HandoverItem) -> RecordState {
-        RecordState(subject: .handoverItem, key: "\(id)/\(item.ticket)", fields: [
-            RecordField("note", item.note),
-            RecordField("acknowledged_by", item.acknowledgedBy),
-            RecordField("acknowledged_at", item.acknowledgedAt.map { String(EventEncoding.millis($0)) }),
-            RecordField("acknowledgement_note", item.acknowledgementNote),
-        ])
     }
 }

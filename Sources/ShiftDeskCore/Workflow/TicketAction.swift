@@ -13,6 +13,9 @@ public struct TicketDraft: Sendable, Hashable {
     public var backfilled: Bool
     /// When the incident really began, for back-filled incidents; default: now.
     public var openedAt: Date?
+    /// Arrived in the desk's queue with nobody at the desk on it yet (an inbox or a monitor
+    /// writing in, a drill replaying a log): the desk agent who accepts it owns it.
+    public var unattended = false
 
     public init(title: String, description: String = "", caller: Caller, channel: Channel = .phone,
                 priority: Priority = .general, category: String? = nil, affectedService: String? = nil,

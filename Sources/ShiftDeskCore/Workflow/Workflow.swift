@@ -37,6 +37,8 @@ public enum Workflow {
             openedAt: openedAt, backfilled: draft.backfilled, bypassedDesk: actor.role != .desk)
 
         switch actor.role {
+        case .desk where draft.unattended:
+            break
         case .desk:
             ticket.owner = actor.login
             // On the phone or face to face, logging the call is the desk's response.

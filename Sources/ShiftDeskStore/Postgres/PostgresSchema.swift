@@ -396,6 +396,9 @@ enum PostgresSchema {
             CREATE TRIGGER record_journal_head_is_kept BEFORE DELETE OR TRUNCATE ON record_journal_head
                 FOR EACH STATEMENT EXECUTE FUNCTION shiftdesk_chain_head_is_kept();
             """, then: journalExistingRecords),
+        // As SQLite's v20.
+        Migration(version: 20, name: "v20: the record journal keeps documents' and problems' histories and problems as they stand",
+                  sql: "SELECT 1", then: journalExistingTables),
     ]
 
     /// Journals the handovers a database already holds (schema v15), each as its own actor left it.
@@ -416,6 +419,18 @@ enum PostgresSchema {
             }
         }
         try await PostgresStore.saveJournalHead(session, head)
+    }
+
+    /// Journals the document events, problems and problem events a database already holds (schema v20).
+    static func journalExistingTables(_ session: PGSession) async throws {
+        for table in RecordJournalRows.journaledTables {
+            for row in try await session.rows(PG.query { _ in table.selectAsText }) {
+                let state = RecordState(subject: table.subject, key: try row.text("k"), names: table.columns,
+                                        values: try table.columns.indices.map { index throws(StoreError) in try row.optionalText("c\(index)") })
+                let author = RecordJournalRows.upgradeAuthor(of: state)
+                try await PostgresStore.journal(session, [state], actor: author.actor, at: author.at, origin: .local)
+            }
+        }
     }
 
     /// Chains the events a database already holds, in id order, a page at a time; the

@@ -120,6 +120,21 @@ extension PostgresStore {
         }
     }
 
+    /// Appends `states` to the journal after its (locked) head and saves the new head: one write's entries.
+    static func journal(_ session: PGSession, _ states: [RecordState], actor: String, at instant: Date, origin: EventOrigin) async throws {
+        var head = try await lockedJournalHead(session)
+        try await appendJournal(session, states, actor: actor, at: instant, origin: origin, head: &head)
+        try await saveJournalHead(session, head)
+    }
+
+    /// Journals one row of `table` as it now stands (no fields when it is gone), by the administrator.
+    static func journalRow(_ session: PGSession, _ table: RecordJournalRows.JournaledTable, key: String, at instant: Date) async throws {
+        let row = try await session.rows(PG.query { b in table.selectOneAsText(keyPlaceholder: b.text(key)) }).first
+        let values = try table.columns.indices.map { index throws(StoreError) in try row?.optionalText("c\(index)") }
+        let state = RecordState(subject: table.subject, key: key, names: row == nil ? [] : table.columns, values: values)
+        try await journal(session, [state], actor: RecordJournalRows.administrator, at: instant, origin: .local)
+    }
+
     static func saveJournalHead(_ session: PGSession, _ head: JournalHead) async throws {
         let hex = EventEncoding.hex(head.hash)
         try await session.run(PG.query { b in
@@ -155,9 +170,17 @@ extension PostgresStore {
 
     public func journaledRecords() async throws(StoreError) -> [RecordState] {
         try await read { session in
-            try await Self.loadHandovers(session, PG.query { _ in
+            let handovers = try await Self.loadHandovers(session, PG.query { _ in
                 "SELECT \(PostgresRows.handoverColumns) FROM handovers ORDER BY id"
             }).flatMap(\.journalStates)
+            var rows: [RecordState] = []
+            for table in RecordJournalRows.journaledTables {
+                for row in try await session.rows(PG.query { _ in table.selectAsText }) {
+                    rows.append(RecordState(subject: table.subject, key: try row.text("k"), names: table.columns,
+                                            values: try table.columns.indices.map { index throws(StoreError) in try row.optionalText("c\(index)") }))
+                }
+            }
+            return handovers + rows
         }
     }
 }

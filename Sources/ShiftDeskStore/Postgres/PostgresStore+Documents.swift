@@ -40,6 +40,7 @@ extension PostgresStore {
             var stored = event
             stored.id = id
             stored.at = Millis.stored(event.at)
+            try await Self.journal(session, [stored.journalState], actor: stored.actor, at: stored.at, origin: .local)
             return stored
         }
     }

@@ -231,6 +231,7 @@ public final class PostgresStore: Store {
                 """
             })
             if rows.isEmpty { throw StoreError.operatorExists(person.login) }
+            try await Self.journalRow(session, RecordJournalRows.operators, key: person.login, at: Date())
         }
     }
 
@@ -250,17 +251,21 @@ public final class PostgresStore: Store {
 
     public func setOperatorDisabled(_ login: String, _ disabled: Bool) async throws(StoreError) -> Bool {
         try await write { session in
-            !(try await session.rows(PG.query { b in
+            guard !(try await session.rows(PG.query { b in
                 "UPDATE operators SET disabled = \(b.bool(disabled)) WHERE login = \(b.text(login)) RETURNING login"
-            })).isEmpty
+            })).isEmpty else { return false }
+            try await Self.journalRow(session, RecordJournalRows.operators, key: login, at: Date())
+            return true
         }
     }
 
     public func setOperatorEmail(_ login: String, _ email: String?) async throws(StoreError) -> Bool {
         try await write { session in
-            !(try await session.rows(PG.query { b in
+            guard !(try await session.rows(PG.query { b in
                 "UPDATE operators SET email = \(b.text(email)) WHERE login = \(b.text(login)) RETURNING login"
-            })).isEmpty
+            })).isEmpty else { return false }
+            try await Self.journalRow(session, RecordJournalRows.operators, key: login, at: Date())
+            return true
         }
     }
 
@@ -283,6 +288,7 @@ public final class PostgresStore: Store {
                 }).first.map { row throws(StoreError) in try row.text("login") }
                 throw StoreError.keyTaken(fingerprint: key.fingerprint, login: holder ?? "?")
             }
+            try await Self.journalRow(session, RecordJournalRows.operatorKeys, key: key.fingerprint, at: key.addedAt)
         }
     }
 
@@ -297,9 +303,11 @@ public final class PostgresStore: Store {
 
     public func removeOperatorKey(login: String, fingerprint: String) async throws(StoreError) -> Bool {
         try await write { session in
-            !(try await session.rows(PG.query { b in
+            guard !(try await session.rows(PG.query { b in
                 "DELETE FROM operator_keys WHERE login = \(b.text(login)) AND fingerprint = \(b.text(fingerprint)) RETURNING login"
-            })).isEmpty
+            })).isEmpty else { return false }
+            try await Self.journalRow(session, RecordJournalRows.operatorKeys, key: fingerprint, at: Date())
+            return true
         }
     }
 
@@ -860,9 +868,7 @@ public final class PostgresStore: Store {
                     """
                 })
             }
-            var head = try await Self.lockedJournalHead(session)
-            try await Self.appendJournal(session, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin, head: &head)
-            try await Self.saveJournalHead(session, head)
+            try await Self.journal(session, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin)
             return stored
         }
     }
@@ -934,10 +940,8 @@ public final class PostgresStore: Store {
                 "SELECT \(PostgresRows.handoverColumns) FROM handovers WHERE id = \(b.int(id))"
             }).first else { throw StoreError.handoverNotFound(id) }
             if !acknowledged.isEmpty {
-                var head = try await Self.lockedJournalHead(session)
                 let states = stored.items.filter { acknowledged.contains($0.ticket.number) }.map(stored.journalState(of:))
-                try await Self.appendJournal(session, states, actor: login, at: instant, origin: origin, head: &head)
-                try await Self.saveJournalHead(session, head)
+                try await Self.journal(session, states, actor: login, at: instant, origin: origin)
             }
             return stored
         }
@@ -992,6 +996,8 @@ public final class PostgresStore: Store {
                 """
             })
             let raised = try await Self.appendProblemEvent(session, event, problem: stored.id)
+            try await Self.journal(session, [stored.journalState, raised.journalState], actor: raised.actor, at: raised.at,
+                                   origin: raised.origin)
             for message in messages(stored.id) { try await Self.queue(session, message) }
             return (stored, raised)
         }
@@ -1019,7 +1025,10 @@ public final class PostgresStore: Store {
                 throw StoreError.problemConflict(problem: problem.id, changedBy: last?.actor ?? "?",
                                                  at: last?.at ?? Date(timeIntervalSince1970: 0), kind: last?.kind ?? .raised)
             }
-            return (stored, try await Self.appendProblemEvent(session, event, problem: problem.id))
+            let appended = try await Self.appendProblemEvent(session, event, problem: problem.id)
+            try await Self.journal(session, [stored.journalState, appended.journalState], actor: appended.actor, at: appended.at,
+                                   origin: appended.origin)
+            return (stored, appended)
         }
     }
 

@@ -211,6 +211,9 @@ enum SQLiteSchema {
             try db.execute(sql: SQLiteSchema.recordJournal)
             try journalExistingRecords(db)
         }
+        migrator.registerMigration("v20: the record journal keeps documents' and problems' histories and problems as they stand") { db in
+            try journalExistingTables(db)
+        }
         return migrator
     }
 
@@ -255,6 +258,18 @@ enum SQLiteSchema {
             }
         }
         try SQLiteStore.saveJournalHead(db, head)
+    }
+
+    /// Journals the document events, problems and problem events a desk already holds (schema v20).
+    static func journalExistingTables(_ db: Database) throws {
+        for table in RecordJournalRows.journaledTables {
+            for row in try Row.fetchAll(db, sql: table.selectAsText) {
+                let state = RecordState(subject: table.subject, key: row["k"] ?? "", names: table.columns,
+                                        values: table.columns.indices.map { row["c\($0)"] })
+                let author = RecordJournalRows.upgradeAuthor(of: state)
+                try SQLiteStore.journal(db, [state], actor: author.actor, at: author.at, origin: .local)
+            }
+        }
     }
 
     /// Problems get their life (README, "Problems and known errors"): the fields of each step,

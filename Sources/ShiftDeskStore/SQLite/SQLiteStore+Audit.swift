@@ -221,6 +221,21 @@ extension SQLiteStore {
         }
     }
 
+    /// Appends `states` to the journal after its current head and saves the new head: one write's entries.
+    static func journal(_ db: Database, _ states: [RecordState], actor: String, at instant: Date, origin: EventOrigin) throws {
+        var head = try journalHead(db)
+        try appendJournal(db, states, actor: actor, at: instant, origin: origin, head: &head)
+        try saveJournalHead(db, head)
+    }
+
+    /// Journals one row of `table` as it now stands (no fields when it is gone), by the administrator.
+    static func journalRow(_ db: Database, _ table: RecordJournalRows.JournaledTable, key: String, at instant: Date) throws {
+        let row = try Row.fetchOne(db, sql: table.selectOneAsText(keyPlaceholder: "?"), arguments: [key])
+        let state = RecordState(subject: table.subject, key: key, names: row == nil ? [] : table.columns,
+                                values: table.columns.indices.map { row?["c\($0)"] })
+        try journal(db, [state], actor: RecordJournalRows.administrator, at: instant, origin: .local)
+    }
+
     static func saveJournalHead(_ db: Database, _ head: JournalHead) throws {
         try db.cachedStatement(sql: """
             INSERT INTO record_journal_head (id, count, hash) VALUES (1, ?, ?)
@@ -258,6 +273,12 @@ extension SQLiteStore {
         try await guarded {
             try await pool.read { db in
                 try Self.loadHandovers(db, where: "1 ORDER BY id", []).flatMap(\.journalStates)
+                    + RecordJournalRows.journaledTables.flatMap { table in
+                        try Row.fetchAll(db, sql: table.selectAsText).map { row in
+                            RecordState(subject: table.subject, key: row["k"] ?? "", names: table.columns,
+                                        values: table.columns.indices.map { row["c\($0)"] })
+                        }
+                    }
             }
         }
     }

@@ -32,6 +32,7 @@ extension SQLiteStore {
                 var stored = event
                 stored.id = db.lastInsertedRowID
                 stored.at = Millis.stored(event.at)
+                try Self.journal(db, [stored.journalState], actor: stored.actor, at: stored.at, origin: .local)
                 return stored
             }
         }

@@ -200,6 +200,7 @@ public final class SQLiteStore: Store {
                 }
                 try db.execute(sql: "INSERT INTO operators (login, name, role, shift, email) VALUES (?, ?, ?, ?, ?)",
                                arguments: [person.login, person.name, person.role.rawValue, person.shift?.rawValue, person.email])
+                try Self.journalRow(db, RecordJournalRows.operators, key: person.login, at: Date())
             }
         }
     }
@@ -225,7 +226,9 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE operators SET disabled = ? WHERE login = ?", arguments: [disabled ? 1 : 0, login])
-                return db.changesCount > 0
+                guard db.changesCount > 0 else { return false }
+                try Self.journalRow(db, RecordJournalRows.operators, key: login, at: Date())
+                return true
             }
         }
     }
@@ -234,7 +237,9 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE operators SET email = ? WHERE login = ?", arguments: [email, login])
-                return db.changesCount > 0
+                guard db.changesCount > 0 else { return false }
+                try Self.journalRow(db, RecordJournalRows.operators, key: login, at: Date())
+                return true
             }
         }
     }
@@ -250,6 +255,7 @@ public final class SQLiteStore: Store {
                 }
                 try db.execute(sql: "INSERT INTO operator_keys (fingerprint, login, type, key, comment, added_at) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [key.fingerprint, key.login, key.type, key.base64, key.comment, Millis.from(key.addedAt)])
+                try Self.journalRow(db, RecordJournalRows.operatorKeys, key: key.fingerprint, at: key.addedAt)
             }
         }
     }
@@ -270,7 +276,9 @@ public final class SQLiteStore: Store {
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "DELETE FROM operator_keys WHERE login = ? AND fingerprint = ?", arguments: [login, fingerprint])
-                return db.changesCount > 0
+                guard db.changesCount > 0 else { return false }
+                try Self.journalRow(db, RecordJournalRows.operatorKeys, key: fingerprint, at: Date())
+                return true
             }
         }
     }
@@ -822,9 +830,7 @@ public final class SQLiteStore: Store {
                     try db.execute(sql: "INSERT INTO handover_items (handover, position, ticket, note) VALUES (?, ?, ?, ?)",
                                    arguments: [stored.id, position, item.ticket.number, item.note])
                 }
-                var head = try Self.journalHead(db)
-                try Self.appendJournal(db, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin, head: &head)
-                try Self.saveJournalHead(db, head)
+                try Self.journal(db, stored.journalStates, actor: stored.preparedBy, at: stored.preparedAt, origin: origin)
                 return stored
             }
         }
@@ -894,10 +900,8 @@ public final class SQLiteStore: Store {
                 }
                 guard let stored = try Self.loadHandovers(db, where: "id = ?", [id]).first else { throw StoreError.handoverNotFound(id) }
                 if !acknowledged.isEmpty {
-                    var head = try Self.journalHead(db)
                     let states = stored.items.filter { acknowledged.contains($0.ticket.number) }.map(stored.journalState(of:))
-                    try Self.appendJournal(db, states, actor: login, at: instant, origin: origin, head: &head)
-                    try Self.saveJournalHead(db, head)
+                    try Self.journal(db, states, actor: login, at: instant, origin: origin)
                 }
                 return stored
             }
@@ -939,6 +943,7 @@ public final class SQLiteStore: Store {
                                arguments: StatementArguments(SQLiteRows.problemValues(stored)))
                 stored.id = ProblemID(db.lastInsertedRowID)
                 let raised = try Self.appendProblemEvent(db, event, problem: stored.id)
+                try Self.journal(db, [stored.journalState, raised.journalState], actor: raised.actor, at: raised.at, origin: raised.origin)
                 for message in messages(stored.id) { try Self.queue(db, message) }
                 return (stored, raised)
             }
@@ -962,7 +967,10 @@ public final class SQLiteStore: Store {
                     throw StoreError.problemConflict(problem: problem.id, changedBy: last?.actor ?? "?", at: last?.at ?? Date(timeIntervalSince1970: 0),
                                                      kind: last?.kind ?? .raised)
                 }
-                return (stored, try Self.appendProblemEvent(db, event, problem: problem.id))
+                let appended = try Self.appendProblemEvent(db, event, problem: problem.id)
+                try Self.journal(db, [stored.journalState, appended.journalState], actor: appended.actor, at: appended.at,
+                                 origin: appended.origin)
+                return (stored, appended)
             }
         }
     }

@@ -26,6 +26,9 @@ public enum Console {
         /// Reads SLA policy texts (the configuration module's reader): checks a proposal, and
         /// the versions in force after an approval.
         public var parsePolicy: PolicyParser
+        /// Seconds of the desk's clock per real second: above 1 on a drill desk, where the
+        /// countdowns still redraw once a real second rather than once a simulated one.
+        public var clockSpeed: Double = 1
 
         public init(desk: Desk, sweep: EscalationSweep, login: String, queue: QueueKind?, language: Language, timeZone: TimeZone,
                     theme: String?, themeDirectories: [String], sheetsDirectory: String, environment: [String: String],
@@ -94,7 +97,8 @@ public enum Console {
                 }
             })
         let runner = AppRunner(terminal: terminal, program: program, theme: themeResult.theme, clock: setup.desk.clock,
-                               options: AppRunnerOptions(language: setup.language))
+                               options: AppRunnerOptions(tickInterval: .milliseconds(Int64(1000 * min(3600, max(1, setup.clockSpeed)))),
+                                                         language: setup.language))
         do {
             let reason = try runner.run()
             // The terminal went away (SSH dropped, SIGHUP, the pane killed) with a long form open:

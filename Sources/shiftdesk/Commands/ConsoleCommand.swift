@@ -28,7 +28,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let sweep = context.sweep(desk, firedBy: "console@\(context.login)")
         do { try await sweep.replanIfPolicyChanged() } catch { throw CLIFailure(error, context) }
-        let setup = Console.Setup(
+        var console = Console.Setup(
             desk: desk, sweep: sweep, login: context.login, queue: role.map(QueueKind.home(of:)), language: context.language,
             timeZone: context.timeZone, theme: theme, themeDirectories: Self.themeDirectories(environment),
             sheetsDirectory: Self.dataDirectory(environment).appendingPathComponent("sheets").path, environment: environment,
@@ -36,6 +36,8 @@ struct ConsoleCommand: AsyncParsableCommand {
             confinedFolder: context.seat.map { Self.dataDirectory(environment).appendingPathComponent("reports/\($0.login)").path },
             forecast: context.config.forecast,
             parsePolicy: context.policyParser)
+        console.clockSpeed = (context.clock as? DeskClock)?.following?.speed ?? 1
+        let setup = console
         // ncurses and the console's waits live on a thread of their own, off the concurrency pool.
         let status: Result<Int32, Console.Failure> = await withCheckedContinuation { continuation in
             let thread = Thread {

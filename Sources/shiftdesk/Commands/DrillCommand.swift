@@ -39,10 +39,6 @@ struct DrillCommand: AsyncParsableCommand {
         let context = try Context(global)
         let l = context.language
         let store = try context.openStore()
-        guard store is SQLiteStore else {
-            throw CLIFailure(l.pick(en: "drills run on a SQLite scratch desk (shiftdesk init --drill --db FILE)",
-                                    zh: "演练只在 SQLite 临时服务台上进行（shiftdesk init --drill --db 文件）"))
-        }
         do {
             guard try await store.setting(DrillTimeline.deskMarkKey) == "yes" else {
                 throw CLIFailure(l.pick(en: "this desk is not a drill desk: a drill runs only on a desk made with `shiftdesk init --drill`, so real records are never touched",
@@ -179,6 +175,8 @@ struct DrillRunner {
             var draft = incidents[arrived].draft
             if draft.channel == .phone || draft.channel == .walkIn { draft.channel = .email }
             draft.openedAt = nil
+            // Nobody at the desk has it yet: the trainee who accepts it owns it (and closes it).
+            draft.unattended = true
             let ticket = try await desk.open(draft, as: DrillIntake.person.login)
             replayed[ticket.id] = incidents[arrived]
             arrived += 1
@@ -217,6 +215,8 @@ struct DrillRunner {
             _ = try await desk.perform(action, on: ticket, by: try await operatorNamed(login))
             return true
         } catch let error as DeskError {
+            // A trainee (or another seat) acted on it first: the bot looks again next time.
+            if case let .store(storeError) = error, case .conflict = storeError { return false }
             if case .store = error { throw error }
             return false
         }

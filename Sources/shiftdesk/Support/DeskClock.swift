@@ -18,10 +18,17 @@ final class DeskClock: Clock {
 
     func follow(_ drill: DrillTimeline?) { timeline.withLock { $0 = drill } }
 
-    /// Follows the drill of `store`'s desk, if it has one running. SQLite desks only: the setting
-    /// is read synchronously, as the command opens the desk.
+    /// Follows the drill of `store`'s desk, if it has one running. SQLite: read synchronously, as
+    /// the command opens the desk; PostgreSQL follows in ``follow(opened:)``, once it is reachable.
     func follow(_ store: any Store) {
         guard let sqlite = store as? SQLiteStore, let text = sqlite.settingNow(DrillTimeline.settingKey) else { return }
+        follow(DrillTimeline(settingText: text))
+    }
+
+    /// Follows the drill of a PostgreSQL desk (its setting read over the connection).
+    func follow(opened store: any Store) async throws(StoreError) {
+        guard store is PostgresStore, following == nil,
+              let text = try await store.setting(DrillTimeline.settingKey) else { return }
         follow(DrillTimeline(settingText: text))
     }
 }

@@ -193,7 +193,9 @@ struct Context {
         let store = try openStore(create: create)
         do {
             if let postgres = store as? PostgresStore {
-                return (store, try await postgres.ready())
+                let version = try await postgres.ready()
+                try await (clock as? DeskClock)?.follow(opened: store)
+                return (store, version)
             }
             if let sqlite = store as? SQLiteStore {
                 return (store, try await sqlite.schemaVersion())

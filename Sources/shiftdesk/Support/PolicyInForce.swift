@@ -39,6 +39,11 @@ extension Context {
     func deskInForce(on opened: (any Store)? = nil, create: Bool = false) async throws(CLIFailure) -> (desk: Desk, timeline: PolicyTimeline) {
         let store: any Store
         if let opened { store = opened } else { store = try openStore(create: create) }
+        do {
+            try await (clock as? DeskClock)?.follow(opened: store)
+        } catch {
+            throw CLIFailure(error, self)
+        }
         let timeline = try await policyTimeline(store)
         warnAboutPolicyFile(timeline)
         var desk = Desk(store: store, clock: clock, policy: timeline.policy(at: clock.now()), origin: seat == nil ? .local : .serve)
