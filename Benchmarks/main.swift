@@ -6,7 +6,7 @@ import ShiftDeskTUI
 
 // The budget figures of DESIGN.md, measured on this machine. Medians (and p99) over repeated
 // runs; the machine is shared, so compare ratios between sizes rather than absolute times.
-//   swift run -c release Benchmarks [sweep|writes|console|start|import|report-year|audit|ssh|known-errors|soak|all] [--large] [--incidents=N] [--events=N]
+//   swift run -c release Benchmarks [sweep|writes|writers|console|start|import|report-year|audit|ssh|known-errors|soak|all] [--large] [--incidents=N] [--events=N]
 
 let arguments = Set(CommandLine.arguments.dropFirst())
 let large = arguments.contains("--large")
@@ -178,7 +178,7 @@ func startBenchmark() async throws {
         let rest = try await measure(5) {
             let before = residentMiB()
             let store = try SQLiteStore(path: path, create: false)
-            let entries = try await store.tickets(.notClosed).map(QueueEntry.init)
+            let entries = try await QueueEntry.loadAll(from: store)
             growth.append(residentMiB() - before)
             _ = entries.count
         }
@@ -197,17 +197,21 @@ func consoleBenchmark() async throws {
         // As the console loads them: every ticket not closed (the demo closes some; more are made to make up).
         var entries: [QueueEntry] = []
         var seed: UInt64 = 7
-        while entries.count < count {
-            for history in DemoDesk(now: t0, tickets: count, seed: seed).tickets where history.ticket.state != .closed && entries.count < count {
+        var tickets: [Ticket] = []
+        while tickets.count < count {
+            for history in DemoDesk(now: t0, tickets: count, seed: seed).tickets where history.ticket.state != .closed && tickets.count < count {
                 var ticket = history.ticket
-                ticket.id = TicketID(Int64(entries.count + 1))
+                ticket.id = TicketID(Int64(tickets.count + 1))
                 ticket.plan = TicketSLA(ticket: ticket, events: history.events, policy: .dutyTable, fired: [], now: t0).ticketPlan
-                entries.append(QueueEntry(ticket: ticket))
+                tickets.append(ticket)
             }
             seed += 1
         }
+        // As a load makes them: rows with their texts in one buffer.
+        entries = QueueEntry.make(tickets)
         // Another seat will write this one.
-        var changed = entries[entries.count / 2].ticket
+        var changed = tickets[tickets.count / 2]
+        tickets = []
         _ = ConsoleApp.update(&state, .result(.loaded(ConsoleSnapshot(entries: entries, calls: [], handovers: nil))))
         // As in the console, the loaded entries belong to the state alone.
         entries = []
@@ -393,6 +397,8 @@ do {
     if which == "known-errors" || which == "all" { try await knownErrorBenchmark() }
     if which == "report-year-generate" { try await generateYear() }
     if which == "report-year-split" { try await reportYearSplit() }
+    if which == "writers" { try await writerProcessesBenchmark() }
+    if which == "writer-process" { try await writerProcess(); exit(0) }
     try? FileManager.default.removeItem(at: scratchFolder)
 } catch {
     try? FileManager.default.removeItem(at: scratchFolder)

@@ -19,6 +19,8 @@
 /* Not visible through Glibc in Swift. */
 int wcwidth(wchar_t c);
 int wcswidth(const wchar_t *s, size_t n);
+/* glibc's <malloc.h>: the console gives back the memory a whole load went through (issue 19). */
+int malloc_trim(size_t pad);
 
 /* Globals and macros Swift cannot import (or rejects under strict concurrency). */
 static inline WINDOW *shim_stdscr(void) { return stdscr; }

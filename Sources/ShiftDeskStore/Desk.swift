@@ -252,6 +252,28 @@ public struct Desk: Sendable {
         try await apply(action, on: seen, by: try await requireOperator(actor.login))
     }
 
+    /// Applies `action` to ticket `id` as the operator last saw it: at `seenVersion` (a queue
+    /// row's). The ticket is read whole here; when someone changed it since that version, nothing
+    /// is written and the error names who changed it, with the ticket as it is now.
+    @discardableResult
+    public func perform(_ action: TicketAction, on id: TicketID, seenVersion: Int, by actor: Operator) async throws(DeskError) -> Workflow.Outcome {
+        let actor = try await requireOperator(actor.login)
+        let current: Ticket?
+        do { current = try await store.ticket(id) } catch { throw .store(error) }
+        guard let current else { throw .store(.ticketNotFound(id)) }
+        guard current.version == seenVersion else { throw await staleVersion(current) }
+        return try await apply(action, on: current, by: actor)
+    }
+
+    /// The refusal of a write based on an older version of `current`: who wrote it last, when, what.
+    private func staleVersion(_ current: Ticket) async -> DeskError {
+        let last = (try? await store.events(of: current.id))?.max { $0.id < $1.id }
+        let changedBy = last?.actor ?? "?"
+        let name = await displayName(of: changedBy)
+        return .store(.conflict(ticket: current.id, changedBy: name.map { "\($0) (\(changedBy))" } ?? changedBy,
+                                at: last?.at ?? current.openedAt, kind: last?.kind ?? .opened, current: current))
+    }
+
     private func apply(_ action: TicketAction, on seen: Ticket, by actor: Operator) async throws(DeskError) -> Workflow.Outcome {
         // The workflow names only the holder (a refusal, a take-over note): one lookup, not every operator.
         let holder = seen.assignee

@@ -16,10 +16,14 @@ public struct TicketQuery: Sendable, Hashable {
     /// number order.
     public var urgentFirst: Bool
     public var limit: Int?
+    /// Only tickets numbered above this one: with `limit` (and number order), one page of a
+    /// load that never holds every ticket at once.
+    public var afterNumber: Int64?
 
     public init(tiers: Set<Tier>? = nil, states: Set<TicketState>? = nil, priorities: Set<Priority>? = nil,
                 openOnly: Bool = false, assignee: String? = nil, majorOrBreachedAt: Date? = nil, urgentFirst: Bool = false,
-                limit: Int? = nil) {
+                limit: Int? = nil, afterNumber: Int64? = nil) {
+        self.afterNumber = afterNumber
         self.tiers = tiers
         self.states = states
         self.priorities = priorities

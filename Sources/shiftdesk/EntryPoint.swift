@@ -10,7 +10,7 @@ struct EntryPoint {
         signal(SIGXFSZ, SIG_IGN)
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            var command = try ShiftDesk.parseAsRoot(arguments)
+            var command = try ShiftDesk.command(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -30,6 +30,31 @@ struct EntryPoint {
             Output.error(reason + " (see --help)")
             exit(2)
         }
+    }
+}
+
+extension ShiftDesk {
+    /// The command `arguments` name. Opening the console (no command, or `console`) is what a
+    /// person waits for: those arguments are parsed by the console command alone, without first
+    /// building the tree of every command (tens of milliseconds of reflection at every start,
+    /// issue 19). Help, and anything the console does not take, go through the whole tree, so
+    /// every answer and every usage error stays as it was.
+    static func command(_ arguments: [String]) throws -> ParsableCommand {
+        guard let console = consoleArguments(arguments) else { return try parseAsRoot(arguments) }
+        do {
+            return try ConsoleCommand.parseAsRoot(console)
+        } catch {
+            return try parseAsRoot(arguments)
+        }
+    }
+
+    /// The console's own arguments when `arguments` open the console, else nil.
+    static func consoleArguments(_ arguments: [String]) -> [String]? {
+        let asked = ["-h", "--help", "-help", "help", "--version", "--generate-completion-script", "--experimental-dump-help"]
+        guard !arguments.contains(where: { asked.contains($0) || $0.hasPrefix("--generate-completion") }) else { return nil }
+        guard let first = arguments.first else { return [] }
+        if first == ConsoleCommand.configuration.commandName { return Array(arguments.dropFirst()) }
+        return first.hasPrefix("-") ? arguments : nil
     }
 }
 

@@ -22,6 +22,27 @@ struct CommandLineTests {
         #expect(again.status == 1)
     }
 
+    /// Opening the console skips building every command's parser (issue 19, first frame); what
+    /// it answers must not change: help lists every command, a mistake is a usage error naming
+    /// it, and the console's own options are checked as before.
+    @Test func theConsolesOwnParseAnswersAsTheWholeCommandLineDid() throws {
+        let cli = try CLI.withFreshDatabase()
+        for help in [["--help"], ["-h"], ["help"]] {
+            let answer = try cli.run(help, withDatabase: false)
+            #expect(answer.status == 0, "\(help)")
+            #expect(answer.stdout.contains("ticket") && answer.stdout.contains("console"), "\(help): \(answer.stdout)")
+        }
+        let consoleHelp = try cli.run(["console", "--help"], withDatabase: false)
+        #expect(consoleHelp.status == 0 && consoleHelp.stdout.contains("--theme"), "\(consoleHelp.stdout)")
+        for wrong in [["--bogus"], ["console", "--bogus"], ["--lang", "fr"], ["--role", "boss"], ["--as", "desk1", "ticket", "list"]] {
+            let refused = try cli.run(wrong)
+            #expect(refused.status == 2, "\(wrong): \(refused.stderr)")
+            #expect(refused.stderr.contains("(see --help)"), "\(wrong): \(refused.stderr)")
+        }
+        #expect(try cli.run("--bogus").stderr.contains("--bogus"))
+        #expect(try cli.run("--lang", "fr").stderr.contains("--lang takes zh or en"))
+    }
+
     /// The three roles of the second round: added by `operator add --role`, listed with their
     /// labels, and held to their rules by every command.
     @Test func theProblemManagerTheOwnerAndTheAuditorAtTheCommandLine() throws {

@@ -137,4 +137,67 @@ struct QueueQueryContractTests {
         }
         #expect(seen.count == 60)
     }
+
+    /// A console loads the desk a page at a time (issue 19: it never holds every whole ticket at
+    /// once): pages after a number, in number order, cover every ticket not closed exactly once.
+    @Test(arguments: Backend.available)
+    func pagesAfterANumberCoverTheQueueOnceInNumberOrder(_ backend: Backend) async throws {
+        let (desk, _) = try await busyDesk(backend)
+        let store = desk.store
+        let want = try await store.tickets(.notClosed).map(\.id)
+        #expect(want.count >= 7)
+        var got: [TicketID] = []
+        var after: Int64 = 0
+        while true {
+            var page = TicketQuery.notClosed
+            page.limit = 3
+            page.afterNumber = after
+            let tickets = try await store.tickets(page)
+            got += tickets.map(\.id)
+            guard let last = tickets.last, tickets.count == 3 else { break }
+            after = last.id.number
+        }
+        #expect(got == want)
+        var rest = TicketQuery.notClosed
+        rest.afterNumber = want[2].number
+        #expect(try await store.count(rest) == want.count - 3)
+    }
+
+    /// An action from a queue row names the version the row showed; the desk reads the whole
+    /// ticket itself. A row older than the ticket is refused naming who changed it, and nothing
+    /// is written.
+    @Test(arguments: Backend.available)
+    func anActionOnARowsVersionReadsTheTicketAndRefusesAnOlderRow(_ backend: Backend) async throws {
+        let (desk, clock) = try await staffedDesk(backend)
+        var draft = sampleDraft("rows act")
+        draft.description = "the whole ticket: a description no queue row holds"
+        let ticket = try await desk.open(draft, as: "zhang.wei")
+        let row = try await desk.perform(.escalate(to: .l1, note: nil), on: ticket.id, seenVersion: ticket.version, by: People.desk).ticket
+        #expect(row.tier == .l1)
+        #expect(row.description == draft.description, "the action worked on the whole ticket, read from the store")
+        clock.advance(60)
+        try await desk.perform(.take, on: ticket.id, seenVersion: row.version, by: People.l1)
+        let before = try await desk.store.events(of: ticket.id)
+        let refusal: DeskError? = await {
+            do {
+                _ = try await desk.perform(.take, on: ticket.id, seenVersion: row.version, by: People.l1b)
+                return nil
+            } catch let error as DeskError {
+                return error
+            } catch {
+                return nil
+            }
+        }()
+        guard case let .store(.conflict(id, changedBy, at, kind, current))? = refusal else {
+            Issue.record("an action on an older row must be refused as a conflict, got \(String(describing: refusal))")
+            return
+        }
+        #expect(id == ticket.id)
+        #expect(changedBy == "王芳 (wang.fang)")
+        #expect(at == clock.now())
+        #expect(kind == .taken)
+        #expect(current.assignee == "wang.fang")
+        #expect(try await desk.store.events(of: ticket.id) == before)
+        #expect(try await desk.store.ticket(ticket.id)?.version == row.version + 1)
+    }
 }

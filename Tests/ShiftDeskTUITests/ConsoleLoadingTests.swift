@@ -139,7 +139,10 @@ final class ConsoleLoadingTests: XCTestCase {
         _ = ConsoleApp.update(&state, .result(message))
 
         XCTAssertEqual(Set(ids(state)), before.subtracting([resolved.id.number]).union([opened.id.number]))
-        XCTAssertEqual(state.entries.first { $0.ticket.id == waiting.id }?.ticket, taken)
+        let row = try XCTUnwrap(state.entries.first { $0.ticket.id == waiting.id }?.ticket)
+        XCTAssertEqual(row.version, taken.version)
+        XCTAssertEqual(row.assignee, taken.assignee)
+        XCTAssertEqual(row.state, taken.state)
         guard case let .everything(reached) = state.coverage else { return XCTFail("\(state.coverage)") }
         XCTAssertGreaterThan(reached, start)
         // And the filter finds the new call by its words.

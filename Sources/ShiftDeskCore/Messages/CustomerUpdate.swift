@@ -18,8 +18,15 @@ public enum CustomerUpdate {
     /// (not resolved nor closed) whose priority has an interval (`[desk.customer_updates]`), last
     /// told (or, never told, opened) longer ago than that.
     public static func isOverdue(_ ticket: Ticket, every intervals: [Priority: TimeInterval], now: Date) -> Bool {
-        guard ticket.state != .resolved, ticket.state != .closed, let interval = intervals[ticket.priority], interval > 0 else { return false }
-        return now.timeIntervalSince(ticket.customerToldAt ?? ticket.openedAt) > interval
+        isOverdue(state: ticket.state, priority: ticket.priority, lastToldAt: ticket.customerToldAt ?? ticket.openedAt, every: intervals, now: now)
+    }
+
+    /// The same rule from what a queue row keeps: `lastToldAt` is when the customer was last
+    /// told, or when the incident was opened if never.
+    public static func isOverdue(state: TicketState, priority: Priority, lastToldAt: Date, every intervals: [Priority: TimeInterval],
+                                 now: Date) -> Bool {
+        guard state != .resolved, state != .closed, let interval = intervals[priority], interval > 0 else { return false }
+        return now.timeIntervalSince(lastToldAt) > interval
     }
 
     /// The mail to the caller for the update `text` given at `now`; nil when no address is on record.

@@ -556,6 +556,7 @@ public final class PostgresStore: Store {
         if let assignee = query.assignee { clauses.append("assignee = \(b.text(assignee))") }
         if let instant = query.majorOrBreachedAt { clauses.append("(priority = 'major' OR breach_at < \(b.millis(instant)))") }
         if query.urgentFirst { clauses.append("urgency IS NOT NULL") }
+        if let after = query.afterNumber { clauses.append("number > \(b.int(after))") }
         return clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import ShiftDeskCore
 
 /// The embedded backend: one SQLite file in WAL mode, shared safely by every console and
@@ -25,7 +26,17 @@ public final class SQLiteStore: Store {
     /// folder 0700); without it, a missing file is an error. Migrations run on open. A file
     /// that is not a ShiftDesk desk (not SQLite, or another program's SQLite database) is
     /// refused before anything is written to it.
-    public init(path: String, create: Bool, busyTimeout: Int = SQLiteStore.defaultBusyTimeout) throws(StoreError) {
+    /// How a connection waits while another holds the lock it needs.
+    public enum BusyWait: Sendable {
+        /// Tries again every fraction of a millisecond, at most every 2 ms (``busyWait(seconds:)``):
+        /// the lock is taken soon after it comes free, however many seats write.
+        case brief
+        /// SQLite's own timeout, which sleeps longer and longer between tries (up to 100 ms):
+        /// what the desk did before issue 19; kept so that a benchmark can compare the two.
+        case sqliteBackoff
+    }
+
+    public init(path: String, create: Bool, busyTimeout: Int = SQLiteStore.defaultBusyTimeout, busyWait: BusyWait = .brief) throws(StoreError) {
         self.path = path
         self.busyTimeout = busyTimeout
         let files = FileManager.default
@@ -37,7 +48,10 @@ public final class SQLiteStore: Store {
             try Self.createPrivateFile(path)
         }
         var configuration = Configuration()
-        configuration.busyMode = .timeout(TimeInterval(busyTimeout))
+        switch busyWait {
+        case .brief: configuration.busyMode = .callback(Self.busyWait(seconds: busyTimeout))
+        case .sqliteBackoff: configuration.busyMode = .timeout(TimeInterval(busyTimeout))
+        }
         configuration.foreignKeysEnabled = true
         configuration.label = "shiftdesk"
         // A desk this account may read but not write is opened read-only: it can be looked at,
@@ -75,6 +89,37 @@ public final class SQLiteStore: Store {
             throw SQLiteErrors.map(error, path: path, busySeconds: busyTimeout)
         }
     }
+
+    /// How a connection waits for another's lock (another process's write, mostly). SQLite's own
+    /// timeout sleeps longer and longer between tries, up to 100 ms a try: with many seats
+    /// writing, a waiter sleeps through the moments the lock is free, and one write in a hundred
+    /// waited several times as long as the writes queued before it (issue 19). This tries again
+    /// after a fraction of a millisecond at first, at most every 2 ms, with a little jitter so
+    /// that waiters do not move in step, and gives up after `seconds`, as the timeout did.
+    static func busyWait(seconds: Int) -> Database.BusyCallback {
+        let limit = UInt64(max(1, seconds)) * 1_000_000_000
+        // When each waiting thread began to wait: SQLite calls back on the thread whose statement
+        // waits, with `tries` counting from 0 for that wait.
+        let began = Mutex<[UInt: UInt64]>([:])
+        return { tries in
+            let thread = UInt(pthread_self())
+            let now = DispatchTime.now().uptimeNanoseconds
+            let start = began.withLock { waits in
+                if tries == 0 || waits[thread] == nil { waits[thread] = now }
+                return waits[thread] ?? now
+            }
+            let pause = busyPause(afterTries: tries)
+            guard now - start + pause * 1_000 <= limit else {
+                began.withLock { $0[thread] = nil }
+                return false
+            }
+            usleep(UInt32(pause / 2 + UInt64.random(in: 0...pause)))
+            return true
+        }
+    }
+
+    /// Microseconds before try `tries + 1` (±50 %): 50 µs more each try, at most 2 ms.
+    static func busyPause(afterTries tries: Int) -> UInt64 { UInt64(min(2_000, 50 * (max(0, tries) + 1))) }
 
     static func fileSize(_ path: String) -> Int {
         var info = stat()
@@ -473,6 +518,10 @@ public final class SQLiteStore: Store {
             arguments.append(Millis.from(instant))
         }
         if query.urgentFirst { clauses.append("urgency IS NOT NULL") }
+        if let after = query.afterNumber {
+            clauses.append("number > ?")
+            arguments.append(after)
+        }
         return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), StatementArguments(arguments))
     }
 

@@ -9,17 +9,21 @@ public enum ConsoleEffect: Sendable {
     case loadFirstPage(QueueKind, limit: Int)
     /// What every seat wrote since the console's last load.
     case refresh(after: Int64)
-    case act(TicketAction, Ticket)
+    /// An action on the ticket a row shows, refused if it changed since that version; the
+    /// desk reads the whole ticket it acts on.
+    case act(TicketAction, QueueTicket)
     case open(TicketDraft, resolution: String?)
     case loadDetail(TicketID)
     case sweep
     case confirmCall(Int64)
     /// Mark a result told to the desk seen.
     case seeNotice(Int64)
-    case printSheet(Ticket)
-    case raiseProblem(title: String, Ticket)
+    case printSheet(QueueTicket)
+    case raiseProblem(title: String, QueueTicket)
     case loadTheme(String)
     case loadHandoverDraft
+    /// The incident to add to the handover being prepared, read whole.
+    case loadHandoverItem(TicketID, note: String)
     case loadHandoverHistory(DateInterval)
     case submitHandover(HandoverDraft)
     case acknowledgeHandover(Int64, tickets: [TicketID], note: String?, take: Bool)
@@ -79,6 +83,7 @@ public enum ConsoleMessage: Sendable {
     case failed(String)
     case theme(ThemeLoadResult)
     case handoverDraft(Result<HandoverDraft, DeskError>)
+    case handoverItem(Result<Ticket, DeskError>, note: String)
     case handoverHistory(Result<[Handover], DeskError>)
     case handoverSubmitted(Result<Handover, DeskError>)
     case handoverAcknowledged(Result<HandoverAcknowledgement, DeskError>)
@@ -258,7 +263,7 @@ public struct ConsoleApp {
         case let .theme(result):
             if let warning = result.warnings.first { say(&state, warning, error: true) }
             return [.setTheme(result.theme)]
-        case .handoverDraft, .handoverHistory, .handoverSubmitted, .handoverAcknowledged:
+        case .handoverDraft, .handoverItem, .handoverHistory, .handoverSubmitted, .handoverAcknowledged:
             return handleHandoverMessage(&state, message)
         case .connectionLost:
             return []
@@ -422,7 +427,7 @@ public struct ConsoleApp {
             }
             return []
         }
-        func need(_ body: (Ticket) -> [AppCommand<ConsoleEffect>]) -> [AppCommand<ConsoleEffect>] {
+        func need(_ body: (QueueTicket) -> [AppCommand<ConsoleEffect>]) -> [AppCommand<ConsoleEffect>] {
             guard let ticket = state.selectedTicket else { say(&state, state.pick("no incident selected", "未选中事件"), error: true); return [] }
             return body(ticket)
         }
@@ -663,8 +668,9 @@ public struct ConsoleApp {
         case 2: return TableCell(t.title)
         case 3:
             // ! : the customer is owed an update ([desk.customer_updates]; F8, kind customer update).
-            guard CustomerUpdate.isOverdue(t, every: state.customerUpdateEvery, now: state.now) else { return TableCell(t.caller.name) }
-            return TableCell("!" + t.caller.name, sortKey: .text(t.caller.name), role: .warning)
+            let caller = t.callerName
+            guard t.customerUpdateOverdue(every: state.customerUpdateEvery, now: state.now) else { return TableCell(caller) }
+            return TableCell("!" + caller, sortKey: .text(caller), role: .warning)
         case 4: return TableCell("\(t.tier.label(l)) \(t.assignee ?? l.pick(en: "queue", zh: "待受理"))")
         case 5: return TableCell(t.state.label(l), role: t.state == .resolved ? .muted : nil)
         default:

@@ -41,7 +41,7 @@ enum ConsoleForms {
         }
     }
 
-    static func escalate(_ l: Language, _ ticket: Ticket, _ targets: [Tier]) -> FormDialogState {
+    static func escalate(_ l: Language, _ ticket: QueueTicket, _ targets: [Tier]) -> FormDialogState {
         FormDialogState(title: l.pick(en: "Escalate \(ticket.id)", zh: "升级 \(ticket.id)"), fields: [
             choice("to", l.pick(en: "To", zh: "升级到"), targets.map { $0.label(l) }),
             field("note", l.pick(en: "What they need to know", zh: "交代事项"), .note),
@@ -53,7 +53,7 @@ enum ConsoleForms {
     }
 
     /// `toldDesk`: first and second line also say whether they told the desk by phone (ROLES.md, first line 5).
-    static func resolve(_ l: Language, _ ticket: Ticket, toldDesk: Bool = false) -> FormDialogState {
+    static func resolve(_ l: Language, _ ticket: QueueTicket, toldDesk: Bool = false) -> FormDialogState {
         var fields = [
             field("text", l.pick(en: "What fixed it", zh: "解决方案"), .resolution, required: true, width: 50),
             choice("fix", l.pick(en: "Fix", zh: "性质"), [l.pick(en: "root cause fixed", zh: "已根治"),
@@ -67,8 +67,8 @@ enum ConsoleForms {
     }
 
     /// A work note, or a customer update: mailed to the caller's address, or told by phone.
-    static func note(_ l: Language, _ ticket: Ticket) -> FormDialogState {
-        let told = ticket.caller.email == nil ? l.pick(en: "customer update, told by phone", zh: "客户进展（已电话告知）")
+    static func note(_ l: Language, _ ticket: QueueTicket) -> FormDialogState {
+        let told = !ticket.callerHasEmail ? l.pick(en: "customer update, told by phone", zh: "客户进展（已电话告知）")
             : l.pick(en: "customer update, mailed to the caller", zh: "客户进展（邮件发送给报障人）")
         return FormDialogState(title: l.pick(en: "Note on \(ticket.id)", zh: "备注 \(ticket.id)"), fields: [
             field("text", l.pick(en: "Note / customer update", zh: "备注/客户进展"), .note, required: true, width: 50),
@@ -87,7 +87,7 @@ enum ConsoleForms {
     /// Closing with the survey (ROLES.md desk 8, assessed 4 "the survey done and fair"): nothing
     /// is chosen beforehand, so the score recorded is the one the agent typed (1–5, or u when the
     /// customer could not be reached): F7, the digit, Enter.
-    static func close(_ l: Language, _ ticket: Ticket) -> FormDialogState {
+    static func close(_ l: Language, _ ticket: QueueTicket) -> FormDialogState {
         FormDialogState(title: l.pick(en: "Close \(ticket.id) — satisfaction survey", zh: "关闭 \(ticket.id) — 满意度调查"), fields: [
             FormField(id: "score", label: l.pick(en: "Satisfaction", zh: "满意度"), kind: .choice(options: surveyAnswers(l), selected: -1),
                       required: true, hint: l.pick(en: "1-5, or u: unreachable", zh: "1-5，或 u：无法联系")),
@@ -95,14 +95,14 @@ enum ConsoleForms {
         ], language: l)
     }
 
-    static func pend(_ l: Language, _ ticket: Ticket) -> FormDialogState {
+    static func pend(_ l: Language, _ ticket: QueueTicket) -> FormDialogState {
         FormDialogState(title: l.pick(en: "Put \(ticket.id) on hold", zh: "挂起 \(ticket.id)"), fields: [
             choice("reason", l.pick(en: "Waiting on", zh: "等待"), [l.pick(en: "the customer (clocks pause)", zh: "客户（时钟暂停）"),
                                                                    l.pick(en: "a vendor (clocks run)", zh: "厂商（时钟继续）")]),
         ], language: l)
     }
 
-    static func priority(_ l: Language, _ ticket: Ticket) -> FormDialogState {
+    static func priority(_ l: Language, _ ticket: QueueTicket) -> FormDialogState {
         FormDialogState(title: l.pick(en: "Priority of \(ticket.id)", zh: "\(ticket.id) 的优先级"), fields: [
             choice("priority", l.pick(en: "Priority", zh: "优先级"), Priority.allCases.map { $0.label(l) },
                    selected: Priority.allCases.firstIndex(of: ticket.priority) ?? 1),

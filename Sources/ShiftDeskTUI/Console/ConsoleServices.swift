@@ -1,3 +1,4 @@
+import CNcurses
 import Foundation
 import ShiftDeskCore
 import ShiftDeskStore
@@ -68,10 +69,10 @@ struct ConsoleServices: Sendable {
                 return try Blocking.run { [desk, handovers, me] in
                     try await Self.changes(after: revision, desk, handovers: handovers, for: me)
                 }
-            case let .act(action, ticket):
+            case let .act(action, row):
                 return try Blocking.run { [desk, me] in
                     do throws(DeskError) {
-                        return .acted(.success(try await desk.perform(action, on: ticket, by: me)))
+                        return .acted(.success(try await desk.perform(action, on: row.id, seenVersion: row.version, by: me)))
                     } catch {
                         return .acted(.failure(error))
                     }
@@ -127,6 +128,15 @@ struct ConsoleServices: Sendable {
                 return try Blocking.run { [handovers, me] in
                     do throws(DeskError) { return .handoverDraft(.success(try await handovers.draft(for: me.login, language: language))) } catch { return .handoverDraft(.failure(error)) }
                 }
+            case let .loadHandoverItem(id, note):
+                return try Blocking.run { [desk] in
+                    do throws(StoreError) {
+                        guard let ticket = try await desk.store.ticket(id) else { return .handoverItem(.failure(.store(.ticketNotFound(id))), note: note) }
+                        return .handoverItem(.success(ticket), note: note)
+                    } catch {
+                        return .handoverItem(.failure(.store(error)), note: note)
+                    }
+                }
             case let .loadHandoverHistory(week):
                 return try Blocking.run { [desk] in
                     do throws(StoreError) {
@@ -167,8 +177,12 @@ struct ConsoleServices: Sendable {
     static func snapshot(_ desk: Desk, handovers: HandoverDesk, for me: Operator) async throws -> ConsoleMessage {
         // The revision is read first: whatever is written during the load is read again by the next refresh.
         let revision = try await desk.store.lastRevision()
-        let tickets = try await desk.store.tickets(.notClosed)
-        return try await loaded(.everything(tickets.map(QueueEntry.init), revision: revision), desk, handovers: handovers, for: me)
+        let entries = try await QueueEntry.loadAll(from: desk.store)
+        // The pages of whole tickets the load went through are free again; hand the memory back
+        // instead of keeping it for a console that will not need it again (glibc keeps freed
+        // memory in each thread's arena).
+        _ = malloc_trim(0)
+        return try await loaded(.everything(entries, revision: revision), desk, handovers: handovers, for: me)
     }
 
     /// The most urgent tickets of `queue` and how many it holds: one indexed query, so the
@@ -184,7 +198,7 @@ struct ConsoleServices: Sendable {
         let tickets = try await desk.store.tickets(query)
         // The desk's queue is every ticket not closed: counted already.
         let total = queue == .desk ? notClosed : try await desk.store.count(query)
-        return try await loaded(.firstPage(tickets.map(QueueEntry.init), queue: queue, total: total), desk, handovers: handovers, for: me)
+        return try await loaded(.firstPage(QueueEntry.make(tickets), queue: queue, total: total), desk, handovers: handovers, for: me)
     }
 
     /// What every seat wrote after `revision`.
@@ -193,7 +207,7 @@ struct ConsoleServices: Sendable {
         var reached = revision
         while true {
             let page = try await desk.store.ticketsChanged(after: reached, limit: 5_000)
-            changed += page.tickets.map(QueueEntry.init)
+            changed += QueueEntry.make(page.tickets)
             reached = page.revision
             if page.tickets.count < 5_000 { break }
         }
@@ -252,9 +266,21 @@ struct ConsoleServices: Sendable {
 
     /// The on-site service sheet (现场服务单): a printable text with the incident and lines for
     /// the customer's rating and signature, saved and sent to `lp` when there is one.
-    func printSheet(_ ticket: Ticket) -> ConsoleMessage {
+    func printSheet(_ row: QueueTicket) -> ConsoleMessage {
         guard me.role == .l1 else {
-            return .acted(.failure(.refused(WorkflowRefusal(.sheetRole(me.role), ticket: ticket.id))))
+            return .acted(.failure(.refused(WorkflowRefusal(.sheetRole(me.role), ticket: row.id))))
+        }
+        // The sheet prints what the queue does not hold (the description, the caller's phone): read it.
+        let ticket: Ticket
+        do {
+            guard let found = try Blocking.run({ [desk] in try await desk.store.ticket(row.id) }) else {
+                return .acted(.failure(.store(.ticketNotFound(row.id))))
+            }
+            ticket = found
+        } catch let error as StoreError {
+            return .sheet(path: nil, error: error.message(language))
+        } catch {
+            return .sheet(path: nil, error: "\(error)")
         }
         let now = desk.clock.now()
         let text = OnSiteSheetText.render(ticket, engineer: me, printedAt: now, timeZone: desk.policy.timeZone)
@@ -275,7 +301,7 @@ struct ConsoleServices: Sendable {
             process.waitUntilExit()
         }
         do {
-            _ = try Blocking.run { [desk, me] in try await desk.perform(.printSheet, on: ticket, by: me) }
+            _ = try Blocking.run { [desk, me] in try await desk.perform(.printSheet, on: row.id, seenVersion: row.version, by: me) }
         } catch let error as DeskError {
             return .sheet(path: nil, error: error.message(language))
         } catch {

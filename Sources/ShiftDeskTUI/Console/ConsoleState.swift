@@ -21,14 +21,14 @@ public struct ConsoleState {
     /// What a submitted form does.
     public enum FormPurpose {
         case newCall
-        case escalate(Ticket, [Tier])
-        case resolve(Ticket)
-        case close(Ticket)
-        case pend(Ticket)
-        case note(Ticket)
-        case priority(Ticket)
-        case reopen(Ticket)
-        case raiseProblem(Ticket)
+        case escalate(QueueTicket, [Tier])
+        case resolve(QueueTicket)
+        case close(QueueTicket)
+        case pend(QueueTicket)
+        case note(QueueTicket)
+        case priority(QueueTicket)
+        case reopen(QueueTicket)
+        case raiseProblem(QueueTicket)
         case handoverNote(TicketID)
         case handoverGeneralNote
         case handoverAdd
@@ -68,7 +68,7 @@ public struct ConsoleState {
     /// Handed-over incidents not yet acknowledged, with their handover.
     public var handedOver: [TicketID: Int64] = [:]
     /// The unfinished incidents the recent handovers list, for the review screen.
-    var handoverTickets: [TicketID: Ticket] = [:]
+    var handoverTickets: [TicketID: QueueTicket] = [:]
     /// The oldest calls nobody has confirmed (the console lists a few hundred at most), and how
     /// many there are.
     public var calls: [OutboxMessage] = []
@@ -122,8 +122,13 @@ public struct ConsoleState {
 
     func pick(_ en: String, _ zh: String) -> String { language.pick(en: en, zh: zh) }
 
-    var selectedTicket: Ticket? {
-        if case let .detail(id, _) = mode { return detail?.ticket.id == id ? detail?.ticket : entries.first { $0.ticket.id == id }?.ticket }
+    /// The incident under the cursor (or open), as the queue holds it: what an action names and
+    /// the version it expects; the action itself reads the whole ticket.
+    var selectedTicket: QueueTicket? {
+        if case let .detail(id, _) = mode {
+            if let ticket = detail?.ticket, ticket.id == id { return QueueEntry(ticket: ticket).ticket }
+            return entry(id)?.ticket
+        }
         guard let id = table.selectedID else { return nil }
         // The selected row is found through the queue's order, not by searching every entry.
         let index = table.selectedIndex

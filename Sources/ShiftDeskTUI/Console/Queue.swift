@@ -73,7 +73,7 @@ public enum QueueKind: String, CaseIterable, Sendable {
 
     /// Whether a ticket belongs in this queue: the desk follows everything it owns, including
     /// what awaits closing; L1 and L2 their lines; the incident manager majors and breaches.
-    public func contains(_ ticket: Ticket, breached: @autoclosure () -> Bool) -> Bool {
+    public func contains(_ ticket: QueueTicket, breached: @autoclosure () -> Bool) -> Bool {
         switch self {
         case .desk: ticket.state != .closed
         case .l1: ticket.state.isOpen && ticket.tier == .l1
@@ -98,41 +98,16 @@ public enum QueueKind: String, CaseIterable, Sendable {
     }
 }
 
-/// One line of a queue: the ticket with its plan as the desk stored it at the last write; the
-/// countdown is recomputed from the clock at every frame.
-public struct QueueEntry: Sendable {
-    public let ticket: Ticket
-    /// What the filter searches, worked out where the entry is made (off the console's thread
-    /// for a load).
-    let searchText: [UInt8]
-
-    public init(ticket: Ticket) {
-        self.ticket = ticket
-        searchText = Self.searchText(of: ticket)
-    }
-
-    /// Waiting on the customer; or on a problem whose policy pauses the clocks (the plan then holds no deadline).
-    public var paused: Bool { ticket.state == .pendingCustomer || (ticket.state == .pendingProblem && target == nil) }
-
-    /// The next escalation step, or the response or resolution deadline, whichever comes first.
-    public var target: Date? { ticket.plan.countdownTarget(for: ticket) }
-
-    /// Seconds to the next escalation step or the breach; nil when no clock runs.
-    public func countdown(now: Date) -> TimeInterval? {
-        guard !paused, let target else { return nil }
-        return target.timeIntervalSince(now)
-    }
-
-    public func breached(now: Date) -> Bool { ticket.plan.breached(ticket, now: now) }
-}
-
 public enum Countdown {
     /// `0:25:01`, `-1:02:03`, `3d04h`.
     public static func text(_ seconds: TimeInterval) -> String {
         let total = Int(seconds.rounded(.down))
         let sign = total < 0 ? "-" : ""
         let value = abs(total)
-        if value >= 100 * 3600 { return sign + String(format: "%dd%02dh", value / 86_400, value % 86_400 / 3600) }
-        return sign + String(format: "%d:%02d:%02d", value / 3600, value % 3600 / 60, value % 60)
+        // Digits by hand: Foundation's `String(format:)` costs a locale lookup per call, and a
+        // frame shows sixty of these (the first frame pays most of it).
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        if value >= 100 * 3600 { return sign + "\(value / 86_400)d" + two(value % 86_400 / 3600) + "h" }
+        return sign + "\(value / 3600):" + two(value % 3600 / 60) + ":" + two(value % 60)
     }
 }

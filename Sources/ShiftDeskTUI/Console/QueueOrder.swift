@@ -111,12 +111,22 @@ struct QueueOrder {
     }
 
     /// The entries whose search text contains `needle` (already lowercased), as bytes: a
-    /// filter over 100k tickets has a frame's time to answer.
+    /// filter over 100k tickets has a frame's time to answer. A row's ID, title and caller are
+    /// its own; its holder, category, service and state are matched once per distinct value.
     private static func filter(_ indices: [Int], by needle: String, _ state: ConsoleState) -> [Int] {
         guard !needle.isEmpty else { return indices }
         let pattern = Array(needle.utf8)
         return pattern.withUnsafeBytes { pattern in
-            indices.filter { index in state.entries[index].searchText.withUnsafeBytes { contains($0, pattern) } }
+            let shared = QueueStrings.shared.matches(pattern)
+            let anyShared = shared.contains(true)
+            let states = Set(TicketState.allCases.filter { value in
+                [value.label(.en), value.label(.zh)].contains { label in Array(label.lowercased().utf8).withUnsafeBytes { contains($0, pattern) } }
+            })
+            return indices.filter { index in
+                let row = state.entries[index].ticket
+                return (!states.isEmpty && states.contains(row.state)) || (anyShared && row.sharedFieldMatched(shared))
+                    || row.ownTextContains(pattern)
+            }
         }
     }
 
@@ -156,20 +166,12 @@ struct QueueOrder {
     private static func nextBreach(_ state: ConsoleState) -> Date {
         var next = Date.distantFuture
         for entry in state.entries where entry.ticket.state.isOpen && !entry.paused {
-            for deadline in [entry.ticket.resolveBy, entry.ticket.firstResponseAt == nil ? entry.ticket.respondBy : nil] {
+            for deadline in [entry.ticket.resolveBy, entry.ticket.unansweredRespondBy] {
                 // Past a deadline means after it: at the deadline itself the order is refreshed
                 // until the clock moves on.
                 if let deadline, deadline >= state.now, deadline < next { next = deadline }
             }
         }
         return next
-    }
-}
-
-extension QueueEntry {
-    /// What the filter searches, lowercased, in both languages, as UTF-8.
-    static func searchText(of t: Ticket) -> [UInt8] {
-        Array([t.id.description, t.title, t.caller.name, t.assignee ?? "", t.category ?? "", t.affectedService ?? "",
-                      t.state.label(.en), t.state.label(.zh)].joined(separator: "\u{1F}").lowercased().utf8)
     }
 }

@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             if RemoteCommandPolicy.opensConsole(command), isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0 {
                 throw CLIFailure(AccessRefusal.needsTerminal.message(language))
             }
-            var parsed = try ShiftDesk.parseAsRoot(command)
+            var parsed = try ShiftDesk.command(command)
             if var asyncCommand = parsed as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -58,6 +58,16 @@ extension ConsoleApp {
             state.handover.historyWeek = HandoverView.weekStart(of: state.now, in: state.timeZone)
             state.handover.historyTable.selectedID = handover.id
             return ConsoleApp.refresh(state) + loadCommands(for: .history, &state)
+        case let .handoverItem(.success(ticket), note):
+            do throws(HandoverDraft.Refusal) {
+                try state.handover.draft?.add(ticket, note: note)
+                state.handover.prepareTable.selectedID = ticket.id.number
+                state.handover.prepareTable.reconcile(with: HandoverView.prepareRows(state))
+            } catch {
+                say(&state, error.message(l), error: true)
+            }
+        case let .handoverItem(.failure(error), _):
+            say(&state, error.message(l, timeZone: state.timeZone), error: true)
         case let .handoverAcknowledged(.success(result)):
             let acked = result.handover.items.filter { $0.acknowledgedBy == state.me.login }.count
             if let refusal = result.refusedTakes.first {
@@ -200,17 +210,12 @@ extension ConsoleApp {
                 say(&state, l.pick(en: "not an incident number: \(value("id")) (e.g. INC-000042 or 42)", zh: "不是事件编号：\(value("id"))（如 INC-000042 或 42）"), error: true)
                 return []
             }
-            guard let ticket = state.entries.first(where: { $0.ticket.id == id })?.ticket else {
+            guard state.entry(id) != nil else {
                 say(&state, l.pick(en: "\(id) is not an unfinished incident of this desk", zh: "\(id) 不是本服务台未完成的事件"), error: true)
                 return []
             }
-            do throws(HandoverDraft.Refusal) {
-                try state.handover.draft?.add(ticket, note: value("note"))
-                state.handover.prepareTable.selectedID = ticket.id.number
-                state.handover.prepareTable.reconcile(with: HandoverView.prepareRows(state))
-            } catch {
-                say(&state, error.message(l), error: true)
-            }
+            // The queue holds only a row of it: the handover item is the whole incident, read now.
+            return [.perform(.loadHandoverItem(id, note: value("note")))]
         case let .handoverAck(handover, tickets):
             let note = value("note")
             let take = form.fields.contains { field in

@@ -1,0 +1,280 @@
+import Foundation
+import ShiftDeskCore
+import ShiftDeskStore
+import Synchronization
+
+/// One line of a queue: the ticket as the queue shows, sorts and filters it, with its plan as
+/// the desk stored it at the last write; the countdown is recomputed from the clock at every
+/// frame. What a row does not show (the description, the caller's phone, notes, the survey…)
+/// is not held: an action reads the ticket it acts on (``ConsoleEffect/act(_:_:)``).
+public struct QueueEntry: Sendable {
+    public fileprivate(set) var ticket: QueueTicket
+
+    public init(ticket: Ticket) {
+        var builder = QueueText.Builder()
+        var one = [builder.add(ticket)]
+        builder.finish(&one)
+        self = one[0]
+    }
+
+    fileprivate init(_ row: QueueTicket) { ticket = row }
+
+    /// Every ticket of `store` not closed, as queue rows, read a page at a time: the whole
+    /// tickets (their descriptions, notes, surveys) never sit in memory all at once, only the rows.
+    public static func loadAll(from store: any Store, page: Int = 5_000) async throws(StoreError) -> [QueueEntry] {
+        var entries: [QueueEntry] = []
+        // Room for the tickets logged while the console runs, so the first few do not double it.
+        entries.reserveCapacity(try await store.count(.notClosed) + 1_024)
+        var builder = QueueText.Builder()
+        var after: Int64 = 0
+        while true {
+            var query = TicketQuery.notClosed
+            query.limit = page
+            query.afterNumber = after
+            let tickets = try await store.tickets(query)
+            for ticket in tickets { entries.append(builder.add(ticket)) }
+            guard let last = tickets.last, tickets.count == page else { break }
+            after = last.id.number
+        }
+        builder.finish(&entries)
+        return entries
+    }
+
+    /// Waiting on the customer; or on a problem whose policy pauses the clocks (the plan then holds no deadline).
+    public var paused: Bool { ticket.state == .pendingCustomer || (ticket.state == .pendingProblem && target == nil) }
+
+    /// The next escalation step, or the response or resolution deadline, whichever comes first.
+    public var target: Date? { ticket.countdownTarget }
+
+    /// Seconds to the next escalation step or the breach; nil when no clock runs.
+    public func countdown(now: Date) -> TimeInterval? {
+        guard !paused, let target else { return nil }
+        return target.timeIntervalSince(now)
+    }
+
+    public func breached(now: Date) -> Bool { ticket.breachAt.map { now > $0 } ?? false }
+
+    /// Entries for `tickets`, their texts in one shared buffer (a whole load: 100k rows, no
+    /// string of their own).
+    public static func make(_ tickets: some Sequence<Ticket>) -> [QueueEntry] {
+        var builder = QueueText.Builder()
+        var entries = tickets.map { builder.add($0) }
+        builder.finish(&entries)
+        return entries
+    }
+}
+
+/// A ticket as a queue row holds it: about a hundred bytes, its title and caller in a text
+/// buffer shared by the rows loaded together, its holder, category and service interned
+/// (``QueueStrings``). The instants it keeps are the ones the queue counts down to, sorts by
+/// and judges breaches from; none of them moves with the clock.
+public struct QueueTicket: Sendable {
+    public let id: TicketID
+    /// The version the queue saw: an action is refused when someone changed the ticket since.
+    public let version: Int
+    public let priority: Priority
+    public let state: TicketState
+    public let tier: Tier
+    /// Whether a customer update can be mailed (the caller has an address).
+    public let callerHasEmail: Bool
+    /// ``Ticket/urgency``, the queue's default order.
+    public let urgency: Double
+    // Instants as seconds since 2001 (`Date`'s own), NaN for none: half an optional `Date`.
+    private let opened: Double
+    private let target: Double
+    private let breach: Double
+    /// The response deadline while nobody has responded, then none.
+    private let respondByUnanswered: Double
+    private let resolveByRaw: Double
+    private let resolvedRaw: Double
+    private let customerUpdateFrom: Double
+    private var text: QueueText?
+    private let textStart: UInt32
+    /// The search text's length (it follows the typed texts when lowering changed them).
+    private let searchLength: UInt32
+    private let titleLength: UInt16
+    private let callerLength: UInt16
+    private let idLength: UInt8
+    private let lowered: Bool
+    private let assigneeIndex: Int32
+    private let categoryIndex: Int32
+    private let serviceIndex: Int32
+
+    fileprivate init(_ t: Ticket, textStart: UInt32, idLength: UInt8, titleLength: UInt16, callerLength: UInt16, lowered: Bool,
+                     searchLength: Int) {
+        func raw(_ date: Date?) -> Double { date?.timeIntervalSinceReferenceDate ?? .nan }
+        id = t.id
+        version = t.version
+        priority = t.priority
+        state = t.state
+        tier = t.tier
+        callerHasEmail = t.caller.email != nil
+        urgency = t.urgency
+        opened = raw(t.openedAt)
+        target = raw(t.plan.countdownTarget(for: t))
+        breach = raw(t.breachAt)
+        respondByUnanswered = raw(t.firstResponseAt == nil ? t.respondBy : nil)
+        resolveByRaw = raw(t.resolveBy)
+        resolvedRaw = raw(t.resolvedAt)
+        customerUpdateFrom = raw(t.customerToldAt ?? t.openedAt)
+        self.textStart = textStart
+        self.idLength = idLength
+        self.titleLength = titleLength
+        self.callerLength = callerLength
+        self.lowered = lowered
+        self.searchLength = UInt32(clamping: searchLength)
+        assigneeIndex = QueueStrings.shared.intern(t.assignee)
+        categoryIndex = QueueStrings.shared.intern(t.category)
+        serviceIndex = QueueStrings.shared.intern(t.affectedService)
+    }
+
+    private static func date(_ raw: Double) -> Date? { raw.isNaN ? nil : Date(timeIntervalSinceReferenceDate: raw) }
+
+    public var openedAt: Date { Date(timeIntervalSinceReferenceDate: opened) }
+    public var resolvedAt: Date? { Self.date(resolvedRaw) }
+    /// ``TicketPlan/countdownTarget(for:)``.
+    public var countdownTarget: Date? { Self.date(target) }
+    /// ``TicketPlan/breachAt(for:)``.
+    public var breachAt: Date? { Self.date(breach) }
+    /// The response deadline, while nobody has responded.
+    public var unansweredRespondBy: Date? { Self.date(respondByUnanswered) }
+    public var resolveBy: Date? { Self.date(resolveByRaw) }
+    /// When the customer was last told of the progress, else when the incident was opened.
+    public var customerToldOrOpenedAt: Date { Date(timeIntervalSinceReferenceDate: customerUpdateFrom) }
+
+    private var titleStart: Int { Int(textStart) + Int(idLength) + 1 }
+
+    public var title: String { text?.string(from: titleStart, count: Int(titleLength)) ?? "" }
+    public var callerName: String { text?.string(from: titleStart + Int(titleLength) + 1, count: Int(callerLength)) ?? "" }
+    public var assignee: String? { QueueStrings.shared.string(assigneeIndex) }
+    public var category: String? { QueueStrings.shared.string(categoryIndex) }
+    public var affectedService: String? { QueueStrings.shared.string(serviceIndex) }
+
+    /// Whether the customer is owed an update (``CustomerUpdate/isOverdue(_:every:now:)``).
+    public func customerUpdateOverdue(every intervals: [Priority: TimeInterval], now: Date) -> Bool {
+        CustomerUpdate.isOverdue(state: state, priority: priority, lastToldAt: customerToldOrOpenedAt, every: intervals, now: now)
+    }
+
+    /// Whether the filter's `needle` (lowercased, as UTF-8) is in the row's own texts: its ID,
+    /// title or caller. The holder, category, service and state are matched once per distinct
+    /// value (``QueueStrings/matches(_:)``).
+    func ownTextContains(_ needle: UnsafeRawBufferPointer) -> Bool {
+        guard let text else { return needle.isEmpty }
+        let typed = Int(idLength) + 1 + Int(titleLength) + 1 + Int(callerLength)
+        let start = lowered ? Int(textStart) + typed : Int(textStart)
+        let end = min(text.bytes.count, start + Int(searchLength))
+        guard start <= end else { return false }
+        return text.bytes.withUnsafeBytes { all in
+            QueueOrder.contains(UnsafeRawBufferPointer(rebasing: all[start..<end]), needle)
+        }
+    }
+
+    /// Whether any of the interned fields matched (`matched` from ``QueueStrings/matches(_:)``).
+    func sharedFieldMatched(_ matched: [Bool]) -> Bool {
+        func hit(_ index: Int32) -> Bool { index >= 0 && Int(index) < matched.count && matched[Int(index)] }
+        return hit(assigneeIndex) || hit(categoryIndex) || hit(serviceIndex)
+    }
+
+    fileprivate mutating func attach(_ text: QueueText) { self.text = text }
+}
+
+/// The texts of the rows loaded together, back to back: per row its lowercase ID, title and
+/// caller separated by U+001F (the search text), preceded by the same with the case as typed
+/// when lowering changed anything.
+final class QueueText: Sendable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func string(from start: Int, count: Int) -> String {
+        guard start >= 0, count >= 0, start + count <= bytes.count else { return "" }
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + count)]), as: UTF8.self) }
+    }
+
+    struct Builder {
+        var bytes: [UInt8] = []
+
+        /// A row for `ticket`, its texts appended here; attached by ``finish(_:)``.
+        mutating func add(_ ticket: Ticket) -> QueueEntry {
+            let start = bytes.count
+            let id = Array(ticket.id.description.utf8)
+            // A title or name too long for a row's counters is cut at a character (a screen shows far less).
+            let title = Self.prefix(ticket.title, maxBytes: Int(UInt16.max))
+            let caller = Self.prefix(ticket.caller.name, maxBytes: Int(UInt16.max))
+            let separator: UInt8 = 0x1F
+            bytes += id
+            bytes.append(separator)
+            bytes += title.utf8
+            bytes.append(separator)
+            bytes += caller.utf8
+            let typedLength = bytes.count - start
+            let lower = Array(([ticket.id.description, title, caller].joined(separator: "\u{1F}")).lowercased().utf8)
+            // (No slice of `bytes` outlives this line: one would make the next append copy the whole buffer.)
+            let lowered = !lower.elementsEqual(bytes[start...])
+            // Lowering keeps each part's length in almost every script; where it does not, the
+            // search text is the lowered copy and the counters still describe the typed one.
+            if lowered { bytes += lower }
+            return QueueEntry(QueueTicket(ticket, textStart: UInt32(truncatingIfNeeded: start), idLength: UInt8(clamping: id.count),
+                               titleLength: UInt16(title.utf8.count), callerLength: UInt16(caller.utf8.count), lowered: lowered,
+                               searchLength: lowered ? lower.count : typedLength))
+        }
+
+        /// Attaches the texts gathered so far to `entries` (the rows `add` made), in place.
+        func finish(_ entries: inout [QueueEntry]) {
+            // Exactly as long as the texts: the buffer grew by doubling.
+            let text = QueueText([UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+                count = buffer.initialize(fromContentsOf: bytes)
+            })
+            for index in entries.indices { entries[index].ticket.attach(text) }
+        }
+
+        static func prefix(_ text: String, maxBytes: Int) -> String {
+            guard text.utf8.count > maxBytes else { return text }
+            var result = ""
+            for character in text {
+                guard result.utf8.count + character.utf8.count <= maxBytes else { break }
+                result.append(character)
+            }
+            return result
+        }
+    }
+}
+
+/// The holders, categories and services of every row, each distinct text kept once for the
+/// process (a desk has a few hundred of each): rows hold their index. The filter matches each
+/// distinct text once per key, not once per row.
+final class QueueStrings: Sendable {
+    static let shared = QueueStrings()
+
+    private struct Table {
+        var index: [String: Int32] = [:]
+        var strings: [String] = []
+        var lowered: [[UInt8]] = []
+    }
+
+    private let table = Mutex(Table())
+
+    /// The index of `text` (-1 for none), added when new.
+    func intern(_ text: String?) -> Int32 {
+        guard let text else { return -1 }
+        return table.withLock { table in
+            if let found = table.index[text] { return found }
+            let index = Int32(table.strings.count)
+            table.index[text] = index
+            table.strings.append(text)
+            table.lowered.append(Array(text.lowercased().utf8))
+            return index
+        }
+    }
+
+    func string(_ index: Int32) -> String? {
+        guard index >= 0 else { return nil }
+        return table.withLock { Int(index) < $0.strings.count ? $0.strings[Int(index)] : nil }
+    }
+
+    /// For each distinct text, whether `needle` (lowercased UTF-8) occurs in it.
+    func matches(_ needle: UnsafeRawBufferPointer) -> [Bool] {
+        let lowered = table.withLock { $0.lowered }
+        return lowered.map { text in text.withUnsafeBytes { QueueOrder.contains($0, needle) } }
+    }
+}
