@@ -223,7 +223,7 @@ public struct KPIAccumulator: Sendable {
             // Judge the ticket as it stood at the period's end.
             if lastResolution == nil, !judged.state.isOpen, state.isOpen { judged.state = state; judged.resolvedAt = nil }
             // What `TicketSLA` evaluates, without the ladder (a report needs only the clocks).
-            let computed = policy.evaluate(priority: judged.priority, timeline: ClockTimeline(ticket: judged, events: events, problemPauses: policy.problemPausesClocks), now: end)
+            let computed = policy.evaluate(priority: judged.priority, timeline: ClockTimeline(ticket: judged, events: events, problemPauses: policy.policy(at: end).problemPausesClocks), now: end)
             evaluation = computed
             return computed
         }
@@ -374,7 +374,7 @@ public struct KPIAccumulator: Sendable {
         count(.satisfactionRated, "all", scoreCount)
         // The problem figures, as without problems: a store's report replaces them (``KPIReport/addProblemFigures``).
         figures += ProblemKPIs.figures(window: window, problems: [], events: [], incidents: [], firstContact: firstContact, roles: roles,
-                                       policy: policy)
+                                       policy: policy.policy(at: end))
 
         var perLine: [Role: Workload] = [:]
         for entry in work.values {
