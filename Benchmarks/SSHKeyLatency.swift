@@ -130,23 +130,7 @@ struct BenchmarkFailure: Error, CustomStringConvertible {
 }
 
 func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int32 {
-    var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-    var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-        for pointer in argv { free(pointer) }
-        for pointer in envp { free(pointer) }
-    }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, arguments[0], &actions, nil, &argv, &envp) == 0 else { throw BenchmarkFailure("cannot start \(arguments[0])") }
-    var status: Int32 = 0
-    waitpid(pid, &status, 0)
-    return (status >> 8) & 0xff
+    try Child.start(arguments, name: arguments.first ?? "", environment: environment, output: "/dev/null").wait()
 }
 
 func sshKeyLatencyBenchmark() async throws {

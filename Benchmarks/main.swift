@@ -53,12 +53,7 @@ func freshPath() -> String {
 }
 
 /// Resident memory now (VmRSS), in MiB.
-func residentMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-          let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-    return kib / 1024
-}
+func residentMiB() -> Double { Child.residentMiB(of: getpid()) ?? 0 }
 
 /// Runs `body` on a thread of its own, as the console runs (it blocks on store work).
 func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
