@@ -20,6 +20,9 @@ let package = Package(
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "ShiftDeskCore"),
+        // Launching other programs (sendmail aside): posix_spawn with clean signals, for the
+        // binary, the benchmarks and the end-to-end tests.
+        .target(name: "ShiftDeskLaunch"),
         .target(name: "ShiftDeskConfig", dependencies: [
             "ShiftDeskCore",
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -55,6 +58,7 @@ let package = Package(
             "ShiftDeskInterchange",
             "ShiftDeskNotify",
             "ShiftDeskTUI",
+            "ShiftDeskLaunch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -63,6 +67,7 @@ let package = Package(
             "ShiftDeskStore",
             "ShiftDeskInterchange",
             "ShiftDeskTUI",
+            "ShiftDeskLaunch",
         ], path: "Benchmarks"),
         .testTarget(name: "ShiftDeskCoreTests", dependencies: ["ShiftDeskCore"]),
         .testTarget(name: "ShiftDeskConfigTests", dependencies: ["ShiftDeskConfig"]),
@@ -70,7 +75,7 @@ let package = Package(
         .testTarget(name: "ShiftDeskNotifyTests", dependencies: ["ShiftDeskNotify"]),
         .testTarget(name: "ShiftDeskInterchangeTests", dependencies: ["ShiftDeskInterchange"]),
         .testTarget(name: "ShiftDeskTUITests", dependencies: ["ShiftDeskTUI"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ShiftDeskCore", "ShiftDeskStore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ShiftDeskCore", "ShiftDeskStore", "ShiftDeskLaunch"]),
         // Seeded mutations of real files through every reader and parser (Tests/Fixtures holds the seeds).
         .testTarget(name: "HostileFileTests", dependencies: ["CZlib", "ShiftDeskCore", "ShiftDeskConfig", "ShiftDeskInterchange",
                                                              "ShiftDeskStore", "ShiftDeskTUI"]),

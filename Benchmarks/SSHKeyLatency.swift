@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,28 +27,9 @@ final class PseudoTerminal {
         var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
         let slavePath = "/dev/pts/\(number)"
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
-        posix_spawn_file_actions_adddup2(&actions, 0, 1)
-        posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        posix_spawn_file_actions_addclose(&actions, master)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
         // A session of its own, so the terminal becomes the program's controlling terminal.
-        posix_spawnattr_setflags(&attributes, Int16(0x80 /* POSIX_SPAWN_SETSID */))
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var child: pid_t = 0
-        let status = posix_spawn(&child, arguments[0], &actions, &attributes, &argv, &envp)
-        guard status == 0 else { throw BenchmarkFailure("cannot start \(arguments[0]): \(status)") }
-        pid = child
+        pid = try Launched.start(arguments, environment: environment, input: .terminal(slavePath), output: .descriptor(0),
+                                 errors: .descriptor(0), closing: [master], newSession: true).pid
     }
 
     func send(_ text: String) {
@@ -130,7 +112,7 @@ struct BenchmarkFailure: Error, CustomStringConvertible {
 }
 
 func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int32 {
-    try Child.start(arguments, name: arguments.first ?? "", environment: environment, output: "/dev/null").wait()
+    try Launched.run(arguments, environment: environment)
 }
 
 func sshKeyLatencyBenchmark() async throws {

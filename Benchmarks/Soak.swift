@@ -1,6 +1,7 @@
 import Foundation
 import ShiftDeskCore
 import ShiftDeskStore
+import ShiftDeskLaunch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,40 +65,13 @@ struct SoakOptions {
 
 // MARK: Processes
 
-/// A child process with its output in files (Foundation's `Process` has traps with many children).
-struct Child {
-    let pid: pid_t
-    let name: String
+/// A child process with its output in a file (appended to).
+typealias Child = Launched
 
+extension Launched {
     static func start(_ arguments: [String], name: String, environment: [String: String], output: String) throws -> Child {
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, arguments[0], &actions, nil, &argv, &envp)
-        guard status == 0 else { throw BenchmarkFailure("cannot start \(arguments[0]): \(status)") }
-        return Child(pid: pid, name: name)
+        try start(arguments, name: name, environment: environment, output: .file(output, append: true))
     }
-
-    /// Waits for the exit; the status (128 + signal when killed).
-    @discardableResult
-    func wait() -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        if status & 0x7f != 0 { return 128 + (status & 0x7f) }
-        return (status >> 8) & 0xff
-    }
-
-    func signal(_ number: Int32) { kill(pid, number) }
 
     /// Resident memory (VmRSS) in MiB; nil once it is gone.
     var residentMiB: Double? { Self.residentMiB(of: pid) }
@@ -110,11 +84,11 @@ struct Child {
     }
 }
 
-/// Runs a command to its end and returns its status and output.
-func runToEnd(_ arguments: [String], environment: [String: String], folder: URL) throws -> (status: Int32, output: String) {
+/// Runs a command to its end (killed past `limit` seconds, status 137) and returns its status and output.
+func runToEnd(_ arguments: [String], environment: [String: String], folder: URL, limit: Double = 120) throws -> (status: Int32, output: String) {
     let output = folder.appendingPathComponent("run-\(UUID().uuidString).out").path
     let child = try Child.start(arguments, name: arguments.first ?? "", environment: environment, output: output)
-    let status = child.wait()
+    let status = child.wait(upTo: limit) ?? 137
     let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     unlink(output)
     return (status, text)
@@ -277,6 +251,8 @@ func soakSeat(_ arguments: [String]) async throws {
 
 func soakBenchmark(_ arguments: [String]) async throws {
     let options = try SoakOptions(arguments)
+    // A group of its own, so whoever runs the soak can stop it and every process it started at once.
+    setpgid(0, 0)
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     let binFolder = executable.deletingLastPathComponent()
     let shiftdesk = binFolder.appendingPathComponent("shiftdesk").path
@@ -369,7 +345,7 @@ func soakBenchmark(_ arguments: [String]) async throws {
                                    environment: environment, folder: folder)
         guard started.status == 0 else { throw BenchmarkFailure("tmux: \(started.output)") }
     }
-    defer { _ = try? runToEnd(["/usr/bin/tmux", "-L", tmuxSocket, "kill-server"], environment: environment, folder: folder) }
+    defer { _ = try? Launched.run(["/usr/bin/tmux", "-L", tmuxSocket, "kill-server"], environment: environment) }
     func pane(_ index: Int) -> String {
         (try? runToEnd(["/usr/bin/tmux", "-L", tmuxSocket, "capture-pane", "-p", "-t", "c\(index)"], environment: environment, folder: folder))?.output ?? ""
     }
@@ -445,6 +421,8 @@ func soakBenchmark(_ arguments: [String]) async throws {
                 // what it shows lies within what the database went through in the window, from
                 // the last sample before it to the one after the capture.
                 let from = asked - options.consoleLag
+                // Judged only where the sampler saw the whole window (it starts after the seats).
+                guard let first = truth.first, first.at <= from else { consoleSamples -= 1; continue }
                 let window = (truth.last(where: { $0.at < from }).map { [$0] } ?? []) + truth.filter { $0.at >= from }
                 let values = window.compactMap { $0.counts[label] }
                 if let low = values.min(), let high = values.max(), !(low...high).contains(shown) {
@@ -495,10 +473,18 @@ func soakBenchmark(_ arguments: [String]) async throws {
     await sampler.value
 
     // The end: seats stop at the deadline; the drill and the escalators are asked to stop.
-    let seatStatuses = seatChildren.map { $0.wait() }
+    // Each has a bound (a seat's last command line may wait out a busy lock): one that does not
+    // stop within it is killed and named, never waited for forever.
+    var hung: [String] = []
+    func ended(_ child: Child, within seconds: Double) -> Int32 {
+        if let status = child.wait(upTo: seconds) { return status }
+        hung.append(child.name)
+        return 137
+    }
+    let seatStatuses = seatChildren.map { ended($0, within: 90) }
     let endSimulated = timeline.simulated(at: Date())
     drill.signal(SIGINT)
-    let drillStatus = drill.wait()
+    let drillStatus = ended(drill, within: 60)
     // The escalators go on until the mail queued before the end has left (at least once), at most a minute.
     let mailCutoff = endSimulated.addingTimeInterval(-options.speed)
     var drainedAfter = 0.0
@@ -509,10 +495,11 @@ func soakBenchmark(_ arguments: [String]) async throws {
     }
     drainedAfter = Date().timeIntervalSince(drainStart)
     for escalator in escalators { escalator.signal(SIGTERM) }
-    let escalatorStatuses = escalators.map { $0.wait() }
+    let escalatorStatuses = escalators.map { ended($0, within: 60) }
 
     // MARK: The invariants
     var failures: [String] = []
+    if !hung.isEmpty { failures.append("did not stop when asked and was killed: \(hung.joined(separator: ", "))") }
     if seatStatuses.contains(where: { $0 != 0 }) { failures.append("a seat process failed: \(seatStatuses)") }
     if drillStatus != 0 { failures.append("the drill ended with status \(drillStatus)") }
     if escalatorStatuses.contains(where: { $0 != 0 }) { failures.append("an escalator ended with status \(escalatorStatuses)") }

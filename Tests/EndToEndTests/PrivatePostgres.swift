@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 
 /// A PostgreSQL cluster of one test's own, on a loopback port, so the test can stop and start
 /// the server under a running console without disturbing other tests.
@@ -52,21 +53,11 @@ final class PrivatePostgres {
         }
     }
 
-    /// posix_spawn and waitpid, not Foundation's Process: pg_ctl leaves the server running,
-    /// and the server inherits the descriptor Process watches for the child's exit, so
-    /// Process.waitUntilExit would wait for the server to stop.
+    /// ShiftDeskLaunch, not Foundation's Process: pg_ctl leaves the server running, and the
+    /// server would inherit the descriptor Process watches for the child's exit.
     private func run(_ executable: String, _ arguments: [String]) throws {
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor in [1, 2] { posix_spawn_file_actions_addopen(&actions, Int32(descriptor), "/dev/null", O_WRONLY, 0) }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw Failure.command("cannot start \(executable): error \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let status: Int32
+        do { status = try Launched.run([executable] + arguments) } catch { throw Failure.command("\(error)") }
         guard status == 0 else {
             throw Failure.command("\(executable) \(arguments.joined(separator: " ")) exited with status \(status)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -268,7 +269,7 @@ final class PrivateSSHD {
     }
 }
 
-/// Runs commands with posix_spawn and waitpid (Foundation's Process left children unreaped once
+/// Runs commands through ShiftDeskLaunch (Foundation's Process left children unreaped once
 /// sshd ran beside them), their output going to files (no pipes for sshd's children to inherit).
 enum Spawn {
     struct Outcome {
@@ -279,30 +280,11 @@ enum Spawn {
 
     /// Starts `arguments` with its output to `log` (or nowhere); returns its pid.
     static func start(_ arguments: [String], log: String? = nil, errors: String? = nil) throws -> pid_t {
-        var fileActions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 1, log ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        if let errors {
-            posix_spawn_file_actions_addopen(&fileActions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        } else {
-            posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
-        }
-        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in cArguments { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &fileActions, nil, &cArguments, environ)
-        guard spawned == 0 else { throw CLIError.failed("posix_spawn \(arguments[0]) failed: \(spawned)") }
-        return pid
+        try Launched.start(arguments, output: log.map { .file($0) } ?? .null, errors: errors.map { .file($0) } ?? .output).pid
     }
 
     /// Waits for `pid` to end; its exit status (128 + signal when killed).
-    static func wait(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    }
+    static func wait(_ pid: pid_t) -> Int32 { Launched(pid: pid, name: "").wait() }
 
     /// Whether `pid` has ended (reaping it if so).
     static func hasEnded(_ pid: pid_t) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 import Testing
 
 /// The short soak CI runs (issue 19): `Benchmarks soak` for about a minute per backend — the BPI
@@ -24,20 +25,20 @@ struct SoakTests {
         var arguments = ["soak", "--seconds=60", "--seats=10", "--escalators=3", "--consoles=2", "--speed=1200",
                          "--start=2012-04-26T00:00:00Z", "--console-lag=2", "--log=\(DrillCommandTests.bpi)"]
         if backend == "postgres", let server = CLI.postgresServer { arguments.append("--postgres=\(server)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.benchmarks)
-        process.arguments = arguments
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("soak-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try CLI.launches.withLock { try process.run() }
-        process.waitUntilExit()
-        try handle.close()
-        let text = try String(contentsOf: output, encoding: .utf8)
-        #expect(process.terminationStatus == 0, "\(text)")
+        // Its own process group (the soak's setpgid) and a bounded wait: the time limit cannot
+        // interrupt a blocking wait, so past eight minutes the soak, every process it started
+        // and its consoles' tmux are killed, and the test fails with what it printed so far.
+        let soak = try Launched.start([Self.benchmarks] + arguments, output: .file(output.path))
+        let status = soak.wait(upTo: 8 * 60)
+        if status == nil {
+            kill(-soak.pid, SIGKILL)
+            _ = try? Launched.run(["/usr/bin/tmux", "-L", "shiftdesk-soak-\(soak.pid)", "kill-server"])
+        }
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: output)
+        #expect(status != nil, "the soak did not end within eight minutes and was killed:\n\(text)")
+        #expect(status == 0, "\(text)")
         #expect(text.contains("every invariant holds"))
         #expect(text.contains("| lost updates") && text.contains("| audit verify"))
     }

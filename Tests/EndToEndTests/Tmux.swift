@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -55,28 +56,17 @@ final class Tmux {
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
         guard let executable = Self.executable else { throw XCTSkip("tmux is not installed") }
-        // posix_spawn + waitpid rather than Foundation.Process (which left the
-        // tmux client unreaped here), and a file rather than a pipe (the tmux server
-        // started by new-session inherits the client's descriptors).
+        // ShiftDeskLaunch rather than Foundation.Process (which left the tmux client unreaped
+        // here), and a file rather than a pipe (the tmux server started by new-session inherits
+        // the client's descriptors).
         let outputPath = NSTemporaryDirectory() + "tmux-out-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let argv = [executable, "-L", socket] + arguments
-        var fileActions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
-        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArguments { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &fileActions, nil, &cArguments, environ)
-        guard spawned == 0 else {
-            throw TmuxError.commandFailed(arguments: arguments, status: spawned, output: "posix_spawn failed")
+        let exitStatus: Int32
+        do {
+            exitStatus = try Launched.run([executable, "-L", socket] + arguments, output: .file(outputPath))
+        } catch {
+            throw TmuxError.commandFailed(arguments: arguments, status: -1, output: "\(error)")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard exitStatus == 0 else {
             throw TmuxError.commandFailed(arguments: arguments, status: exitStatus, output: output)

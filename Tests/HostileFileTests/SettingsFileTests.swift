@@ -7,7 +7,7 @@ import ShiftDeskTUI
 /// The policy, configuration and theme parsers fed seeded mutations of the files people write:
 /// the README's policy and configuration examples and the built-in themes. Every case ends in
 /// time with the file taken or refused, and a refusal names its file and line.
-@Suite("Hostile files: policy, configuration, themes", .timeLimit(.minutes(2)))
+@Suite("Hostile files: policy, configuration, themes", .timeLimit(.minutes(10)))
 struct SettingsFileTests {
     static let zone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
 

@@ -68,6 +68,10 @@ public enum Console {
         let me = try signIn(setup)
         let signal: any ChangeSignal
         do { signal = try setup.desk.store.changeSignal() } catch { throw .desk(.store(error), setup.language) }
+        // The signal's baseline is its first poll: take it before the first load, or a write
+        // landing between the load and that poll stays unseen until the next write (the soak
+        // caught a console showing an empty queue for seconds after its first call arrived).
+        _ = try? Blocking.run { try await signal.poll() }
         let themeResult = Theme.load(nameOrPath: setup.theme ?? setup.environment["SHIFTDESK_THEME"], searchDirectories: setup.themeDirectories)
         let services = ConsoleServices(setup, me: me)
         let terminal: NcursesTerminal

@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 import ShiftDeskCore
 
 /// Runs the nightly backup for the escalator: `shiftdesk backup` in a process of its own (the
@@ -34,19 +35,8 @@ struct NightlyBackupRunner {
                              zh: "每日备份已写入并通过核验：\(target)" + (removed.isEmpty ? "" : "；已删除 \(removed.joined(separator: "、"))"))
     }
 
-    /// posix_spawn and waitpid (Foundation's Process has traps here: TOOLCHAIN-NOTES.md).
+    /// The backup as a process of its own (ShiftDeskLaunch: not Foundation's Process).
     static func run(_ arguments: [String]) -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ) == 0 else { return 127 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        (try? Launched.run(arguments)) ?? 127
     }
 }
