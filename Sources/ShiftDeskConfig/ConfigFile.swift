@@ -122,19 +122,7 @@ public enum ConfigFile {
             }
             if let from = notify["from"] { config.from = try reader.string(from, at: ["notify", "from"], hint: "\"shiftdesk@desk.example\"") }
             if let rolesValue = notify["roles"] {
-                let roles = try reader.table(rolesValue, at: ["notify", "roles"])
-                for key in roles.keys {
-                    let p = ["notify", "roles", key]
-                    guard let role = RecipientRole(rawValue: key) else {
-                        throw reader.error(.unknownRole, "unknown role \"\(key)\" in [notify.roles] (known: \(RecipientRole.allCases.map(\.rawValue).joined(separator: ", ")))", at: p)
-                    }
-                    guard let addressesValue = roles[key] else { continue }
-                    let addresses = try reader.strings(addressesValue, at: p, hint: "[\"im@desk.example\"]")
-                    if let bad = addresses.first(where: { TextField.email.check($0) != nil }) {
-                        throw reader.error(.wrongType, "\"\(bad)\" in notify.roles.\(key) is not an e-mail address", at: p)
-                    }
-                    config.recipients.addresses[role] = addresses
-                }
+                config.recipients = try reader.roster(rolesValue, at: ["notify", "roles"])
             }
         }
         if let value = root["backup"] {

@@ -26,6 +26,10 @@ import TOMLKit
 /// [clocks]
 /// problem_pauses = false                   # an incident waiting on a problem: true pauses both
 ///                                          # clocks (as for the customer); default false (they run, as for a vendor)
+///
+/// [roster]                                 # the notification roster: who each role's mail goes to
+/// incident_manager = ["im@desk.example"]   # (every seat and escalator addresses role mail from
+/// service_report_manager = ["reports@desk.example"]  # the roster in force when it is sent)
 /// ```
 ///
 /// The file is merged over the built-in duty table: a priority the file does not
@@ -120,6 +124,25 @@ struct Loader {
         return s
     }
 
+    /// Addresses per recipient role (`incident_manager = ["im@desk.example"]`), every one an e-mail address.
+    func roster(_ v: TOMLValueConvertible, at p: [String]) throws(PolicyError) -> RecipientDirectory {
+        let roles = try table(v, at: p)
+        var roster = RecipientDirectory()
+        for key in roles.keys {
+            let at = p + [key]
+            guard let role = RecipientRole(rawValue: key) else {
+                throw error(.unknownRole, "unknown role \"\(key)\" in [\(tableName(p))] (known: \(RecipientRole.allCases.map(\.rawValue).joined(separator: ", ")))", at: at)
+            }
+            guard let addressesValue = roles[key] else { continue }
+            let addresses = try strings(addressesValue, at: at, hint: "[\"im@desk.example\"]")
+            if let bad = addresses.first(where: { TextField.email.check($0) != nil }) {
+                throw error(.wrongType, "\"\(bad)\" in \(tableName(at)) is not an e-mail address", at: at)
+            }
+            roster.addresses[role] = addresses
+        }
+        return roster
+    }
+
     func table(_ v: TOMLValueConvertible, at p: [String]) throws(PolicyError) -> TOMLTable {
         guard let t = v.table else {
             throw error(.wrongType, "\(tableName(p)) must be a table, like [\(tableName(p))]", at: p)
@@ -210,7 +233,7 @@ struct Loader {
 
     mutating func load() throws(PolicyError) -> SLAPolicy {
         let root = try parse()
-        try checkKeys(root, allowed: ["timezone", "calendars", "priorities", "clocks"], at: [])
+        try checkKeys(root, allowed: ["timezone", "calendars", "priorities", "clocks", "roster"], at: [])
 
         let zone = try root["timezone"].map { v throws(PolicyError) in try timeZone(v, at: ["timezone"]) } ?? defaultTimeZone
 
@@ -251,9 +274,11 @@ struct Loader {
                 problemPauses = flag
             }
         }
+        let roster = try root["roster"].map { v throws(PolicyError) in try self.roster(v, at: ["roster"]) }
         do {
             var policy = try SLAPolicy(timeZone: zone, calendars: calendars, priorities: priorities)
             policy.problemPausesClocks = problemPauses
+            policy.roster = roster
             return policy
         } catch {
             // Unknown calendars were checked above; this is a safety net.

@@ -22,16 +22,22 @@ public struct OutboxFlusher: Sendable {
     public let transport: any MailTransport
     public let from: String
     public let clock: any Clock
-    /// `[notify.roles]` as configured now: a message to a role is addressed when it is sent, so
-    /// an address given since it was queued counts.
-    public let directory: RecipientDirectory
+    /// The notification roster in force when a message is sent (the approved policy's
+    /// `[roster]`, else `[notify.roles]`): a message to a role is addressed then, so an address
+    /// given since it was queued counts.
+    public let roster: @Sendable () -> RecipientDirectory
     /// How long a claimed message is reserved for this flusher: long enough for one sendmail
     /// hand-off, short enough that mail claimed by a flusher that died goes out soon after.
     public var lease: TimeInterval = 20
 
     public init(store: any Store, transport: any MailTransport, from: String, clock: any Clock,
                 directory: RecipientDirectory = RecipientDirectory()) {
-        self.directory = directory
+        self.init(store: store, transport: transport, from: from, clock: clock, roster: { directory })
+    }
+
+    public init(store: any Store, transport: any MailTransport, from: String, clock: any Clock,
+                roster: @escaping @Sendable () -> RecipientDirectory) {
+        self.roster = roster
         self.store = store
         self.transport = transport
         self.from = from
@@ -58,11 +64,11 @@ public struct OutboxFlusher: Sendable {
                 }
                 if message.recipientLogin == nil, let role = message.recipientRole, !message.address.contains("@") {
                     // Queued while the role had no address (or addressed to the role itself): the roster in force now decides.
-                    let addresses = (directory.addresses[role] ?? []).filter { $0.contains("@") }
+                    let addresses = (roster().addresses[role] ?? []).filter { $0.contains("@") }
                     if !addresses.isEmpty { message.address = addresses.joined(separator: ", ") }
                 }
                 guard message.address.contains("@") else {
-                    throw DeliveryFailure("no e-mail address configured for \(message.recipientRole?.rawValue ?? "?") ([notify.roles] in config.toml)")
+                    throw DeliveryFailure("no e-mail address for \(message.recipientRole?.rawValue ?? "?") in the roster in force ([roster] of the SLA policy, or [notify.roles] in config.toml)")
                 }
                 let mail = MailMessage(from: from, to: message.address, subject: message.subject, body: message.body,
                                        messageID: message.messageID, date: message.createdAt, parts: message.parts)

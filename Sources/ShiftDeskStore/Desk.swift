@@ -109,6 +109,12 @@ public struct Desk: Sendable {
         inForce.adopt(PolicyTimeline(policy))
     }
 
+    /// The notification roster in force now: the approved policy's `[roster]`, or `machine`
+    /// (a seat's `[notify.roles]`) where the policy in force has none.
+    public func roster(or machine: RecipientDirectory) -> RecipientDirectory {
+        policy.roster ?? machine
+    }
+
     /// Plans with the policy versions of `policies` from now on, in this desk and every copy of it
     /// (a running console that saw a newly approved version). False when nothing changed.
     @discardableResult
@@ -390,7 +396,9 @@ final class PolicyInForce: Sendable {
     func adopt(_ policies: PolicyTimeline) -> Bool {
         let fingerprint = policies.fingerprint
         return state.withLock { current in
-            guard current.fingerprint != fingerprint else { return false }
+            // A new version may change only the roster, which plans nothing: it is adopted too.
+            guard current.fingerprint != fingerprint
+                    || current.policies.entries.map(\.version) != policies.entries.map(\.version) else { return false }
             current = Current(policies: policies, fingerprint: fingerprint)
             return true
         }

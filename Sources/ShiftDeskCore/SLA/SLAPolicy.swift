@@ -56,6 +56,11 @@ public struct SLAPolicy: Sendable, Hashable {
     /// clocks, as waiting on the customer does. Default false: they run, as for a vendor (policy
     /// file `[clocks] problem_pauses`).
     public var problemPausesClocks = false
+    /// The notification roster (policy file `[roster]`): the addresses of each recipient role,
+    /// shared by every seat as part of the approved policy. Nil where the policy has none, and
+    /// a machine's `[notify.roles]` still addresses role mail (a desk from before the roster
+    /// was controlled). Not part of the fingerprint: a new roster re-plans nothing.
+    public var roster: RecipientDirectory?
 
     /// Priorities missing from `priorities` take the duty table's. Every priority's
     /// calendar must be `"24x7"` or a key of `calendars`.

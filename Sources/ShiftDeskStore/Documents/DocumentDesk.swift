@@ -67,7 +67,7 @@ public struct DocumentDesk: Sendable {
         guard [.submitted, .approved, .rejected].contains(event.kind) else { return [] }
         let operators: [Operator]
         do { operators = try await store.operators() } catch { throw .store(error) }
-        return DocumentNotice.compose(event, before: before, operators: operators, recipients: recipients, timeZone: desk.policy.timeZone)
+        return DocumentNotice.compose(event, before: before, operators: operators, recipients: desk.roster(or: recipients), timeZone: desk.policy.timeZone)
     }
 
     private func requireOperator(_ login: String) async throws(DeskError) -> Operator {

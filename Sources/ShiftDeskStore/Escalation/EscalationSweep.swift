@@ -98,12 +98,13 @@ public struct EscalationSweep: Sendable {
         let subject = EscalationNotice.subject(ticket: ticket, step: step)
         let body = EscalationNotice.body(ticket: ticket, step: step, sla: sla, timeZone: timeZone)
         var messages: [OutboxMessage] = []
+        let roster = desk.roster(or: directory)
         for role in step.notify {
             for method in step.via {
                 switch method {
                 case .email:
                     // A role without an address still gets a row: it shows up as undeliverable, not silently dropped.
-                    for address in directory.addresses[role].flatMap({ $0.isEmpty ? nil : $0 }) ?? [""] {
+                    for address in roster.addresses[role].flatMap({ $0.isEmpty ? nil : $0 }) ?? [""] {
                         messages.append(OutboxMessage(ticket: ticket.id, priority: ticket.priority, level: step.level,
                                                       recipientRole: role, address: address, via: .email,
                                                       subject: subject, body: body, createdAt: now))

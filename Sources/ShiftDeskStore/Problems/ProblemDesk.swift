@@ -104,7 +104,7 @@ extension Desk {
         outcome.event.incidents = unique
         outcome.event.origin = origin
         let problem: Problem
-        let raised = outcome.problem, raiserName = actor.name, linkedTickets = tickets
+        let raised = outcome.problem, raiserName = actor.name, linkedTickets = tickets, recipients = roster(or: recipients)
         do {
             problem = try await store.insertProblem(raised, event: outcome.event, messages: { id in
                 var numbered = raised

@@ -48,7 +48,7 @@ public struct ReportDeliverer: Sendable {
         let delivered = report == .incidents ? DeliveredFigures(incidents: figures) : DeliveredFigures(workload: figures)
         if unlessUnchanged, let previous = figures.sinceDelivery?.delivery, previous.report == report, previous.figures == delivered { return nil }
         let record = ReportDelivery(report: report, kind: period.kind, period: period.label, at: desk.clock.now(), by: by,
-                                    recipients: directory.addresses[report.role] ?? [], digest: Self.digest(delivered), figures: delivered)
+                                    recipients: desk.roster(or: directory).addresses[report.role] ?? [], digest: Self.digest(delivered), figures: delivered)
         let deskName = desk.name, language = desk.customerLanguage
         let carried = figures
         return try await store.recordDelivery(record, firstOnly: firstOnly) { stored in

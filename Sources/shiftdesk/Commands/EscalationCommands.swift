@@ -23,10 +23,14 @@ extension Context {
         return deliverer
     }
 
-    func flusher(_ store: any Store) throws(CLIFailure) -> OutboxFlusher {
+    /// Mail leaves addressed from the roster in force when it is sent: the approved policy's
+    /// `[roster]`, as `desk` knows it (a long-running seat adopts each approval), else this
+    /// machine's `[notify.roles]`.
+    func flusher(_ desk: Desk) throws(CLIFailure) -> OutboxFlusher {
+        let machine = config.recipients
         do {
-            return OutboxFlusher(store: store, transport: try SendmailTransport(command: sendmailCommand), from: config.from, clock: clock,
-                                 directory: config.recipients)
+            return OutboxFlusher(store: desk.store, transport: try SendmailTransport(command: sendmailCommand), from: config.from, clock: clock,
+                                 roster: { desk.roster(or: machine) })
         } catch {
             throw CLIFailure("notify.sendmail: \(error.reason)")
         }
@@ -92,10 +96,10 @@ struct EscalatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try Context(global)
-        var (desk, timeline) = try await context.deskInForce()
-        var sweep = context.sweep(desk, firedBy: "escalator@\(Context.processName)")
+        let (desk, timeline) = try await context.deskInForce()
+        let sweep = context.sweep(desk, firedBy: "escalator@\(Context.processName)")
         var version = Context.versionName(timeline.entry(at: context.clock.now()))
-        let flusher = deliver ? try context.flusher(desk.store) : nil
+        let flusher = deliver ? try context.flusher(desk) : nil
         let nightly = try context.config.backup.flatMap { plan throws(CLIFailure) -> NightlyBackupRunner? in
             let location = try context.databaseLocation()
             guard !PostgresLocation.matches(context.options.db ?? context.environment["SHIFTDESK_DB"] ?? "") else {
@@ -112,6 +116,7 @@ struct EscalatorCommand: AsyncParsableCommand {
             let replanned = try await sweep.replanIfPolicyChanged()
             Output.error(context.language.pick(en: "escalator started on SLA policy \(version) (planned \(replanned) open tickets afresh)",
                                                zh: "升级服务已启动，SLA 策略 \(version)（重新规划 \(replanned) 个未结事件）"), prefixed: true)
+            if let said = context.rosterNote(desk) { Output.error(said, prefixed: true) }
             var nextDue: Date? = try await desk.store.nextEscalationDue()
             // Reports fall due at period ends: the first pass delivers what is owed already.
             var nextReports = Date.distantPast
@@ -139,19 +144,14 @@ struct EscalatorCommand: AsyncParsableCommand {
                 // Sleep a second at most; only a change to the desk makes it look at the index again.
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
                 if try await signal.poll() {
-                    // An approval anywhere puts a new policy in force for this escalator at once.
-                    timeline = try await context.policyTimeline(desk.store)
-                    if timeline.fingerprint != desk.policyFingerprint {
-                        var adopted = Desk(store: desk.store, clock: desk.clock, policies: timeline, origin: desk.origin)
-                        adopted.customerLanguage = desk.customerLanguage
-                        adopted.customerUpdateEvery = desk.customerUpdateEvery
-                        adopted.reportsWithin = desk.reportsWithin
-                        adopted.name = desk.name
-                        desk = adopted
-                        sweep = context.sweep(desk, firedBy: "escalator@\(Context.processName)")
+                    // An approval anywhere puts a new policy (its plans, its roster) in force for
+                    // this escalator at once: the sweep and the flusher share this desk's.
+                    let timeline = try await context.policyTimeline(desk.store)
+                    if desk.adopt(timeline) {
                         try await sweep.replanIfPolicyChanged()
                         version = Context.versionName(timeline.entry(at: context.clock.now()))
                         Output.error(context.language.pick(en: "SLA policy \(version) is in force", zh: "SLA 策略 \(version) 已生效"))
+                        if let said = context.rosterNote(desk) { Output.error(said) }
                     }
                     nextDue = try await desk.store.nextEscalationDue()
                 }
@@ -193,9 +193,9 @@ struct NotifyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try Context(global)
-            let store = try context.openStore()
+            let (desk, _) = try await context.deskInForce()
             let report: OutboxFlusher.Report
-            do { report = try await context.flusher(store).flush() } catch let error as StoreError { throw CLIFailure(error, context) }
+            do { report = try await context.flusher(desk).flush() } catch let error as StoreError { throw CLIFailure(error, context) }
             if context.json {
                 Output.json(.object([
                     ("delivered", .int(Int64(report.delivered.count))),

@@ -28,7 +28,8 @@ struct InitCommand: AsyncParsableCommand {
         // The built-in duty table is the desk's first policy: V1.0, approved by the system.
         let base = Desk(store: store, clock: context.clock, policy: context.builtInPolicy)
         do {
-            try await context.documents(base).installPolicyIfMissing(PolicyFile.dutyTableText, reason: "shiftdesk init: the duty table")
+            try await context.documents(base).installPolicyIfMissing(context.withMachineRoster(PolicyFile.dutyTableText),
+                                                                   reason: "shiftdesk init: the duty table")
         } catch {
             throw CLIFailure(error, context)
         }
@@ -92,7 +93,7 @@ enum DemoLoader {
                     zh: "该数据库已有工单；演示数据只能写入新数据库"))
             }
             // A demo desk runs on the duty table as its approved V1.0, as `init` installs it.
-            try await context.documents(desk).installPolicyIfMissing(PolicyFile.dutyTableText, reason: "the demo desk: the duty table")
+            try await context.documents(desk).installPolicyIfMissing(context.withMachineRoster(PolicyFile.dutyTableText), reason: "the demo desk: the duty table")
             let demo = DemoDesk(now: now, tickets: tickets, seed: seed)
             var operators = 0
             for person in demo.operators where try await store.findOperator(login: person.login) == nil {

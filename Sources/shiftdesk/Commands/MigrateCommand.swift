@@ -27,7 +27,8 @@ struct MigrateCommand: AsyncParsableCommand {
             // table): that becomes its approved V1.0, and nothing else changes.
             let base = Desk(store: store, clock: context.clock, policy: context.builtInPolicy)
             let (text, source) = try Self.formerPolicy(context)
-            installed = try await context.documents(base).installPolicyIfMissing(text, reason: "shiftdesk migrate: \(source)")
+            installed = try await context.documents(base).installPolicyIfMissing(context.withMachineRoster(text),
+                                                                                  reason: "shiftdesk migrate: \(source)")
             desk = try await context.deskInForce(on: store).desk
             summarised = try await desk.refreshKPISummaries { done in
                 guard !context.json, isatty(STDERR_FILENO) != 0 else { return }

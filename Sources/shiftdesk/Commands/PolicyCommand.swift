@@ -145,8 +145,9 @@ struct PolicyCommand: AsyncParsableCommand {
             let histories: [TicketHistory]
             do { histories = try await desk.store.histories(opened: window) } catch { throw CLIFailure(error, context) }
             let currentName = Context.versionName(timeline.entry(at: now))
-            let current = PolicyWhatIf.replay(histories, policy: desk.policy, window: window, directory: context.config.recipients)
-            let trial = PolicyWhatIf.replay(histories, policy: proposed, window: window, directory: context.config.recipients)
+            let roster = desk.roster(or: context.config.recipients)
+            let current = PolicyWhatIf.replay(histories, policy: desk.policy, window: window, directory: roster)
+            let trial = PolicyWhatIf.replay(histories, policy: proposed, window: window, directory: proposed.roster ?? roster)
             func json(_ name: String, _ outcome: PolicyWhatIf.Outcome) -> JSONValue {
                 .object([("version", .string(name)), ("incidents", .int(outcome.incidents)), ("steps", .int(outcome.steps)),
                          ("steps_by_priority", .object(Priority.allCases.map { ($0.rawValue, .int(outcome.stepsByPriority[$0] ?? 0)) })),

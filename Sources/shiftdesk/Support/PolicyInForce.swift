@@ -67,6 +67,40 @@ extension Context {
             zh: "\(file) 不是现行策略（\(version)），本次不使用；如需生效请用 `shiftdesk policy propose \(file) --reason …` 提交审批"))
     }
 
+    /// `text` with this machine's `[notify.roles]` as its `[roster]` when it has none: the first
+    /// approved version of a desk (`init`, `migrate`) carries the roster its machine mailed to,
+    /// and from then on every seat shares it.
+    func withMachineRoster(_ text: String) -> String {
+        let machine = config.recipients
+        guard !machine.addresses.isEmpty,
+              (try? PolicyFile.load(contents: text, path: "policy", defaultTimeZone: timeZone))?.roster == nil else { return text }
+        func quoted(_ value: String) -> String {
+            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        let lines = RecipientRole.allCases.compactMap { role -> String? in
+            guard let addresses = machine.addresses[role] else { return nil }
+            return "\(role.rawValue) = [\(addresses.map(quoted).joined(separator: ", "))]"
+        }
+        return text + (text.hasSuffix("\n") ? "" : "\n")
+            + "\n# The notification roster, from [notify.roles] of the machine that installed this version.\n[roster]\n"
+            + lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Where role mail is addressed from, when it is not simply the policy in force: a machine
+    /// roster that the policy's `[roster]` overrides, or a desk still on machine rosters.
+    func rosterNote(_ desk: Desk) -> String? {
+        let machine = config.recipients
+        guard desk.policy.roster != nil else {
+            guard !machine.addresses.isEmpty else { return nil }
+            return language.pick(
+                en: "role mail is addressed from this machine's [notify.roles]: other seats may differ; put the addresses under [roster] of the SLA policy (shiftdesk policy propose)",
+                zh: "角色邮件按本机 [notify.roles] 发送，其他座席可能不同；请把地址写入 SLA 策略的 [roster] 并提交审批（shiftdesk policy propose）")
+        }
+        guard !machine.addresses.isEmpty, machine != desk.policy.roster else { return nil }
+        return language.pick(en: "[notify.roles] of config.toml is not used: role mail follows the [roster] of the SLA policy in force",
+                             zh: "config.toml 的 [notify.roles] 不再使用：角色邮件按现行 SLA 策略的 [roster] 发送")
+    }
+
     /// `V1.0`, or `built-in` before the desk has a policy record.
     static func versionName(_ entry: PolicyTimeline.Entry?) -> String { entry?.version.description ?? "built-in" }
 }

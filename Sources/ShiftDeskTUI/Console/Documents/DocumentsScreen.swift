@@ -517,8 +517,10 @@ extension ConsoleServices {
                     do throws(StoreError) { histories = try await desk.store.histories(opened: window) } catch { throw DeskError.store(error) }
                     let timeline = try await documents.policyTimeline(fallback: desk.policy)
                     let view = PolicyWhatIfView(current: timeline.entry(at: now)?.version.description ?? "built-in", proposed: working.label,
-                                                currentOutcome: PolicyWhatIf.replay(histories, policy: desk.policy, window: window, directory: directory),
-                                                proposedOutcome: PolicyWhatIf.replay(histories, policy: proposed, window: window, directory: directory))
+                                                currentOutcome: PolicyWhatIf.replay(histories, policy: desk.policy, window: window,
+                                                                                    directory: desk.roster(or: directory)),
+                                                proposedOutcome: PolicyWhatIf.replay(histories, policy: proposed, window: window,
+                                                                                     directory: proposed.roster ?? desk.roster(or: directory)))
                     return .screen(.policyWhatIf(.success(view)))
                 } catch {
                     return .screen(.policyWhatIf(.failure(error)))
