@@ -90,7 +90,7 @@ extension ConsoleApp {
             StatusLine.draw(left: left, right: (state.message ?? "") + " ", in: layout.status, canvas: &canvas,
                             role: state.messageIsError ? .error : .status)
         }
-        KeyBar.draw(ConsoleKeys.keymap.keyBarItems(in: Self.context(state), language: l), in: layout.keyBar, canvas: &canvas)
+        KeyBar.draw(keyBarItems(state), in: layout.keyBar, canvas: &canvas)
 
         switch state.mode {
         case let .help(offset):
@@ -265,6 +265,25 @@ extension ConsoleApp {
 
     /// The queue's size for the status line; while only the first page is loaded, the store's
     /// count and a word that the rest is on its way.
+    /// The bottom bar: the keys of the screen, or, while a form is open, the form's own (the
+    /// screen's keys do nothing there).
+    static func keyBarItems(_ state: ConsoleState) -> [KeyBarItem] {
+        guard case let .form(_, purpose) = state.mode else {
+            return ConsoleKeys.keymap.keyBarItems(in: Self.context(state), language: state.language)
+        }
+        let l = state.language
+        if case .newCall = purpose, state.screens.problems.pick != nil {
+            return [KeyBarItem(key: "↑↓", label: l.pick(en: "Known error", zh: "选择已知错误")),
+                    KeyBarItem(key: "Enter", label: l.pick(en: "Log and resolve with it", zh: "按此登记并解决")),
+                    KeyBarItem(key: "Esc", label: l.pick(en: "Back to the call", zh: "返回来电"))]
+        }
+        var items = [KeyBarItem(key: "Tab", label: l.pick(en: "Next field", zh: "下一项")),
+                     KeyBarItem(key: "Enter", label: l.pick(en: "Submit", zh: "提交")),
+                     KeyBarItem(key: "Esc", label: l.pick(en: "Cancel", zh: "取消"))]
+        if case .newCall = purpose { items.append(KeyBarItem(key: "F5", label: l.pick(en: "Known errors", zh: "已知错误"))) }
+        return items
+    }
+
     static func queueSize(_ state: ConsoleState, shown: Int) -> String {
         switch state.coverage {
         case let .firstPage(queue, total) where queue == state.queue:

@@ -115,6 +115,8 @@ extension PolicyFile {
         # as for a vendor; to pause them as for the customer, propose a version with
         #   [clocks]
         #   problem_pauses = true
+        # Who each role's mail goes to is the [roster] (incident_manager = ["im@desk.example"], …),
+        # the same for every seat once approved.
 
         [priorities.major]
         respond_within = "15m"
