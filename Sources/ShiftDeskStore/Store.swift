@@ -116,6 +116,9 @@ public protocol Store: Sendable {
     func tickets(_ query: TicketQuery) async throws(StoreError) -> [Ticket]
     /// How many tickets `query` matches, its limit aside.
     func count(_ query: TicketQuery) async throws(StoreError) -> Int
+    /// How many tickets `query` matches, counting no further than `bound`: a console opening on
+    /// 100k open tickets needs only to know there are more than it loads at once.
+    func count(_ query: TicketQuery, atMost bound: Int) async throws(StoreError) -> Int
     /// Tickets written (opened, changed, planned) after `revision`, oldest write first, at most
     /// `limit`: a console follows every seat's writes by reading only what changed.
     func ticketsChanged(after revision: Int64, limit: Int) async throws(StoreError) -> TicketChanges

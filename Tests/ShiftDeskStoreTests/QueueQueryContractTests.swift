@@ -161,6 +161,10 @@ struct QueueQueryContractTests {
         var rest = TicketQuery.notClosed
         rest.afterNumber = want[2].number
         #expect(try await store.count(rest) == want.count - 3)
+        // A bounded count stops at its bound and is exact below it.
+        #expect(try await store.count(.notClosed, atMost: 3) == 3)
+        #expect(try await store.count(.notClosed, atMost: want.count + 10) == want.count)
+        #expect(try await store.count(rest, atMost: 0) == 0)
     }
 
     /// An action from a queue row names the version the row showed; the desk reads the whole

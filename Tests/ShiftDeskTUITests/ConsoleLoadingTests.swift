@@ -61,6 +61,16 @@ final class ConsoleLoadingTests: XCTestCase {
         return ConsoleApp.update(&state, .result(message))
     }
 
+    /// On a desk of 100k open tickets the first frame does not wait for them to be counted.
+    func testAQueueTooLargeToCountBeforeTheFirstFrameSaysSo() throws {
+        let me = Operator(login: "zhang.wei", name: "张伟", role: .desk)
+        var shown = state(me, queue: .desk, now: Date(timeIntervalSince1970: 1_795_917_600))
+        shown.coverage = .firstPage(queue: .desk, total: .moreThan(ConsoleServices.countedBeforeTheFirstFrame))
+        XCTAssertTrue(statusLine(shown).contains("Desk: over 10000 · loading the rest…"), statusLine(shown))
+        shown.language = .zh
+        XCTAssertTrue(statusLine(shown).contains("超过 10000 · 正在加载其余…"), statusLine(shown))
+    }
+
     func testEachQueuesFirstPageIsTheTopOfTheWholeQueue() throws {
         let now = try XCTUnwrap(ISO8601.parse("2026-11-29T15:00:00", defaultZone: zone))
         for (queue, role) in [(QueueKind.desk, Role.desk), (.l1, .l1), (.l2, .l2), (.im, .im)] {

@@ -542,6 +542,13 @@ public final class PostgresStore: Store {
         return try await read { session in Int(try await session.rows(statement).first?.int("n") ?? 0) }
     }
 
+    public func count(_ query: TicketQuery, atMost bound: Int) async throws(StoreError) -> Int {
+        let statement = PG.query { b in
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM tickets\(Self.condition(query, b)) LIMIT \(b.int(Int64(max(0, bound))))) AS bounded"
+        }
+        return try await read { session in Int(try await session.rows(statement).first?.int("n") ?? 0) }
+    }
+
     /// The `WHERE` clause of a query: empty, or with a leading space.
     private static func condition(_ query: TicketQuery, _ b: PGBinder) -> String {
         var clauses: [String] = []

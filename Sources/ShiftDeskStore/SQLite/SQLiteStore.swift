@@ -496,6 +496,16 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func count(_ query: TicketQuery, atMost bound: Int) async throws(StoreError) -> Int {
+        let (condition, arguments) = Self.condition(query)
+        return try await guarded {
+            try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM tickets\(condition) LIMIT \(max(0, bound)))",
+                                 arguments: arguments) ?? 0
+            }
+        }
+    }
+
     /// The `WHERE` clause of a query (empty, or with a leading space) and its arguments.
     private static func condition(_ query: TicketQuery) -> (String, StatementArguments) {
         var clauses: [String] = []

@@ -39,7 +39,7 @@ public struct ConsoleSnapshot: Sendable {
         /// Every ticket not closed, as of the store's `revision` or later.
         case everything([QueueEntry], revision: Int64)
         /// The most urgent tickets of one queue, of `total`.
-        case firstPage([QueueEntry], queue: QueueKind, total: Int)
+        case firstPage([QueueEntry], queue: QueueKind, total: ConsoleState.QueueTotal)
         /// The tickets written since the last load, up to `revision`.
         case changed([QueueEntry], revision: Int64)
     }

@@ -286,8 +286,10 @@ extension ConsoleApp {
 
     static func queueSize(_ state: ConsoleState, shown: Int) -> String {
         switch state.coverage {
-        case let .firstPage(queue, total) where queue == state.queue:
+        case let .firstPage(queue, .exactly(total)) where queue == state.queue:
             "\(total) · " + state.pick("loading the rest…", "正在加载其余…")
+        case let .firstPage(queue, .moreThan(bound)) where queue == state.queue:
+            state.pick("over \(bound) · loading the rest…", "超过 \(bound) · 正在加载其余…")
         case .firstPage, .nothing:
             state.pick("loading…", "加载中…")
         case .everything:

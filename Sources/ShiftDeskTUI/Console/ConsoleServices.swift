@@ -193,13 +193,20 @@ struct ConsoleServices: Sendable {
               let everything = QueueKind.desk.storeQuery(now: desk.clock.now()) else {
             return try await snapshot(desk, handovers: handovers, for: me)
         }
-        let notClosed = try await desk.store.count(everything)
+        // Counting 100k open tickets costs more than the page itself: count only far enough to
+        // know the desk is too big to load at once; the whole load behind the frame counts it.
+        let notClosed = try await desk.store.count(everything, atMost: wholeLoadAtOnce + 1)
         guard notClosed > wholeLoadAtOnce else { return try await snapshot(desk, handovers: handovers, for: me) }
         let tickets = try await desk.store.tickets(query)
-        // The desk's queue is every ticket not closed: counted already.
-        let total = queue == .desk ? notClosed : try await desk.store.count(query)
-        return try await loaded(.firstPage(QueueEntry.make(tickets), queue: queue, total: total), desk, handovers: handovers, for: me)
+        let total = try await desk.store.count(query, atMost: Self.countedBeforeTheFirstFrame + 1)
+        return try await loaded(.firstPage(QueueEntry.make(tickets), queue: queue,
+                                           total: total > Self.countedBeforeTheFirstFrame ? .moreThan(Self.countedBeforeTheFirstFrame) : .exactly(total)),
+                                desk, handovers: handovers, for: me)
     }
+
+    /// A queue's size shown with its first page is counted this far (a few milliseconds);
+    /// beyond, it shows "over 10000" until the whole load behind the frame has counted it.
+    static let countedBeforeTheFirstFrame = 10_000
 
     /// What every seat wrote after `revision`.
     static func changes(after revision: Int64, _ desk: Desk, handovers: HandoverDesk, for me: Operator) async throws -> ConsoleMessage {

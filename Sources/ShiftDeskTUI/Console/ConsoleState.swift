@@ -150,12 +150,19 @@ public struct ConsoleState {
 }
 
 extension ConsoleState {
+    /// A queue's size while only its first page is loaded: exact, or only known to be more than
+    /// the console loads at once (the whole load behind the first frame counts it).
+    public enum QueueTotal: Sendable, Equatable {
+        case exactly(Int)
+        case moreThan(Int)
+    }
+
     /// How much of the desk the console holds.
     public enum Coverage: Sendable, Equatable {
         case nothing
         /// The most urgent tickets of one queue, of `total`: the first frame's, while the
         /// rest loads in the background.
-        case firstPage(queue: QueueKind, total: Int)
+        case firstPage(queue: QueueKind, total: QueueTotal)
         /// Every ticket not closed, as of the store's `revision` (or later).
         case everything(revision: Int64)
 
