@@ -443,6 +443,9 @@ enum PostgresSchema {
         // As SQLite's v20.
         Migration(version: 20, name: "v20: the record journal keeps documents' and problems' histories and problems as they stand",
                   sql: "SELECT 1", then: journalExistingTables),
+        // As SQLite's v21.
+        Migration(version: 21, name: "v21: the calls to make, oldest first, without reading every unconfirmed call",
+                  sql: "CREATE INDEX outbox_calls_to_make ON outbox(id) WHERE via = 'phone' AND delivered_at IS NULL"),
     ]
 
     /// Journals the handovers a database already holds (schema v15), each as its own actor left it.

@@ -128,9 +128,10 @@ extension Console {
         }
     }
 
-    /// How many of a queue's most urgent tickets the first frame loads: a tall screen's worth
-    /// and a few pages to scroll while the rest loads.
-    static let firstPageSize = 500
+    /// How many of a queue's most urgent tickets the first frame loads: three screens' worth, to
+    /// scroll while the rest loads (each row read costs the first frame; 500 on a 60-row screen
+    /// was a tenth of it).
+    static func firstPageSize(_ size: TerminalSize) -> Int { min(500, max(60, 3 * size.rows)) }
 
     /// The state of the first frame, and what loads the rest behind it. A queue opens on its
     /// most urgent tickets; every other ticket loads in the background.
@@ -144,7 +145,7 @@ extension Console {
         var rest: [AppCommand<ConsoleEffect>] = []
         let first: ConsoleEffect
         if state.queue.storeQuery(now: state.now) != nil {
-            first = .loadFirstPage(state.queue, limit: firstPageSize)
+            first = .loadFirstPage(state.queue, limit: firstPageSize(size))
             rest = [.performInBackground(.reload)]
         } else {
             first = .reload
