@@ -16,7 +16,7 @@ struct LaunchTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("launch-\(UUID().uuidString)").path
         defer { unlink(file) }
         let status = try await Task.detached {
-            try Launched.run(["/bin/sh", "-c", "grep -E '^Sig(Blk|Ign):' /proc/self/status"], output: .file(file))
+            try CLI.launches.withLock { try Launched.run(["/bin/sh", "-c", "grep -E '^Sig(Blk|Ign):' /proc/self/status"], output: .file(file)) }
         }.value
         #expect(status == 0)
         let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -28,15 +28,15 @@ struct LaunchTests {
 
     @Test func aBoundedWaitKillsWhatDoesNotEndAndAnswersNil() throws {
         let started = Date()
-        let sleeper = try Launched.start(["/bin/sleep", "30"])
+        let sleeper = try CLI.launches.withLock { try Launched.start(["/bin/sleep", "30"]) }
         #expect(sleeper.wait(upTo: 0.3) == nil)
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(kill(sleeper.pid, 0) != 0, "the child is gone, reaped")
-        #expect(try Launched.start(["/bin/sh", "-c", "exit 3"]).wait(upTo: 10) == 3)
-        #expect(try Launched.run(["/bin/sh", "-c", "kill -TERM $$"]) == 128 + SIGTERM)
+        #expect(try CLI.launches.withLock { try Launched.run(["/bin/sh", "-c", "exit 3"]) } == 3)
+        #expect(try CLI.launches.withLock { try Launched.run(["/bin/sh", "-c", "kill -TERM $$"]) } == 128 + SIGTERM)
     }
 
     @Test func aProgramThatCannotStartIsNamed() {
-        #expect(throws: LaunchError.self) { try Launched.run(["/nonexistent/program"]) }
+        #expect(throws: LaunchError.self) { try CLI.launches.withLock { try Launched.run(["/nonexistent/program"]) } }
     }
 }

@@ -30,7 +30,9 @@ struct SoakTests {
         // Its own process group (the soak's setpgid) and a bounded wait: the time limit cannot
         // interrupt a blocking wait, so past eight minutes the soak, every process it started
         // and its consoles' tmux are killed, and the test fails with what it printed so far.
-        let soak = try Launched.start([Self.benchmarks] + arguments, output: .file(output.path))
+        // Launched under the target's one lock: a spawn while Foundation's Process launches on
+        // another thread crashed the test process once (CLI.launches).
+        let soak = try CLI.launches.withLock { try Launched.start([Self.benchmarks] + arguments, output: .file(output.path)) }
         let status = soak.wait(upTo: 8 * 60)
         if status == nil {
             kill(-soak.pid, SIGKILL)
