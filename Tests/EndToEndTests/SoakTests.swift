@@ -27,22 +27,45 @@ struct SoakTests {
                          "--start=2012-04-26T00:00:00Z", "--console-lag=3", "--log=\(DrillCommandTests.bpi)"]
         if backend == "postgres", let server = CLI.postgresServer { arguments.append("--postgres=\(server)") }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("soak-\(UUID().uuidString).out")
-        // Its own process group (the soak's setpgid) and a bounded wait: the time limit cannot
-        // interrupt a blocking wait, so past eight minutes the soak, every process it started
-        // and its consoles' tmux are killed, and the test fails with what it printed so far.
-        // Launched under the target's one lock: a spawn while Foundation's Process launches on
-        // another thread crashed the test process once (CLI.launches).
-        let soak = try CLI.launches.withLock { try Launched.start([Self.benchmarks] + arguments, output: .file(output.path)) }
-        let status = soak.wait(upTo: 8 * 60)
-        if status == nil {
-            kill(-soak.pid, SIGKILL)
-            _ = try? Launched.run(["/usr/bin/tmux", "-L", "shiftdesk-soak-\(soak.pid)", "kill-server"])
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        // Foundation's Process under the target's launch lock, as every launch of this target
+        // (launching with posix_spawn beside the CLI tests' Process crashed the test process
+        // twice). The soak runs in a process group of its own (its setpgid); a watchdog kills
+        // the group and its consoles' tmux past eight minutes, since the time limit cannot
+        // interrupt a blocking wait.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.benchmarks)
+        process.arguments = arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try CLI.launches.withLock { try process.run() }
+        let pid = process.processIdentifier
+        let killed = Killed()
+        let watchdog = DispatchWorkItem {
+            killed.set()
+            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
+            _ = try? Launched.run(["/usr/bin/tmux", "-L", "shiftdesk-soak-\(pid)", "kill-server"])
         }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 8 * 60, execute: watchdog)
+        process.waitUntilExit()
+        watchdog.cancel()
+        try handle.close()
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: output)
-        #expect(status != nil, "the soak did not end within eight minutes and was killed:\n\(text)")
-        #expect(status == 0, "\(text)")
+        #expect(!killed.isSet, "the soak did not end within eight minutes and was killed:\n\(text)")
+        #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("every invariant holds"))
         #expect(text.contains("| lost updates") && text.contains("| audit verify"))
     }
+}
+
+/// Whether the watchdog fired.
+private final class Killed: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fired = false
+    var isSet: Bool { lock.withLock { fired } }
+    func set() { lock.withLock { fired = true } }
 }
