@@ -67,6 +67,16 @@ struct CLI {
         }
     }
 
+    /// Stops a service started with ``start(_:)`` and waits for it, under the launch lock:
+    /// two escalator tests stopping theirs while other threads ran commands crashed the test
+    /// process in Foundation ("failed to allocate … bytes").
+    static func stop(_ process: Process) {
+        launches.withLock {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+    }
+
     @discardableResult
     func run(_ arguments: [String], withDatabase: Bool = true) throws -> Result {
         try CLI.launches.withLock { try runUnlocked(arguments, withDatabase: withDatabase) }

@@ -98,8 +98,7 @@ struct EscalatorTests {
             if names.count == 3, !names.contains("desk-2026-01-02.sqlite") { break }
             usleep(200_000)
         }
-        escalator.terminate()
-        escalator.waitUntilExit()
+        CLI.stop(escalator)
         let today = names.first { $0.hasPrefix("desk-") && !$0.hasPrefix("desk-2026-01-0") }
         #expect(names.count == 3 && names.contains("notes.txt") && names.contains("desk-2026-01-03.sqlite") && today != nil, "\(names)")
         let copy = try #require(today.map { backups.appendingPathComponent($0).path })

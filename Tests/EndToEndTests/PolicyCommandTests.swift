@@ -117,8 +117,7 @@ struct PolicyCommandTests {
             usleep(200_000)
         }
         #expect(level == 2, "the escalator fired the first step under V1.1")
-        escalator.terminate()
-        escalator.waitUntilExit()
+        CLI.stop(escalator)
     }
 
     @Test func aDocumentIsRejectedResubmittedApprovedAndAcknowledged() throws {
