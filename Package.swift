@@ -42,12 +42,14 @@ let package = Package(
         ]),
         .target(name: "ShiftDeskNotify", dependencies: [
             "ShiftDeskCore",
+            "ShiftDeskLaunch",
             "ShiftDeskStore",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ShiftDeskTUI", dependencies: [
             "CNcurses",
             "ShiftDeskCore",
+            "ShiftDeskLaunch",
             "ShiftDeskStore",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -72,8 +74,8 @@ let package = Package(
         .testTarget(name: "ShiftDeskCoreTests", dependencies: ["ShiftDeskCore"]),
         .testTarget(name: "ShiftDeskConfigTests", dependencies: ["ShiftDeskConfig"]),
         .testTarget(name: "ShiftDeskStoreTests", dependencies: ["ShiftDeskStore"]),
-        .testTarget(name: "ShiftDeskNotifyTests", dependencies: ["ShiftDeskNotify"]),
-        .testTarget(name: "ShiftDeskInterchangeTests", dependencies: ["ShiftDeskInterchange"]),
+        .testTarget(name: "ShiftDeskNotifyTests", dependencies: ["ShiftDeskNotify", "ShiftDeskLaunch"]),
+        .testTarget(name: "ShiftDeskInterchangeTests", dependencies: ["ShiftDeskInterchange", "ShiftDeskLaunch"]),
         .testTarget(name: "ShiftDeskTUITests", dependencies: ["ShiftDeskTUI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ShiftDeskCore", "ShiftDeskStore", "ShiftDeskLaunch"]),
         // Seeded mutations of real files through every reader and parser (Tests/Fixtures holds the seeds).

@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 import ShiftDeskCore
 import ShiftDeskStore
 
@@ -88,13 +89,10 @@ func reportYearBenchmark() async throws {
     let count = incidentsArgument()
     let path = yearPath(count)
     if !FileManager.default.fileExists(atPath: path) {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = ["report-year-generate", "--incidents=\(count)"]
         let started = Date()
-        try child.run()
-        child.waitUntilExit()
-        guard child.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        let generator = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let status = try Launched.run([generator, "report-year-generate", "--incidents=\(count)"], output: .descriptor(1))
+        guard status == 0 else { throw BenchmarkFailure("generating the year's incidents exited \(status)") }
         print(String(format: "  (generated %d incidents in %.0f s)", count, Date().timeIntervalSince(started)))
     }
     let store = try SQLiteStore(path: path, create: false)

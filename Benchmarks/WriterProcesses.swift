@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 import ShiftDeskCore
 import ShiftDeskStore
 
@@ -55,18 +56,11 @@ func runWriterProcesses(database: String, writers: Int, writes: Int, think: Doub
     let rendezvous = scratchFolder.appendingPathComponent("writers-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: rendezvous, withIntermediateDirectories: true)
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var children: [(Process, Pipe)] = []
-    // Launched one after the other from this one thread (Foundation's Process is not safe to
-    // launch from several threads at once here; TOOLCHAIN-NOTES).
+    var children: [Capturing] = []
     for writer in 0..<writers {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["writer-process", "--db=\(database)", "--ticket=\(writer + 1)", "--writes=\(writes)",
-                             "--think=\(think)", "--seed=\(writer + 1)", "--rendezvous=\(rendezvous.path)", "--wait=\(wait)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        children.append((process, pipe))
+        children.append(try Capturing([executable.path, "writer-process", "--db=\(database)", "--ticket=\(writer + 1)",
+                                       "--writes=\(writes)", "--think=\(think)", "--seed=\(writer + 1)",
+                                       "--rendezvous=\(rendezvous.path)", "--wait=\(wait)"]))
     }
     // Every writer has opened its desk: they start together.
     let deadline = Date().addingTimeInterval(300)
@@ -78,13 +72,12 @@ func runWriterProcesses(database: String, writers: Int, writes: Int, think: Doub
     let started = DispatchTime.now().uptimeNanoseconds
     var latencies: [Double] = []
     var failures: [String] = []
-    for (process, pipe) in children {
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+    for child in children {
+        let ended = child.finish()
+        for line in ended.text.split(separator: "\n") {
             if let value = Double(line) { latencies.append(value) } else { failures.append(String(line)) }
         }
-        if process.terminationStatus != 0 { failures.append("a writer exited with status \(process.terminationStatus)") }
+        if ended.status != 0 { failures.append("a writer exited with status \(ended.status): \(ended.errorText.prefix(200))") }
     }
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     line("  one work note (read, plan, write), \(writers) processes", latencies.sorted())

@@ -1,6 +1,7 @@
 import Foundation
 import ShiftDeskCore
 import ShiftDeskInterchange
+import ShiftDeskLaunch
 import ShiftDeskStore
 import ShiftDeskTUI
 
@@ -275,11 +276,7 @@ func importBenchmark() async throws {
     var logs: [(String, ImportFormat, String, String?)] = []
     let zip = folder + "/incident_event_log.zip"
     if FileManager.default.fileExists(atPath: zip) {
-        let unzip = Process()
-        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        unzip.arguments = ["-q", "-o", zip, "-d", scratch.path]
-        try unzip.run()
-        unzip.waitUntilExit()
+        _ = try Launched.run(["/usr/bin/unzip", "-q", "-o", zip, "-d", scratch.path])
         logs.append(("ServiceNow incident_event_log.csv (24,918 incidents, 141,712 rows)", .servicenow,
                      scratch.appendingPathComponent("incident_event_log.csv").path, nil))
     }

@@ -5,21 +5,33 @@ import Foundation
 ///
 /// Not Foundation's `Process` (TOOLCHAIN-NOTES.md): a program that leaves a daemon behind
 /// (`pg_ctl start`, `tmux new-session -d`) hands the daemon the descriptor `Process` watches,
-/// and `waitUntilExit` then waits for the daemon.
+/// and `waitUntilExit` then waits for the daemon; and `Process` launched, drained and stopped
+/// from several threads at once crashes the process that launches (seen in the test process:
+/// "failed to allocate … bytes", with the mail transport's `sendmail` in one suite and the
+/// command-line tests in another).
 ///
 /// Every child starts with an empty signal mask and default handlers. Swift's concurrency and
 /// Dispatch threads block most signals, and a spawned process inherits the mask of the thread
 /// that spawned it: a tmux server started from a task never heard `kill-server` (SIGTERM stayed
 /// blocked), so its consoles outlived the run that started them.
-public struct Launched: Sendable {
+///
+/// Pipes made here are close-on-exec: a child started meanwhile by another thread does not
+/// inherit them and so cannot hold a reader open after the child they were made for has gone.
+public final class Launched: @unchecked Sendable {
     public let pid: pid_t
     public let name: String
+    private let lock = NSLock()
+    /// The exit status once reaped (reaping happens once; every later question reads this).
+    private var reaped: Int32?
 
     /// A process already started (to wait for it or signal it).
     public init(pid: pid_t, name: String) {
         self.pid = pid
         self.name = name
     }
+
+    /// Held while a child is spawned or a pipe is made (see ``LaunchPipe``).
+    static let spawning = NSLock()
 
     /// Where a child's standard descriptors go.
     public enum Stream: Sendable {
@@ -30,7 +42,8 @@ public struct Launched: Sendable {
         case output
         /// A terminal device, opened for reading and writing.
         case terminal(String)
-        /// A descriptor the child already has (opened by an earlier stream), dup'ed onto this one.
+        /// A descriptor of this process (a pipe's end, an open file) or one the child already has
+        /// from an earlier stream, dup'ed onto this one.
         case descriptor(Int32)
     }
 
@@ -81,6 +94,8 @@ public struct Launched: Sendable {
         }
         var pid: pid_t = 0
         let status: Int32
+        spawning.lock()
+        defer { spawning.unlock() }
         if let envp {
             status = envp.withUnsafeBufferPointer { env in
                 posix_spawn(&pid, executable, &actions, &attributes, argv, UnsafeMutablePointer(mutating: env.baseAddress))
@@ -101,21 +116,18 @@ public struct Launched: Sendable {
     /// Waits for the exit: the status (128 + the signal when killed).
     @discardableResult
     public func wait() -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        return Self.exitStatus(status)
+        while true {
+            if let status = poll(blocking: true) { return status }
+        }
     }
 
     /// Waits at most `seconds`; past that the child is killed (SIGKILL) and the answer is nil,
     /// so a hung process is named instead of hanging whoever waits for it.
     public func wait(upTo seconds: Double) -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)
-        var status: Int32 = 0
         var pause: UInt32 = 500  // short commands answer in a few milliseconds: look often at first
         while Date() < deadline {
-            let done = waitpid(pid, &status, WNOHANG)
-            if done == pid { return Self.exitStatus(status) }
-            if done < 0, errno != EINTR { return nil }
+            if let status = poll(blocking: false) { return status }
             usleep(pause)
             pause = min(50_000, pause * 2)
         }
@@ -124,9 +136,50 @@ public struct Launched: Sendable {
         return nil
     }
 
+    /// Whether it has not exited yet (an exited child is reaped here).
+    public var isRunning: Bool { poll(blocking: false) == nil }
+
+    /// The exit status once it has exited and been waited for, else nil.
+    public var exitStatus: Int32? { lock.withLock { reaped } }
+
     public func signal(_ number: Int32) { kill(pid, number) }
 
-    static func exitStatus(_ status: Int32) -> Int32 {
+    /// Asks it to stop (SIGTERM) unless it has already exited.
+    public func terminate() {
+        if isRunning { kill(pid, SIGTERM) }
+    }
+
+    /// Stops it (SIGTERM, then SIGKILL past `seconds`) and waits: the exit status.
+    @discardableResult
+    public func stop(within seconds: Double = 10) -> Int32 {
+        terminate()
+        return wait(upTo: seconds) ?? exitStatus ?? 137
+    }
+
+    /// Reaps the child if it has exited: its status, or nil while it runs. Safe from several
+    /// threads: the one that reaps keeps the status for the others.
+    private func poll(blocking: Bool) -> Int32? {
+        if let known = exitStatus { return known }
+        var status: Int32 = 0
+        let done = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+        if done == pid {
+            let exit = Self.decode(status)
+            lock.withLock { reaped = exit }
+            return exit
+        }
+        if done < 0, errno == ECHILD {
+            // Another thread reaped it between our look and our wait: its status is on its way.
+            for _ in 0..<1000 {
+                if let known = exitStatus { return known }
+                usleep(1000)
+            }
+            return 128 + SIGKILL
+        }
+        if blocking, done < 0, errno != EINTR { return 128 + SIGKILL }
+        return nil
+    }
+
+    static func decode(_ status: Int32) -> Int32 {
         status & 0x7f != 0 ? 128 + (status & 0x7f) : (status >> 8) & 0xff
     }
 }
@@ -135,4 +188,137 @@ public struct LaunchError: Error, CustomStringConvertible, Sendable {
     public let program: String
     public let reason: String
     public var description: String { "cannot start \(program): \(reason)" }
+}
+
+// MARK: Capturing what a child writes
+
+/// What a program that ran to its end wrote, and how it ended.
+public struct Captured: Sendable {
+    /// The exit status (128 + the signal when killed).
+    public let status: Int32
+    public let output: Data
+    public let errors: Data
+    /// Killed for running past the time it was given.
+    public let timedOut: Bool
+
+    public var text: String { String(decoding: output, as: UTF8.self) }
+    public var errorText: String { String(decoding: errors, as: UTF8.self) }
+}
+
+/// A pipe made close-on-exec (see ``Launched``).
+public struct LaunchPipe: Sendable {
+    public let reading: Int32
+    public let writing: Int32
+
+    public init() throws(LaunchError) {
+        var ends: [Int32] = [-1, -1]
+        // pipe2(O_CLOEXEC) is not visible from Swift's Glibc: pipe and fcntl under the lock
+        // every launch here takes, so no child of ours is spawned between the two.
+        let made = Launched.spawning.withLock { () -> Int32 in
+            guard pipe(&ends) == 0 else { return errno }
+            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+            return 0
+        }
+        guard made == 0 else { throw LaunchError(program: "pipe", reason: String(cString: strerror(made))) }
+        reading = ends[0]
+        writing = ends[1]
+    }
+
+    /// Writes all of `data` to the writing end (for a child's standard input).
+    public func write(_ data: Data) {
+        data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count, let base = bytes.baseAddress {
+                let written = Glibc.write(writing, base + offset, bytes.count - offset)
+                if written < 0 { if errno == EINTR { continue } else { return } }
+                offset += written
+            }
+        }
+    }
+
+    public func closeReading() { close(reading) }
+    public func closeWriting() { close(writing) }
+}
+
+/// A child started with its output and errors going into pipes; ``finish(upTo:)`` reads both to
+/// their end (together, so a child filling one never blocks on the other) and waits for it.
+public final class Capturing: Sendable {
+    public let process: Launched
+    private let output: Int32
+    private let errors: Int32
+
+    public init(_ arguments: [String], name: String? = nil, environment: [String: String]? = nil,
+                input: Launched.Stream = .null, mergingErrors: Bool = false) throws(LaunchError) {
+        let out = try LaunchPipe()
+        let err: LaunchPipe
+        do { err = try LaunchPipe() } catch {
+            out.closeReading(); out.closeWriting()
+            throw error
+        }
+        do {
+            process = try Launched.start(arguments, name: name, environment: environment, input: input,
+                                         output: .descriptor(out.writing),
+                                         errors: mergingErrors ? .output : .descriptor(err.writing))
+        } catch {
+            for end in [out.reading, out.writing, err.reading, err.writing] { close(end) }
+            throw error
+        }
+        out.closeWriting()
+        err.closeWriting()
+        output = out.reading
+        errors = err.reading
+    }
+
+    /// Reads to the end and waits. Past `seconds` (if given) the child is killed and what it
+    /// wrote so far is answered, marked as timed out.
+    public func finish(upTo seconds: Double? = nil) -> Captured {
+        let deadline = seconds.map { Date().addingTimeInterval($0) }
+        var collected = [Data(), Data()]
+        var open = [output, errors]
+        var timedOut = false
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while open.contains(where: { $0 >= 0 }) {
+            var watched = open.filter { $0 >= 0 }.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            var wait: Int32 = -1
+            if let deadline {
+                let left = deadline.timeIntervalSinceNow
+                if left <= 0 { timedOut = true; break }
+                wait = Int32(min(left * 1000 + 1, 60_000))
+            }
+            let ready = Glibc.poll(&watched, nfds_t(watched.count), wait)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for entry in watched where entry.revents != 0 {
+                guard let slot = open.firstIndex(of: entry.fd) else { continue }
+                let count = read(entry.fd, &buffer, buffer.count)
+                if count > 0 {
+                    collected[slot].append(contentsOf: buffer[0..<count])
+                } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
+                    close(entry.fd)
+                    open[slot] = -1
+                }
+            }
+        }
+        for end in open where end >= 0 { close(end) }
+        let status: Int32
+        if timedOut {
+            process.signal(SIGKILL)
+            status = process.wait()
+        } else if let seconds {
+            status = process.wait(upTo: max(1, deadline?.timeIntervalSinceNow ?? seconds)) ?? 137
+        } else {
+            status = process.wait()
+        }
+        return Captured(status: status, output: collected[0], errors: collected[1], timedOut: timedOut)
+    }
+}
+
+extension Launched {
+    /// Runs `arguments` to the end with its output and errors captured.
+    public static func capture(_ arguments: [String], environment: [String: String]? = nil, input: Stream = .null,
+                               mergingErrors: Bool = false, upTo seconds: Double? = nil) throws(LaunchError) -> Captured {
+        try Capturing(arguments, environment: environment, input: input, mergingErrors: mergingErrors).finish(upTo: seconds)
+    }
 }

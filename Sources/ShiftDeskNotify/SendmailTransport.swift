@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 
 /// Why a message could not be handed to the mail system.
 public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -40,37 +41,30 @@ public struct SendmailTransport: MailTransport {
     }
 
     private static func run(_ arguments: [String], input: Data) -> Result<Void, DeliveryFailure> {
-        let process = Process()
         let executable = arguments[0]
-        if executable.contains("/") {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = Array(arguments.dropFirst())
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = arguments
-        }
+        let command = executable.contains("/") ? arguments : ["/usr/bin/env"] + arguments
         // The message goes in as a file, not a pipe: a command started with it reads the whole
         // message even if this process is killed meanwhile (a pipe would hand it half a message).
         let stdin: FileHandle
         do { stdin = try messageFile(input) } catch { return .failure(error) }
         defer { try? stdin.close() }
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderr
+        let ended: Captured
         do {
-            try process.run()
+            ended = try Launched.capture(command, input: .descriptor(stdin.fileDescriptor), upTo: Self.patience)
         } catch {
-            return .failure(DeliveryFailure("cannot run \(executable): \(error.localizedDescription)"))
+            return .failure(DeliveryFailure("cannot run \(executable): \(error.reason)"))
         }
-        let errorText = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let detail = errorText.split(separator: "\n").first.map(String.init) ?? ""
-            return .failure(DeliveryFailure("\(executable) exited \(process.terminationStatus)\(detail.isEmpty ? "" : ": \(detail)")"))
+        guard ended.status == 0 else {
+            if ended.timedOut { return .failure(DeliveryFailure("\(executable) did not finish within \(Int(Self.patience)) s")) }
+            let detail = ended.errorText.split(separator: "\n").first.map(String.init) ?? ""
+            return .failure(DeliveryFailure("\(executable) exited \(ended.status)\(detail.isEmpty ? "" : ": \(detail)")"))
         }
         return .success(())
     }
+
+    /// How long a sendmail command may take before the delivery counts as failed (and is retried):
+    /// a command hanging on a dead relay must not hold the flusher for ever.
+    static let patience = 120.0
 
     /// `input` in a file already unlinked, open for reading from its start: nothing is left
     /// behind on disk, whoever exits first.
@@ -79,6 +73,7 @@ public struct SendmailTransport: MailTransport {
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw DeliveryFailure("cannot make a temporary file for the message (error \(errno))") }
         unlink(String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)  // only the command it is made for reads it
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         do {
             try handle.write(contentsOf: input)

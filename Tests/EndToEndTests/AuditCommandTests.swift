@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 import Testing
 
 /// `audit verify`, `backup`, `restore` and the refusal of backdated actions, through the real
@@ -10,20 +11,7 @@ struct AuditCommandTests {
     /// Runs the `sqlite3` shell on `database` (foreign keys off, as the shell has them).
     @discardableResult
     static func sqlite(_ database: String, _ sql: String) throws -> String {
-        try CLI.launches.withLock {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            process.arguments = [database, sql]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw CLIError.failed("sqlite3 \(sql) exited \(process.terminationStatus)") }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        try CLI.tool(["/usr/bin/sqlite3", database, sql]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Drops the append-only triggers, then runs `sql`.
@@ -129,8 +117,7 @@ struct AuditCommandTests {
         let escalator = try cli.start(["escalator"])
         Thread.sleep(forTimeInterval: 1.5)
         let busy = try cli.run("restore", backup)
-        escalator.terminate()
-        escalator.waitUntilExit()
+        escalator.stop()
         #expect(busy.status == 1 && busy.stderr.contains("in use"))
         #expect(!FileManager.default.fileExists(atPath: cli.database + ".before-restore"))
         // A tampered backup is refused.
@@ -176,23 +163,16 @@ struct AuditCommandTests {
         var generator = SystemRandomNumberGenerator()
         let deadline = Date().addingTimeInterval(4)
         var round = 0
-        try CLI.launches.withLock {
-            while Date() < deadline {
-                round += 1
-                let notes = (1...4).map { "storm-\(round)-\($0)" }
-                let started = notes.enumerated().map { index, note in
-                    (note, cli.process(["ticket", "note", "INC-0000\(11 + index)", note, "--as", "zhang.wei"]))
-                }
-                for (_, (process, _, _)) in started { try process.run() }
-                Thread.sleep(forTimeInterval: Double(Int.random(in: 5...120, using: &generator)) / 1000)
-                for (_, (process, _, _)) in started where Bool.random(using: &generator) { kill(process.processIdentifier, SIGKILL) }
-                for (note, (process, out, err)) in started {
-                    _ = out.fileHandleForReading.readDataToEndOfFile()
-                    _ = err.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    if process.terminationReason == .exit && process.terminationStatus == 0 { acknowledged.append(note) }
-                }
+        while Date() < deadline {
+            round += 1
+            let notes = (1...4).map { "storm-\(round)-\($0)" }
+            let started = try notes.enumerated().map { index, note in
+                let (command, env) = cli.invocation(["ticket", "note", "INC-0000\(11 + index)", note, "--as", "zhang.wei"])
+                return (note, try Capturing(command, environment: env))
             }
+            Thread.sleep(forTimeInterval: Double(Int.random(in: 5...120, using: &generator)) / 1000)
+            for (_, writer) in started where Bool.random(using: &generator) { writer.process.signal(SIGKILL) }
+            for (note, writer) in started where writer.finish(upTo: CLI.patience).status == 0 { acknowledged.append(note) }
         }
         #expect(try Self.sqlite(cli.database, "PRAGMA integrity_check") == "ok")
         let stored = Set(try Self.sqlite(cli.database, "SELECT note FROM events WHERE note LIKE 'storm-%'").split(separator: "\n").map(String.init))

@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 
 /// Runs the real `shiftdesk` binary, as scripts and operators do.
 struct CLI {
@@ -7,6 +8,30 @@ struct CLI {
         let stdout: String
         let stderr: String
         var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+
+        init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
+
+        init(_ ended: Captured, _ arguments: [String]) {
+            status = ended.status
+            stdout = ended.text
+            stderr = ended.timedOut ? "shiftdesk \(arguments.joined(separator: " ")) hung: killed after \(Int(CLI.patience)) s\n"
+                + ended.errorText : ended.errorText
+        }
+    }
+
+    /// Runs another program (`sqlite3`, `psql`, `python3`) to its end: what it wrote, or a
+    /// failure naming it when it exits non-zero.
+    @discardableResult
+    static func tool(_ arguments: [String], mergingErrors: Bool = false) throws -> String {
+        let ended = try Launched.capture(arguments, mergingErrors: mergingErrors, upTo: patience)
+        guard ended.status == 0 else {
+            throw CLIError.failed("\(arguments.joined(separator: " ")) exited \(ended.status): \(ended.errorText)\(ended.text)")
+        }
+        return ended.text
     }
 
     let database: String
@@ -28,22 +53,15 @@ struct CLI {
         return folder.appendingPathComponent("shiftdesk").path
     }
 
-    func process(_ arguments: [String], withDatabase: Bool = true) -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = arguments + (withDatabase ? ["--db", database] : [])
+    /// The command line and environment of one invocation.
+    func invocation(_ arguments: [String], withDatabase: Bool = true) -> (arguments: [String], environment: [String: String]) {
         var env = ProcessInfo.processInfo.environment
         env["TZ"] = "Asia/Shanghai"
         env["SHIFTDESK_LANG"] = "en"
         env.removeValue(forKey: "SHIFTDESK_DB")
         env.removeValue(forKey: "SHIFTDESK_OPERATOR")
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        return (process, out, err)
+        return ([CLI.binary] + arguments + (withDatabase ? ["--db", database] : []), env)
     }
 
     @discardableResult
@@ -51,62 +69,31 @@ struct CLI {
         try run(arguments, withDatabase: withDatabase)
     }
 
-    /// Foundation's Process on Linux is not safe to launch and drain from several threads at
-    /// once (seen: a crash in readDataToEndOfFile while suites ran in parallel), so every
-    /// launch in this target goes through one lock.
-    static let launches = NSLock()
+    /// How long one command may take before it counts as hung (killed and failed, naming it):
+    /// a blocking wait cannot be interrupted by a test's time limit.
+    static let patience = 300.0
 
-    /// Starts a long-running command (a service) and returns it running.
-    func start(_ arguments: [String]) throws -> Process {
-        try CLI.launches.withLock {
-            let (process, _, _) = process(arguments)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
-    }
-
-    /// Stops a service started with ``start(_:)`` and waits for it, under the launch lock:
-    /// two escalator tests stopping theirs while other threads ran commands crashed the test
-    /// process in Foundation ("failed to allocate … bytes").
-    static func stop(_ process: Process) {
-        launches.withLock {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-        }
+    /// Starts a long-running command (a service) and returns it running. Stop it with
+    /// `stop(within:)`; launches go through ShiftDeskLaunch, safe from every test thread at once
+    /// (Foundation's Process was not: see Sources/ShiftDeskLaunch).
+    func start(_ arguments: [String]) throws -> Launched {
+        let (command, env) = invocation(arguments)
+        return try Launched.start(command, name: "shiftdesk \(arguments.first ?? "")", environment: env)
     }
 
     @discardableResult
     func run(_ arguments: [String], withDatabase: Bool = true) throws -> Result {
-        try CLI.launches.withLock { try runUnlocked(arguments, withDatabase: withDatabase) }
-    }
-
-    private func runUnlocked(_ arguments: [String], withDatabase: Bool) throws -> Result {
-        let (process, out, err) = process(arguments, withDatabase: withDatabase)
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        let (command, env) = invocation(arguments, withDatabase: withDatabase)
+        return Result(try Capturing(command, environment: env).finish(upTo: CLI.patience), arguments)
     }
 
     /// Starts several invocations at the same moment and waits for all.
     func race(_ invocations: [[String]]) throws -> [Result] {
-        try CLI.launches.withLock { try raceUnlocked(invocations) }
-    }
-
-    private func raceUnlocked(_ invocations: [[String]]) throws -> [Result] {
-        let started = invocations.map { process($0) }
-        for (process, _, _) in started { try process.run() }
-        return started.map { process, out, err in
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                          stderr: String(decoding: stderr, as: UTF8.self))
+        let started = try invocations.map { arguments in
+            let (command, env) = invocation(arguments)
+            return try Capturing(command, environment: env)
         }
+        return zip(started, invocations).map { Result($0.finish(upTo: CLI.patience), $1) }
     }
 
     /// An initialised desk with one operator of each line.

@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 import XCTest
 
 /// The real console in tmux, driven by keys only, several seats at once.
@@ -193,11 +194,7 @@ final class ConsoleEndToEndTests: XCTestCase {
         let again = try console(cli, as: "desk1", columns: 80, rows: 24, language: "zh")
         defer { again.kill() }
         guard let shell = again.panePID else { return XCTFail("no pane pid") }
-        let pkill = Process()
-        pkill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
-        pkill.arguments = ["-TERM", "-P", String(shell), "-x", "shiftdesk"]
-        try pkill.run()
-        pkill.waitUntilExit()
+        _ = try Launched.run(["/usr/bin/pkill", "-TERM", "-P", String(shell), "-x", "shiftdesk"])
         screen = try again.wait(for: "[exited")
         XCTAssertTrue(screen.contains("[exited 143]"), screen)
         XCTAssertFalse(again.alternateScreenOn)

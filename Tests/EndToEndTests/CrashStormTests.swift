@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 import ShiftDeskCore
 import Testing
 
@@ -14,20 +15,8 @@ struct CrashStormTests {
     /// One SQL answer, through the backend's own shell (`sqlite3`, `psql`).
     static func query(_ cli: CLI, _ sql: String) throws -> String {
         if !cli.database.hasPrefix("postgres") { return try AuditCommandTests.sqlite(cli.database, sql) }
-        return try CLI.launches.withLock {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-            process.arguments = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql, cli.database]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw CLIError.failed("psql \(sql) exited \(process.terminationStatus)") }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        return try CLI.tool(["/usr/bin/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql, cli.database])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func lines(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
@@ -65,44 +54,36 @@ struct CrashStormTests {
         var killed = 0, completed = 0
         let deadline = Date().addingTimeInterval(backend == "sqlite" ? 8 : 10)
         var round = 0
-        try CLI.launches.withLock {
-            while Date() < deadline {
-                round += 1
-                var started: [(kind: String, label: String, process: Process, out: Pipe, err: Pipe)] = []
-                for writer in 1...3 {
-                    let note = "storm-\(round)-\(writer)"
-                    let (process, out, err) = cli.process(["ticket", "note", "\(Int.random(in: 1...10, using: &generator))", note, "--as", "desk1"])
-                    started.append(("note", note, process, out, err))
+        while Date() < deadline {
+            round += 1
+            var started: [(kind: String, label: String, process: Capturing)] = []
+            func launch(_ kind: String, _ label: String, _ arguments: [String]) throws {
+                let (command, env) = cli.invocation(arguments)
+                started.append((kind, label, try Capturing(command, environment: env)))
+            }
+            for writer in 1...3 {
+                let note = "storm-\(round)-\(writer)"
+                try launch("note", note, ["ticket", "note", "\(Int.random(in: 1...10, using: &generator))", note, "--as", "desk1"])
+            }
+            let title = "new-\(round)"
+            try launch("ticket", title, ["ticket", "new", "--title", title, "--caller", "李四", "--opened", fiveHoursAgo, "--as", "desk1"])
+            try launch("sweep", "", ["escalate-due", "--config", config])
+            if round % 2 == 1 { try launch("escalator", "", ["escalator", "--no-deliver", "--config", config]) }
+            usleep(UInt32(Int.random(in: 20...400, using: &generator) * 1000))
+            for entry in started where entry.kind == "escalator" || Int.random(in: 0..<3, using: &generator) == 0 {
+                entry.process.process.signal(SIGKILL)
+            }
+            for entry in started {
+                let status = entry.process.finish(upTo: CLI.patience).status
+                guard status == 0 else {
+                    if status == 128 + SIGKILL { killed += 1 }
+                    continue
                 }
-                let title = "new-\(round)"
-                let (opening, openingOut, openingErr) = cli.process(["ticket", "new", "--title", title, "--caller", "李四",
-                                                                     "--opened", fiveHoursAgo, "--as", "desk1"])
-                started.append(("ticket", title, opening, openingOut, openingErr))
-                let (sweep, sweepOut, sweepErr) = cli.process(["escalate-due", "--config", config])
-                started.append(("sweep", "", sweep, sweepOut, sweepErr))
-                if round % 2 == 1 {
-                    let (service, serviceOut, serviceErr) = cli.process(["escalator", "--no-deliver", "--config", config])
-                    started.append(("escalator", "", service, serviceOut, serviceErr))
-                }
-                for entry in started { try entry.process.run() }
-                usleep(UInt32(Int.random(in: 20...400, using: &generator) * 1000))
-                for entry in started where entry.kind == "escalator" || Int.random(in: 0..<3, using: &generator) == 0 {
-                    kill(entry.process.processIdentifier, SIGKILL)
-                }
-                for entry in started {
-                    _ = entry.out.fileHandleForReading.readDataToEndOfFile()
-                    _ = entry.err.fileHandleForReading.readDataToEndOfFile()
-                    entry.process.waitUntilExit()
-                    guard entry.process.terminationReason == .exit, entry.process.terminationStatus == 0 else {
-                        if entry.process.terminationReason == .uncaughtSignal { killed += 1 }
-                        continue
-                    }
-                    completed += 1
-                    switch entry.kind {
-                    case "note": acknowledgedNotes.append(entry.label)
-                    case "ticket": acknowledgedTickets.append(entry.label)
-                    default: break
-                    }
+                completed += 1
+                switch entry.kind {
+                case "note": acknowledgedNotes.append(entry.label)
+                case "ticket": acknowledgedTickets.append(entry.label)
+                default: break
                 }
             }
         }

@@ -33,10 +33,10 @@ struct EscalatorTests {
             try cli.expectSuccess("ticket", "new", "--title", "disk \(index)", "--caller", "王小明", "--opened", opened, "--as", "desk1")
         }
         let escalators = try (0..<3).map { _ in try cli.start(["escalator", "--config", config]) }
-        defer { for process in escalators where process.isRunning { process.terminate() } }
+        defer { for process in escalators { process.stop() } }
         // One dies mid-run, without a chance to clean up.
         usleep(300_000)
-        kill(escalators[0].processIdentifier, SIGKILL)
+        escalators[0].signal(SIGKILL)
 
         // Per incident: L1 to the incident manager, L2 to the three managers: 4 mails each.
         let expected = 30 * 4
@@ -67,9 +67,8 @@ struct EscalatorTests {
         #expect(mails.count == expected || mails.count == expected + 1, "\(mails.count) mails")
 
         // SIGTERM stops the others cleanly.
-        for process in escalators.dropFirst() { process.terminate() }
-        for process in escalators.dropFirst() { process.waitUntilExit() }
-        #expect(escalators.dropFirst().allSatisfy { $0.terminationStatus == 0 })
+        let statuses = escalators.dropFirst().map { $0.stop() }
+        #expect(statuses.allSatisfy { $0 == 0 }, "\(statuses)")
 
         let show = try cli.expectSuccess("ticket", "show", "7", "--json")
         let sla = try #require((show.json as? [String: Any])?["sla"] as? [String: Any])
@@ -92,7 +91,7 @@ struct EscalatorTests {
         let config = folder.appendingPathComponent("config.toml").path
         try "[backup]\nfolder = \"\(backups.path)\"\nat = \"00:00\"\nkeep = 2\n".write(toFile: config, atomically: true, encoding: .utf8)
         let escalator = try cli.start(["escalator", "--no-deliver", "--config", config])
-        defer { if escalator.isRunning { escalator.terminate() } }
+        defer { escalator.stop() }
         let deadline = Date().addingTimeInterval(20)
         var names: [String] = []
         while Date() < deadline {
@@ -100,7 +99,7 @@ struct EscalatorTests {
             if names.count == 3, !names.contains("desk-2026-01-02.sqlite") { break }
             usleep(200_000)
         }
-        CLI.stop(escalator)
+        escalator.stop()
         let today = names.first { $0.hasPrefix("desk-") && !$0.hasPrefix("desk-2026-01-0") }
         #expect(names.count == 3 && names.contains("notes.txt") && names.contains("desk-2026-01-03.sqlite") && today != nil, "\(names)")
         let copy = try #require(today.map { backups.appendingPathComponent($0).path })

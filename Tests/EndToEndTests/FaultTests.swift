@@ -19,22 +19,12 @@ struct FaultTests {
 
     /// Runs the binary through `wrapper` (setpriv, prlimit …), as `cli.run` otherwise would.
     static func run(_ cli: CLI, through wrapper: [String], _ arguments: [String], environment: [String: String] = [:]) throws -> Ended {
-        try CLI.launches.withLock {
-            var copy = cli
-            for (key, value) in environment { copy.environment[key] = value }
-            let (process, out, err) = copy.process(arguments)
-            if let tool = wrapper.first {
-                process.arguments = Array(wrapper.dropFirst()) + [CLI.binary] + (process.arguments ?? [])
-                process.executableURL = URL(fileURLWithPath: tool)
-            }
-            try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Ended(result: CLI.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                            stderr: String(decoding: stderr, as: UTF8.self)),
-                         signalled: process.terminationReason == .uncaughtSignal)
-        }
+        var copy = cli
+        for (key, value) in environment { copy.environment[key] = value }
+        let (command, env) = copy.invocation(arguments)
+        let ended = try Capturing(wrapper + command, environment: env).finish(upTo: CLI.patience)
+        // Exit statuses past 128 are deaths by a signal (the binary's own are 0, 1 and 2).
+        return Ended(result: CLI.Result(ended, arguments), signalled: ended.status > 128)
     }
 
     /// Refused the way every refusal must be: exit 1, one line on stderr naming `cause`, no crash.
@@ -211,26 +201,24 @@ struct FaultTests {
         try cli.expectSuccess("ticket", "new", "--title", "锁", "--caller", "王小明", "--as", "desk1")
         // The desk at work, as on a real host: its escalator keeps it open.
         let escalator = try cli.start(["escalator", "--no-deliver"])
-        defer {
-            escalator.terminate()
-            escalator.waitUntilExit()
-        }
+        defer { escalator.stop() }
         usleep(800_000)
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        holder.arguments = [cli.database]
-        let input = Pipe(), output = Pipe()
-        holder.standardInput = input
-        holder.standardOutput = output
-        holder.standardError = FileHandle.nullDevice
-        try CLI.launches.withLock { try holder.run() }
-        defer { if holder.isRunning { holder.terminate() } }
-        input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'held';\n".utf8))
+        let input = try LaunchPipe(), output = try LaunchPipe()
+        let holder = try Launched.start(["/usr/bin/sqlite3", cli.database], input: .descriptor(input.reading),
+                                        output: .descriptor(output.writing), errors: .null)
+        input.closeReading()
+        output.closeWriting()
+        defer {
+            holder.stop()
+            output.closeReading()
+        }
+        input.write(Data("BEGIN IMMEDIATE;\nSELECT 'held';\n".utf8))
         var seen = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
         while !String(decoding: seen, as: UTF8.self).contains("held") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += chunk
+            let count = read(output.reading, &buffer, buffer.count)
+            if count <= 0 { break }
+            seen.append(contentsOf: buffer[0..<count])
         }
         #expect(String(decoding: seen, as: UTF8.self).contains("held"))
         let started = Date()
@@ -241,9 +229,9 @@ struct FaultTests {
         #expect(blocked.result.stderr.contains("nothing was written"))
         // Readers are not held up by a writer.
         #expect(try Self.run(cli, through: [], ["ticket", "show", "1"]).result.status == 0)
-        input.fileHandleForWriting.write(Data("ROLLBACK;\n.quit\n".utf8))
-        try input.fileHandleForWriting.close()
-        holder.waitUntilExit()
+        input.write(Data("ROLLBACK;\n.quit\n".utf8))
+        input.closeWriting()
+        #expect(holder.wait(upTo: 30) == 0)
         #expect(try Self.notes(cli, like: "while-locked") == [])
         try cli.expectSuccess("ticket", "note", "1", "after-the-lock", "--as", "desk1")
         try Self.expectWhole(cli, acknowledged: ["after-the-lock"], prefix: "after-the-lock")

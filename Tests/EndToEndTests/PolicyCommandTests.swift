@@ -100,7 +100,7 @@ struct PolicyCommandTests {
         try cli.expectSuccess("ticket", "new", "--title", "VPN 断线", "--caller", "王小明", "--priority", "general", "--opened", opened,
                               "--backfilled", "--as", "desk1")
         let escalator = try cli.start(["escalator", "--no-deliver"])
-        defer { if escalator.isRunning { escalator.terminate() } }
+        defer { escalator.stop() }
         usleep(1_500_000)
         func fired() throws -> Int {
             let show = try cli.expectSuccess("ticket", "show", "1", "--json")
@@ -117,7 +117,7 @@ struct PolicyCommandTests {
             usleep(200_000)
         }
         #expect(level == 2, "the escalator fired the first step under V1.1")
-        CLI.stop(escalator)
+        escalator.stop()
     }
 
     @Test func aDocumentIsRejectedResubmittedApprovedAndAcknowledged() throws {
@@ -162,11 +162,7 @@ struct PolicyCommandTests {
         let sqlite = cli.database
         // Stand in for a desk made before this version: no policy record (the trigger that keeps
         // the history append-only is lifted for that, as only the sqlite3 shell could).
-        let drop = Process()
-        drop.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        drop.arguments = [sqlite, "DROP TRIGGER document_events_are_append_only_delete; DELETE FROM document_events;"]
-        try drop.run()
-        drop.waitUntilExit()
+        try CLI.tool(["/usr/bin/sqlite3", sqlite, "DROP TRIGGER document_events_are_append_only_delete; DELETE FROM document_events;"])
         try Self.oneHour.write(toFile: folder.appendingPathComponent("shiftdesk/sla.toml").path, atomically: true, encoding: .utf8)
         let migrated = try cli.expectSuccess("migrate", "--json")
         #expect((migrated.json as? [String: Any])?["policy_installed"] as? Bool == true)
@@ -191,17 +187,7 @@ struct PolicyCommandTests {
         try cli.expectSuccess("ticket", "new", "--title", "打印机卡纸", "--caller", "王小明", "--priority", "general", "--as", "desk1",
                               "--now", "2026-11-02T10:00:00+08:00")
         try cli.expectSuccess("escalate-due", "--now", "2026-11-02T10:05:00+08:00")
-        func sqlite(_ sql: String) throws -> String {
-            let process = Process()
-            let pipe = Pipe()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            process.arguments = [cli.database, sql]
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        func sqlite(_ sql: String) throws -> String { try CLI.tool(["/usr/bin/sqlite3", cli.database, sql]) }
         // What the desk held before controlled documents: its plans and fingerprint, no policy record.
         _ = try sqlite("DROP TRIGGER document_events_are_append_only_delete; DELETE FROM document_events;")
         let query = "SELECT number, version, escalation_due_at, respond_by, resolve_by FROM tickets; SELECT value FROM settings WHERE key = 'escalation.policy';"

@@ -45,7 +45,7 @@ final class ReportDeliveryEndToEndTests: XCTestCase {
         try sqlite(cli.database, "INSERT OR REPLACE INTO settings (key, value) VALUES ('drill.timeline', '\(timeline)')")
 
         let escalators = try (0..<3).map { _ in try cli.start(["escalator", "--config", config]) }
-        defer { for process in escalators where process.isRunning { process.terminate() } }
+        defer { for process in escalators { process.stop() } }
         // Before the month's end nothing is owed (October had no incidents).
         if Date().timeIntervalSince(realStart) < 6 {
             XCTAssertEqual(try cli.expectSuccess("report", "deliveries", "--json", "--config", config).stdout
@@ -68,7 +68,7 @@ final class ReportDeliveryEndToEndTests: XCTestCase {
         let deliveries = try XCTUnwrap(try cli.expectSuccess("report", "deliveries", "--json", "--config", config).json as? [[String: Any]])
         XCTAssertEqual(deliveries.map { $0["report"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") }, ["incidents", "workload"])
         XCTAssertTrue(deliveries.allSatisfy { $0["period"] as? String == "2026-11" && $0["sequence"] as? Int == 0 && $0["on_time"] as? Bool == true })
-        for process in escalators { process.terminate() }
+        for process in escalators { process.stop() }
 
         // The report as a real MIME parser reads it: HTML body, CSV and JSON attached and parseable.
         let manager = try XCTUnwrap(toManager.first).0
@@ -136,30 +136,11 @@ final class ReportDeliveryEndToEndTests: XCTestCase {
     }
 
     private func sqlite(_ database: String, _ sql: String) throws {
-        try CLI.launches.withLock {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["sqlite3", database, sql]
-            try process.run()
-            process.waitUntilExit()
-            if process.terminationStatus != 0 { throw CLIError.failed("sqlite3 \(sql) exited \(process.terminationStatus)") }
-        }
+        try CLI.tool(["/usr/bin/env", "sqlite3", database, sql])
     }
 
     private func python(_ script: String, _ arguments: String...) throws -> String {
-        // Launches are serialised (TOOLCHAIN-NOTES: Process from several threads at once crashed).
-        try CLI.launches.withLock {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script] + arguments
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        try CLI.tool(["/usr/bin/env", "python3", "-c", script] + arguments, mergingErrors: true)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

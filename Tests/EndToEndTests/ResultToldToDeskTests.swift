@@ -90,19 +90,6 @@ final class ResultToldToDeskTests: XCTestCase {
     }
 
     private func python(_ script: String, _ arguments: String...) throws -> String {
-        // Launches are serialised (TOOLCHAIN-NOTES: Process from several threads at once crashed).
-        try CLI.launches.withLock {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script] + arguments
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        try CLI.tool(["/usr/bin/env", "python3", "-c", script] + arguments)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 import ShiftDeskCore
 import ShiftDeskInterchange
 import ShiftDeskStore
@@ -25,21 +26,11 @@ enum Scratch {
         return path
     }
 
-    /// Runs a program and returns its status and standard output.
+    /// Runs a program and returns its status and what it wrote (output and errors).
     @discardableResult
-    static func run(_ program: String, _ arguments: [String], in folder: URL? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        if let folder { process.currentDirectoryURL = folder }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let ended = try Launched.capture([program] + arguments, mergingErrors: true, upTo: 600)
+        return (ended.status, ended.text)
     }
 
     static func which(_ name: String) -> String? {

@@ -1,4 +1,5 @@
 import Foundation
+import ShiftDeskLaunch
 import Testing
 import ShiftDeskCore
 import ShiftDeskStore
@@ -38,15 +39,7 @@ import ShiftDeskStore
             print(json.loads(a[1].get_content())['名'])
             print(m.defects == [] and all(p.defects == [] for p in m.walk()))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try Launched.capture(["/usr/bin/env", "python3", "-c", script, file.path], mergingErrors: true, upTo: 120).text
         #expect(text.split(separator: "\n").map(String.init) == [
             "multipart/mixed", "[IT 服务台] 事件管理月度报告 2026-11", "srm@desk.example, boss@desk.example", "auto-generated",
             "<report.incidents.month.2026-11.0@shiftdesk>", "# 事件管理报告 2026-11", "<html><body><h1>事件管理报告</h1></body></html>",

@@ -1,5 +1,6 @@
 import CNcurses
 import Foundation
+import ShiftDeskLaunch
 import ShiftDeskCore
 import ShiftDeskStore
 
@@ -299,13 +300,7 @@ struct ConsoleServices: Sendable {
             return .sheet(path: nil, error: language.pick(en: "cannot save the sheet: \(error.localizedDescription)", zh: "无法保存现场服务单：\(error.localizedDescription)"))
         }
         if let lp = ["/usr/bin/lp", "/bin/lp"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: lp)
-            process.arguments = [path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try? process.run()
-            process.waitUntilExit()
+            _ = try? Launched.start([lp, path]).wait(upTo: 30)
         }
         do {
             _ = try Blocking.run { [desk, me] in try await desk.perform(.printSheet, on: row.id, seenVersion: row.version, by: me) }
