@@ -19,6 +19,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "ShiftDeskCore"),
         // Launching other programs (sendmail aside): posix_spawn with clean signals, for the
         // binary, the benchmarks and the end-to-end tests.
@@ -54,6 +55,7 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "shiftdesk", dependencies: [
+            "CMalloc",
             "ShiftDeskCore",
             "ShiftDeskConfig",
             "ShiftDeskStore",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import Foundation
 
 /// Exit status: 0 success, 1 refused action or bad input, 2 usage error (DESIGN.md).
@@ -8,6 +9,11 @@ struct EntryPoint {
         // A write past the file-size limit (`ulimit -f`) fails with EFBIG and is reported, named,
         // instead of the default SIGXFSZ killing the process mid-command without a word.
         signal(SIGXFSZ, SIG_IGN)
+        // glibc gives every thread that allocates an arena of its own (up to 8 per core) and keeps
+        // what each frees: the console's load behind its first frame, spread over the concurrency
+        // pool's threads, left ~40 MB of freed pages resident at 100k tickets (issue 19: 118 MB
+        // with the default, 78 MB with two arenas, measured by ../shared/tools/frame-time).
+        _ = mallopt(M_ARENA_MAX, 2)
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try ShiftDesk.command(arguments)
