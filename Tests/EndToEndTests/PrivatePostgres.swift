@@ -8,7 +8,7 @@ final class PrivatePostgres {
 
     let bin: String
     let folder: String
-    let port: Int
+    private(set) var port: Int
 
     var url: String { "postgres://postgres@127.0.0.1:\(port)/shiftdesk" }
 
@@ -18,13 +18,25 @@ final class PrivatePostgres {
         guard let version = versions.compactMap(Int.init).max() else { throw Failure.noServer }
         bin = "\(root)/\(version)/bin"
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-pg-\(UUID().uuidString)").path
-        port = 40_000 + Int.random(in: 0..<20_000)
+        port = Self.freshPort()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o755])
         if getuid() == 0 { try run("/bin/chown", ["postgres:postgres", folder]) }
         try pg("initdb", ["-D", "\(folder)/data", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "-U", "postgres"])
-        try start()
+        // A port taken meanwhile (by another test's server) makes the start fail: another port.
+        for attempt in 1...5 {
+            do {
+                try start()
+                return
+            } catch where attempt < 5 && ((try? String(contentsOfFile: "\(folder)/log", encoding: .utf8)) ?? "").contains("already in use") {
+                port = Self.freshPort()
+            }
+        }
     }
+
+    /// A loopback port below the kernel's ephemeral range (32768–60999), where the suite's own
+    /// client connections take theirs: a random port up there collided with one (CI).
+    static func freshPort() -> Int { Int.random(in: 20_000..<32_700) }
 
     func start() throws {
         try pg("pg_ctl", ["-D", "\(folder)/data", "-w", "-l", "\(folder)/log", "start", "-o",

@@ -201,7 +201,7 @@ final class PrivateSSHD {
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         var started: (pid_t, Int)?
         for _ in 0..<5 {
-            let port = Int.random(in: 20_000...40_000)
+            let port = Int.random(in: 20_000..<32_700)  // below the ephemeral ports (32768–60999)
             let config = """
                 Port \(port)
                 ListenAddress 127.0.0.1
