@@ -16,12 +16,10 @@ struct DocumentMailEndToEndTests {
         try cli.expectSuccess("operator", "add", "own2", "--name", "李强", "--role", "owner")
         try cli.expectSuccess("operator", "edit", "im1", "--email", "sun.li@desk.example")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-docmail-\(UUID().uuidString)")
-        let mailbox = folder.appendingPathComponent("mailbox")
-        try FileManager.default.createDirectory(at: mailbox, withIntermediateDirectories: true)
+        let sendmail = try CapturingSendmail(in: folder)
+        let mailbox = sendmail.mailbox
         defer { try? FileManager.default.removeItem(at: folder) }
-        let standIn = folder.appendingPathComponent("sendmail").path
-        try "#!/bin/sh\ncat > \"\(mailbox.path)/$(date +%s%N)-$$.eml\"\n".write(toFile: standIn, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: standIn)
+        let standIn = sendmail.command
         let config = folder.appendingPathComponent("config.toml").path
         try """
             [notify]

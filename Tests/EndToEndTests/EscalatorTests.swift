@@ -10,11 +10,9 @@ struct EscalatorTests {
     func threeEscalatorsFireAndDeliverEachStepOnceAndSurviveOneBeingKilled(_ backend: String) throws {
         var cli = try CLI.staffedDesk(backend: backend)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-escalators-\(UUID().uuidString)")
-        let mailbox = folder.appendingPathComponent("mailbox")
-        try FileManager.default.createDirectory(at: mailbox, withIntermediateDirectories: true)
-        let standIn = folder.appendingPathComponent("sendmail").path
-        try "#!/bin/sh\ncat > \"\(mailbox.path)/$(date +%s%N)-$$.eml\"\n".write(toFile: standIn, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: standIn)
+        let sendmail = try CapturingSendmail(in: folder)
+        let mailbox = sendmail.mailbox
+        let standIn = sendmail.command
         let config = folder.appendingPathComponent("config.toml").path
         try """
             [notify]

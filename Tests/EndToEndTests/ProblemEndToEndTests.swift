@@ -13,12 +13,10 @@ struct ProblemEndToEndTests {
         var cli = try CLI.staffedDesk(backend: backend)
         try cli.expectSuccess("operator", "add", "pm1", "--name", "何军", "--role", "problem_manager")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-problems-\(UUID().uuidString)")
-        let mailbox = folder.appendingPathComponent("mailbox")
-        try FileManager.default.createDirectory(at: mailbox, withIntermediateDirectories: true)
+        let sendmail = try CapturingSendmail(in: folder)
+        let mailbox = sendmail.mailbox
         defer { try? FileManager.default.removeItem(at: folder) }
-        let standIn = folder.appendingPathComponent("sendmail").path
-        try "#!/bin/sh\ncat > \"\(mailbox.path)/$(date +%s%N)-$$.eml\"\n".write(toFile: standIn, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: standIn)
+        let standIn = sendmail.command
         let config = folder.appendingPathComponent("config.toml").path
         try """
             [notify]

@@ -11,11 +11,9 @@ final class ReportDeliveryEndToEndTests: XCTestCase {
         var cli = try CLI.staffedDesk()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-reports-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let mailbox = folder.appendingPathComponent("mailbox")
-        try FileManager.default.createDirectory(at: mailbox, withIntermediateDirectories: true)
-        let standIn = folder.appendingPathComponent("sendmail").path
-        try "#!/bin/sh\ncat > \"\(mailbox.path)/$(date +%s%N)-$$.eml\"\n".write(toFile: standIn, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: standIn)
+        let sendmail = try CapturingSendmail(in: folder)
+        let mailbox = sendmail.mailbox
+        let standIn = sendmail.command
         let config = folder.appendingPathComponent("config.toml").path
         try """
             [desk]

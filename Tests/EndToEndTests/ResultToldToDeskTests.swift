@@ -10,11 +10,9 @@ final class ResultToldToDeskTests: XCTestCase {
         var cli = try CLI.staffedDesk()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-result-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let mailbox = folder.appendingPathComponent("mailbox")
-        try FileManager.default.createDirectory(at: mailbox, withIntermediateDirectories: true)
-        let standIn = folder.appendingPathComponent("sendmail").path
-        try "#!/bin/sh\ncat > \"\(mailbox.path)/$(date +%s%N)-$$.eml\"\n".write(toFile: standIn, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: standIn)
+        let sendmail = try CapturingSendmail(in: folder)
+        let mailbox = sendmail.mailbox
+        let standIn = sendmail.command
         cli.environment["SHIFTDESK_SENDMAIL"] = standIn
 
         try cli.expectSuccess("operator", "edit", "desk1", "--email", "zhang.wei@desk.example")

@@ -27,12 +27,10 @@ struct RosterEndToEndTests {
         var cli = try CLI.staffedDesk(backend: backend)
         try cli.expectSuccess("operator", "add", "own1", "--name", "周敏", "--role", "owner")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shiftdesk-roster-\(UUID().uuidString)")
-        let mailbox = folder.appendingPathComponent("mailbox")
-        try FileManager.default.createDirectory(at: mailbox, withIntermediateDirectories: true)
+        let sendmail = try CapturingSendmail(in: folder)
+        let mailbox = sendmail.mailbox
         defer { try? FileManager.default.removeItem(at: folder) }
-        let standIn = folder.appendingPathComponent("sendmail").path
-        try "#!/bin/sh\ncat > \"\(mailbox.path)/$(date +%s%N)-$$.eml\"\n".write(toFile: standIn, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: standIn)
+        let standIn = sendmail.command
         cli.environment["SHIFTDESK_SENDMAIL"] = standIn
         let seatA = try Self.seat(folder, "a", incidentManager: "im-a@desk.example")
         let seatB = try Self.seat(folder, "b", incidentManager: "im-b@desk.example")
