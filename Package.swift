@@ -21,8 +21,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "ShiftDeskCore"),
-        // Launching other programs (sendmail aside): posix_spawn with clean signals, for the
-        // binary, the benchmarks and the end-to-end tests.
+        // Launching other programs (sendmail, lp, the nightly backup, the benchmarks' and tests'
+        // tools): posix_spawn with clean signals; nothing uses Foundation's Process.
         .target(name: "ShiftDeskLaunch"),
         .target(name: "ShiftDeskConfig", dependencies: [
             "ShiftDeskCore",

@@ -1,2 +1,2 @@
-// glibc's allocator tuning (mallopt, malloc_trim), which Swift's Glibc module does not import.
+// glibc's allocator tuning (mallopt, M_ARENA_MAX), which Swift's Glibc module does not import.
 #include <malloc.h>

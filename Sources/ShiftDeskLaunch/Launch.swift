@@ -153,7 +153,7 @@ public final class Launched: @unchecked Sendable {
     @discardableResult
     public func stop(within seconds: Double = 10) -> Int32 {
         terminate()
-        return wait(upTo: seconds) ?? exitStatus ?? 137
+        return wait(upTo: seconds) ?? exitStatus ?? 128 + SIGKILL
     }
 
     /// Reaps the child if it has exited: its status, or nil while it runs. Safe from several
@@ -302,15 +302,11 @@ public final class Capturing: Sendable {
             }
         }
         for end in open where end >= 0 { close(end) }
-        let status: Int32
-        if timedOut {
-            process.signal(SIGKILL)
-            status = process.wait()
-        } else if let seconds {
-            status = process.wait(upTo: max(1, deadline?.timeIntervalSinceNow ?? seconds)) ?? 137
-        } else {
-            status = process.wait()
-        }
+        if timedOut { process.signal(SIGKILL) }
+        // Its output closed, it is about to exit; a child that closed its output and went on is
+        // given the rest of its time (at least a second).
+        let status = timedOut ? process.wait()
+            : deadline.map { process.wait(upTo: max(1, $0.timeIntervalSinceNow)) ?? 128 + SIGKILL } ?? process.wait()
         return Captured(status: status, output: collected[0], errors: collected[1], timedOut: timedOut)
     }
 }

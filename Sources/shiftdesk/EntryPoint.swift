@@ -11,8 +11,8 @@ struct EntryPoint {
         signal(SIGXFSZ, SIG_IGN)
         // glibc gives every thread that allocates an arena of its own (up to 8 per core) and keeps
         // what each frees: the console's load behind its first frame, spread over the concurrency
-        // pool's threads, left ~40 MB of freed pages resident at 100k tickets (issue 19: 118 MB
-        // with the default, 78 MB with two arenas, measured by ../shared/tools/frame-time).
+        // pool's threads, left ~30 MB of freed pages resident at 100k open tickets (issue 19:
+        // VmRSS 112–117 MB with the default, 82–88 MB with two arenas; README, Performance).
         _ = mallopt(M_ARENA_MAX, 2)
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {

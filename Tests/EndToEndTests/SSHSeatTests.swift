@@ -170,13 +170,14 @@ struct SSHKey {
 
     init(folder: String, name: String) throws {
         privateKey = folder + "/" + name
-        let result = try Spawn.run(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", privateKey])
-        guard result.status == 0 else { throw XCTSkip("ssh-keygen failed: \(result.output)") }
+        let result = try Launched.capture(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", privateKey],
+                                          mergingErrors: true, upTo: CLI.patience)
+        guard result.status == 0 else { throw XCTSkip("ssh-keygen failed: \(result.text)") }
     }
 
     /// As `ssh-keygen -lf` prints it.
     func fingerprint() throws -> String {
-        let output = try Spawn.run(["/usr/bin/ssh-keygen", "-lf", publicKey]).output
+        let output = try Launched.capture(["/usr/bin/ssh-keygen", "-lf", publicKey], upTo: CLI.patience).text
         return output.split(separator: " ").dropFirst().first.map(String.init) ?? ""
     }
 }
@@ -187,8 +188,7 @@ final class PrivateSSHD {
     let folder: String
     let port: Int
     let user: String
-    private let pid: pid_t
-    private var stopped = false
+    private let sshd: Launched
 
     init(folder: String) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd"), FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh") else {
@@ -197,9 +197,9 @@ final class PrivateSSHD {
         self.folder = folder
         user = ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
         let hostKey = folder + "/host_ed25519"
-        _ = try Spawn.run(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey])
+        _ = try Launched.capture(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey], upTo: CLI.patience)
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
-        var started: (pid_t, Int)?
+        var started: (Launched, Int)?
         for _ in 0..<5 {
             let port = Int.random(in: 20_000..<32_700)  // below the ephemeral ports (32768–60999)
             let config = """
@@ -217,30 +217,25 @@ final class PrivateSSHD {
                 LogLevel ERROR
                 """
             try Data(config.utf8).write(to: URL(fileURLWithPath: folder + "/sshd_config"))
-            let pid = try Spawn.start(["/usr/sbin/sshd", "-D", "-e", "-f", folder + "/sshd_config"], log: folder + "/sshd.log")
-            if Self.waitForPort(port, while: pid) {
-                started = (pid, port)
+            // Its log in a file, not a pipe: the sessions it forks live as long as it does.
+            let sshd = try Launched.start(["/usr/sbin/sshd", "-D", "-e", "-f", folder + "/sshd_config"], output: .file(folder + "/sshd.log"))
+            if Self.waitForPort(port, while: sshd) {
+                started = (sshd, port)
                 break
             }
-            kill(pid, SIGTERM)
-            _ = Spawn.wait(pid)
+            sshd.stop()
         }
         guard let started else { throw XCTSkip("sshd cannot start here (no loopback port accepted); SSHServeRefusalTests covers serve directly") }
-        (pid, port) = started
+        (sshd, port) = started
     }
 
     deinit { stop() }
 
-    func stop() {
-        guard !stopped else { return }
-        stopped = true
-        kill(pid, SIGTERM)
-        _ = Spawn.wait(pid)
-    }
+    func stop() { sshd.stop() }
 
-    static func waitForPort(_ port: Int, while pid: pid_t) -> Bool {
+    static func waitForPort(_ port: Int, while sshd: Launched) -> Bool {
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, !Spawn.hasEnded(pid) {
+        while Date() < deadline, sshd.isRunning {
             let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
@@ -264,43 +259,7 @@ final class PrivateSSHD {
     }
 
     func run(_ key: SSHKey, _ command: String) throws -> CLI.Result {
-        let result = try Spawn.run(client(key, terminal: false, command: command), separateErrors: true)
-        return CLI.Result(status: result.status, stdout: result.output, stderr: result.errors)
-    }
-}
-
-/// Runs commands through ShiftDeskLaunch (Foundation's Process left children unreaped once
-/// sshd ran beside them), their output going to files (no pipes for sshd's children to inherit).
-enum Spawn {
-    struct Outcome {
-        let status: Int32
-        let output: String
-        let errors: String
-    }
-
-    /// Starts `arguments` with its output to `log` (or nowhere); returns its pid.
-    static func start(_ arguments: [String], log: String? = nil, errors: String? = nil) throws -> pid_t {
-        try Launched.start(arguments, output: log.map { .file($0) } ?? .null, errors: errors.map { .file($0) } ?? .output).pid
-    }
-
-    /// Waits for `pid` to end; its exit status (128 + signal when killed).
-    static func wait(_ pid: pid_t) -> Int32 { Launched(pid: pid, name: "").wait() }
-
-    /// Whether `pid` has ended (reaping it if so).
-    static func hasEnded(_ pid: pid_t) -> Bool {
-        var status: Int32 = 0
-        return waitpid(pid, &status, WNOHANG) == pid
-    }
-
-    static func run(_ arguments: [String], separateErrors: Bool = false) throws -> Outcome {
-        let base = NSTemporaryDirectory() + "spawn-\(UUID().uuidString)"
-        defer {
-            try? FileManager.default.removeItem(atPath: base + ".out")
-            try? FileManager.default.removeItem(atPath: base + ".err")
-        }
-        let pid = try start(arguments, log: base + ".out", errors: separateErrors ? base + ".err" : nil)
-        let status = wait(pid)
-        return Outcome(status: status, output: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
-                       errors: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
+        let result = try Launched.capture(client(key, terminal: false, command: command), upTo: CLI.patience)
+        return CLI.Result(status: result.status, stdout: result.text, stderr: result.errorText)
     }
 }
