@@ -771,7 +771,11 @@ public final class SQLiteStore: Store {
     public func pendingCallCount() async throws(StoreError) -> Int {
         try await guarded {
             try await pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE via = 'phone' AND delivered_at IS NULL") ?? 0
+                // The calls' own index holds only their ids: counting 40k calls there takes half
+                // the time of the planner's choice (the undelivered index), before the first frame.
+                try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM outbox INDEXED BY outbox_calls_to_make WHERE via = 'phone' AND delivered_at IS NULL
+                    """) ?? 0
             }
         }
     }

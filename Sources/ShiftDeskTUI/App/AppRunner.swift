@@ -63,8 +63,10 @@ public final class AppRunner<State, Effect: Sendable, Message: Sendable> {
         start()
         if let number = signals.received { return .signal(number) }
         if !initialCommandsDone {
+            // The first frame goes out before the work behind it starts: on two cores a load
+            // started first took the CPU the first frame waited for (issue 19).
+            renderNow()
             initialCommandsDone = true
-            needsRender = true
             for message in try carryOut(program.initialCommands) { try handle(.result(message)) }
         }
         if program.pollExternalChange() { try handle(.externalChange) }

@@ -86,25 +86,45 @@ public final class NcursesTerminal: Terminal {
         let changes = diff.changes(to: canvas)
         lastPresent = ScreenDiff.statistics(of: changes)
         guard !changes.isEmpty else { return }
-        for change in changes {
-            write(change.cell, x: Int32(change.x), y: Int32(change.y))
+        // A whole 200x60 frame is 12,000 cells: one style lookup per run of a role, and no
+        // allocation per cell (each cost the first frame milliseconds; issue 19).
+        var role: ThemeRole?
+        var style = (attributes: shim_a_normal(), pair: Int32(0))
+        withUnsafeTemporaryAllocation(of: wchar_t.self, capacity: Self.scalarsPerCell + 1) { scalars in
+            for change in changes {
+                if change.cell.role != role {
+                    role = change.cell.role
+                    style = roleAttributes[change.cell.role] ?? (shim_a_normal(), 0)
+                }
+                write(change.cell.grapheme, x: Int32(change.x), y: Int32(change.y), style: style, into: scalars)
+            }
         }
         _ = wnoutrefresh(shim_stdscr())
         _ = doupdate()
     }
 
-    private func write(_ cell: Cell, x: Int32, y: Int32) {
-        let style = roleAttributes[cell.role] ?? (shim_a_normal(), 0)
-        var scalars = Array(cell.grapheme.unicodeScalars.prefix(5)).map { wchar_t(bitPattern: $0.value) }
-        if cell.grapheme.unicodeScalars.count > 5 { scalars = Array(scalars.prefix(1)) }
-        if scalars.isEmpty { scalars = [wchar_t(32)] }
-        var result = (scalars + [0]).withUnsafeBufferPointer { buffer in
-            shim_put_cell(y, x, buffer.baseAddress, style.attributes, style.pair)
-        }
-        if result == -2, let first = scalars.first {
-            result = [first, 0].withUnsafeBufferPointer { buffer in
-                shim_put_cell(y, x, buffer.baseAddress, style.attributes, style.pair)
+    /// The scalars of one cell ncurses takes (`CCHARW_MAX`); a longer grapheme is drawn by its first.
+    private static let scalarsPerCell = 5
+
+    private func write(_ grapheme: String, x: Int32, y: Int32, style: (attributes: attr_t, pair: Int32),
+                       into scalars: UnsafeMutableBufferPointer<wchar_t>) {
+        var count = 0
+        for scalar in grapheme.unicodeScalars {
+            guard count < Self.scalarsPerCell else {
+                count = 1
+                break
             }
+            scalars[count] = wchar_t(bitPattern: scalar.value)
+            count += 1
+        }
+        if count == 0 {
+            scalars[0] = wchar_t(32)
+            count = 1
+        }
+        scalars[count] = 0
+        if shim_put_cell(y, x, scalars.baseAddress, style.attributes, style.pair) == -2, count > 1 {
+            scalars[1] = 0
+            _ = shim_put_cell(y, x, scalars.baseAddress, style.attributes, style.pair)
         }
         // ERR in the bottom-right cell is expected (the cursor cannot advance); the cell is drawn.
     }

@@ -6,7 +6,12 @@ import ShiftDeskTUI
 
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "console", abstract: "Open the console (the default command).")
+        commandName: "console",
+        // Read only when the console's arguments are parsed on their own, as `shiftdesk` opening
+        // the console (EntryPoint's fast path): it skips the two trial parses for a completion
+        // script request, which that path never carries (issue 19's first frame).
+        _superCommandName: "shiftdesk",
+        abstract: "Open the console (the default command).")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Open on this role's queue: desk, l1, l2, im, supervisor, problem_manager, owner or auditor (default: your role's).") var role: Role?
