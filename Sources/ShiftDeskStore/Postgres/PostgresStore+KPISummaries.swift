@@ -21,7 +21,8 @@ extension PostgresStore {
             }
         }
         if !unknown.isEmpty {
-            let hashes = Array(unknown.keys), list = hashes.compactMap { unknown[$0] }
+            // In one order for every writer: two inserting the same new texts wait, never in a circle.
+            let hashes = unknown.keys.sorted(), list = hashes.compactMap { unknown[$0] }
             let rows = try await session.rows(PG.query { b in
                 """
                 WITH input AS (SELECT * FROM unnest(\(b.ints(hashes)), \(b.texts(list))) AS i(hash, text)),
@@ -36,19 +37,27 @@ extension PostgresStore {
                 registry.stored(hash, text)
             }
         }
-        try await session.run(PG.query { b in "DELETE FROM kpi_summaries WHERE ticket = \(b.int(ticket))" })
+        // One statement: the pieces written over the ticket's old ones, and the old ones past the
+        // new last piece removed (two disjoint sets of rows, so the order the two run in does not
+        // matter). A round trip per piece was a fifth of a write's statements (issue 19).
         let policy = KPISummary.hash(summary.policy)
-        for (index, piece) in summary.pieces.enumerated() {
-            try await session.run(PG.query { b in
+        let columns = ["span_start", "span_end", "valid_after", "valid_through", "backlog", "opened_at", "policy", "signature", "hours"]
+        try await session.run(PG.query { b in
+            let rows = summary.pieces.enumerated().map { index, piece in
                 """
-                INSERT INTO kpi_summaries (ticket, piece, span_start, span_end, valid_after, valid_through, backlog, opened_at, policy, signature, hours)
-                VALUES (\(b.int(ticket)), \(b.int(index)), \(b.millis(summary.spanStart)), \(b.millis(summary.spanEnd)),
-                        \(b.double(piece.after?.timeIntervalSinceReferenceDate)), \(b.double(piece.through?.timeIntervalSinceReferenceDate)),
-                        \(b.bool(summary.backlog)), \(b.millis(summary.openedAt)), \(b.int(policy)), \(b.int(KPISummary.hash(piece.signature))),
-                        \(b.double(piece.hours)))
+                (\(b.int(ticket)), \(b.int(index)), \(b.millis(summary.spanStart)), \(b.millis(summary.spanEnd)),
+                 \(b.double(piece.after?.timeIntervalSinceReferenceDate)), \(b.double(piece.through?.timeIntervalSinceReferenceDate)),
+                 \(b.bool(summary.backlog)), \(b.millis(summary.openedAt)), \(b.int(policy)), \(b.int(KPISummary.hash(piece.signature))),
+                 \(b.double(piece.hours)))
                 """
-            })
-        }
+            }
+            return """
+                WITH trimmed AS (DELETE FROM kpi_summaries WHERE ticket = \(b.int(ticket)) AND piece >= \(b.int(summary.pieces.count)))
+                INSERT INTO kpi_summaries (ticket, piece, \(columns.joined(separator: ", ")))
+                VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (ticket, piece) DO UPDATE SET \(columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+                """
+        })
         return true
     }
 

@@ -65,7 +65,11 @@ public final class AppRunner<State, Effect: Sendable, Message: Sendable> {
         if !initialCommandsDone {
             // The first frame goes out before the work behind it starts: on two cores a load
             // started first took the CPU the first frame waited for (issue 19).
-            renderNow()
+            if program.initialCommands.isEmpty {
+                needsRender = true
+            } else {
+                renderNow()
+            }
             initialCommandsDone = true
             for message in try carryOut(program.initialCommands) { try handle(.result(message)) }
         }
