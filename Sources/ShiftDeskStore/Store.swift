@@ -124,6 +124,9 @@ public protocol Store: Sendable {
     func ticketsChanged(after revision: Int64, limit: Int) async throws(StoreError) -> TicketChanges
     /// The revision of the latest write: a reader starting now sees everything after it.
     func lastRevision() async throws(StoreError) -> Int64
+    /// Hands back what the store's connections keep of pages already read (after a console's
+    /// whole load): SQLite's page caches, one per connection; nothing on a server.
+    func releaseMemory() async
     func events(of ticket: TicketID) async throws(StoreError) -> [TicketEvent]
     /// The change feed: events with an id greater than `id`, oldest first.
     func events(after id: Int64, limit: Int) async throws(StoreError) -> [TicketEvent]
@@ -280,6 +283,8 @@ public protocol Store: Sendable {
 }
 
 extension Store {
+    public func releaseMemory() async {}
+
     /// A write without a summary: its incident is replayed by reports until one is made.
     public func insertTicket(_ ticket: Ticket, event: TicketEvent) async throws(StoreError) -> (Ticket, TicketEvent) {
         try await insertTicket(ticket, event: event, summary: nil)

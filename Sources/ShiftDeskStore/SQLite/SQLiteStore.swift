@@ -768,6 +768,10 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func releaseMemory() async {
+        pool.releaseMemory()
+    }
+
     public func pendingCallCount() async throws(StoreError) -> Int {
         try await guarded {
             try await pool.read { db in

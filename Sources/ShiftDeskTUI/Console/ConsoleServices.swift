@@ -180,8 +180,9 @@ struct ConsoleServices: Sendable {
         let revision = try await desk.store.lastRevision()
         let entries = try await QueueEntry.loadAll(from: desk.store)
         // The pages of whole tickets the load went through are free again; hand the memory back
-        // instead of keeping it for a console that will not need it again (glibc keeps freed
-        // memory in each thread's arena).
+        // instead of keeping it for a console that will not need it again (SQLite keeps a page
+        // cache per connection, glibc freed memory in each thread's arena).
+        await desk.store.releaseMemory()
         _ = malloc_trim(0)
         return try await loaded(.everything(entries, revision: revision), desk, handovers: handovers, for: me)
     }
