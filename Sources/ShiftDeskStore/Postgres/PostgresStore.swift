@@ -374,16 +374,19 @@ public final class PostgresStore: Store {
         if let chain { tail = chain } else { tail = try await chainTail(session) }
         let (position, hash) = tail.append(stored)
         chain = tail
-        let id = stored.id, hex = EventEncoding.hex(hash)
-        try await session.run(PG.query { b in
-            """
-            INSERT INTO events (id, ticket, actor, at, kind, changes, note, origin, position, hash)
-            VALUES (\(b.int(id)), \(b.int(event.ticket.number)), \(b.text(event.actor)), \(b.millis(event.at)),
-                    \(b.text(event.kind.rawValue)), \(b.text(changes)), \(b.text(event.note)), \(b.text(event.origin.rawValue)),
-                    \(b.int(position)), decode(\(b.text(hex)), 'hex'))
-            """
-        })
+        let id = stored.id
+        try await session.run(PG.query { b in insertEvent(b, event, id: id, changes: changes, position: position, hash: hash) })
         return stored
+    }
+
+    /// The statement that inserts `event` as `id`, at `position` of the chain with `hash`.
+    private static func insertEvent(_ b: PGBinder, _ event: TicketEvent, id: Int64, changes: String, position: Int64, hash: [UInt8]) -> String {
+        """
+        INSERT INTO events (id, ticket, actor, at, kind, changes, note, origin, position, hash)
+        VALUES (\(b.int(id)), \(b.int(event.ticket.number)), \(b.text(event.actor)), \(b.millis(event.at)),
+                \(b.text(event.kind.rawValue)), \(b.text(changes)), \(b.text(event.note)), \(b.text(event.origin.rawValue)),
+                \(b.int(position)), decode(\(b.text(EventEncoding.hex(hash))), 'hex'))
+        """
     }
 
     /// The chain's end as recorded (the head row; without it, the newest chained event).
@@ -408,19 +411,21 @@ public final class PostgresStore: Store {
     /// Records the chain's end, in the transaction that appended to it.
     static func saveChain(_ session: PGSession, _ chain: ChainTail?) async throws {
         guard let chain else { return }
-        let hex = EventEncoding.hex(chain.hash)
-        try await session.run(PG.query { b in
-            """
-            INSERT INTO chain_head (id, last_id, count, hash) VALUES (1, \(b.int(chain.lastID)), \(b.int(chain.count)), decode(\(b.text(hex)), 'hex'))
-            ON CONFLICT (id) DO UPDATE SET last_id = excluded.last_id, count = excluded.count, hash = excluded.hash
-            """
-        })
+        try await session.run(PG.query { b in upsertChainHead(b, chain) })
+    }
+
+    /// The statement that records `chain` as the chain's end.
+    private static func upsertChainHead(_ b: PGBinder, _ chain: ChainTail) -> String {
+        """
+        INSERT INTO chain_head (id, last_id, count, hash) VALUES (1, \(b.int(chain.lastID)), \(b.int(chain.count)), decode(\(b.text(EventEncoding.hex(chain.hash))), 'hex'))
+        ON CONFLICT (id) DO UPDATE SET last_id = excluded.last_id, count = excluded.count, hash = excluded.hash
+        """
     }
 
     /// A ticket's change: its row (version-checked) and its messages first, holding only the
     /// ticket's own rows; the desk's revision, the event's id, the chain's end and the KPI
-    /// summary last, held to the commit for four statements instead of nine. The revisions counter is what
-    /// every seat's write waits behind; with 50 writer processes it was the desk's ceiling
+    /// summary last, held to the commit for four statements instead of nine. Every seat's write
+    /// waits behind the revisions counter; with 50 writer processes it was the desk's ceiling
     /// (issue 19). Every path takes the tickets it changes before that counter, so no two
     /// writers wait for each other in a circle.
     public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?,
@@ -471,18 +476,11 @@ public final class PostgresStore: Store {
         }
         let (position, hash) = tail.append(stored)
         let changes = try SQLiteRows.encodeChanges(event.changes)
-        let id = stored.id, eventHex = EventEncoding.hex(hash), head = tail
+        let id = stored.id, head = tail
         try await session.run(PG.query { b in
             """
-            WITH event AS (
-                INSERT INTO events (id, ticket, actor, at, kind, changes, note, origin, position, hash)
-                VALUES (\(b.int(id)), \(b.int(event.ticket.number)), \(b.text(event.actor)), \(b.millis(event.at)),
-                        \(b.text(event.kind.rawValue)), \(b.text(changes)), \(b.text(event.note)), \(b.text(event.origin.rawValue)),
-                        \(b.int(position)), decode(\(b.text(eventHex)), 'hex'))),
-            chain AS (
-                INSERT INTO chain_head (id, last_id, count, hash)
-                VALUES (1, \(b.int(head.lastID)), \(b.int(head.count)), decode(\(b.text(EventEncoding.hex(head.hash))), 'hex'))
-                ON CONFLICT (id) DO UPDATE SET last_id = excluded.last_id, count = excluded.count, hash = excluded.hash)
+            WITH event AS (\(insertEvent(b, event, id: id, changes: changes, position: position, hash: hash))),
+            chain AS (\(upsertChainHead(b, head)))
             UPDATE tickets SET revision = \(b.int(revision)) WHERE number = \(b.int(event.ticket.number))
             """
         })
