@@ -14,6 +14,14 @@ struct EntryPoint {
         // pool's threads, left ~30 MB of freed pages resident at 100k open tickets (issue 19:
         // VmRSS 112–117 MB with the default, 82–88 MB with two arenas; README, Performance).
         _ = mallopt(M_ARENA_MAX, 2)
+        // And it raises its thresholds as large blocks are freed (up to 32 MB to mmap, 64 MB to
+        // trim): after the console's load freed its pages of whole tickets, the free top of a
+        // thread's arena was never handed back, nor was the next big array mmapped, and
+        // `malloc_trim` does not trim a thread arena's top. Fixed thresholds keep big arrays in
+        // their own mappings and trim any arena whose free top passes 512 KB (issue 19: VmRSS at
+        // 100k open 70–72 → 64–65 MB).
+        _ = mallopt(M_MMAP_THRESHOLD, 128 * 1024)
+        _ = mallopt(M_TRIM_THRESHOLD, 512 * 1024)
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try ShiftDesk.command(arguments)

@@ -16,10 +16,11 @@ final class QueueRowTests: XCTestCase {
             ticket.plan = TicketSLA(ticket: ticket, events: history.events, policy: .dutyTable, fired: [], now: t0).ticketPlan
             return ticket
         }
-        let odd = ["İSTANBUL office VPN", "ＶＰＮ 全角 Printer", "ǅ Title Case Ǆ", String(repeating: "打印机卡纸 ", count: 60)]
+        let odd = ["İSTANBUL office VPN", "ＶＰＮ 全角 Printer", "ǅ Title Case Ǆ", String(repeating: "打印机卡纸 ", count: 60),
+                   "VPN 故障 Outlook", "ΣΟΦΙΑ ΟΔΟΣ"]
         for (index, title) in odd.enumerated() {
             tickets[index].title = title
-            tickets[index].caller.name = index == 1 ? "" : "Ĳssel Ǉubljana"
+            tickets[index].caller.name = index == 1 ? "" : index == 4 ? "Li Ming" : "Ĳssel Ǉubljana"
             tickets[index].caller.email = index == 2 ? "x@example.com" : nil
             tickets[index].customerToldAt = index == 3 ? t0.addingTimeInterval(-7200) : nil
         }
@@ -46,7 +47,6 @@ final class QueueRowTests: XCTestCase {
                 XCTAssertEqual(row.state, ticket.state)
                 XCTAssertEqual(row.tier, ticket.tier)
                 XCTAssertEqual(row.openedAt, ticket.openedAt)
-                XCTAssertEqual(row.resolvedAt, ticket.resolvedAt)
                 XCTAssertEqual(row.urgency, ticket.urgency)
                 XCTAssertEqual(entry.target, ticket.plan.countdownTarget(for: ticket))
                 XCTAssertEqual(row.breachAt, ticket.breachAt)
@@ -71,7 +71,8 @@ final class QueueRowTests: XCTestCase {
              t.state.label(.en), t.state.label(.zh)].joined(separator: "\u{1F}").lowercased()
         }
         var needles = ["inc-0001", "inc-000042", "vpn", "ｖｐｎ", "i̇stanbul", "ǆ", "ĳssel", "打印机", "卡纸 打印", "waiting", "处理", "待受理",
-                       "closed", "zzz-nothing", "l1"]
+                       "closed", "zzz-nothing", "l1",
+                       "vpn 故障 o", "n 故", "σοφια", "οδος", "οδοσ", "000", "0004", "c-", "nc-00", "-", "1", "inc-000400", "inc-0004000"]
         for ticket in all.prefix(40) {
             needles.append(String(ticket.title.lowercased().prefix(5)))
             if let service = ticket.affectedService { needles.append(service.lowercased()) }
@@ -134,5 +135,48 @@ final class QueueRowTests: XCTestCase {
         }
         XCTAssertEqual(Countdown.text(-2_223), "-0:37:03")
         XCTAssertEqual(Countdown.text(4 * 86_400 + 4 * 3600), "4d04h")
+    }
+
+    /// A ticket's entry is found without an index of every position: by binary search over the
+    /// entries in number order, by a small dictionary for those that came out of order (a first
+    /// page sorted by urgency, tickets committed out of number order), through merges of new
+    /// tickets, changed ones and closed ones compacted away.
+    func testEntriesAreFoundWhereverTheyArrived() {
+        let all = tickets()
+        var state = ConsoleState(me: Operator(login: "zhang.wei", name: "张伟", role: .desk), language: .en, timeZone: .gmt, now: t0)
+        func expectEveryEntryFound(_ context: String) {
+            for entry in state.entries { XCTAssertEqual(state.entry(entry.ticket.id)?.ticket.id, entry.ticket.id, context) }
+            XCTAssertNil(state.entry(TicketID(999_999)), context)
+        }
+        // A whole load in number order, then new tickets: mostly in order, some not.
+        let byNumber = all.sorted { $0.id < $1.id }
+        var open = byNumber.filter { $0.state != .closed }
+        let late = Array(open.suffix(12))
+        open.removeLast(12)
+        state.entries = QueueEntry.make(open)
+        state.reindex()
+        expectEveryEntryFound("whole load")
+        state.merge(QueueEntry.make([late[0], late[1], late[3], late[2], late[4]]))
+        state.merge(QueueEntry.make(late[5...].reversed()))
+        XCTAssertEqual(state.entries.count, open.count + late.count)
+        expectEveryEntryFound("after merges out of order")
+        // A change to one that came out of order replaces it in place.
+        var changed = late[6]
+        changed.title = "Changed in place"
+        state.merge([QueueEntry(ticket: changed)])
+        XCTAssertEqual(state.entries.count, open.count + late.count)
+        XCTAssertEqual(state.entry(changed.id)?.ticket.title, "Changed in place")
+        // A first page, sorted by urgency, then reindexed.
+        state.entries = QueueEntry.make(open.sorted { $0.urgency < $1.urgency }.prefix(60))
+        state.reindex()
+        expectEveryEntryFound("first page")
+        // The positions themselves, kept entry by entry as a merge keeps them and made at once.
+        let entries = QueueEntry.make(open.prefix(20) + late.reversed() + open.dropFirst(20).prefix(20))
+        var kept = EntryPositions()
+        for (index, entry) in entries.enumerated() { kept.appended(entry.ticket.id, at: index, after: index > 0 ? entries[index - 1].ticket.id : nil) }
+        for positions in [kept, EntryPositions(entries)] {
+            for (index, entry) in entries.enumerated() { XCTAssertEqual(positions.find(entry.ticket.id, in: entries), index) }
+            XCTAssertNil(positions.find(TicketID(999_999), in: entries))
+        }
     }
 }

@@ -31,6 +31,9 @@ public enum ConsoleEffect: Sendable {
     case screen(ScreenEffect)
     /// Forget the form kept from the last session (it was offered and taken up).
     case discardKeptForm
+    /// Hand back what a whole load used and no longer needs: the store's page caches, the
+    /// allocator's free pages (in every thread's arena, the main thread's sort of 100k rows too).
+    case releaseMemory
 }
 
 /// What a load brings: tickets, the calls to make, and the handovers.
@@ -191,7 +194,8 @@ public struct ConsoleApp {
             switch snapshot.tickets {
             case let .everything(entries, revision):
                 // Whatever was written while the load ran (a refresh may even have landed first) is read again.
-                commands = [.perform(.refresh(after: revision))]
+                // The memory the load went through is handed back once this update's sort is done.
+                commands = [.perform(.refresh(after: revision)), .perform(.releaseMemory)]
                 state.entries = entries
                 state.reindex()
                 state.coverage = .everything(revision: revision)

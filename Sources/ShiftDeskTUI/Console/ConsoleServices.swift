@@ -125,6 +125,11 @@ struct ConsoleServices: Sendable {
             case .discardKeptForm:
                 KeptForm.save(nil, desk.store, login: me.login)
                 return nil
+            case .releaseMemory:
+                // SQLite keeps a page cache per connection; glibc keeps freed memory in each arena.
+                try Blocking.run { [desk] in await desk.store.releaseMemory() }
+                _ = malloc_trim(0)
+                return nil
             case .loadHandoverDraft:
                 return try Blocking.run { [handovers, me] in
                     do throws(DeskError) { return .handoverDraft(.success(try await handovers.draft(for: me.login, language: language))) } catch { return .handoverDraft(.failure(error)) }
@@ -179,11 +184,7 @@ struct ConsoleServices: Sendable {
         // The revision is read first: whatever is written during the load is read again by the next refresh.
         let revision = try await desk.store.lastRevision()
         let entries = try await QueueEntry.loadAll(from: desk.store)
-        // The pages of whole tickets the load went through are free again; hand the memory back
-        // instead of keeping it for a console that will not need it again (SQLite keeps a page
-        // cache per connection, glibc freed memory in each thread's arena).
-        await desk.store.releaseMemory()
-        _ = malloc_trim(0)
+        // The pages of whole tickets the load went through are handed back by `.releaseMemory`.
         return try await loaded(.everything(entries, revision: revision), desk, handovers: handovers, for: me)
     }
 

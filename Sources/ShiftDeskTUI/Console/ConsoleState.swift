@@ -52,8 +52,8 @@ public struct ConsoleState {
         didSet { entriesVersion &+= 1 }
     }
     private(set) var entriesVersion = 0
-    /// Where each ticket's entry sits in `entries`, kept by `merge`.
-    private var positions: [TicketID: Int] = [:]
+    /// Where each ticket's entry sits in `entries`, kept by `merge` (``EntryPositions``).
+    private var positions = EntryPositions()
     private var positionsVersion = -1
     /// Entries of tickets closed since the last whole load: left in place (no queue shows a
     /// closed ticket) so that a merge moves nothing, and compacted now and then.
@@ -183,13 +183,13 @@ extension ConsoleState {
         let from = entriesVersion
         var touched: [Int] = []
         for entry in changed {
-            if let at = positions[entry.ticket.id] {
+            if let at = positions.find(entry.ticket.id, in: entries) {
                 if entry.ticket.state == .closed, entries[at].ticket.state != .closed { tombstones += 1 }
                 if entry.ticket.state != .closed, entries[at].ticket.state == .closed { tombstones -= 1 }
                 entries[at] = entry
                 touched.append(at)
             } else if entry.ticket.state != .closed {
-                positions[entry.ticket.id] = entries.count
+                positions.appended(entry.ticket.id, at: entries.count, after: entries.last?.ticket.id)
                 touched.append(entries.count)
                 entries.append(entry)
             }
@@ -205,7 +205,7 @@ extension ConsoleState {
 
     /// Finds every entry's position again (after a whole load).
     mutating func reindex() {
-        positions = Dictionary(entries.indices.map { (entries[$0].ticket.id, $0) }, uniquingKeysWith: { first, _ in first })
+        positions = EntryPositions(entries)
         tombstones = entries.count { $0.ticket.state == .closed }
         positionsVersion = entriesVersion
         lastMerge = nil
@@ -213,8 +213,49 @@ extension ConsoleState {
 
     /// The entry of a ticket, found through the positions `merge` keeps when they are current.
     func entry(_ id: TicketID) -> QueueEntry? {
-        if positionsVersion == entriesVersion, let at = positions[id], at < entries.count { return entries[at] }
+        if positionsVersion == entriesVersion, let at = positions.find(id, in: entries) { return entries[at] }
         return entries.first { $0.ticket.id == id }
+    }
+}
+
+/// Where each ticket's entry sits in the console's entries, without an index of 100k positions:
+/// a whole load reads the tickets in number order and a new ticket mostly has the highest
+/// number, so the entries are found by binary search over their sorted front; the few that
+/// arrived out of order (a first page sorted by urgency, tickets committed out of number order
+/// on PostgreSQL) by a dictionary.
+struct EntryPositions {
+    /// How many entries from the start are in increasing ticket number.
+    private var sortedCount = 0
+    private var others: [TicketID: Int] = [:]
+
+    init() {}
+
+    init(_ entries: [QueueEntry]) {
+        var count = 0
+        while count < entries.count, count == 0 || entries[count - 1].ticket.id < entries[count].ticket.id { count += 1 }
+        sortedCount = count
+        for index in count..<entries.count where others[entries[index].ticket.id] == nil { others[entries[index].ticket.id] = index }
+    }
+
+    func find(_ id: TicketID, in entries: [QueueEntry]) -> Int? {
+        var low = 0, high = min(sortedCount, entries.count)
+        while low < high {
+            let mid = (low + high) / 2
+            let here = entries[mid].ticket.id
+            if here == id { return mid }
+            if here < id { low = mid + 1 } else { high = mid }
+        }
+        guard let at = others[id], at < entries.count else { return nil }
+        return at
+    }
+
+    /// An entry for `id` appended at `index`, after the entry of `last`.
+    mutating func appended(_ id: TicketID, at index: Int, after last: TicketID?) {
+        if index == sortedCount, last.map({ $0 < id }) ?? true {
+            sortedCount += 1
+        } else {
+            others[id] = index
+        }
     }
 }
 

@@ -122,10 +122,11 @@ struct QueueOrder {
             let states = Set(TicketState.allCases.filter { value in
                 [value.label(.en), value.label(.zh)].contains { label in Array(label.lowercased().utf8).withUnsafeBytes { contains($0, pattern) } }
             })
+            let mayBeInID = QueueText.mayBeInID(pattern)
             return indices.filter { index in
                 let row = state.entries[index].ticket
                 return (!states.isEmpty && states.contains(row.state)) || (anyShared && row.sharedFieldMatched(shared))
-                    || row.ownTextContains(pattern)
+                    || row.ownTextContains(pattern, mayBeInID: mayBeInID)
             }
         }
     }
@@ -143,6 +144,40 @@ struct QueueOrder {
             offset = at + 1
         }
         return false
+    }
+
+    /// `byte` with an ASCII capital made small; every other byte as it is.
+    static func foldASCII(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
+
+    /// Whether `pattern` (lowercase) occurs in `text` with its ASCII capitals made small:
+    /// memchr to the candidates, for the first byte and, when it is a letter, its capital.
+    static func containsFoldingASCII(_ text: UnsafeRawBufferPointer, _ pattern: UnsafeRawBufferPointer) -> Bool {
+        guard !pattern.isEmpty else { return true }
+        guard let base = text.baseAddress, text.count >= pattern.count else { return false }
+        let first = pattern[0]
+        let capital = first &- 0x61 < 26 ? first & ~0x20 : first
+        let lastStart = text.count - pattern.count
+        func next(_ byte: UInt8, from offset: Int) -> Int? {
+            guard offset <= lastStart, let hit = memchr(base + offset, Int32(byte), lastStart - offset + 1) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+        func matchesAt(_ at: Int) -> Bool {
+            for k in 1..<pattern.count where foldASCII(text[at + k]) != pattern[k] { return false }
+            return true
+        }
+        var small = next(first, from: 0)
+        var large = capital == first ? nil : next(capital, from: 0)
+        while true {
+            let at: Int
+            switch (small, large) {
+            case (nil, nil): return false
+            case let (s?, nil): at = s
+            case let (nil, l?): at = l
+            case let (s?, l?): at = min(s, l)
+            }
+            if matchesAt(at) { return true }
+            if at == small { small = next(first, from: at + 1) } else { large = next(capital, from: at + 1) }
+        }
     }
 
     private static func sorted(_ members: [Int], _ state: ConsoleState) -> [Int] {

@@ -67,16 +67,10 @@ public struct QueueEntry: Sendable {
 /// A ticket as a queue row holds it: about a hundred bytes, its title and caller in a text
 /// buffer shared by the rows loaded together, its holder, category and service interned
 /// (``QueueStrings``). The instants it keeps are the ones the queue counts down to, sorts by
-/// and judges breaches from; none of them moves with the clock.
+/// and judges breaches from; none of them moves with the clock. The small fields come last:
+/// Swift lays a struct out in declaration order, and 100k rows pay for every byte of padding.
 public struct QueueTicket: Sendable {
     public let id: TicketID
-    /// The version the queue saw: an action is refused when someone changed the ticket since.
-    public let version: Int
-    public let priority: Priority
-    public let state: TicketState
-    public let tier: Tier
-    /// Whether a customer update can be mailed (the caller has an address).
-    public let callerHasEmail: Bool
     /// ``Ticket/urgency``, the queue's default order.
     public let urgency: Double
     // Instants as seconds since 2001 (`Date`'s own), NaN for none: half an optional `Date`.
@@ -86,52 +80,56 @@ public struct QueueTicket: Sendable {
     /// The response deadline while nobody has responded, then none.
     private let respondByUnanswered: Double
     private let resolveByRaw: Double
-    private let resolvedRaw: Double
     private let customerUpdateFrom: Double
     private var text: QueueText?
+    /// Where the title, U+001F and the caller start in `text`.
     private let textStart: UInt32
-    /// The search text's length (it follows the typed texts when lowering changed them).
-    private let searchLength: UInt32
+    /// The length of their lowercase copy, which follows them when lowering changes more than
+    /// ASCII letters; 0 when it does not (then the filter folds ASCII case as it compares).
+    private let loweredLength: UInt32
+    private let versionSeen: Int32
     private let titleLength: UInt16
     private let callerLength: UInt16
-    private let idLength: UInt8
-    private let lowered: Bool
     private let assigneeIndex: Int32
     private let categoryIndex: Int32
     private let serviceIndex: Int32
+    public let priority: Priority
+    public let state: TicketState
+    public let tier: Tier
+    /// Whether a customer update can be mailed (the caller has an address).
+    public let callerHasEmail: Bool
 
-    fileprivate init(_ t: Ticket, textStart: UInt32, idLength: UInt8, titleLength: UInt16, callerLength: UInt16, lowered: Bool,
-                     searchLength: Int) {
+    fileprivate init(_ t: Ticket, textStart: UInt32, titleLength: UInt16, callerLength: UInt16, loweredLength: Int) {
         func raw(_ date: Date?) -> Double { date?.timeIntervalSinceReferenceDate ?? .nan }
         id = t.id
-        version = t.version
-        priority = t.priority
-        state = t.state
-        tier = t.tier
-        callerHasEmail = t.caller.email != nil
         urgency = t.urgency
         opened = raw(t.openedAt)
         target = raw(t.plan.countdownTarget(for: t))
         breach = raw(t.breachAt)
         respondByUnanswered = raw(t.firstResponseAt == nil ? t.respondBy : nil)
         resolveByRaw = raw(t.resolveBy)
-        resolvedRaw = raw(t.resolvedAt)
         customerUpdateFrom = raw(t.customerToldAt ?? t.openedAt)
         self.textStart = textStart
-        self.idLength = idLength
+        self.loweredLength = UInt32(clamping: loweredLength)
+        // A ticket is never written two billion times; were it, the version seen would differ and
+        // an action would be refused as a conflict, which is safe.
+        versionSeen = Int32(clamping: t.version)
         self.titleLength = titleLength
         self.callerLength = callerLength
-        self.lowered = lowered
-        self.searchLength = UInt32(clamping: searchLength)
         assigneeIndex = QueueStrings.shared.intern(t.assignee)
         categoryIndex = QueueStrings.shared.intern(t.category)
         serviceIndex = QueueStrings.shared.intern(t.affectedService)
+        priority = t.priority
+        state = t.state
+        tier = t.tier
+        callerHasEmail = t.caller.email != nil
     }
 
     private static func date(_ raw: Double) -> Date? { raw.isNaN ? nil : Date(timeIntervalSinceReferenceDate: raw) }
 
+    /// The version the queue saw: an action is refused when someone changed the ticket since.
+    public var version: Int { Int(versionSeen) }
     public var openedAt: Date { Date(timeIntervalSinceReferenceDate: opened) }
-    public var resolvedAt: Date? { Self.date(resolvedRaw) }
     /// ``TicketPlan/countdownTarget(for:)``.
     public var countdownTarget: Date? { Self.date(target) }
     /// ``TicketPlan/breachAt(for:)``.
@@ -142,10 +140,8 @@ public struct QueueTicket: Sendable {
     /// When the customer was last told of the progress, else when the incident was opened.
     public var customerToldOrOpenedAt: Date { Date(timeIntervalSinceReferenceDate: customerUpdateFrom) }
 
-    private var titleStart: Int { Int(textStart) + Int(idLength) + 1 }
-
-    public var title: String { text?.string(from: titleStart, count: Int(titleLength)) ?? "" }
-    public var callerName: String { text?.string(from: titleStart + Int(titleLength) + 1, count: Int(callerLength)) ?? "" }
+    public var title: String { text?.string(from: Int(textStart), count: Int(titleLength)) ?? "" }
+    public var callerName: String { text?.string(from: Int(textStart) + Int(titleLength) + 1, count: Int(callerLength)) ?? "" }
     public var assignee: String? { QueueStrings.shared.string(assigneeIndex) }
     public var category: String? { QueueStrings.shared.string(categoryIndex) }
     public var affectedService: String? { QueueStrings.shared.string(serviceIndex) }
@@ -155,17 +151,21 @@ public struct QueueTicket: Sendable {
         CustomerUpdate.isOverdue(state: state, priority: priority, lastToldAt: customerToldOrOpenedAt, every: intervals, now: now)
     }
 
-    /// Whether the filter's `needle` (lowercased, as UTF-8) is in the row's own texts: its ID,
-    /// title or caller. The holder, category, service and state are matched once per distinct
-    /// value (``QueueStrings/matches(_:)``).
-    func ownTextContains(_ needle: UnsafeRawBufferPointer) -> Bool {
+    /// Whether the filter's `needle` (lowercased, as UTF-8) is in the row's own texts: its ID
+    /// (only looked at when `mayBeInID`: the needle has nothing but the letters of an ID), title
+    /// or caller. The holder, category, service and state are matched once per distinct value
+    /// (``QueueStrings/matches(_:)``).
+    func ownTextContains(_ needle: UnsafeRawBufferPointer, mayBeInID: Bool) -> Bool {
+        if mayBeInID, QueueText.idContains(id, needle) { return true }
         guard let text else { return needle.isEmpty }
-        let typed = Int(idLength) + 1 + Int(titleLength) + 1 + Int(callerLength)
+        let typed = Int(titleLength) + 1 + Int(callerLength)
+        let lowered = loweredLength > 0
         let start = lowered ? Int(textStart) + typed : Int(textStart)
-        let end = min(text.bytes.count, start + Int(searchLength))
-        guard start <= end else { return false }
+        let end = start + (lowered ? Int(loweredLength) : typed)
+        guard end <= text.bytes.count else { return false }
         return text.bytes.withUnsafeBytes { all in
-            QueueOrder.contains(UnsafeRawBufferPointer(rebasing: all[start..<end]), needle)
+            let own = UnsafeRawBufferPointer(rebasing: all[start..<end])
+            return lowered ? QueueOrder.contains(own, needle) : QueueOrder.containsFoldingASCII(own, needle)
         }
     }
 
@@ -178,9 +178,10 @@ public struct QueueTicket: Sendable {
     fileprivate mutating func attach(_ text: QueueText) { self.text = text }
 }
 
-/// The texts of the rows loaded together, back to back: per row its lowercase ID, title and
-/// caller separated by U+001F (the search text), preceded by the same with the case as typed
-/// when lowering changed anything.
+/// The texts of the rows loaded together, back to back: per row its title and caller as typed,
+/// separated by U+001F, followed by their lowercase copy only where lowering changes more than
+/// the ASCII letters (a Turkish İ, a Greek capital); elsewhere the filter folds ASCII case as it
+/// compares. The ID is not kept: it is made from the number when the filter could match it.
 final class QueueText: Sendable {
     let bytes: [UInt8]
 
@@ -191,32 +192,53 @@ final class QueueText: Sendable {
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + count)]), as: UTF8.self) }
     }
 
+    /// The bytes an ID is made of, lowercased (`inc-000042`): a needle with any other byte
+    /// cannot be in one.
+    static func mayBeInID(_ needle: UnsafeRawBufferPointer) -> Bool {
+        needle.allSatisfy { $0 == UInt8(ascii: "i") || $0 == UInt8(ascii: "n") || $0 == UInt8(ascii: "c") || $0 == UInt8(ascii: "-")
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
+    /// Whether `needle` occurs in `id` as a queue shows it, lowercased: ``TicketID/description``
+    /// written into a few bytes of the stack, for 100k rows at each typed key.
+    static func idContains(_ id: TicketID, _ needle: UnsafeRawBufferPointer) -> Bool {
+        guard id.number >= 0 else {
+            return Array(id.description.lowercased().utf8).withUnsafeBytes { QueueOrder.contains($0, needle) }
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            var digits = 0, rest = id.number
+            repeat { digits += 1; rest /= 10 } while rest > 0
+            let width = max(6, digits)
+            for (offset, byte) in "inc-".utf8.enumerated() { buffer[offset] = byte }
+            rest = id.number
+            for position in stride(from: 4 + width - 1, through: 4, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            return QueueOrder.contains(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<(4 + width)]), needle)
+        }
+    }
+
     struct Builder {
         var bytes: [UInt8] = []
 
         /// A row for `ticket`, its texts appended here; attached by ``finish(_:)``.
         mutating func add(_ ticket: Ticket) -> QueueEntry {
             let start = bytes.count
-            let id = Array(ticket.id.description.utf8)
             // A title or name too long for a row's counters is cut at a character (a screen shows far less).
             let title = Self.prefix(ticket.title, maxBytes: Int(UInt16.max))
             let caller = Self.prefix(ticket.caller.name, maxBytes: Int(UInt16.max))
-            let separator: UInt8 = 0x1F
-            bytes += id
-            bytes.append(separator)
             bytes += title.utf8
-            bytes.append(separator)
+            bytes.append(0x1F)
             bytes += caller.utf8
             let typedLength = bytes.count - start
-            let lower = Array(([ticket.id.description, title, caller].joined(separator: "\u{1F}")).lowercased().utf8)
-            // (No slice of `bytes` outlives this line: one would make the next append copy the whole buffer.)
-            let lowered = !lower.elementsEqual(bytes[start...])
-            // Lowering keeps each part's length in almost every script; where it does not, the
-            // search text is the lowered copy and the counters still describe the typed one.
-            if lowered { bytes += lower }
-            return QueueEntry(QueueTicket(ticket, textStart: UInt32(truncatingIfNeeded: start), idLength: UInt8(clamping: id.count),
-                               titleLength: UInt16(title.utf8.count), callerLength: UInt16(caller.utf8.count), lowered: lowered,
-                               searchLength: lowered ? lower.count : typedLength))
+            let lower = Array((title + "\u{1F}" + caller).lowercased().utf8)
+            let foldsAsASCII = lower.count == typedLength && bytes.withUnsafeBufferPointer { all in
+                zip(lower, all[start...]).allSatisfy { lowered, typed in lowered == QueueOrder.foldASCII(typed) }
+            }
+            if !foldsAsASCII { bytes += lower }
+            return QueueEntry(QueueTicket(ticket, textStart: UInt32(truncatingIfNeeded: start), titleLength: UInt16(title.utf8.count),
+                                          callerLength: UInt16(caller.utf8.count), loweredLength: foldsAsASCII ? 0 : lower.count))
         }
 
         /// Attaches the texts gathered so far to `entries` (the rows `add` made), in place.
