@@ -88,9 +88,10 @@ final class ConsoleQueueTests: XCTestCase {
         var ticket = ticket(1, "general, by mail, about to breach", openedMinutesAgo: 0)
         ticket.firstResponseAt = nil
         let late = QueueEntry(ticket: ticket)
-        // Not responded to: the response deadline comes first.
-        let deadline = try XCTUnwrap(late.ticket.unansweredRespondBy)
-        XCTAssertLessThan(deadline, try XCTUnwrap(late.ticket.resolveBy))
+        // Not responded to: the response deadline comes first, and is when it breaches.
+        let deadline = try XCTUnwrap(ticket.respondBy)
+        XCTAssertLessThan(deadline, try XCTUnwrap(ticket.resolveBy))
+        XCTAssertEqual(late.ticket.breachAt, deadline)
         var state = loaded([late, entry(2, "major", priority: .major, openedMinutesAgo: 0)], queue: .im, role: .im)
         XCTAssertEqual(ids(state), [2])
         _ = ConsoleApp.update(&state, .tick(deadline.addingTimeInterval(-1)))

@@ -284,5 +284,5 @@ final class ReviewScreensTests: XCTestCase {
 
 extension ConsoleState {
     /// What the current queue shows, in its order.
-    var visibleEntries: [QueueEntry] { order.indices.map { entries[$0] } }
+    var visibleEntries: [QueueEntry] { order.indices.map { entries[Int($0)] } }
 }

@@ -648,8 +648,8 @@ public struct ConsoleApp {
     static func rows(_ state: ConsoleState) -> TableRows<Int64> {
         if state.queue == .supervisor { return TableRows(SupervisorView.rows(state)) }
         let entries = state.entries, order = state.order.indices
-        return TableRows(count: order.count, id: { entries[order[$0]].ticket.id.number }, row: { index in
-            let entry = entries[order[index]]
+        return TableRows(count: order.count, id: { entries[Int(order[$0])].ticket.id.number }, row: { index in
+            let entry = entries[Int(order[index])]
             return TableRow(id: entry.ticket.id.number, cells: (0..<7).map { cell($0, of: entry, state) })
         })
     }

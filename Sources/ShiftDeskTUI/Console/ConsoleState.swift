@@ -132,8 +132,8 @@ public struct ConsoleState {
         guard let id = table.selectedID else { return nil }
         // The selected row is found through the queue's order, not by searching every entry.
         let index = table.selectedIndex
-        if queue != .supervisor, index < order.indices.count, entries[order.indices[index]].ticket.id.number == id {
-            return entries[order.indices[index]].ticket
+        if queue != .supervisor, index < order.indices.count, entries[Int(order.indices[index])].ticket.id.number == id {
+            return entries[Int(order.indices[index])].ticket
         }
         return entries.first { $0.ticket.id.number == id }?.ticket
     }

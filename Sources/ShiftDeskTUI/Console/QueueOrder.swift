@@ -22,9 +22,9 @@ struct QueueOrder {
 
     var key: Key?
     /// The queue's members sorted, before the filter: the filter only ever picks from these.
-    var members: [Int] = []
-    /// Indices into the state's entries, in display order.
-    var indices: [Int] = []
+    var members: [Int32] = []
+    /// Indices into the state's entries, in display order (4 bytes each: 100k of them, twice).
+    var indices: [Int32] = []
     /// When membership changes without a reload: an incident crossing its deadline joins the
     /// incident manager's queue.
     var validUntil: Date = .distantFuture
@@ -58,7 +58,7 @@ struct QueueOrder {
             let drill = key.drill
             // While only the first page of one queue is loaded, the others wait for the rest.
             let loaded = state.coverage.covers(state.queue)
-            let members = loaded ? state.entries.indices.filter { belongs($0, state, drill: drill) } : []
+            let members = loaded ? state.entries.indices.filter { belongs($0, state, drill: drill) }.map { Int32(truncatingIfNeeded: $0) } : []
             order.members = sorted(members, state)
             order.indices = filter(order.members, by: key.filter, state)
             if state.queue == .im { order.validUntil = nextBreach(state) }
@@ -78,17 +78,17 @@ struct QueueOrder {
 
     /// `members` (sorted) without `touched`, then with those of `touched` that belong, each
     /// where the sort puts it.
-    private static func inserting(_ touched: [Int], into members: [Int], _ state: ConsoleState) -> [Int] {
-        let moved = Set(touched)
+    private static func inserting(_ touched: [Int], into members: [Int32], _ state: ConsoleState) -> [Int32] {
+        let moved = Set(touched.map { Int32(truncatingIfNeeded: $0) })
         var result = members.filter { !moved.contains($0) }
         let sort = state.table.sort ?? ConsoleApp.defaultSort
-        for index in moved.sorted() where belongs(index, state, drill: state.screens.drill) {
+        for index in moved.sorted() where belongs(Int(index), state, drill: state.screens.drill) {
             let position: Int
             if sort.column == ConsoleApp.slaColumn {
-                position = insertionPoint(of: index, in: result, ascending: sort.ascending) { state.entries[$0].ticket.urgency }
+                position = insertionPoint(of: index, in: result, ascending: sort.ascending) { state.entries[Int($0)].ticket.urgency }
             } else {
                 position = insertionPoint(of: index, in: result, ascending: sort.ascending) {
-                    ConsoleApp.cell(sort.column, of: state.entries[$0], state).sortKey
+                    ConsoleApp.cell(sort.column, of: state.entries[Int($0)], state).sortKey
                 }
             }
             result.insert(index, at: position)
@@ -98,7 +98,7 @@ struct QueueOrder {
 
     /// Where `index` goes in `sorted` (ordered as `sorted(_:keys:ascending:)` orders): after
     /// everything that sorts before it.
-    private static func insertionPoint<Key: Comparable>(of index: Int, in sorted: [Int], ascending: Bool, key: (Int) -> Key) -> Int {
+    private static func insertionPoint<Key: Comparable>(of index: Int32, in sorted: [Int32], ascending: Bool, key: (Int32) -> Key) -> Int {
         let mine = key(index)
         var low = 0, high = sorted.count
         while low < high {
@@ -113,7 +113,7 @@ struct QueueOrder {
     /// The entries whose search text contains `needle` (already lowercased), as bytes: a
     /// filter over 100k tickets has a frame's time to answer. A row's ID, title and caller are
     /// its own; its holder, category, service and state are matched once per distinct value.
-    private static func filter(_ indices: [Int], by needle: String, _ state: ConsoleState) -> [Int] {
+    private static func filter(_ indices: [Int32], by needle: String, _ state: ConsoleState) -> [Int32] {
         guard !needle.isEmpty else { return indices }
         let pattern = Array(needle.utf8)
         return pattern.withUnsafeBytes { pattern in
@@ -124,7 +124,7 @@ struct QueueOrder {
             })
             let mayBeInID = QueueText.mayBeInID(pattern)
             return indices.filter { index in
-                let row = state.entries[index].ticket
+                let row = state.entries[Int(index)].ticket
                 return (!states.isEmpty && states.contains(row.state)) || (anyShared && row.sharedFieldMatched(shared))
                     || row.ownTextContains(pattern, mayBeInID: mayBeInID)
             }
@@ -180,32 +180,31 @@ struct QueueOrder {
         }
     }
 
-    private static func sorted(_ members: [Int], _ state: ConsoleState) -> [Int] {
+    private static func sorted(_ members: [Int32], _ state: ConsoleState) -> [Int32] {
         let sort = state.table.sort ?? ConsoleApp.defaultSort
         if sort.column == ConsoleApp.slaColumn {
-            return sorted(members, keys: members.map { state.entries[$0].ticket.urgency }, ascending: sort.ascending)
+            return sorted(members, keys: members.map { state.entries[Int($0)].ticket.urgency }, ascending: sort.ascending)
         }
-        return sorted(members, keys: members.map { ConsoleApp.cell(sort.column, of: state.entries[$0], state).sortKey },
+        return sorted(members, keys: members.map { ConsoleApp.cell(sort.column, of: state.entries[Int($0)], state).sortKey },
                       ascending: sort.ascending)
     }
 
     /// `members` by `keys` (one each), ties in entry order.
-    private static func sorted<Key: Comparable>(_ members: [Int], keys: [Key], ascending: Bool) -> [Int] {
+    private static func sorted<Key: Comparable>(_ members: [Int32], keys: [Key], ascending: Bool) -> [Int32] {
         zip(members, keys).sorted { a, b in
             if a.1 == b.1 { return a.0 < b.0 }
             return ascending ? a.1 < b.1 : b.1 < a.1
         }.map(\.0)
     }
 
-    /// The next instant an open incident not yet breached will breach.
+    /// The next instant an open incident not yet breached will breach: its first deadline
+    /// missed (``TicketPlan/breachAt(for:)``), which is when the incident manager's queue takes it in.
     private static func nextBreach(_ state: ConsoleState) -> Date {
         var next = Date.distantFuture
-        for entry in state.entries where entry.ticket.state.isOpen && !entry.paused {
-            for deadline in [entry.ticket.resolveBy, entry.ticket.unansweredRespondBy] {
-                // Past a deadline means after it: at the deadline itself the order is refreshed
-                // until the clock moves on.
-                if let deadline, deadline >= state.now, deadline < next { next = deadline }
-            }
+        for entry in state.entries where entry.ticket.state.isOpen {
+            // Past a deadline means after it: at the deadline itself the order is refreshed
+            // until the clock moves on.
+            if let breach = entry.ticket.breachAt, breach >= state.now, breach < next { next = breach }
         }
         return next
     }

@@ -64,9 +64,9 @@ public struct QueueEntry: Sendable {
     }
 }
 
-/// A ticket as a queue row holds it: about a hundred bytes, its title and caller in a text
-/// buffer shared by the rows loaded together, its holder, category and service interned
-/// (``QueueStrings``). The instants it keeps are the ones the queue counts down to, sorts by
+/// A ticket as a queue row holds it: 80 bytes, its title and caller in a text buffer shared
+/// by the rows loaded together, its holder, category and service interned together as one
+/// index (``QueueStrings``). The instants it keeps are the ones the queue counts down to, sorts by
 /// and judges breaches from; none of them moves with the clock. The small fields come last:
 /// Swift lays a struct out in declaration order, and 100k rows pay for every byte of padding.
 public struct QueueTicket: Sendable {
@@ -77,22 +77,18 @@ public struct QueueTicket: Sendable {
     private let opened: Double
     private let target: Double
     private let breach: Double
-    /// The response deadline while nobody has responded, then none.
-    private let respondByUnanswered: Double
-    private let resolveByRaw: Double
     private let customerUpdateFrom: Double
     private var text: QueueText?
     /// Where the title, U+001F and the caller start in `text`.
     private let textStart: UInt32
     /// The length of their lowercase copy, which follows them when lowering changes more than
     /// ASCII letters; 0 when it does not (then the filter folds ASCII case as it compares).
-    private let loweredLength: UInt32
     private let versionSeen: Int32
+    /// The holder, category and service (``QueueStrings/intern(assignee:category:service:)``).
+    private let fieldsIndex: Int32
     private let titleLength: UInt16
     private let callerLength: UInt16
-    private let assigneeIndex: Int32
-    private let categoryIndex: Int32
-    private let serviceIndex: Int32
+    private let loweredLength: UInt16
     public let priority: Priority
     public let state: TicketState
     public let tier: Tier
@@ -106,19 +102,15 @@ public struct QueueTicket: Sendable {
         opened = raw(t.openedAt)
         target = raw(t.plan.countdownTarget(for: t))
         breach = raw(t.breachAt)
-        respondByUnanswered = raw(t.firstResponseAt == nil ? t.respondBy : nil)
-        resolveByRaw = raw(t.resolveBy)
         customerUpdateFrom = raw(t.customerToldAt ?? t.openedAt)
         self.textStart = textStart
-        self.loweredLength = UInt32(clamping: loweredLength)
+        self.loweredLength = UInt16(clamping: loweredLength)
         // A ticket is never written two billion times; were it, the version seen would differ and
         // an action would be refused as a conflict, which is safe.
         versionSeen = Int32(clamping: t.version)
         self.titleLength = titleLength
         self.callerLength = callerLength
-        assigneeIndex = QueueStrings.shared.intern(t.assignee)
-        categoryIndex = QueueStrings.shared.intern(t.category)
-        serviceIndex = QueueStrings.shared.intern(t.affectedService)
+        fieldsIndex = QueueStrings.shared.intern(assignee: t.assignee, category: t.category, service: t.affectedService)
         priority = t.priority
         state = t.state
         tier = t.tier
@@ -132,19 +124,16 @@ public struct QueueTicket: Sendable {
     public var openedAt: Date { Date(timeIntervalSinceReferenceDate: opened) }
     /// ``TicketPlan/countdownTarget(for:)``.
     public var countdownTarget: Date? { Self.date(target) }
-    /// ``TicketPlan/breachAt(for:)``.
+    /// ``TicketPlan/breachAt(for:)``: the first deadline missed, or to be missed.
     public var breachAt: Date? { Self.date(breach) }
-    /// The response deadline, while nobody has responded.
-    public var unansweredRespondBy: Date? { Self.date(respondByUnanswered) }
-    public var resolveBy: Date? { Self.date(resolveByRaw) }
     /// When the customer was last told of the progress, else when the incident was opened.
     public var customerToldOrOpenedAt: Date { Date(timeIntervalSinceReferenceDate: customerUpdateFrom) }
 
     public var title: String { text?.string(from: Int(textStart), count: Int(titleLength)) ?? "" }
     public var callerName: String { text?.string(from: Int(textStart) + Int(titleLength) + 1, count: Int(callerLength)) ?? "" }
-    public var assignee: String? { QueueStrings.shared.string(assigneeIndex) }
-    public var category: String? { QueueStrings.shared.string(categoryIndex) }
-    public var affectedService: String? { QueueStrings.shared.string(serviceIndex) }
+    public var assignee: String? { QueueStrings.shared.fields(fieldsIndex).assignee }
+    public var category: String? { QueueStrings.shared.fields(fieldsIndex).category }
+    public var affectedService: String? { QueueStrings.shared.fields(fieldsIndex).service }
 
     /// Whether the customer is owed an update (``CustomerUpdate/isOverdue(_:every:now:)``).
     public func customerUpdateOverdue(every intervals: [Priority: TimeInterval], now: Date) -> Bool {
@@ -171,8 +160,7 @@ public struct QueueTicket: Sendable {
 
     /// Whether any of the interned fields matched (`matched` from ``QueueStrings/matches(_:)``).
     func sharedFieldMatched(_ matched: [Bool]) -> Bool {
-        func hit(_ index: Int32) -> Bool { index >= 0 && Int(index) < matched.count && matched[Int(index)] }
-        return hit(assigneeIndex) || hit(categoryIndex) || hit(serviceIndex)
+        fieldsIndex >= 0 && Int(fieldsIndex) < matched.count && matched[Int(fieldsIndex)]
     }
 
     fileprivate mutating func attach(_ text: QueueText) { self.text = text }
@@ -225,9 +213,11 @@ final class QueueText: Sendable {
         /// A row for `ticket`, its texts appended here; attached by ``finish(_:)``.
         mutating func add(_ ticket: Ticket) -> QueueEntry {
             let start = bytes.count
-            // A title or name too long for a row's counters is cut at a character (a screen shows far less).
-            let title = Self.prefix(ticket.title, maxBytes: Int(UInt16.max))
-            let caller = Self.prefix(ticket.caller.name, maxBytes: Int(UInt16.max))
+            // A title or name too long for a row's counters is cut at a character: the desk's own
+            // limits are 200 and 100 characters, and a screen shows far less. Lowering makes a
+            // text at most half as long again, so the lowercase copy's length fits too.
+            let title = Self.prefix(ticket.title, maxBytes: Self.maxBytes)
+            let caller = Self.prefix(ticket.caller.name, maxBytes: Self.maxBytes)
             bytes += title.utf8
             bytes.append(0x1F)
             bytes += caller.utf8
@@ -250,6 +240,8 @@ final class QueueText: Sendable {
             for index in entries.indices { entries[index].ticket.attach(text) }
         }
 
+        static let maxBytes = 16_384
+
         static func prefix(_ text: String, maxBytes: Int) -> String {
             guard text.utf8.count > maxBytes else { return text }
             var result = ""
@@ -263,40 +255,65 @@ final class QueueText: Sendable {
 }
 
 /// The holders, categories and services of every row, each distinct text kept once for the
-/// process (a desk has a few hundred of each): rows hold their index. The filter matches each
-/// distinct text once per key, not once per row.
+/// process (a desk has a few hundred of each), and each distinct holder–category–service
+/// triple once: a row holds the triple's index. The filter matches each distinct text once per
+/// key, then each triple, not each row.
 final class QueueStrings: Sendable {
     static let shared = QueueStrings()
+
+    struct Fields: Hashable {
+        var assignee: Int32
+        var category: Int32
+        var service: Int32
+    }
 
     private struct Table {
         var index: [String: Int32] = [:]
         var strings: [String] = []
         var lowered: [[UInt8]] = []
+        var fieldsIndex: [Fields: Int32] = [:]
+        var fields: [Fields] = []
+
+        mutating func intern(_ text: String?) -> Int32 {
+            guard let text else { return -1 }
+            if let found = index[text] { return found }
+            let new = Int32(strings.count)
+            index[text] = new
+            strings.append(text)
+            lowered.append(Array(text.lowercased().utf8))
+            return new
+        }
+
+        func string(_ at: Int32) -> String? { at >= 0 && Int(at) < strings.count ? strings[Int(at)] : nil }
     }
 
     private let table = Mutex(Table())
 
-    /// The index of `text` (-1 for none), added when new.
-    func intern(_ text: String?) -> Int32 {
-        guard let text else { return -1 }
-        return table.withLock { table in
-            if let found = table.index[text] { return found }
-            let index = Int32(table.strings.count)
-            table.index[text] = index
-            table.strings.append(text)
-            table.lowered.append(Array(text.lowercased().utf8))
-            return index
+    /// The index of the triple (added when new).
+    func intern(assignee: String?, category: String?, service: String?) -> Int32 {
+        table.withLock { table in
+            let fields = Fields(assignee: table.intern(assignee), category: table.intern(category), service: table.intern(service))
+            if let found = table.fieldsIndex[fields] { return found }
+            let new = Int32(table.fields.count)
+            table.fieldsIndex[fields] = new
+            table.fields.append(fields)
+            return new
         }
     }
 
-    func string(_ index: Int32) -> String? {
-        guard index >= 0 else { return nil }
-        return table.withLock { Int(index) < $0.strings.count ? $0.strings[Int(index)] : nil }
+    func fields(_ index: Int32) -> (assignee: String?, category: String?, service: String?) {
+        table.withLock { table in
+            guard index >= 0, Int(index) < table.fields.count else { return (nil, nil, nil) }
+            let fields = table.fields[Int(index)]
+            return (table.string(fields.assignee), table.string(fields.category), table.string(fields.service))
+        }
     }
 
-    /// For each distinct text, whether `needle` (lowercased UTF-8) occurs in it.
+    /// For each triple, whether `needle` (lowercased UTF-8) occurs in its holder, category or service.
     func matches(_ needle: UnsafeRawBufferPointer) -> [Bool] {
-        let lowered = table.withLock { $0.lowered }
-        return lowered.map { text in text.withUnsafeBytes { QueueOrder.contains($0, needle) } }
+        let (lowered, fields) = table.withLock { ($0.lowered, $0.fields) }
+        let texts = lowered.map { text in text.withUnsafeBytes { QueueOrder.contains($0, needle) } }
+        func hit(_ index: Int32) -> Bool { index >= 0 && texts[Int(index)] }
+        return fields.map { hit($0.assignee) || hit($0.category) || hit($0.service) }
     }
 }
