@@ -36,7 +36,10 @@ public final class SQLiteStore: Store {
         case sqliteBackoff
     }
 
-    public init(path: String, create: Bool, busyTimeout: Int = SQLiteStore.defaultBusyTimeout, busyWait: BusyWait = .brief) throws(StoreError) {
+    /// `pageCacheKiB`: each connection's page cache, when not SQLite's default 2 MB (the console
+    /// keeps its own memory small; the operating system keeps the file's pages anyway).
+    public init(path: String, create: Bool, busyTimeout: Int = SQLiteStore.defaultBusyTimeout, busyWait: BusyWait = .brief,
+                pageCacheKiB: Int? = nil) throws(StoreError) {
         self.path = path
         self.busyTimeout = busyTimeout
         let files = FileManager.default
@@ -54,6 +57,9 @@ public final class SQLiteStore: Store {
         }
         configuration.foreignKeysEnabled = true
         configuration.label = "shiftdesk"
+        if let pageCacheKiB {
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(max(64, pageCacheKiB))") }
+        }
         // A desk this account may read but not write is opened read-only: it can be looked at,
         // and a write is refused naming the cause (a writable pool would not even open).
         let writable = access(path, W_OK) == 0

@@ -54,6 +54,8 @@ struct Context {
     let policy: SLAPolicy?
     /// The text of `--policy FILE`.
     let policyText: String?
+    /// Each SQLite connection's page cache, where a command wants other than SQLite's 2 MB.
+    var sqlitePageCacheKiB: Int?
 
     /// Reads the configuration and the SLA policy; a broken file stops the command with its
     /// file, line and reason (nothing starts on a broken policy).
@@ -179,7 +181,7 @@ struct Context {
             if isPostgres {
                 return try PostgresStore(url: text, create: create)
             }
-            let store = try SQLiteStore(path: path, create: create)
+            let store = try SQLiteStore(path: path, create: create, pageCacheKiB: sqlitePageCacheKiB)
             (clock as? DeskClock)?.follow(store)
             return store
         } catch {
