@@ -168,13 +168,8 @@ struct QueueOrder {
         var small = next(first, from: 0)
         var large = capital == first ? nil : next(capital, from: 0)
         while true {
-            let at: Int
-            switch (small, large) {
-            case (nil, nil): return false
-            case let (s?, nil): at = s
-            case let (nil, l?): at = l
-            case let (s?, l?): at = min(s, l)
-            }
+            let at = min(small ?? .max, large ?? .max)
+            if at == .max { return false }
             if matchesAt(at) { return true }
             if at == small { small = next(first, from: at + 1) } else { large = next(capital, from: at + 1) }
         }

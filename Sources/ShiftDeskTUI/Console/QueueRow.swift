@@ -131,9 +131,9 @@ public struct QueueTicket: Sendable {
 
     public var title: String { text?.string(from: Int(textStart), count: Int(titleLength)) ?? "" }
     public var callerName: String { text?.string(from: Int(textStart) + Int(titleLength) + 1, count: Int(callerLength)) ?? "" }
-    public var assignee: String? { QueueStrings.shared.fields(fieldsIndex).assignee }
-    public var category: String? { QueueStrings.shared.fields(fieldsIndex).category }
-    public var affectedService: String? { QueueStrings.shared.fields(fieldsIndex).service }
+    public var assignee: String? { QueueStrings.shared.string(fieldsIndex, .assignee) }
+    public var category: String? { QueueStrings.shared.string(fieldsIndex, .category) }
+    public var affectedService: String? { QueueStrings.shared.string(fieldsIndex, .service) }
 
     /// Whether the customer is owed an update (``CustomerUpdate/isOverdue(_:every:now:)``).
     public func customerUpdateOverdue(every intervals: [Priority: TimeInterval], now: Date) -> Bool {
@@ -261,6 +261,8 @@ final class QueueText: Sendable {
 final class QueueStrings: Sendable {
     static let shared = QueueStrings()
 
+    enum Field { case assignee, category, service }
+
     struct Fields: Hashable {
         var assignee: Int32
         var category: Int32
@@ -301,11 +303,16 @@ final class QueueStrings: Sendable {
         }
     }
 
-    func fields(_ index: Int32) -> (assignee: String?, category: String?, service: String?) {
+    /// One text of the triple at `index` (a sort by holder asks this of 100k rows).
+    func string(_ index: Int32, _ field: Field) -> String? {
         table.withLock { table in
-            guard index >= 0, Int(index) < table.fields.count else { return (nil, nil, nil) }
+            guard index >= 0, Int(index) < table.fields.count else { return nil }
             let fields = table.fields[Int(index)]
-            return (table.string(fields.assignee), table.string(fields.category), table.string(fields.service))
+            switch field {
+            case .assignee: return table.string(fields.assignee)
+            case .category: return table.string(fields.category)
+            case .service: return table.string(fields.service)
+            }
         }
     }
 
