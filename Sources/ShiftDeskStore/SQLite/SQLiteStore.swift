@@ -73,6 +73,9 @@ public final class SQLiteStore: Store {
             if files.fileExists(atPath: path), !isWAL || wal == 0, Self.fileSize(path) > 0 {
                 var readOnly = Configuration()
                 readOnly.readonly = true
+                // Another seat may be closing the desk at this moment (its last connection
+                // checkpoints under an exclusive lock): wait as a write would, not fail at once.
+                readOnly.busyMode = configuration.busyMode
                 let (foreign, superseded) = try DatabaseQueue(path: path, configuration: readOnly).read { db in
                     let foreign = try Self.isForeign(db)
                     return (foreign, foreign ? false : try migrator.hasBeenSuperseded(db))
