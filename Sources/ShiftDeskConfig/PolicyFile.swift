@@ -1,5 +1,6 @@
 import Foundation
 import ShiftDeskCore
+import Synchronization
 import TOMLKit
 
 /// The SLA policy file (DESIGN.md, "SLA and escalation"):
@@ -39,10 +40,19 @@ import TOMLKit
 public enum PolicyFile {
     /// The policy in `contents`; `path` names the file in errors.
     /// `defaultTimeZone` is the desk's zone, used when the file names none.
+    ///
+    /// A text already read is answered from memory (``ReadPolicies``): a console, an escalator or
+    /// `serve` reads the desk's policy record at every refresh, and TOMLKit never frees the
+    /// tables it parses.
     public static func load(contents: String, path: String,
                             defaultTimeZone: TimeZone = .current) throws(PolicyError) -> SLAPolicy {
+        let key = ReadPolicies.Key(contents: contents, path: path, zone: defaultTimeZone.identifier)
+        if let known = ReadPolicies.shared.result(for: key) { return try known.get() }
         var loader = Loader(path: path, source: contents, defaultTimeZone: defaultTimeZone)
-        return try loader.load()
+        let result: Result<SLAPolicy, PolicyError>
+        do throws(PolicyError) { result = .success(try loader.load()) } catch { result = .failure(error) }
+        ReadPolicies.shared.remember(result, for: key)
+        return try result.get()
     }
 
     /// The text of the policy file at `path`, refused with its line and byte when it is not UTF-8 text.
@@ -409,4 +419,38 @@ struct Loader {
         }
         return EscalationStep(level: level, after: after, notify: notify, via: via)
     }
+}
+
+/// The policies this process has read, by their text: TOMLKit's `TOMLTable` has no `deinit` and
+/// its C side no way to free a table, so every parse keeps the whole tree for the life of the
+/// process. A console that read the policy record at every change grew by it all shift long
+/// (heaptrack: 1.7 MB in its first three minutes on the 128k demo desk). A desk has a handful
+/// of policy versions; the few most recently read texts are kept, with what reading them gave.
+final class ReadPolicies: Sendable {
+    struct Key: Hashable, Sendable {
+        var contents: String
+        var path: String
+        var zone: String
+    }
+
+    static let shared = ReadPolicies(capacity: 32)
+
+    private let capacity: Int
+    private let read = Mutex<(results: [Key: Result<SLAPolicy, PolicyError>], order: [Key])>(([:], []))
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func result(for key: Key) -> Result<SLAPolicy, PolicyError>? {
+        read.withLock { $0.results[key] }
+    }
+
+    func remember(_ result: Result<SLAPolicy, PolicyError>, for key: Key) {
+        read.withLock { read in
+            guard read.results.updateValue(result, forKey: key) == nil else { return }
+            read.order.append(key)
+            if read.order.count > capacity { read.results[read.order.removeFirst()] = nil }
+        }
+    }
+
+    var count: Int { read.withLock { $0.results.count } }
 }

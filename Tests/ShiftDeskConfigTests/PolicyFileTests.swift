@@ -305,3 +305,40 @@ func failure(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) 
         }
     }
 }
+
+/// A long-running seat reads the desk's policy record at every refresh; TOMLKit never frees what
+/// it parses, so a text is parsed once per process and answered from memory after that.
+@Suite struct ReadPoliciesTests {
+    @Test func aTextReadAgainIsNotParsedAgainAndGivesTheSamePolicyOrError() throws {
+        let zone = try utcZone()
+        let text = designExample + "\n# read-policies test \(UUID().uuidString)\n"
+        let before = ReadPolicies.shared.count
+        let first = try PolicyFile.load(contents: text, path: "policy", defaultTimeZone: zone)
+        let again = try PolicyFile.load(contents: text, path: "policy", defaultTimeZone: zone)
+        #expect(first == again)
+        #expect(ReadPolicies.shared.count == min(32, before + 1))
+
+        let broken = "[priorities.minor\nrespond_within = \"30m\" # \(UUID().uuidString)\n"
+        var errors: [PolicyError] = []
+        for _ in 0..<2 {
+            do { _ = try PolicyFile.load(contents: broken, path: "broken.toml", defaultTimeZone: zone) } catch { errors.append(error) }
+        }
+        #expect(errors.count == 2)
+        #expect(errors.first == errors.last)
+        #expect(errors.first?.path == "broken.toml")
+        // A text that names no zone read for a desk in another zone is another reading.
+        let zoneless = designExample.replacingOccurrences(of: "timezone = \"Asia/Shanghai\"\n", with: "")
+        let paris = try #require(TimeZone(identifier: "Europe/Paris"))
+        #expect(try PolicyFile.load(contents: zoneless, path: "policy", defaultTimeZone: zone).timeZone == zone)
+        #expect(try PolicyFile.load(contents: zoneless, path: "policy", defaultTimeZone: paris).timeZone.identifier == "Europe/Paris")
+    }
+
+    @Test func onlyTheMostRecentTextsAreKept() {
+        let kept = ReadPolicies(capacity: 2)
+        let keys = (0..<3).map { ReadPolicies.Key(contents: "text \($0)", path: "p", zone: "UTC") }
+        for key in keys { kept.remember(.failure(PolicyError(path: "p", line: 1, kind: .syntax, reason: key.contents)), for: key) }
+        #expect(kept.count == 2)
+        #expect(kept.result(for: keys[0]) == nil)
+        #expect(kept.result(for: keys[2]) != nil)
+    }
+}
