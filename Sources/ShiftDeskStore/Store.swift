@@ -133,6 +133,8 @@ public protocol Store: Sendable {
     func lastEventID() async throws(StoreError) -> Int64
     /// Events recorded in `[from, to)`, oldest first.
     func events(from: Date, to: Date) async throws(StoreError) -> [TicketEvent]
+    /// Who did what when in `[from, to)`, oldest first: the events without their changes and notes.
+    func activity(from: Date, to: Date) async throws(StoreError) -> [EventActivity]
     /// A signal for writes by anyone, this process included.
     func changeSignal() throws(StoreError) -> any ChangeSignal
 

@@ -128,6 +128,28 @@ struct StoreContractTests {
         #expect(try await desk.store.events(after: try await desk.store.lastEventID(), limit: 10).isEmpty)
     }
 
+    /// The supervisor's view counts a day of who did what when: the same events as
+    /// `events(from:to:)`, in the same order, without their changes.
+    @Test(arguments: Backend.available)
+    func activityIsTheEventsOfAPeriodWithoutTheirChanges(_ backend: Backend) async throws {
+        let (desk, clock) = try await staffedDesk(backend)
+        let start = clock.now()
+        let a = try await desk.open(sampleDraft("a"), as: "zhang.wei")
+        clock.advance(60)
+        try await desk.perform(.escalate(to: .l1, note: nil), on: a.id, as: "zhang.wei")
+        clock.advance(60)
+        try await desk.perform(.take, on: a.id, as: "wang.fang")
+        clock.advance(60)
+        let middle = clock.now()
+        try await desk.perform(.resolve(note: "restarted the relay"), on: a.id, as: "wang.fang")
+        let end = clock.now().addingTimeInterval(1)
+        let events = try await desk.store.events(from: start, to: end)
+        #expect(try await desk.store.activity(from: start, to: end) == events.map(\.activity))
+        #expect(events.map(\.kind) == [.opened, .escalated, .taken, .resolved])
+        #expect(try await desk.store.activity(from: middle, to: end).map(\.actor) == ["wang.fang"])
+        #expect(try await desk.store.activity(from: end, to: end.addingTimeInterval(60)).isEmpty)
+    }
+
     @Test(arguments: Backend.available)
     func queriesFilterByTierStateAndOpenness(_ backend: Backend) async throws {
         let (desk, _) = try await staffedDesk(backend)

@@ -151,7 +151,7 @@ final class ReviewScreensTests: XCTestCase {
         let handover = Handover(id: 4, from: night, to: schedule.occurrence(at: now), preparedBy: "li.na", preparedAt: night.end.addingTimeInterval(-600),
                                 note: "", items: [HandoverItem(ticket: TicketID(2), note: "等客户回电")])
         let data = SupervisorData.make(now: now, schedule: schedule, operators: [desk, l1, supervisor, Operator(login: "li.na", name: "李娜", role: .desk, shift: .night)],
-                                       openTickets: open, events: events, handovers: [handover])
+                                       held: SupervisorData.held(in: entries), activity: events.map(\.activity), handovers: [handover])
         _ = ConsoleApp.update(&state, .result(.screen(.supervisor(data))))
         return state
     }
@@ -166,11 +166,46 @@ final class ReviewScreensTests: XCTestCase {
         var held = Ticket(id: TicketID(7), title: "t", caller: Caller(name: "c"), channel: .phone, priority: .general, state: .inProgress,
                           openedAt: now.addingTimeInterval(-7200))
         held.assignee = nightHolding.login
-        let data = SupervisorData.make(now: now, schedule: schedule, operators: [nightHolding, nightIdle, day], openTickets: [held],
-                                       events: [], handovers: [])
+        let data = SupervisorData.make(now: now, schedule: schedule, operators: [nightHolding, nightIdle, day],
+                                       held: SupervisorData.held(in: [QueueEntry(ticket: held)]), activity: [], handovers: [])
         XCTAssertEqual(data.operators.map(\.person.login), ["zhang.wei", "li.na"])
         XCTAssertEqual(data.operators.map(\.onShift), [true, false])
         XCTAssertEqual(data.operators.last?.held, 1)
+    }
+
+    func supervisorLoads(_ commands: [AppCommand<ConsoleEffect>]) -> Int {
+        commands.filter { if case .performInBackground(.screen(.loadSupervisor)) = $0 { true } else { false } }.count
+    }
+
+    /// At 100k open a supervisor load takes longer than a key may wait: it runs on a thread of its
+    /// own, one at a time, and one asked for meanwhile follows when that one lands.
+    func testOneSupervisorLoadAtATimeAndTheOneAskedForMeanwhileFollows() throws {
+        var state = supervisorState(.en, size: TerminalSize(columns: 120, rows: 30))
+        let data = try XCTUnwrap(state.screens.supervisor.data)
+        XCTAssertEqual(supervisorLoads(ConsoleApp.update(&state, .externalChange)), 1)
+        XCTAssertTrue(state.screens.supervisor.loading)
+        XCTAssertEqual(supervisorLoads(ConsoleApp.update(&state, .externalChange)), 0, "not beside the one running")
+        XCTAssertEqual(supervisorLoads(ConsoleApp.update(&state, .externalChange)), 0)
+        XCTAssertEqual(supervisorLoads(ConsoleApp.update(&state, .result(.screen(.supervisor(data))))), 1, "the one asked for meanwhile")
+        XCTAssertEqual(supervisorLoads(ConsoleApp.update(&state, .result(.screen(.supervisor(data))))), 0)
+        XCTAssertFalse(state.screens.supervisor.loading)
+        // A load that failed is no longer waited for.
+        XCTAssertEqual(supervisorLoads(ConsoleApp.update(&state, .externalChange)), 1)
+        _ = ConsoleApp.update(&state, .result(.failed("database error")))
+        XCTAssertEqual(supervisorLoads(ConsoleApp.update(&state, .externalChange)), 1)
+    }
+
+    /// The load view holds holders' counts from the console's rows: until every row is loaded its
+    /// numbers would be a part of the desk, so none are shown.
+    func testTheLoadTableShowsNoNumbersUntilTheDeskIsLoaded() throws {
+        var empty = state(supervisor, .en, queue: .supervisor, size: TerminalSize(columns: 120, rows: 30))
+        empty.coverage = .nothing
+        let waiting = draw(empty)
+        let deskRow = try XCTUnwrap(waiting.first { $0.hasPrefix("Desk ") }, waiting.joined(separator: "\n"))
+        XCTAssertTrue(deskRow.contains("…") && !deskRow.contains(" 0 "), deskRow)
+        let loaded = draw(supervisorState(.en, size: TerminalSize(columns: 120, rows: 30)))
+        let l1Row = try XCTUnwrap(loaded.first { $0.hasPrefix("L1 ") }, loaded.joined(separator: "\n"))
+        XCTAssertEqual(l1Row.split(separator: " ").dropFirst().prefix(2), ["2", "0"], "two open in L1, no major: \(l1Row)")
     }
 
     func testSupervisorViewAt80x24InChineseAndEnglish() throws {

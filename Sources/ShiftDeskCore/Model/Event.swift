@@ -91,3 +91,22 @@ public struct TicketEvent: Codable, Hashable, Sendable {
     /// A resolution that restored the service with a workaround, the root cause not fixed.
     public var isWorkaround: Bool { resolutionKind == .workaround }
 }
+
+/// Who did what when, without the changes and the note: what the supervisor's view counts
+/// (arrivals and resolutions per hour, each operator's work this shift) from a day of events,
+/// read without decoding the changes of each.
+public struct EventActivity: Sendable, Hashable {
+    public var at: Date
+    public var kind: EventKind
+    public var actor: String
+
+    public init(at: Date, kind: EventKind, actor: String) {
+        self.at = at
+        self.kind = kind
+        self.actor = actor
+    }
+}
+
+extension TicketEvent {
+    public var activity: EventActivity { EventActivity(at: at, kind: kind, actor: actor) }
+}

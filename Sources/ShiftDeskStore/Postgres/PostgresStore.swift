@@ -658,6 +658,16 @@ public final class PostgresStore: Store {
         }
     }
 
+    public func activity(from: Date, to: Date) async throws(StoreError) -> [EventActivity] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                "SELECT at, kind, actor FROM events WHERE at >= \(b.millis(from)) AND at < \(b.millis(to)) ORDER BY at, id"
+            }).map { row throws(StoreError) in
+                EventActivity(at: try row.date("at"), kind: try row.raw("kind", EventKind.self), actor: try row.text("actor"))
+            }
+        }
+    }
+
     public func reportPage(after: Int64, limit: Int, until: Date) async throws(StoreError) -> [ReportTicket] {
         try await read { session in
             let tickets = try await session.rows(PG.query { b in

@@ -594,6 +594,22 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func activity(from: Date, to: Date) async throws(StoreError) -> [EventActivity] {
+        try await guarded {
+            try await pool.read { db in
+                var activity: [EventActivity] = []
+                let rows = try Row.fetchCursor(db, sql: "SELECT at, kind, actor FROM events WHERE at >= ? AND at < ? ORDER BY at, id",
+                                               arguments: [Millis.from(from), Millis.from(to)])
+                while let row = try rows.next() {
+                    let kindText: String = row[1] ?? ""
+                    guard let kind = EventKind(rawValue: kindText) else { throw StoreError.corrupt("event kind \"\(kindText)\"") }
+                    activity.append(EventActivity(at: Millis.date(row[0] ?? 0), kind: kind, actor: row[2] ?? ""))
+                }
+                return activity
+            }
+        }
+    }
+
     public func reportPage(after: Int64, limit: Int, until: Date) async throws(StoreError) -> [ReportTicket] {
         try await guarded {
             try await pool.read { db in

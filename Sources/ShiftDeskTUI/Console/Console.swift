@@ -143,19 +143,31 @@ extension Console {
         state.keptForm = KeptForm.load(setup.desk.store, login: me.login)
         state.size = size
         var rest: [AppCommand<ConsoleEffect>] = []
-        let first: ConsoleEffect
+        var first: ConsoleEffect?
         if state.queue.storeQuery(now: state.now) != nil {
             first = .loadFirstPage(state.queue, limit: firstPageSize(size))
+            rest = [.performInBackground(.reload)]
+        } else if state.queue == .supervisor {
+            // The supervisor's view counts every open ticket: at 100k the whole load held the
+            // first frame for seconds. It shows `Loading…` and fills in behind the frame.
+            first = nil
             rest = [.performInBackground(.reload)]
         } else {
             first = .reload
         }
-        if let message = services.execute(first) { _ = ConsoleApp.update(&state, .result(message)) }
+        if let first, let message = services.execute(first) { _ = ConsoleApp.update(&state, .result(message)) }
         // A small desk came whole.
         if state.loaded { rest = [] }
         // A console opened on the supervisor's view, the weekly review or the reports loads it too.
-        for case let .perform(effect) in ConsoleScreens.enter(&state) {
-            if let message = services.execute(effect) { _ = ConsoleApp.update(&state, .result(message)) }
+        for command in ConsoleScreens.oneSupervisorLoad(&state, ConsoleScreens.enter(&state)) {
+            switch command {
+            case let .perform(effect):
+                if let message = services.execute(effect) { _ = ConsoleApp.update(&state, .result(message)) }
+            case .performInBackground:
+                rest.append(command)
+            default:
+                break
+            }
         }
         // The documents to acknowledge (the banner), whatever the screen.
         if state.queue != .documents, let message = services.execute(.screen(.loadDocuments)) {

@@ -113,7 +113,7 @@ public struct ConsoleApp {
         // Whatever changed what the queue shows, its order follows here, once; the selection
         // follows the order when it changed.
         if QueueOrder.refresh(&state) { state.table.reconcile(with: rows(state)) }
-        return commands
+        return ConsoleScreens.oneSupervisorLoad(&state, commands)
     }
 
     static func apply(_ state: inout ConsoleState, _ event: AppEvent<ConsoleMessage>) -> [AppCommand<ConsoleEffect>] {
@@ -199,6 +199,8 @@ public struct ConsoleApp {
                 state.entries = entries
                 state.reindex()
                 state.coverage = .everything(revision: revision)
+                // The supervisor's view counts holders from the rows: now it has them all.
+                if state.queue == .supervisor { commands.append(ConsoleScreens.loadSupervisor(state)) }
             case let .firstPage(entries, queue, total):
                 state.entries = entries
                 state.reindex()
@@ -263,6 +265,8 @@ public struct ConsoleApp {
             return reloadCommands(state)
         case let .failed(text):
             say(&state, text, error: true)
+            // A load that failed is no longer on its way: the next change or minute asks again.
+            state.screens.supervisor.loading = false
             return []
         case let .theme(result):
             if let warning = result.warnings.first { say(&state, warning, error: true) }
@@ -309,6 +313,7 @@ public struct ConsoleApp {
     static func connectionLost(_ state: inout ConsoleState, _ reason: String) -> [AppCommand<ConsoleEffect>] {
         if state.connectionLost == nil { state.connectionLost = (state.now, reason) }
         say(&state, reason, error: true)
+        state.screens.supervisor.loading = false
         restoreSentForm(&state, message: state.pick("Not sent: the database cannot be reached. Your entry is kept; press Enter once reconnected.",
                                                     "未发送：无法连接数据库。内容已保留，重新连接后按 Enter 再次提交。"))
         return []

@@ -5,7 +5,9 @@ import ShiftDeskStore
 /// The screens of issue #7 (the supervisor's live view, the weekly review, the reports), kept
 /// apart from the queues: their effects, results, state, keys and drawing go through here.
 public enum ScreenEffect: Sendable {
-    case loadSupervisor
+    /// The supervisor's view read again (``SupervisorData/load(desk:schedule:held:)``), with each
+    /// holder's open incidents counted from the console's rows.
+    case loadSupervisor(held: [String: Int])
     case loadReview(ReportPeriod)
     /// Raises one problem linked to the given incidents (a recurring cluster).
     case raiseProblem(title: String, incidents: [TicketID], week: ReportPeriod)
@@ -163,7 +165,7 @@ enum ConsoleScreens {
     static func enter(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
         switch state.queue {
         case .supervisor:
-            return [.perform(.screen(.loadSupervisor))]
+            return [loadSupervisor(state)]
         case .review:
             let week = state.screens.review.week ?? ReportPeriod.containing(state.now, kind: .week, timeZone: state.timeZone)
             guard let week else { return [] }
@@ -190,7 +192,7 @@ enum ConsoleScreens {
     /// A change in the store: the screen shown reloads.
     static func reload(_ state: ConsoleState) -> [AppCommand<ConsoleEffect>] {
         switch state.queue {
-        case .supervisor: return [.perform(.screen(.loadSupervisor))]
+        case .supervisor: return [loadSupervisor(state)]
         case .review:
             // The review reads five weeks of incidents: other seats' changes re-read it at most every 30 s.
             if let loaded = state.screens.review.loadedAt, state.now.timeIntervalSince(loaded) < 30 { return [] }
@@ -215,8 +217,35 @@ enum ConsoleScreens {
         guard state.queue == .supervisor, case .browse = state.mode else { return [] }
         if let loaded = state.screens.supervisor.data?.now, state.now.timeIntervalSince(loaded) < 60 { return [] }
         if state.screens.supervisor.loading { return [] }
-        state.screens.supervisor.loading = true
-        return [.perform(.screen(.loadSupervisor))]
+        return [loadSupervisor(state)]
+    }
+
+    /// The supervisor's view read again on a thread of its own: a day of activity at 100k open
+    /// takes longer than a key may wait.
+    static func loadSupervisor(_ state: ConsoleState) -> AppCommand<ConsoleEffect> {
+        .performInBackground(.screen(.loadSupervisor(held: SupervisorData.held(in: state.entries))))
+    }
+
+    /// One supervisor load at a time: one asked for while another runs is made when that one
+    /// lands (`stale`), so that a desk changing every half second does not stack them up.
+    static func oneSupervisorLoad(_ state: inout ConsoleState, _ commands: [AppCommand<ConsoleEffect>]) -> [AppCommand<ConsoleEffect>] {
+        var kept: [AppCommand<ConsoleEffect>] = []
+        var issued = false
+        for command in commands {
+            guard case .performInBackground(.screen(.loadSupervisor)) = command else {
+                kept.append(command)
+                continue
+            }
+            if issued { continue }
+            if state.screens.supervisor.loading {
+                state.screens.supervisor.stale = true
+                continue
+            }
+            state.screens.supervisor.loading = true
+            issued = true
+            kept.append(command)
+        }
+        return kept
     }
 
     static func handle(_ state: inout ConsoleState, _ message: ScreenMessage) -> [AppCommand<ConsoleEffect>] {
@@ -224,7 +253,9 @@ enum ConsoleScreens {
         case let .supervisor(data):
             state.screens.supervisor.loading = false
             state.screens.supervisor.data = data
-            return []
+            guard state.screens.supervisor.stale else { return [] }
+            state.screens.supervisor.stale = false
+            return state.queue == .supervisor ? [loadSupervisor(state)] : []
         case let .review(result):
             switch result {
             case let .success(review):
@@ -363,8 +394,8 @@ extension ConsoleServices {
             return try execute(documents: effect) ?? .failed("unhandled documents effect")
         case .loadProblems, .loadProblem, .problemStep, .loadKnownErrors, .logWithKnownError:
             return try execute(problems: effect) ?? .failed("unhandled problems effect")
-        case .loadSupervisor:
-            return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule))) }
+        case let .loadSupervisor(held):
+            return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule, held: held))) }
         case let .loadReview(week):
             return try Blocking.run { [desk] in
                 do throws(StoreError) {
