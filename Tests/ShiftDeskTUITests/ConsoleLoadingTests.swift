@@ -113,6 +113,9 @@ final class ConsoleLoadingTests: XCTestCase {
         try run(services, .loadFirstPage(.desk, limit: 10), into: &state)
         _ = ConsoleApp.update(&state, .key(KeyEvent(.tab)))
         XCTAssertEqual(state.queue, .l1)
+        _ = ConsoleApp.update(&state, .key(KeyEvent(.backTab)))
+        XCTAssertEqual(state.queue, .desk, "Shift-Tab goes back")
+        _ = ConsoleApp.update(&state, .key(KeyEvent(.tab)))
         XCTAssertEqual(ids(state), [], "only the desk's first page is here yet")
         XCTAssertTrue(statusLine(state).contains("loading…"))
         // Another seat's change meanwhile is read when the whole load lands, not twice.

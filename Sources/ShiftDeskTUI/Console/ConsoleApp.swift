@@ -461,10 +461,11 @@ public struct ConsoleApp {
                 state.detail = nil
                 return [.perform(.loadDetail(ticket.id))]
             }
-        case .nextQueue:
+        case .nextQueue, .previousQueue:
             let queues = QueueKind.visible(to: state.me.role)
             let index = queues.firstIndex(of: state.queue) ?? 0
-            state.queue = queues[(index + 1) % queues.count]
+            let step = action == .nextQueue ? 1 : queues.count - 1
+            state.queue = queues[(index + step) % queues.count]
             state.screens.drill = nil
             state.table = TableState()
             return ConsoleScreens.enter(&state)

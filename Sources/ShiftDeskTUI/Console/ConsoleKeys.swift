@@ -18,6 +18,7 @@ extension ActionID {
     static let results: ActionID = "results"
     static let raiseProblem: ActionID = "raiseProblem"
     static let nextQueue: ActionID = "nextQueue"
+    static let previousQueue: ActionID = "previousQueue"
     static let handover: ActionID = "handover"
     static let handoverSubmit: ActionID = "handoverSubmit"
     static let handoverTick: ActionID = "handoverTick"
@@ -82,6 +83,7 @@ public enum ConsoleKeys {
             KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: both),
             KeyBinding([.character("V")], .results, label: LocalizedText(en: "Results the lines told the desk, to see", zh: "一线/二线告知的处理结果"), contexts: both),
             KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.queue]),
+            KeyBinding([.backTab], .previousQueue, label: LocalizedText(en: "Previous queue", zh: "上一个队列"), contexts: [.queue]),
             KeyBinding([.character("s")], .sort, label: LocalizedText(en: "Sort by next column", zh: "按下一列排序"), contexts: [.queue]),
             KeyBinding([.character("H")], .handover, label: LocalizedText(en: "Shift handover: prepare, review, history", zh: "交接班：交班、接班、记录"), contexts: both),
         ]

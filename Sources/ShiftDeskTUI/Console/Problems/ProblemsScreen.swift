@@ -73,6 +73,7 @@ enum ProblemsScreen {
         KeyBinding([.enter], .open, label: LocalizedText(en: "Open the problem", zh: "查看问题单"), contexts: [.problems]),
         KeyBinding([.function(4), .character("o")], .problemsAll, label: LocalizedText(en: "Open/all", zh: "未结/全部"), slot: 4, contexts: [.problems]),
         KeyBinding([.tab], .nextQueue, label: LocalizedText(en: "Next queue", zh: "切换队列"), contexts: [.problems]),
+        KeyBinding([.backTab], .previousQueue, label: LocalizedText(en: "Previous queue", zh: "上一个队列"), contexts: [.problems]),
         KeyBinding([.character("C")], .calls, label: LocalizedText(en: "Escalation calls to confirm", zh: "待确认的升级电话"), contexts: [.problems, .problemDetail]),
         KeyBinding([.escape, .left], .back, label: LocalizedText(en: "Back to the problems", zh: "返回问题单列表"), contexts: [.problemDetail]),
         KeyBinding([.enter], .open, label: LocalizedText(en: "Open the linked incident", zh: "查看关联事件"), contexts: [.problemDetail]),
