@@ -74,8 +74,9 @@ public final class SQLiteStore: Store {
                 var readOnly = Configuration()
                 readOnly.readonly = true
                 // Another seat may be closing the desk at this moment (its last connection
-                // checkpoints under an exclusive lock): wait as a write would, not fail at once.
-                readOnly.busyMode = configuration.busyMode
+                // checkpoints under an exclusive lock): wait for it, not fail at once. SQLite's
+                // own timeout, not the pool's callback: this connection lives for one read.
+                readOnly.busyMode = .timeout(TimeInterval(busyTimeout))
                 let (foreign, superseded) = try DatabaseQueue(path: path, configuration: readOnly).read { db in
                     let foreign = try Self.isForeign(db)
                     return (foreign, foreign ? false : try migrator.hasBeenSuperseded(db))
