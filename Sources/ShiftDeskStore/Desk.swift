@@ -150,9 +150,7 @@ public struct Desk: Sendable {
         appended.id = (stored.map(\.id).max() ?? 0) + 1
         var roles = [actor.login: actor.role]
         let others = Set(stored.map(\.actor)).subtracting([actor.login])
-        if others.count == 1, let login = others.first {
-            if let person = try await store.findOperator(login: login) { roles[login] = person.role }
-        } else if !others.isEmpty {
+        if !others.isEmpty {
             // One read of the roster, not one round trip per person who ever touched the ticket.
             for person in try await store.operators() where others.contains(person.login) { roles[person.login] = person.role }
         }

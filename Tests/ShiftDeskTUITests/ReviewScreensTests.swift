@@ -182,8 +182,13 @@ final class ReviewScreensTests: XCTestCase {
     func testOneSupervisorLoadAtATimeAndTheOneAskedForMeanwhileFollows() throws {
         var state = supervisorState(.en, size: TerminalSize(columns: 120, rows: 30))
         let data = try XCTUnwrap(state.screens.supervisor.data)
-        XCTAssertEqual(supervisorLoads(ConsoleApp.update(&state, .externalChange)), 1)
+        let sent = ConsoleApp.update(&state, .externalChange)
+        XCTAssertEqual(supervisorLoads(sent), 1)
         XCTAssertTrue(state.screens.supervisor.loading)
+        let held = sent.compactMap { command -> [String: Int]?? in
+            if case let .performInBackground(.screen(.loadSupervisor(held))) = command { held } else { nil }
+        }
+        XCTAssertEqual(held, [["wang.fang": 2]], "the load sent carries the holders counted from the rows")
         XCTAssertEqual(supervisorLoads(ConsoleApp.update(&state, .externalChange)), 0, "not beside the one running")
         XCTAssertEqual(supervisorLoads(ConsoleApp.update(&state, .externalChange)), 0)
         XCTAssertEqual(supervisorLoads(ConsoleApp.update(&state, .result(.screen(.supervisor(data))))), 1, "the one asked for meanwhile")

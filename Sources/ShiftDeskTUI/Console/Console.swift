@@ -149,7 +149,7 @@ extension Console {
             rest = [.performInBackground(.reload)]
         } else if state.queue == .supervisor {
             // The supervisor's view counts every open ticket: at 100k the whole load held the
-            // first frame for seconds. It shows `Loading…` and fills in behind the frame.
+            // first frame for seconds. It shows `…` for its numbers and fills in behind the frame.
             first = nil
             rest = [.performInBackground(.reload)]
         } else {

@@ -200,7 +200,7 @@ public struct ConsoleApp {
                 state.reindex()
                 state.coverage = .everything(revision: revision)
                 // The supervisor's view counts holders from the rows: now it has them all.
-                if state.queue == .supervisor { commands.append(ConsoleScreens.loadSupervisor(state)) }
+                if state.queue == .supervisor { commands.append(ConsoleScreens.loadSupervisor) }
             case let .firstPage(entries, queue, total):
                 state.entries = entries
                 state.reindex()

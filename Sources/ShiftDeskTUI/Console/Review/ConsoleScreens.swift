@@ -6,8 +6,9 @@ import ShiftDeskStore
 /// apart from the queues: their effects, results, state, keys and drawing go through here.
 public enum ScreenEffect: Sendable {
     /// The supervisor's view read again (``SupervisorData/load(desk:schedule:held:)``), with each
-    /// holder's open incidents counted from the console's rows.
-    case loadSupervisor(held: [String: Int])
+    /// holder's open incidents counted from the console's rows: counted when the load is sent
+    /// (``ConsoleScreens/oneSupervisorLoad(_:_:)``), nil while it is only asked for.
+    case loadSupervisor(held: [String: Int]?)
     case loadReview(ReportPeriod)
     /// Raises one problem linked to the given incidents (a recurring cluster).
     case raiseProblem(title: String, incidents: [TicketID], week: ReportPeriod)
@@ -167,7 +168,7 @@ enum ConsoleScreens {
     static func enter(_ state: inout ConsoleState) -> [AppCommand<ConsoleEffect>] {
         switch state.queue {
         case .supervisor:
-            return [loadSupervisor(state)]
+            return [loadSupervisor]
         case .review:
             let week = state.screens.review.week ?? ReportPeriod.containing(state.now, kind: .week, timeZone: state.timeZone)
             guard let week else { return [] }
@@ -194,7 +195,7 @@ enum ConsoleScreens {
     /// A change in the store: the screen shown reloads.
     static func reload(_ state: ConsoleState) -> [AppCommand<ConsoleEffect>] {
         switch state.queue {
-        case .supervisor: return [loadSupervisor(state)]
+        case .supervisor: return [loadSupervisor]
         case .review:
             // The review reads five weeks of incidents: other seats' changes re-read it at most every 30 s.
             if let loaded = state.screens.review.loadedAt, state.now.timeIntervalSince(loaded) < 30 { return [] }
@@ -219,14 +220,12 @@ enum ConsoleScreens {
         guard state.queue == .supervisor, case .browse = state.mode else { return [] }
         if let loaded = state.screens.supervisor.data?.now, state.now.timeIntervalSince(loaded) < 60 { return [] }
         if state.screens.supervisor.loading { return [] }
-        return [loadSupervisor(state)]
+        return [loadSupervisor]
     }
 
     /// The supervisor's view read again on a thread of its own: a day of activity at 100k open
     /// takes longer than a key may wait.
-    static func loadSupervisor(_ state: ConsoleState) -> AppCommand<ConsoleEffect> {
-        .performInBackground(.screen(.loadSupervisor(held: SupervisorData.held(in: state.entries))))
-    }
+    static var loadSupervisor: AppCommand<ConsoleEffect> { .performInBackground(.screen(.loadSupervisor(held: nil))) }
 
     /// One supervisor load at a time: one asked for while another runs is made when that one
     /// lands (`stale`), so that a desk changing every half second does not stack them up.
@@ -245,7 +244,8 @@ enum ConsoleScreens {
             }
             state.screens.supervisor.loading = true
             issued = true
-            kept.append(command)
+            // Counted here, once per load sent, not for every change that asks for one.
+            kept.append(.performInBackground(.screen(.loadSupervisor(held: SupervisorData.held(in: state.entries)))))
         }
         return kept
     }
@@ -257,7 +257,7 @@ enum ConsoleScreens {
             state.screens.supervisor.data = data
             guard state.screens.supervisor.stale else { return [] }
             state.screens.supervisor.stale = false
-            return state.queue == .supervisor ? [loadSupervisor(state)] : []
+            return state.queue == .supervisor ? [loadSupervisor] : []
         case let .review(result):
             switch result {
             case let .success(review):
@@ -397,7 +397,7 @@ extension ConsoleServices {
         case .loadProblems, .loadProblem, .problemStep, .loadKnownErrors, .logWithKnownError:
             return try execute(problems: effect) ?? .failed("unhandled problems effect")
         case let .loadSupervisor(held):
-            return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule, held: held))) }
+            return try Blocking.run { [desk, schedule] in .screen(.supervisor(try await SupervisorData.load(desk: desk, schedule: schedule, held: held ?? [:]))) }
         case let .loadReview(week):
             return try Blocking.run { [desk] in
                 do throws(StoreError) {
