@@ -334,6 +334,7 @@ extension ConsoleEndToEndTests {
         try day.wait(for: "INC-000001 的交接说明")
         try day.type("；报障人 9 点回电")
         try day.sendKeys("Enter")
+        try day.wait(description: "the note form closed") { !$0.contains("INC-000001 的交接说明") }
         try day.sendKeys("F2")
         try day.wait(for: "将 2 个事件交给夜班")
         try day.type("打印机厂商明早到场")

@@ -7,9 +7,11 @@ import Synchronization
 /// (STORAGE-NOTES.md). A poll costs tens of microseconds.
 final class SQLiteChangeSignal: ChangeSignal {
     private let connection: DatabaseQueue
+    private let path: String
     private let lastVersion = Mutex<Int?>(nil)
 
     init(path: String) throws(StoreError) {
+        self.path = path
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
@@ -25,7 +27,7 @@ final class SQLiteChangeSignal: ChangeSignal {
         do {
             version = try connection.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
         } catch {
-            throw StoreError.failure(SQLiteStore.describe(error))
+            throw SQLiteErrors.map(error, path: path, busySeconds: 5)
         }
         return lastVersion.withLock { last in
             defer { last = version }

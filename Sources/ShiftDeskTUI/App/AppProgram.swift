@@ -23,6 +23,14 @@ public enum AppCommand<Effect> {
     case performInBackground(Effect)
     /// Switch theme (e.g. from the `:theme NAME` command).
     case setTheme(Theme)
+
+    /// Whether the command runs an effect (the console's effects all read or write the desk).
+    var runsAnEffect: Bool {
+        switch self {
+        case .perform, .performInBackground: true
+        case .quit, .setTheme: false
+        }
+    }
 }
 
 /// What `render` may need besides the state.

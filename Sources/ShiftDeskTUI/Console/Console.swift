@@ -188,26 +188,35 @@ extension Console {
     }
 }
 
-/// Whether the database answered the last poll. While it does not, the console does not
+/// Whether the database answers the console's polls. While it does not, the console does not
 /// queue work behind a pool that waits for it: every effect answers "connection lost" at once.
+/// One failed poll is not enough to say so: a poll can fail for a moment (SQLite busy while
+/// another process opens or checkpoints the desk, a dropped packet) and saying "lost" brings
+/// back the form the operator just sent as "not sent".
 final class DatabaseLink: Sendable {
-    private let lostBecause = Mutex<String?>(nil)
+    private struct Status { var failedPolls = 0; var lostBecause: String? }
+    private let status = Mutex(Status())
+    /// Polls failing in a row before the console says the database is gone (a poll is every half second).
+    static let failuresBeforeLost = 2
 
-    var lostReason: String? { lostBecause.withLock { $0 } }
+    var lostReason: String? { status.withLock { $0.lostBecause } }
 
-    /// The poll failed; true the first time in a row (the console reloads, and hears why).
+    /// The poll failed; true when this failure makes the database lost (the console reloads,
+    /// and hears why).
     func lost(_ reason: String) -> Bool {
-        lostBecause.withLock { current in
-            defer { current = reason }
-            return current == nil
+        status.withLock { status in
+            status.failedPolls += 1
+            guard status.failedPolls >= Self.failuresBeforeLost else { return false }
+            defer { status.lostBecause = reason }
+            return status.lostBecause == nil
         }
     }
 
-    /// The poll worked; true when it had failed before (the console reloads and catches up).
+    /// The poll worked; true when the database had been lost (the console reloads and catches up).
     func restored() -> Bool {
-        lostBecause.withLock { current in
-            defer { current = nil }
-            return current != nil
+        status.withLock { status in
+            defer { status = Status() }
+            return status.lostBecause != nil
         }
     }
 }

@@ -372,7 +372,11 @@ public struct ConsoleApp {
             case .submitted:
                 state.mode = back(state)
                 state.sentForm = (form, purpose, state.mode)
-                return submit(&state, form, purpose)
+                let commands = submit(&state, form, purpose)
+                // A form that only changed the console (a handover note) was not sent: a later
+                // refusal or a lost connection must not bring it back as if it had been.
+                if !commands.contains(where: \.runsAnEffect) { state.sentForm = nil }
+                return commands
             }
         case let .call(call):
             switch key.key {
