@@ -133,27 +133,15 @@ public struct Desk: Sendable {
         }
     }
 
-    /// The ticket's plan (next step, deadlines) and its KPI summary, given its history with
-    /// `event` appended.
-    func plan(_ ticket: Ticket, appending event: TicketEvent, isNew: Bool, by actor: Operator) async throws(StoreError) -> (TicketPlan, KPISummary) {
-        let stored = isNew ? [] : try await store.events(of: ticket.id)
-        return try await plan(ticket, appending: event, after: stored, isNew: isNew, by: actor)
-    }
-
-    /// As above, with the ticket's stored events already read.
-    func plan(_ ticket: Ticket, appending event: TicketEvent, after stored: [TicketEvent], isNew: Bool,
-              by actor: Operator) async throws(StoreError) -> (TicketPlan, KPISummary) {
-        let history = stored + [event]
-        let fired = isNew ? [] : try await store.firedSteps(of: ticket.id)
-        let plan = TicketSLA(ticket: ticket, events: history, policies: policies, fired: fired, now: clock.now()).ticketPlan
+    /// The ticket's plan (next step, deadlines) and its KPI summary, given its history (read with
+    /// the write's context; none for a new ticket) with `event` appended.
+    func plan(_ ticket: Ticket, appending event: TicketEvent, context: TicketWriteContext?, by actor: Operator) -> (TicketPlan, KPISummary) {
+        let stored = context?.events ?? []
+        let plan = TicketSLA(ticket: ticket, events: stored + [event], policies: policies, fired: context?.fired ?? [], now: clock.now()).ticketPlan
         var appended = event
         appended.id = (stored.map(\.id).max() ?? 0) + 1
-        var roles = [actor.login: actor.role]
-        let others = Set(stored.map(\.actor)).subtracting([actor.login])
-        if !others.isEmpty {
-            // One read of the roster, not one round trip per person who ever touched the ticket.
-            for person in try await store.operators() where others.contains(person.login) { roles[person.login] = person.role }
-        }
+        var roles = context?.roles ?? [:]
+        roles[actor.login] = actor.role
         return (plan, kpiSummary(ticket, events: stored + [appended], roles: roles))
     }
 
@@ -235,7 +223,7 @@ public struct Desk: Sendable {
         do { outcome = try Workflow.open(draft, id: TicketID(1), by: actor, at: clock.now()) } catch { throw .refused(error) }
         outcome.event.origin = origin
         do {
-            let (plan, summary) = try await plan(outcome.ticket, appending: outcome.event, isNew: true, by: actor)
+            let (plan, summary) = plan(outcome.ticket, appending: outcome.event, context: nil, by: actor)
             outcome.ticket.plan = plan
             return try await store.insertTicket(outcome.ticket, event: outcome.event, summary: summary).0
         } catch {
@@ -247,17 +235,15 @@ public struct Desk: Sendable {
     /// was read, nothing is written and the error names who changed it.
     @discardableResult
     public func perform(_ action: TicketAction, on id: TicketID, as login: String) async throws(DeskError) -> Workflow.Outcome {
-        let actor = try await requireOperator(login)
-        let current: Ticket?
-        do { current = try await store.ticket(id) } catch { throw .store(error) }
-        guard let current else { throw .store(.ticketNotFound(id)) }
-        return try await apply(action, on: current, by: actor)
+        let (actor, current, context) = try await writeContext(of: id, as: login)
+        return try await apply(action, on: current, by: actor, context: context)
     }
 
     /// Applies `action` to the ticket as the operator last saw it (`seen.version`).
     public func perform(_ action: TicketAction, on seen: Ticket, by actor: Operator) async throws(DeskError) -> Workflow.Outcome {
         // A console keeps its operator for the session: one who was disabled since stops here.
-        try await apply(action, on: seen, by: try await requireOperator(actor.login))
+        let (actor, _, context) = try await writeContext(of: seen.id, as: actor.login)
+        return try await apply(action, on: seen, by: actor, context: context)
     }
 
     /// Applies `action` to ticket `id` as the operator last saw it: at `seenVersion` (a queue
@@ -265,34 +251,40 @@ public struct Desk: Sendable {
     /// is written and the error names who changed it, with the ticket as it is now.
     @discardableResult
     public func perform(_ action: TicketAction, on id: TicketID, seenVersion: Int, by actor: Operator) async throws(DeskError) -> Workflow.Outcome {
-        let actor = try await requireOperator(actor.login)
-        let current: Ticket?
-        do { current = try await store.ticket(id) } catch { throw .store(error) }
-        guard let current else { throw .store(.ticketNotFound(id)) }
-        guard current.version == seenVersion else { throw await staleVersion(current) }
-        return try await apply(action, on: current, by: actor)
+        let (actor, current, context) = try await writeContext(of: id, as: actor.login)
+        guard current.version == seenVersion else { throw await staleVersion(current, history: context.events) }
+        return try await apply(action, on: current, by: actor, context: context)
+    }
+
+    /// The operator (who must exist and not be disabled), the ticket (which must exist) and
+    /// the rest a write reads, in one read.
+    private func writeContext(of id: TicketID, as login: String) async throws(DeskError) -> (Operator, Ticket, TicketWriteContext) {
+        let context: TicketWriteContext
+        do { context = try await store.writeContext(of: id, actor: login) } catch { throw .store(error) }
+        guard let actor = context.actor else { throw .unknownOperator(login) }
+        guard !actor.disabled else { throw .disabledOperator(login) }
+        guard let ticket = context.ticket else { throw .store(.ticketNotFound(id)) }
+        return (actor, ticket, context)
     }
 
     /// The refusal of a write based on an older version of `current`: who wrote it last, when, what.
-    private func staleVersion(_ current: Ticket) async -> DeskError {
-        let last = (try? await store.events(of: current.id))?.max { $0.id < $1.id }
+    private func staleVersion(_ current: Ticket, history: [TicketEvent]) async -> DeskError {
+        let last = history.max { $0.id < $1.id }
         let changedBy = last?.actor ?? "?"
         let name = await displayName(of: changedBy)
         return .store(.conflict(ticket: current.id, changedBy: name.map { "\($0) (\(changedBy))" } ?? changedBy,
                                 at: last?.at ?? current.openedAt, kind: last?.kind ?? .opened, current: current))
     }
 
-    private func apply(_ action: TicketAction, on seen: Ticket, by actor: Operator) async throws(DeskError) -> Workflow.Outcome {
-        // The workflow names only the holder (a refusal, a take-over note): one lookup, not every operator.
+    private func apply(_ action: TicketAction, on seen: Ticket, by actor: Operator, context: TicketWriteContext) async throws(DeskError) -> Workflow.Outcome {
+        // The workflow names only the holder (a refusal, a take-over note).
         let holder = seen.assignee
-        let holderName = await displayName(of: holder)
-        let stored: [TicketEvent]
-        do { stored = try await store.events(of: seen.id) } catch { throw .store(error) }
+        let holderName = holder == context.ticket?.assignee ? context.holderName : await displayName(of: holder)
         // The instant is read after the history: a write another seat committed meanwhile is
         // then never later than this one (it is a conflict on the version, not a backdating).
         let now = clock.now()
         // Events are appended in order: an action before the latest one would date history backwards.
-        if let latest = stored.map(\.at).max(), EventEncoding.millis(now) < EventEncoding.millis(latest) {
+        if let latest = context.events.map(\.at).max(), EventEncoding.millis(now) < EventEncoding.millis(latest) {
             throw .backdated(ticket: seen.id, latest: latest, attempted: now)
         }
         var outcome: Workflow.Outcome
@@ -303,7 +295,7 @@ public struct Desk: Sendable {
         }
         outcome.event.origin = origin
         do {
-            let (plan, summary) = try await plan(outcome.ticket, appending: outcome.event, after: stored, isNew: false, by: actor)
+            let (plan, summary) = plan(outcome.ticket, appending: outcome.event, context: context, by: actor)
             outcome.ticket.plan = plan
             let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event, summary: summary,
                                                                messages: messages(for: action, after: outcome.ticket, by: actor, at: now))

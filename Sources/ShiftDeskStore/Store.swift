@@ -128,6 +128,9 @@ public protocol Store: Sendable {
     /// whole load): SQLite's page caches, one per connection; nothing on a server.
     func releaseMemory() async
     func events(of ticket: TicketID) async throws(StoreError) -> [TicketEvent]
+    /// What a write of ticket `id` by `login` reads before it writes, in one read (one round
+    /// trip to a server): see ``TicketWriteContext``.
+    func writeContext(of id: TicketID, actor login: String) async throws(StoreError) -> TicketWriteContext
     /// The change feed: events with an id greater than `id`, oldest first.
     func events(after id: Int64, limit: Int) async throws(StoreError) -> [TicketEvent]
     func lastEventID() async throws(StoreError) -> Int64

@@ -26,7 +26,7 @@ final class ConnectionLossTests: XCTestCase {
 
     func testAHandoverNoteTypedInTheConsoleIsNotBroughtBackWhenTheConnectionDrops() throws {
         var state = try preparing()
-        for key: KeyEvent in [KeyEvent(.character("n"))] + "call back at 9".map { KeyEvent(.character($0)) } + [KeyEvent(.enter)] {
+        for key: KeyEvent in [KeyEvent(.character("n"))] + "call back at 9".map({ KeyEvent(.character($0)) }) + [KeyEvent(.enter)] {
             _ = ConsoleApp.update(&state, .key(key))
         }
         guard case .handover = state.mode else { return XCTFail("the note form closed: \(state.mode)") }
@@ -40,7 +40,7 @@ final class ConnectionLossTests: XCTestCase {
     func testASubmittedHandoverComesBackAsTypedWhenTheConnectionDrops() throws {
         var state = try preparing()
         var commands: [AppCommand<ConsoleEffect>] = []
-        for key: KeyEvent in [KeyEvent(.function(2))] + "vendor at 9".map { KeyEvent(.character($0)) } + [KeyEvent(.enter)] {
+        for key: KeyEvent in [KeyEvent(.function(2))] + "vendor at 9".map({ KeyEvent(.character($0)) }) + [KeyEvent(.enter)] {
             commands = ConsoleApp.update(&state, .key(key))
         }
         guard case .perform(.submitHandover)? = commands.first else { return XCTFail("submitted: \(commands)") }

@@ -58,14 +58,24 @@ enum PG {
 /// A row read by column name, decoding failures turned into `StoreError.corrupt`.
 struct PGRow {
     let cells: PostgresRandomAccessRow
+    /// Put before every column name read: one row of a join can hold several records, each
+    /// read by the usual decoder (`a_login` read as `login` by ``prefixed(_:)``'s view).
+    private(set) var prefix = ""
 
     init(_ row: PostgresRow) { cells = row.makeRandomAccess() }
 
+    /// The same row, read with `prefix` before every column name.
+    func prefixed(_ prefix: String) -> PGRow {
+        var view = self
+        view.prefix = prefix
+        return view
+    }
+
     func value<T: PostgresDecodable>(_ column: String, _: T.Type = T.self) throws(StoreError) -> T {
         do {
-            return try cells[column].decode(T.self)
+            return try cells[prefix + column].decode(T.self)
         } catch {
-            throw StoreError.corrupt("column \(column): \(error)")
+            throw StoreError.corrupt("column \(prefix + column): \(error)")
         }
     }
 

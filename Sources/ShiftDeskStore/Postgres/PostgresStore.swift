@@ -422,12 +422,12 @@ public final class PostgresStore: Store {
         """
     }
 
-    /// A ticket's change: its row (version-checked) and its messages first, holding only the
-    /// ticket's own rows; the desk's revision, the event's id, the chain's end and the KPI
-    /// summary last, held to the commit for four statements instead of nine. Every seat's write
-    /// waits behind the revisions counter; with 50 writer processes it was the desk's ceiling
-    /// (issue 19). Every path takes the tickets it changes before that counter, so no two
-    /// writers wait for each other in a circle.
+    /// A ticket's change: its messages first, then one statement updating its row (version-checked)
+    /// and taking the desk's revision, the event's id and the chain's end, then the event and the
+    /// KPI summary: the revisions counter is held for three statements and the commit. Every
+    /// seat's write waits behind that counter; with 50 writer processes it was the desk's ceiling
+    /// (issue 19). Every path takes the tickets it changes before that counter, so no two writers
+    /// wait for each other in a circle.
     public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?,
                              messages: [OutboxMessage]) async throws(StoreError) -> (Ticket, TicketEvent) {
         let result = try await texts.writing { registry throws(StoreError) in try await write { session in
@@ -435,16 +435,16 @@ public final class PostgresStore: Store {
             var stored = ticket
             stored.version = ticket.version + 1
             let copy = stored
-            let rows = try await session.rows(PG.query { b in
-                let assignments = zip(PostgresRows.writtenColumnNames, PostgresRows.ticketValues(copy, b))
-                    .map { "\($0) = \($1)" }.joined(separator: ", ")
-                return "UPDATE tickets SET \(assignments) WHERE number = \(b.int(ticket.id.number)) AND version = \(b.int(ticket.version)) RETURNING number"
-            })
-            guard rows.count == 1 else { throw try await Self.conflict(session, ticket.id) }
             for message in messages { try await Self.queue(session, message) }
             var eventCopy = event
             eventCopy.ticket = ticket.id
-            let appended = try await Self.appendLast(session, eventCopy)
+            // The versioned update opens the statement that takes the counters: a conflict
+            // takes nothing, and a write is one round trip shorter (the messages roll back with it).
+            guard let appended = try await Self.appendLast(session, eventCopy, versionedUpdate: { b in
+                let assignments = zip(PostgresRows.writtenColumnNames, PostgresRows.ticketValues(copy, b))
+                    .map { "\($0) = \($1)" }.joined(separator: ", ")
+                return "UPDATE tickets SET \(assignments) WHERE number = \(b.int(ticket.id.number)) AND version = \(b.int(ticket.version)) RETURNING number"
+            }) else { throw try await Self.conflict(session, ticket.id) }
             // After the event: its insert marks the ticket unsummarised (the schema's trigger), and
             // the summary made with it is what a report then reads.
             if let summary { try await Self.writeSummary(session, ticket: ticket.id.number, summary, registry: registry) }
@@ -455,16 +455,33 @@ public final class PostgresStore: Store {
 
     /// Takes the desk's next revision for `event`'s ticket and chains `event` to the record, as a
     /// transaction's last statements: the revisions counter's lock (every seat's writes queue
-    /// behind it) is held for the event's id, the chain's end, and one statement writing the
-    /// event, the chain's new end and the ticket's revision.
-    private static func appendLast(_ session: PGSession, _ event: TicketEvent) async throws -> TicketEvent {
-        let revision = try await next(session, "revisions")
-        // Every writer of events holds the revisions counter before the events counter, so
-        // this statement, begun after taking it, reads the chain's end no one else can move.
-        guard let row = try await session.rows("""
-            WITH taken AS (UPDATE counters SET value = value + 1 WHERE name = 'events' RETURNING value)
-            SELECT taken.value AS id, h.last_id, h.count, encode(h.hash, 'hex') AS hash FROM taken LEFT JOIN chain_head h ON h.id = 1
-            """).first else { throw StoreError.corrupt("no counter events") }
+    /// behind it) is held for one statement taking the event's id and the chain's end, one
+    /// writing the event, the chain's new end and the ticket's revision, and the commit.
+    ///
+    /// `versionedUpdate`, when given, is a ticket's `UPDATE … RETURNING` that must match a row
+    /// first; nil is returned (nothing taken) when it does not.
+    private static func appendLast(_ session: PGSession, _ event: TicketEvent,
+                                   versionedUpdate: ((PGBinder) -> String)? = nil) async throws -> TicketEvent? {
+        // Each step waits on the one before through its WHERE (a CTE runs when first read), so
+        // every writer locks in one order: its ticket, the revisions counter, the events counter,
+        // the chain's end. The chain's end is read FOR UPDATE: read committed then returns the
+        // row as the last holder of the counter committed it, not as this statement's snapshot.
+        let rows = try await session.rows(PG.query { b in
+            let ticket = versionedUpdate.map { "ticket AS (\($0(b))), " } ?? ""
+            return """
+                WITH \(ticket)revision AS (UPDATE counters SET value = value + 1
+                                 WHERE name = 'revisions'\(versionedUpdate == nil ? "" : " AND EXISTS (SELECT 1 FROM ticket)") RETURNING value),
+                taken AS (UPDATE counters SET value = value + 1 WHERE name = 'events' AND EXISTS (SELECT 1 FROM revision) RETURNING value),
+                head AS (SELECT last_id, count, hash FROM chain_head WHERE id = 1 AND EXISTS (SELECT 1 FROM taken) FOR UPDATE)
+                SELECT revision.value AS revision, taken.value AS id, head.last_id, head.count, encode(head.hash, 'hex') AS hash
+                FROM revision CROSS JOIN taken LEFT JOIN head ON true
+                """
+        })
+        guard let row = rows.first else {
+            if versionedUpdate != nil { return nil }
+            throw StoreError.corrupt("no counter revisions or events")
+        }
+        let revision = try row.int("revision")
         var stored = event
         stored.id = try row.int("id")
         var tail: ChainTail
@@ -769,6 +786,57 @@ public final class PostgresStore: Store {
             guard inserted.count == 1 else { return false }
             for message in messages { try await Self.queue(session, message) }
             return true
+        }
+    }
+
+    public func writeContext(of id: TicketID, actor login: String) async throws(StoreError) -> TicketWriteContext {
+        try await read { session in
+            let rows = try await session.rows(PG.query { b in
+                let number = b.int(id.number)
+                let stepOrder = #"ORDER BY fired_at, priority COLLATE "C", level"#
+                let steps = ["priority", "level", "due_at", "fired_at", "fired_by"].map { "array_agg(\($0) \(stepOrder)) AS s_\($0)" }
+                let event = PostgresRows.eventColumns.split(separator: ",").map { "e.\($0.trimmingCharacters(in: .whitespaces)) AS e_\($0.trimmingCharacters(in: .whitespaces))" }
+                let actor = ["login", "name", "role", "shift", "disabled", "email"].map { "a.\($0) AS a_\($0)" }
+                return """
+                    WITH t AS (SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(number)),
+                    steps AS (SELECT \(steps.joined(separator: ", ")) FROM escalation_steps WHERE ticket = \(number)),
+                    actors AS (SELECT array_agg(login) AS r_login, array_agg(role) AS r_role FROM operators
+                               WHERE login IN (SELECT actor FROM events WHERE ticket = \(number)))
+                    SELECT \(actor.joined(separator: ", ")), t.*, h.name AS holder_name, \(event.joined(separator: ", ")), steps.*, actors.*
+                    FROM steps CROSS JOIN actors
+                    LEFT JOIN operators a ON a.login = \(b.text(login))
+                    LEFT JOIN t ON true
+                    LEFT JOIN operators h ON h.login = t.assignee
+                    LEFT JOIN events e ON e.ticket = t.number
+                    ORDER BY e.id
+                    """
+            })
+            guard let first = rows.first else { throw StoreError.corrupt("the write context of \(id) read no row") }
+            let actor = try first.optionalText("a_login") == nil ? nil : try PostgresRows.operatorRecord(first.prefixed("a_"))
+            guard try first.optionalInt("number") != nil else {
+                return TicketWriteContext(actor: actor, ticket: nil, holderName: nil, events: [], fired: [], roles: [:])
+            }
+            var events: [TicketEvent] = []
+            events.reserveCapacity(rows.count)
+            for row in rows where try row.optionalInt("e_id") != nil { events.append(try PostgresRows.event(row.prefixed("e_"))) }
+            let levels = try first.value("s_level", [Int64]?.self) ?? []
+            let priorities = try first.value("s_priority", [String]?.self) ?? []
+            let due = try first.value("s_due_at", [Int64]?.self) ?? [], firedAt = try first.value("s_fired_at", [Int64]?.self) ?? []
+            let firedBy = try first.value("s_fired_by", [String]?.self) ?? []
+            guard [priorities.count, due.count, firedAt.count, firedBy.count].allSatisfy({ $0 == levels.count }) else {
+                throw StoreError.corrupt("the escalation steps of \(id) read unevenly")
+            }
+            let fired = try levels.indices.map { index throws(StoreError) in
+                guard let priority = Priority(rawValue: priorities[index]) else { throw StoreError.corrupt("step priority \(priorities[index])") }
+                return FiredStep(ticket: id, priority: priority, level: Int(levels[index]), dueAt: Millis.date(due[index]),
+                                 firedAt: Millis.date(firedAt[index]), firedBy: firedBy[index])
+            }
+            var roles: [String: Role] = [:]
+            for (person, role) in zip(try first.value("r_login", [String]?.self) ?? [], try first.value("r_role", [String]?.self) ?? []) {
+                roles[person] = Role(rawValue: role)
+            }
+            return TicketWriteContext(actor: actor, ticket: try PostgresRows.ticket(first), holderName: try first.optionalText("holder_name"),
+                                      events: events, fired: fired, roles: roles)
         }
     }
 

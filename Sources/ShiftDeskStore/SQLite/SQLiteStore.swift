@@ -577,6 +577,29 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func writeContext(of id: TicketID, actor login: String) async throws(StoreError) -> TicketWriteContext {
+        try await guarded {
+            try await pool.read { db in
+                let actor = try Row.fetchOne(db, sql: "SELECT * FROM operators WHERE login = ?", arguments: [login]).map(SQLiteRows.operatorRecord)
+                guard let ticket = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE number = ?",
+                                                    arguments: [id.number]).map(SQLiteRows.ticket) else {
+                    return TicketWriteContext(actor: actor, ticket: nil, holderName: nil, events: [], fired: [], roles: [:])
+                }
+                let holderName = try ticket.assignee.flatMap { try String.fetchOne(db, sql: "SELECT name FROM operators WHERE login = ?", arguments: [$0]) }
+                let events = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.eventColumns) FROM events WHERE ticket = ? ORDER BY id",
+                                              arguments: [id.number]).map(SQLiteRows.event)
+                let fired = try Row.fetchAll(db, sql: "SELECT * FROM escalation_steps WHERE ticket = ? ORDER BY fired_at, priority, level",
+                                             arguments: [id.number]).map(SQLiteRows.firedStep)
+                var roles: [String: Role] = [:]
+                let actors = "SELECT login, role FROM operators WHERE login IN (SELECT DISTINCT actor FROM events WHERE ticket = ?)"
+                for row in try Row.fetchAll(db, sql: actors, arguments: [id.number]) {
+                    if let role = Role(rawValue: row["role"] ?? "") { roles[row["login"] ?? ""] = role }
+                }
+                return TicketWriteContext(actor: actor, ticket: ticket, holderName: holderName, events: events, fired: fired, roles: roles)
+            }
+        }
+    }
+
     public func events(after id: Int64, limit: Int) async throws(StoreError) -> [TicketEvent] {
         try await guarded {
             try await pool.read { db in
