@@ -458,29 +458,27 @@ public final class PostgresStore: Store {
     /// behind it) is held for one statement taking the event's id and the chain's end, one
     /// writing the event, the chain's new end and the ticket's revision, and the commit.
     ///
-    /// `versionedUpdate`, when given, is a ticket's `UPDATE … RETURNING` that must match a row
-    /// first; nil is returned (nothing taken) when it does not.
+    /// `versionedUpdate` is the ticket's `UPDATE … RETURNING` that must match a row first; nil is
+    /// returned (nothing taken) when it does not.
     private static func appendLast(_ session: PGSession, _ event: TicketEvent,
-                                   versionedUpdate: ((PGBinder) -> String)? = nil) async throws -> TicketEvent? {
+                                   versionedUpdate: (PGBinder) -> String) async throws -> TicketEvent? {
+        enum Taking: PreparedShape { static let name = "shiftdesk_update_ticket_take_counters" }
+        enum Appending: PreparedShape { static let name = "shiftdesk_append_event" }
         // Each step waits on the one before through its WHERE (a CTE runs when first read), so
         // every writer locks in one order: its ticket, the revisions counter, the events counter,
         // the chain's end. The chain's end is read FOR UPDATE: read committed then returns the
         // row as the last holder of the counter committed it, not as this statement's snapshot.
         let rows = try await session.rows(PG.query { b in
-            let ticket = versionedUpdate.map { "ticket AS (\($0(b))), " } ?? ""
-            return """
-                WITH \(ticket)revision AS (UPDATE counters SET value = value + 1
-                                 WHERE name = 'revisions'\(versionedUpdate == nil ? "" : " AND EXISTS (SELECT 1 FROM ticket)") RETURNING value),
-                taken AS (UPDATE counters SET value = value + 1 WHERE name = 'events' AND EXISTS (SELECT 1 FROM revision) RETURNING value),
-                head AS (SELECT last_id, count, hash FROM chain_head WHERE id = 1 AND EXISTS (SELECT 1 FROM taken) FOR UPDATE)
-                SELECT revision.value AS revision, taken.value AS id, head.last_id, head.count, encode(head.hash, 'hex') AS hash
-                FROM revision CROSS JOIN taken LEFT JOIN head ON true
-                """
-        })
-        guard let row = rows.first else {
-            if versionedUpdate != nil { return nil }
-            throw StoreError.corrupt("no counter revisions or events")
-        }
+            """
+            WITH ticket AS (\(versionedUpdate(b))),
+            revision AS (UPDATE counters SET value = value + 1 WHERE name = 'revisions' AND EXISTS (SELECT 1 FROM ticket) RETURNING value),
+            taken AS (UPDATE counters SET value = value + 1 WHERE name = 'events' AND EXISTS (SELECT 1 FROM revision) RETURNING value),
+            head AS (SELECT last_id, count, hash FROM chain_head WHERE id = 1 AND EXISTS (SELECT 1 FROM taken) FOR UPDATE)
+            SELECT revision.value AS revision, taken.value AS id, head.last_id, head.count, encode(head.hash, 'hex') AS hash
+            FROM revision CROSS JOIN taken LEFT JOIN head ON true
+            """
+        }, preparedAs: Taking.self)
+        guard let row = rows.first else { return nil }
         let revision = try row.int("revision")
         var stored = event
         stored.id = try row.int("id")
@@ -494,13 +492,13 @@ public final class PostgresStore: Store {
         let (position, hash) = tail.append(stored)
         let changes = try SQLiteRows.encodeChanges(event.changes)
         let id = stored.id, head = tail
-        try await session.run(PG.query { b in
+        _ = try await session.rows(PG.query { b in
             """
             WITH event AS (\(insertEvent(b, event, id: id, changes: changes, position: position, hash: hash))),
             chain AS (\(upsertChainHead(b, head)))
             UPDATE tickets SET revision = \(b.int(revision)) WHERE number = \(b.int(event.ticket.number))
             """
-        })
+        }, preparedAs: Appending.self)
         return stored
     }
 
@@ -790,7 +788,8 @@ public final class PostgresStore: Store {
     }
 
     public func writeContext(of id: TicketID, actor login: String) async throws(StoreError) -> TicketWriteContext {
-        try await read { session in
+        enum Shape: PreparedShape { static let name = "shiftdesk_write_context" }
+        return try await read { session in
             let rows = try await session.rows(PG.query { b in
                 let number = b.int(id.number)
                 let stepOrder = #"ORDER BY fired_at, priority COLLATE "C", level"#
@@ -810,7 +809,7 @@ public final class PostgresStore: Store {
                     LEFT JOIN events e ON e.ticket = t.number
                     ORDER BY e.id
                     """
-            })
+            }, preparedAs: Shape.self)
             guard let first = rows.first else { throw StoreError.corrupt("the write context of \(id) read no row") }
             let actor = try first.optionalText("a_login") == nil ? nil : try PostgresRows.operatorRecord(first.prefixed("a_"))
             guard try first.optionalInt("number") != nil else {
