@@ -225,10 +225,7 @@ public final class SQLiteStore: Store {
 
     public func findOperator(login: String) async throws(StoreError) -> Operator? {
         try await guarded {
-            try await pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM operators WHERE login = ?", arguments: [login])
-                    .map(SQLiteRows.operatorRecord)
-            }
+            try await pool.read { db in try Self.findOperator(db, login: login) }
         }
     }
 
@@ -475,10 +472,7 @@ public final class SQLiteStore: Store {
 
     public func ticket(_ id: TicketID) async throws(StoreError) -> Ticket? {
         try await guarded {
-            try await pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE number = ?",
-                                 arguments: [id.number]).map(SQLiteRows.ticket)
-            }
+            try await pool.read { db in try Self.ticket(db, id) }
         }
     }
 
@@ -570,34 +564,45 @@ public final class SQLiteStore: Store {
 
     public func events(of ticket: TicketID) async throws(StoreError) -> [TicketEvent] {
         try await guarded {
-            try await pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.eventColumns) FROM events WHERE ticket = ? ORDER BY id",
-                                 arguments: [ticket.number]).map(SQLiteRows.event)
-            }
+            try await pool.read { db in try Self.events(db, of: ticket) }
         }
     }
 
     public func writeContext(of id: TicketID, actor login: String) async throws(StoreError) -> TicketWriteContext {
         try await guarded {
             try await pool.read { db in
-                let actor = try Row.fetchOne(db, sql: "SELECT * FROM operators WHERE login = ?", arguments: [login]).map(SQLiteRows.operatorRecord)
-                guard let ticket = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE number = ?",
-                                                    arguments: [id.number]).map(SQLiteRows.ticket) else {
+                let actor = try Self.findOperator(db, login: login)
+                guard let ticket = try Self.ticket(db, id) else {
                     return TicketWriteContext(actor: actor, ticket: nil, holderName: nil, events: [], fired: [], roles: [:])
                 }
-                let holderName = try ticket.assignee.flatMap { try String.fetchOne(db, sql: "SELECT name FROM operators WHERE login = ?", arguments: [$0]) }
-                let events = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.eventColumns) FROM events WHERE ticket = ? ORDER BY id",
-                                              arguments: [id.number]).map(SQLiteRows.event)
-                let fired = try Row.fetchAll(db, sql: "SELECT * FROM escalation_steps WHERE ticket = ? ORDER BY fired_at, priority, level",
-                                             arguments: [id.number]).map(SQLiteRows.firedStep)
+                let events = try Self.events(db, of: id)
                 var roles: [String: Role] = [:]
-                let actors = "SELECT login, role FROM operators WHERE login IN (SELECT DISTINCT actor FROM events WHERE ticket = ?)"
-                for row in try Row.fetchAll(db, sql: actors, arguments: [id.number]) {
-                    if let role = Role(rawValue: row["role"] ?? "") { roles[row["login"] ?? ""] = role }
+                for person in Set(events.map(\.actor)) {
+                    if let found = try Self.findOperator(db, login: person) { roles[person] = found.role }
                 }
-                return TicketWriteContext(actor: actor, ticket: ticket, holderName: holderName, events: events, fired: fired, roles: roles)
+                return TicketWriteContext(actor: actor, ticket: ticket, holderName: try ticket.assignee.flatMap { try Self.findOperator(db, login: $0)?.name },
+                                          events: events, fired: try Self.firedSteps(db, of: id), roles: roles)
             }
         }
+    }
+
+    /// The reads `writeContext` makes in one transaction, each also a read of its own.
+    static func findOperator(_ db: Database, login: String) throws -> Operator? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM operators WHERE login = ?"), arguments: [login]).map(SQLiteRows.operatorRecord)
+    }
+
+    static func ticket(_ db: Database, _ id: TicketID) throws -> Ticket? {
+        try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.ticketColumns) FROM tickets WHERE number = ?", arguments: [id.number]).map(SQLiteRows.ticket)
+    }
+
+    static func events(_ db: Database, of ticket: TicketID) throws -> [TicketEvent] {
+        try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.eventColumns) FROM events WHERE ticket = ? ORDER BY id", arguments: [ticket.number])
+            .map(SQLiteRows.event)
+    }
+
+    static func firedSteps(_ db: Database, of ticket: TicketID) throws -> [FiredStep] {
+        try Row.fetchAll(db, sql: "SELECT * FROM escalation_steps WHERE ticket = ? ORDER BY fired_at, priority, level", arguments: [ticket.number])
+            .map(SQLiteRows.firedStep)
     }
 
     public func events(after id: Int64, limit: Int) async throws(StoreError) -> [TicketEvent] {
@@ -726,10 +731,7 @@ public final class SQLiteStore: Store {
 
     public func firedSteps(of ticket: TicketID) async throws(StoreError) -> [FiredStep] {
         try await guarded {
-            try await pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM escalation_steps WHERE ticket = ? ORDER BY fired_at, priority, level",
-                                 arguments: [ticket.number]).map(SQLiteRows.firedStep)
-            }
+            try await pool.read { db in try Self.firedSteps(db, of: ticket) }
         }
     }
 
