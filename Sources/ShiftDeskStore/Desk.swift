@@ -133,16 +133,17 @@ public struct Desk: Sendable {
         }
     }
 
-    /// The ticket's plan (next step, deadlines) and its KPI summary, given its history (read with
-    /// the write's context; none for a new ticket) with `event` appended.
-    func plan(_ ticket: Ticket, appending event: TicketEvent, context: TicketWriteContext?, by actor: Operator) -> (TicketPlan, KPISummary) {
-        let stored = context?.events ?? []
-        let plan = TicketSLA(ticket: ticket, events: stored + [event], policies: policies, fired: context?.fired ?? [], now: clock.now()).ticketPlan
-        var appended = event
-        appended.id = (stored.map(\.id).max() ?? 0) + 1
-        var roles = context?.roles ?? [:]
-        roles[actor.login] = actor.role
-        return (plan, kpiSummary(ticket, events: stored + [appended], roles: roles))
+    /// The ticket as it is stored with `event`: the event recorded in its clock (the clock as the
+    /// store holds it, `base`), and its next step and deadlines planned from that clock. Its
+    /// history is not read: the KPI summary it needs is made afterwards, by the sweep
+    /// (``summariseAwaiting(batch:)``); reports replay the incident meanwhile.
+    func planned(_ ticket: Ticket, recording event: TicketEvent, on base: TicketClock, fired: [FiredStep]) -> Ticket {
+        var stored = event
+        stored.at = Millis.stored(event.at)
+        var planned = ticket
+        planned.clock = base.recording(stored)
+        planned.plan = TicketSLA(ticket: planned, clock: planned.clock, policies: policies, fired: fired, now: clock.now()).ticketPlan
+        return planned
     }
 
     /// The KPI summary of a ticket with its whole history (events in the order they are stored,
@@ -223,9 +224,8 @@ public struct Desk: Sendable {
         do { outcome = try Workflow.open(draft, id: TicketID(1), by: actor, at: clock.now()) } catch { throw .refused(error) }
         outcome.event.origin = origin
         do {
-            let (plan, summary) = plan(outcome.ticket, appending: outcome.event, context: nil, by: actor)
-            outcome.ticket.plan = plan
-            return try await store.insertTicket(outcome.ticket, event: outcome.event, summary: summary).0
+            let ticket = planned(outcome.ticket, recording: outcome.event, on: TicketClock(), fired: [])
+            return try await store.insertTicket(ticket, event: outcome.event, summary: nil).0
         } catch {
             throw .store(error)
         }
@@ -252,7 +252,7 @@ public struct Desk: Sendable {
     @discardableResult
     public func perform(_ action: TicketAction, on id: TicketID, seenVersion: Int, by actor: Operator) async throws(DeskError) -> Workflow.Outcome {
         let (actor, current, context) = try await writeContext(of: id, as: actor.login)
-        guard current.version == seenVersion else { throw await staleVersion(current, history: context.events) }
+        guard current.version == seenVersion else { throw await staleVersion(current) }
         return try await apply(action, on: current, by: actor, context: context)
     }
 
@@ -268,8 +268,8 @@ public struct Desk: Sendable {
     }
 
     /// The refusal of a write based on an older version of `current`: who wrote it last, when, what.
-    private func staleVersion(_ current: Ticket, history: [TicketEvent]) async -> DeskError {
-        let last = history.max { $0.id < $1.id }
+    private func staleVersion(_ current: Ticket) async -> DeskError {
+        let last = (try? await store.events(of: current.id))?.max { $0.id < $1.id }
         let changedBy = last?.actor ?? "?"
         let name = await displayName(of: changedBy)
         return .store(.conflict(ticket: current.id, changedBy: name.map { "\($0) (\(changedBy))" } ?? changedBy,
@@ -280,11 +280,14 @@ public struct Desk: Sendable {
         // The workflow names only the holder (a refusal, a take-over note).
         let holder = seen.assignee
         let holderName = holder == context.ticket?.assignee ? context.holderName : await displayName(of: holder)
-        // The instant is read after the history: a write another seat committed meanwhile is
+        // The ticket's clock as stored: the history's latest instant, the stops and the last
+        // change of priority, read with the ticket.
+        let base = context.ticket?.clock ?? seen.clock
+        // The instant is read after the ticket: a write another seat committed meanwhile is
         // then never later than this one (it is a conflict on the version, not a backdating).
         let now = clock.now()
         // Events are appended in order: an action before the latest one would date history backwards.
-        if let latest = context.events.map(\.at).max(), EventEncoding.millis(now) < EventEncoding.millis(latest) {
+        if let latest = base.latestEventAt, EventEncoding.millis(now) < EventEncoding.millis(latest) {
             throw .backdated(ticket: seen.id, latest: latest, attempted: now)
         }
         var outcome: Workflow.Outcome
@@ -295,9 +298,8 @@ public struct Desk: Sendable {
         }
         outcome.event.origin = origin
         do {
-            let (plan, summary) = plan(outcome.ticket, appending: outcome.event, context: context, by: actor)
-            outcome.ticket.plan = plan
-            let (ticket, event) = try await store.updateTicket(outcome.ticket, event: outcome.event, summary: summary,
+            let written = planned(outcome.ticket, recording: outcome.event, on: base, fired: context.fired)
+            let (ticket, event) = try await store.updateTicket(written, event: outcome.event, summary: nil,
                                                                messages: messages(for: action, after: outcome.ticket, by: actor, at: now))
             return Workflow.Outcome(ticket: ticket, event: event)
         } catch let .conflict(ticket, changedBy, at, kind, fresh) {
@@ -329,7 +331,12 @@ public struct Desk: Sendable {
         let planned = histories.map { history -> TicketHistory in
             var copy = history
             for index in copy.events.indices { copy.events[index].origin = origin }
-            copy.ticket.plan = TicketSLA(ticket: history.ticket, events: history.events, policies: policies, fired: [], now: now).ticketPlan
+            copy.ticket.clock = TicketClock(events: history.events.map { event in
+                var stored = event
+                stored.at = Millis.stored(event.at)
+                return stored
+            })
+            copy.ticket.plan = TicketSLA(ticket: copy.ticket, clock: copy.ticket.clock, policies: policies, fired: [], now: now).ticketPlan
             return copy
         }
         do { return try await store.insertHistories(planned, summaries: try await kpiSummaries(planned)) } catch { throw .store(error) }
@@ -345,7 +352,12 @@ public struct Desk: Sendable {
             var copy = history
             for index in copy.events.indices { copy.events[index].origin = origin }
             copy.ticket.importedAt = now
-            copy.ticket.plan = TicketSLA(ticket: copy.ticket, events: copy.events, policies: policies, fired: [], now: now).ticketPlan
+            copy.ticket.clock = TicketClock(events: copy.events.map { event in
+                var stored = event
+                stored.at = Millis.stored(event.at)
+                return stored
+            })
+            copy.ticket.plan = TicketSLA(ticket: copy.ticket, clock: copy.ticket.clock, policies: policies, fired: [], now: now).ticketPlan
             return copy
         }
         do { return try await store.importHistories(planned, summaries: try await kpiSummaries(planned)) } catch { throw .store(error) }

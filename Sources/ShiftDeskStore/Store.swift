@@ -282,6 +282,9 @@ public protocol Store: Sendable {
     /// What each ticket numbered after `after` is summarised with (at most `limit` tickets, by
     /// number): for finding the summaries to make afresh.
     func kpiSummaryStates(after: Int64, limit: Int) async throws(StoreError) -> [KPISummaryState]
+    /// The tickets numbered after `after` whose summary a write left to be made (at most
+    /// `limit`, by number): what the sweep summarises (``Desk/summariseAwaiting(batch:limit:)``).
+    func ticketsAwaitingSummary(after: Int64, limit: Int) async throws(StoreError) -> [Int64]
     /// Replaces the summaries of these tickets, each only if the ticket is still at `version`
     /// (whoever changed it wrote its own). Returns how many were written.
     func setKPISummaries(_ summaries: [KPISummaryWrite]) async throws(StoreError) -> Int

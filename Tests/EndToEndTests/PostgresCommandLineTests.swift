@@ -64,14 +64,14 @@ struct PostgresCommandLineTests {
         let first = try postgres.expectSuccess("migrate", "--json")
         let report = try #require(first.json as? [String: Any])
         #expect(report["backend"] as? String == "postgres")
-        #expect(report["schemaVersion"] as? Int == 21)
+        #expect(report["schemaVersion"] as? Int == 22)
         // Again: nothing to do, same version; then the desk works.
-        #expect(try postgres.expectSuccess("migrate").stdout.contains("schema version 21"))
+        #expect(try postgres.expectSuccess("migrate").stdout.contains("schema version 22"))
         try postgres.expectSuccess("operator", "add", "desk1", "--name", "张伟", "--role", "desk")
 
         let sqlite = try CLI.withFreshDatabase()
         let local = try #require(try sqlite.expectSuccess("migrate", "--json").json as? [String: Any])
-        #expect(local["backend"] as? String == "sqlite" && local["schemaVersion"] as? Int == 21)
+        #expect(local["backend"] as? String == "sqlite" && local["schemaVersion"] as? Int == 22)
     }
 
     @Test func aServerNobodyAnswersOnIsNamedInOneLine() throws {

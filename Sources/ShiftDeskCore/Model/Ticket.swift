@@ -122,6 +122,9 @@ public struct Ticket: Codable, Hashable, Sendable {
     public var resolveBy: Date?
     /// When the customer was last told of the progress (a work note marked customer update).
     public var customerToldAt: Date?
+    /// What its SLA clocks need of its history (``TicketClock``), as of its stored events.
+    /// Derived like ``escalationDueAt``: whoever stores an event stores the clock with it.
+    public var clock: TicketClock
 
     public init(
         id: TicketID, title: String, description: String = "", caller: Caller, channel: Channel,
@@ -131,9 +134,11 @@ public struct Ticket: Codable, Hashable, Sendable {
         resolutionNote: String? = nil, satisfaction: Satisfaction? = nil, onSiteSheet: OnSiteSheet = OnSiteSheet(),
         problem: ProblemID? = nil, backfilled: Bool = false, bypassedDesk: Bool = false, reopenCount: Int = 0,
         source: String? = nil, sourceMadeSLA: Bool? = nil, version: Int = 1, escalationDueAt: Date? = nil,
-        importedAt: Date? = nil, respondBy: Date? = nil, resolveBy: Date? = nil, customerToldAt: Date? = nil
+        importedAt: Date? = nil, respondBy: Date? = nil, resolveBy: Date? = nil, customerToldAt: Date? = nil,
+        clock: TicketClock = TicketClock()
     ) {
         self.customerToldAt = customerToldAt
+        self.clock = clock
         self.id = id
         self.title = title
         self.description = description

@@ -12,7 +12,7 @@ public enum StopReason: String, Sendable, Hashable, Codable {
 }
 
 /// An interval where a clock does not run. `end == nil`: still stopped.
-public struct StopInterval: Sendable, Hashable {
+public struct StopInterval: Codable, Sendable, Hashable {
     public var start: Date
     public var end: Date?
     public var reason: StopReason

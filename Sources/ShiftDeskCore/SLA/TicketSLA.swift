@@ -6,26 +6,13 @@ extension ClockTimeline {
     /// vendor pauses nothing; waiting on a problem pauses both clocks only when the policy says
     /// so (`problemPauses`, ``SLAPolicy/problemPausesClocks``).
     public init(ticket: Ticket, events: [TicketEvent], problemPauses: Bool = false) {
-        var stops: [StopInterval] = []
-        var open: StopInterval?
-        for event in events.sorted(by: { ($0.at, $0.id) < ($1.at, $1.id) }) {
-            guard let change = event.change(of: "state"), let after = change.after.flatMap(TicketState.init(rawValue:)) else { continue }
-            let reason: StopReason? = switch after {
-            case .pendingCustomer: .customer
-            case .pendingProblem: problemPauses ? .problem : nil
-            case .resolved, .closed: .resolved
-            default: nil
-            }
-            if var current = open, current.reason != reason {
-                current.end = event.at
-                stops.append(current)
-                open = nil
-            }
-            if let reason, open == nil { open = StopInterval(start: event.at, end: nil, reason: reason) }
-        }
-        if let open { stops.append(open) }
+        self.init(ticket: ticket, clock: TicketClock(events: events), problemPauses: problemPauses)
+    }
+
+    /// The same from the clock kept beside the ticket (``TicketClock``).
+    public init(ticket: Ticket, clock: TicketClock, problemPauses: Bool = false) {
         self.init(openedAt: ticket.openedAt, respondedAt: ticket.firstResponseAt,
-                  resolvedAt: ticket.state.isOpen ? nil : ticket.resolvedAt, stops: stops)
+                  resolvedAt: ticket.state.isOpen ? nil : ticket.resolvedAt, stops: clock.stops(problemPauses: problemPauses))
     }
 }
 
@@ -50,8 +37,13 @@ public struct TicketSLA: Sendable, Hashable {
     /// The picture with each instant judged under the policy version in force when it was
     /// reached (``PolicyTimeline``).
     public init(ticket: Ticket, events: [TicketEvent], policies: PolicyTimeline, fired: [FiredStep], now: Date) {
-        let timeline = ClockTimeline(ticket: ticket, events: events, problemPauses: policies.policy(at: now).problemPausesClocks)
-        let changedAt = events.last { $0.kind == .reprioritised }?.at
+        self.init(ticket: ticket, clock: TicketClock(events: events), policies: policies, fired: fired, now: now)
+    }
+
+    /// The picture from the clock kept beside the ticket (``Ticket/clock``), without its history.
+    public init(ticket: Ticket, clock: TicketClock, policies: PolicyTimeline, fired: [FiredStep], now: Date) {
+        let timeline = ClockTimeline(ticket: ticket, clock: clock, problemPauses: policies.policy(at: now).problemPausesClocks)
+        let changedAt = clock.priorityChangedAt
         evaluation = policies.evaluate(priority: ticket.priority, timeline: timeline, now: now)
         plan = policies.plan(priority: ticket.priority, timeline: timeline, priorityChangedAt: changedAt, historyBefore: ticket.importedAt)
         let firedLevels = Set(fired.filter { $0.priority == ticket.priority }.map(\.level))

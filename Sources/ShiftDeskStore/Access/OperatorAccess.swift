@@ -15,12 +15,9 @@ extension Desk {
                 for _ in 0..<5 {
                     guard let outcome = Workflow.release(ticket, heldBy: login, by: administrator, at: clock.now()) else { break }
                     do {
-                        var write = outcome
-                        let stored = try await store.events(of: ticket.id)
                         let fired = try await store.firedSteps(of: ticket.id)
-                        write.ticket.plan = TicketSLA(ticket: outcome.ticket, events: stored + [outcome.event], policies: policies,
-                                                      fired: fired, now: clock.now()).ticketPlan
-                        _ = try await store.updateTicket(write.ticket, event: write.event, summary: nil)
+                        let written = planned(outcome.ticket, recording: outcome.event, on: ticket.clock, fired: fired)
+                        _ = try await store.updateTicket(written, event: outcome.event, summary: nil)
                         released.append(ticket.id)
                         break
                     } catch let .conflict(_, _, _, _, current) {

@@ -12,6 +12,8 @@ public struct EscalationSweep: Sendable {
         public var deliveries: [ReportDelivery] = []
         /// The earliest step still ahead, for a service that sleeps until then.
         public var nextDue: Date?
+        /// Incidents whose KPI summary this sweep made (writes leave it to the sweep).
+        public var summarised = 0
     }
 
     public static let policyKey = "escalation.policy"
@@ -51,7 +53,7 @@ public struct EscalationSweep: Sendable {
     }
 
     private func plan(_ ticket: Ticket) async throws(StoreError) -> TicketSLA {
-        TicketSLA(ticket: ticket, events: try await store.events(of: ticket.id), policies: desk.policies,
+        TicketSLA(ticket: ticket, clock: ticket.clock, policies: desk.policies,
                   fired: try await store.firedSteps(of: ticket.id), now: desk.clock.now())
     }
 
@@ -85,6 +87,7 @@ public struct EscalationSweep: Sendable {
             if due.count < batch { break }
         }
         report.deliveries = try await reports.deliverOwed(by: firedBy)
+        report.summarised = try await desk.summariseAwaiting()
         report.nextDue = try await store.nextEscalationDue()
         return report
     }

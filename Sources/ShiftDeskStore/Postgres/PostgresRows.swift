@@ -122,7 +122,7 @@ enum PostgresRows {
             b.millis(t.onSiteSheet.printedAt), b.millis(t.onSiteSheet.signedAt), b.int(t.problem?.number),
             b.bool(t.backfilled), b.bool(t.bypassedDesk), b.int(t.reopenCount), b.text(t.source), b.int(t.version),
             b.millis(t.escalationDueAt), b.bool(t.sourceMadeSLA), b.millis(t.importedAt), b.millis(t.respondBy), b.millis(t.resolveBy),
-            b.text(t.caller.email), b.millis(t.customerToldAt), b.double(t.state == .closed ? nil : t.urgency), b.millis(t.breachAt),
+            b.text(t.caller.email), b.millis(t.customerToldAt), b.text(TicketClockText.text(t.clock)), b.double(t.state == .closed ? nil : t.urgency), b.millis(t.breachAt),
         ]
     }
 
@@ -167,7 +167,8 @@ enum PostgresRows {
             escalationDueAt: try row.optionalDate("escalation_due_at"),
             importedAt: try row.optionalDate("imported_at"),
             respondBy: try row.optionalDate("respond_by"),
-            resolveBy: try row.optionalDate("resolve_by"), customerToldAt: try row.optionalDate("customer_told_at"))
+            resolveBy: try row.optionalDate("resolve_by"), customerToldAt: try row.optionalDate("customer_told_at"),
+            clock: try TicketClockText.clock(try row.text("clock")))
     }
 
     static let eventColumns = SQLiteRows.eventColumns

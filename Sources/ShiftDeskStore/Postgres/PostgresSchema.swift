@@ -446,7 +446,43 @@ enum PostgresSchema {
         // As SQLite's v21.
         Migration(version: 21, name: "v21: the calls to make, oldest first, without reading every unconfirmed call",
                   sql: "CREATE INDEX outbox_calls_to_make ON outbox(id) WHERE via = 'phone' AND delivered_at IS NULL"),
+        // As SQLite's v22.
+        Migration(version: 22, name: "v22: a ticket's SLA clock beside it, and the tickets awaiting a KPI summary", sql: """
+            ALTER TABLE tickets ADD COLUMN clock text NOT NULL DEFAULT '';
+            CREATE INDEX kpi_summaries_unsummarised ON kpi_summaries(ticket) WHERE signature = 0;
+            """, then: clockExistingTickets),
     ]
+
+    /// The clock of every ticket the database holds, folded from its events (schema v22), a
+    /// thousand tickets at a time.
+    static func clockExistingTickets(_ session: PGSession) async throws {
+        var after: Int64 = 0
+        while true {
+            let batch = try await session.rows(PG.query { b in
+                "SELECT number FROM tickets WHERE number > \(b.int(after)) ORDER BY number LIMIT 1000"
+            }).map { row throws(StoreError) in try row.int("number") }
+            guard let last = batch.last else { return }
+            after = last
+            let rows = try await session.rows(PG.query { b in
+                "SELECT \(PostgresRows.eventColumns) FROM events WHERE ticket = ANY(\(b.ints(batch))) ORDER BY ticket, id"
+            })
+            var histories: [Int64: [TicketEvent]] = [:]
+            for row in rows {
+                let event = try PostgresRows.event(row)
+                histories[event.ticket.number, default: []].append(event)
+            }
+            let numbers = histories.keys.sorted()
+            guard !numbers.isEmpty else { continue }
+            try await session.run(PG.query { b in
+                """
+                UPDATE tickets SET clock = c.clock
+                FROM unnest(\(b.ints(numbers)), \(b.texts(numbers.map { TicketClockText.text(TicketClock(events: histories[$0] ?? [])) })))
+                    AS c(number, clock)
+                WHERE tickets.number = c.number
+                """
+            })
+        }
+    }
 
     /// Journals the handovers a database already holds (schema v15), each as its own actor left it.
     static func journalExistingRecords(_ session: PGSession) async throws {

@@ -251,6 +251,17 @@ extension PostgresStore {
         }
     }
 
+    public func ticketsAwaitingSummary(after: Int64, limit: Int) async throws(StoreError) -> [Int64] {
+        try await read { session in
+            try await session.rows(PG.query { b in
+                """
+                SELECT ticket FROM kpi_summaries WHERE signature = 0 AND ticket > \(b.int(after))
+                ORDER BY ticket LIMIT \(b.int(max(0, limit)))
+                """
+            }).map { row throws(StoreError) in try row.int("ticket") }
+        }
+    }
+
     public func setKPISummaries(_ summaries: [KPISummaryWrite]) async throws(StoreError) -> Int {
         guard !summaries.isEmpty else { return 0 }
         return try await texts.writing { registry throws(StoreError) in

@@ -794,30 +794,22 @@ public final class PostgresStore: Store {
                 let number = b.int(id.number)
                 let stepOrder = #"ORDER BY fired_at, priority COLLATE "C", level"#
                 let steps = ["priority", "level", "due_at", "fired_at", "fired_by"].map { "array_agg(\($0) \(stepOrder)) AS s_\($0)" }
-                let event = PostgresRows.eventColumns.split(separator: ",").map { "e.\($0.trimmingCharacters(in: .whitespaces)) AS e_\($0.trimmingCharacters(in: .whitespaces))" }
                 let actor = ["login", "name", "role", "shift", "disabled", "email"].map { "a.\($0) AS a_\($0)" }
                 return """
                     WITH t AS (SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(number)),
-                    steps AS (SELECT \(steps.joined(separator: ", ")) FROM escalation_steps WHERE ticket = \(number)),
-                    actors AS (SELECT array_agg(login) AS r_login, array_agg(role) AS r_role FROM operators
-                               WHERE login IN (SELECT actor FROM events WHERE ticket = \(number)))
-                    SELECT \(actor.joined(separator: ", ")), t.*, h.name AS holder_name, \(event.joined(separator: ", ")), steps.*, actors.*
-                    FROM steps CROSS JOIN actors
+                    steps AS (SELECT \(steps.joined(separator: ", ")) FROM escalation_steps WHERE ticket = \(number))
+                    SELECT \(actor.joined(separator: ", ")), t.*, h.name AS holder_name, steps.*
+                    FROM steps
                     LEFT JOIN operators a ON a.login = \(b.text(login))
                     LEFT JOIN t ON true
                     LEFT JOIN operators h ON h.login = t.assignee
-                    LEFT JOIN events e ON e.ticket = t.number
-                    ORDER BY e.id
                     """
             }, preparedAs: Shape.self)
             guard let first = rows.first else { throw StoreError.corrupt("the write context of \(id) read no row") }
             let actor = try first.optionalText("a_login") == nil ? nil : try PostgresRows.operatorRecord(first.prefixed("a_"))
             guard try first.optionalInt("number") != nil else {
-                return TicketWriteContext(actor: actor, ticket: nil, holderName: nil, events: [], fired: [], roles: [:])
+                return TicketWriteContext(actor: actor, ticket: nil, holderName: nil, fired: [])
             }
-            var events: [TicketEvent] = []
-            events.reserveCapacity(rows.count)
-            for row in rows where try row.optionalInt("e_id") != nil { events.append(try PostgresRows.event(row.prefixed("e_"))) }
             let levels = try first.value("s_level", [Int64]?.self) ?? []
             let priorities = try first.value("s_priority", [String]?.self) ?? []
             let due = try first.value("s_due_at", [Int64]?.self) ?? [], firedAt = try first.value("s_fired_at", [Int64]?.self) ?? []
@@ -830,12 +822,8 @@ public final class PostgresStore: Store {
                 return FiredStep(ticket: id, priority: priority, level: Int(levels[index]), dueAt: Millis.date(due[index]),
                                  firedAt: Millis.date(firedAt[index]), firedBy: firedBy[index])
             }
-            var roles: [String: Role] = [:]
-            for (person, role) in zip(try first.value("r_login", [String]?.self) ?? [], try first.value("r_role", [String]?.self) ?? []) {
-                roles[person] = Role(rawValue: role)
-            }
             return TicketWriteContext(actor: actor, ticket: try PostgresRows.ticket(first), holderName: try first.optionalText("holder_name"),
-                                      events: events, fired: fired, roles: roles)
+                                      fired: fired)
         }
     }
 

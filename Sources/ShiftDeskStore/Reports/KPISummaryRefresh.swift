@@ -38,4 +38,32 @@ extension Desk {
         }
         return made
     }
+
+    /// Makes the KPI summaries the writes since the last sweep left to it (a write plans from the
+    /// ticket's clock and does not read the history a summary needs), `batch` incidents at a
+    /// time and at most `limit` per call, so that a sweep stays short. A ticket changed meanwhile
+    /// waits for the next sweep. Returns how many were made.
+    @discardableResult
+    public func summariseAwaiting(batch: Int = 500, limit: Int = 10_000) async throws(StoreError) -> Int {
+        var after: Int64 = 0
+        var roles: [String: Role]?
+        var made = 0
+        var seen = 0
+        while seen < limit {
+            let tickets = try await store.ticketsAwaitingSummary(after: after, limit: min(batch, limit - seen))
+            guard let last = tickets.last else { break }
+            after = last
+            seen += tickets.count
+            if roles == nil {
+                roles = Dictionary(try await store.operators().map { ($0.login, $0.role) }, uniquingKeysWith: { a, _ in a })
+            }
+            let judgedWith = roles ?? [:]
+            let items = try await store.reportItems(tickets, until: .distantFuture)
+            made += try await store.setKPISummaries(items.map { item in
+                KPISummaryWrite(ticket: item.ticket.id, version: item.ticket.version,
+                                summary: kpiSummary(item.ticket, events: item.events, roles: judgedWith))
+            })
+        }
+        return made
+    }
 }

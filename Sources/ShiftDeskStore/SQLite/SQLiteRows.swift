@@ -29,7 +29,7 @@ enum SQLiteRows {
         affected_service, state, tier, assignee, owner, opened_at, first_response_at, resolved_at, closed_at,
         resolution_note, csat_score, csat_comment, csat_unreachable, sheet_printed_at, sheet_signed_at, problem,
         backfilled, bypassed_desk, reopen_count, source, version, escalation_due_at, source_made_sla, imported_at,
-        respond_by, resolve_by, caller_email, customer_told_at
+        respond_by, resolve_by, caller_email, customer_told_at, clock
         """
 
     /// Kept beside each ticket for the queues' queries, worked out from it at every write and
@@ -55,7 +55,7 @@ enum SQLiteRows {
             Millis.from(t.onSiteSheet.printedAt), Millis.from(t.onSiteSheet.signedAt), t.problem?.number,
             t.backfilled, t.bypassedDesk, t.reopenCount, t.source, t.version, Millis.from(t.escalationDueAt),
             t.sourceMadeSLA, Millis.from(t.importedAt), Millis.from(t.respondBy), Millis.from(t.resolveBy),
-            t.caller.email, Millis.from(t.customerToldAt), t.state == .closed ? nil : t.urgency, Millis.from(t.breachAt),
+            t.caller.email, Millis.from(t.customerToldAt), TicketClockText.text(t.clock), t.state == .closed ? nil : t.urgency, Millis.from(t.breachAt),
         ]
         return StatementArguments(values)
     }
@@ -115,7 +115,8 @@ enum SQLiteRows {
             importedAt: Millis.date(row[at("imported_at")] as Int64?),
             respondBy: Millis.date(row[at("respond_by")] as Int64?),
             resolveBy: Millis.date(row[at("resolve_by")] as Int64?),
-            customerToldAt: Millis.date(row[at("customer_told_at")] as Int64?))
+            customerToldAt: Millis.date(row[at("customer_told_at")] as Int64?),
+            clock: try TicketClockText.clock(row[at("clock")] ?? ""))
     }
 
     static let eventColumns = "id, ticket, actor, at, kind, changes, note, origin"

@@ -230,7 +230,40 @@ enum SQLiteSchema {
         migrator.registerMigration("v21: the calls to make, oldest first, without reading every unconfirmed call") { db in
             try db.execute(sql: SQLiteSchema.callsToMake)
         }
+        migrator.registerMigration("v22: a ticket's SLA clock beside it, and the tickets awaiting a KPI summary") { db in
+            try db.execute(sql: SQLiteSchema.ticketClock)
+            try clockExistingTickets(db)
+        }
         return migrator
+    }
+
+    /// A write plans a ticket's next step from the clock kept beside it (``TicketClock``), not
+    /// from its history; the sweep finds the incidents whose KPI summary a write left to it.
+    static let ticketClock = """
+        ALTER TABLE tickets ADD COLUMN clock TEXT NOT NULL DEFAULT '';
+        CREATE INDEX kpi_summaries_unsummarised ON kpi_summaries(ticket) WHERE signature = 0;
+        """
+
+    /// The clock of every ticket the desk holds, folded from its events (schema v22).
+    static func clockExistingTickets(_ db: Database) throws {
+        let update = try db.makeStatement(sql: "UPDATE tickets SET clock = ? WHERE number = ?")
+        var ticket: Int64?
+        var events: [TicketEvent] = []
+        func flush() throws {
+            guard let number = ticket, !events.isEmpty else { return }
+            try update.execute(arguments: [TicketClockText.text(TicketClock(events: events)), number])
+            events.removeAll(keepingCapacity: true)
+        }
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(SQLiteRows.eventColumns) FROM events ORDER BY ticket, id")
+        while let row = try rows.next() {
+            let event = try SQLiteRows.event(row)
+            if event.ticket.number != ticket {
+                try flush()
+                ticket = event.ticket.number
+            }
+            events.append(event)
+        }
+        try flush()
     }
 
     /// A console lists the oldest 200 unconfirmed calls with every load: on the 128k demo desk

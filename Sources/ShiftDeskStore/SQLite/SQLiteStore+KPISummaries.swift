@@ -220,6 +220,16 @@ extension SQLiteStore {
         }
     }
 
+    public func ticketsAwaitingSummary(after: Int64, limit: Int) async throws(StoreError) -> [Int64] {
+        try await guarded {
+            try await pool.read { db in
+                try Int64.fetchAll(db.cachedStatement(sql: """
+                    SELECT ticket FROM kpi_summaries WHERE signature = 0 AND ticket > ? ORDER BY ticket LIMIT ?
+                    """), arguments: [after, max(0, limit)])
+            }
+        }
+    }
+
     public func setKPISummaries(_ summaries: [KPISummaryWrite]) async throws(StoreError) -> Int {
         guard !summaries.isEmpty else { return 0 }
         let texts = self.texts

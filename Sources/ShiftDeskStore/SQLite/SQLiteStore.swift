@@ -573,15 +573,10 @@ public final class SQLiteStore: Store {
             try await pool.read { db in
                 let actor = try Self.findOperator(db, login: login)
                 guard let ticket = try Self.ticket(db, id) else {
-                    return TicketWriteContext(actor: actor, ticket: nil, holderName: nil, events: [], fired: [], roles: [:])
-                }
-                let events = try Self.events(db, of: id)
-                var roles: [String: Role] = [:]
-                for person in Set(events.map(\.actor)) {
-                    if let found = try Self.findOperator(db, login: person) { roles[person] = found.role }
+                    return TicketWriteContext(actor: actor, ticket: nil, holderName: nil, fired: [])
                 }
                 return TicketWriteContext(actor: actor, ticket: ticket, holderName: try ticket.assignee.flatMap { try Self.findOperator(db, login: $0)?.name },
-                                          events: events, fired: try Self.firedSteps(db, of: id), roles: roles)
+                                          fired: try Self.firedSteps(db, of: id))
             }
         }
     }

@@ -50,6 +50,7 @@ extension Context {
                 ("messages", .int(Int64(sweep.messages))),
                 ("deliveries", .array(sweep.deliveries.map(deliveryJSON))),
                 ("next_due", .instant(sweep.nextDue)),
+                ("summarised", .int(Int64(sweep.summarised))),
             ]))
             return
         }
@@ -122,6 +123,10 @@ struct EscalatorCommand: AsyncParsableCommand {
             var nextReports = Date.distantPast
             var nextDelivery = Date.distantPast
             var nextBackupCheck = Date.distantPast
+            // Writes leave their incidents' KPI summaries to a sweep: made here at most every
+            // 15 s while the desk changes (a console's sweep makes them too).
+            var summariesOwed = true
+            var nextSummaries = Date.distantPast
             while !stop.isSet {
                 let now = context.clock.now()
                 if let nightly, now >= nextBackupCheck {
@@ -133,6 +138,11 @@ struct EscalatorCommand: AsyncParsableCommand {
                     if !report.fired.isEmpty || !report.deliveries.isEmpty { context.report(report) }
                     nextDue = report.nextDue
                     nextReports = ReportSchedule.nextPeriodEnd(after: now, timeZone: context.timeZone) ?? now.addingTimeInterval(3600)
+                    summariesOwed = false
+                } else if summariesOwed, now >= nextSummaries {
+                    try await desk.summariseAwaiting()
+                    summariesOwed = false
+                    nextSummaries = now.addingTimeInterval(15)
                 }
                 if let flusher, now >= nextDelivery {
                     let delivered = try await flusher.flush()
@@ -154,6 +164,7 @@ struct EscalatorCommand: AsyncParsableCommand {
                         if let said = context.rosterNote(desk) { Output.error(said) }
                     }
                     nextDue = try await desk.store.nextEscalationDue()
+                    summariesOwed = true
                 }
             }
             Output.error(context.language.pick(en: "escalator stopped", zh: "升级服务已停止"))
