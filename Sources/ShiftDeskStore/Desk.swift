@@ -136,14 +136,25 @@ public struct Desk: Sendable {
     /// The ticket as it is stored with `event`: the event recorded in its clock (the clock as the
     /// store holds it, `base`), and its next step and deadlines planned from that clock. Its
     /// history is not read: the KPI summary it needs is made afterwards, by the sweep
-    /// (``summariseAwaiting(batch:)``); reports replay the incident meanwhile.
+    /// (``summariseAwaiting(batch:limit:)``); reports replay the incident meanwhile.
     func planned(_ ticket: Ticket, recording event: TicketEvent, on base: TicketClock, fired: [FiredStep]) -> Ticket {
-        var stored = event
-        stored.at = Millis.stored(event.at)
         var planned = ticket
-        planned.clock = base.recording(stored)
+        planned.clock = base.recording(Self.asStored(event))
         planned.plan = TicketSLA(ticket: planned, clock: planned.clock, policies: policies, fired: fired, now: clock.now()).ticketPlan
         return planned
+    }
+
+    /// The clock of a whole history about to be stored, its instants as the store keeps them.
+    static func storedClock(of events: [TicketEvent]) -> TicketClock {
+        TicketClock(events: events.map(asStored))
+    }
+
+    /// An event with its instant as the store keeps it (milliseconds): the clock recorded at a
+    /// write is then the one its stored history folds to.
+    static func asStored(_ event: TicketEvent) -> TicketEvent {
+        var stored = event
+        stored.at = Millis.stored(event.at)
+        return stored
     }
 
     /// The KPI summary of a ticket with its whole history (events in the order they are stored,
@@ -225,7 +236,7 @@ public struct Desk: Sendable {
         outcome.event.origin = origin
         do {
             let ticket = planned(outcome.ticket, recording: outcome.event, on: TicketClock(), fired: [])
-            return try await store.insertTicket(ticket, event: outcome.event, summary: nil).0
+            return try await store.insertTicket(ticket, event: outcome.event).0
         } catch {
             throw .store(error)
         }
@@ -331,11 +342,7 @@ public struct Desk: Sendable {
         let planned = histories.map { history -> TicketHistory in
             var copy = history
             for index in copy.events.indices { copy.events[index].origin = origin }
-            copy.ticket.clock = TicketClock(events: history.events.map { event in
-                var stored = event
-                stored.at = Millis.stored(event.at)
-                return stored
-            })
+            copy.ticket.clock = Self.storedClock(of: history.events)
             copy.ticket.plan = TicketSLA(ticket: copy.ticket, clock: copy.ticket.clock, policies: policies, fired: [], now: now).ticketPlan
             return copy
         }
@@ -352,11 +359,7 @@ public struct Desk: Sendable {
             var copy = history
             for index in copy.events.indices { copy.events[index].origin = origin }
             copy.ticket.importedAt = now
-            copy.ticket.clock = TicketClock(events: copy.events.map { event in
-                var stored = event
-                stored.at = Millis.stored(event.at)
-                return stored
-            })
+            copy.ticket.clock = Self.storedClock(of: copy.events)
             copy.ticket.plan = TicketSLA(ticket: copy.ticket, clock: copy.ticket.clock, policies: policies, fired: [], now: now).ticketPlan
             return copy
         }
