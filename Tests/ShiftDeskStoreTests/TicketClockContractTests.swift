@@ -61,6 +61,20 @@ struct TicketClockContractTests {
     }
 
     @Test(arguments: Backend.available)
+    func theSweepSummarisesInBatchesAndSmallTransactionsUpToItsLimit(_ backend: Backend) async throws {
+        let (desk, clock) = try await staffedDesk(backend)
+        for index in 0..<45 {
+            _ = try await desk.open(sampleDraft("call \(index)"), as: "zhang.wei")
+            clock.advance(1)
+        }
+        #expect(try await desk.summariseAwaiting(batch: 30, limit: 40) == 40, "at most the limit per call")
+        #expect(try await desk.store.ticketsAwaitingSummary(after: 0, limit: 100) == [41, 42, 43, 44, 45])
+        #expect(try await desk.summariseAwaiting(batch: 30) == 5)
+        #expect(try await desk.summariseAwaiting() == 0)
+        #expect(try await desk.refreshKPISummaries() == 0)
+    }
+
+    @Test(arguments: Backend.available)
     func aDeskFromBeforeTheClockGetsItsTicketsClocksFromTheirHistories(_ backend: Backend) async throws {
         let (desk, clock) = try await staffedDesk(backend)
         let worked = try await workedTicket(desk, clock)

@@ -39,6 +39,9 @@ extension Desk {
         return made
     }
 
+    /// How many summaries the sweep writes in one transaction (see `summariseAwaiting`).
+    static let summariesPerTransaction = 20
+
     /// Makes the KPI summaries the writes since the last sweep left to it (a write plans from the
     /// ticket's clock and does not read the history a summary needs), `batch` incidents at a
     /// time and at most `limit` per call, so that a sweep stays short. A ticket changed meanwhile
@@ -59,10 +62,16 @@ extension Desk {
             }
             let judgedWith = roles ?? [:]
             let items = try await store.reportItems(tickets, until: .distantFuture)
-            made += try await store.setKPISummaries(items.map { item in
+            let writes = items.map { item in
                 KPISummaryWrite(ticket: item.ticket.id, version: item.ticket.version,
                                 summary: kpiSummary(item.ticket, events: item.events, roles: judgedWith))
-            })
+            }
+            // These are the tickets seats are working on now: a write of one waits while its
+            // summary is written (PostgreSQL locks the ticket's row, SQLite the file), so the
+            // summaries go in small transactions rather than one of the whole batch.
+            for start in stride(from: 0, to: writes.count, by: Self.summariesPerTransaction) {
+                made += try await store.setKPISummaries(Array(writes[start..<min(start + Self.summariesPerTransaction, writes.count)]))
+            }
         }
         return made
     }
