@@ -178,10 +178,24 @@ public struct Desk: Sendable {
                                fingerprint: current.fingerprint)
     }
 
+    /// Every operator's role as the roster holds it now: what a KPI summary is judged with.
+    func rolesNow() async throws(StoreError) -> [String: Role] {
+        Dictionary(try await store.operators().map { ($0.login, $0.role) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The summaries of incidents read back whole, each to be written only if its ticket is still
+    /// at the version read.
+    func summaryWrites(_ items: [ReportTicket], roles: [String: Role]) -> [KPISummaryWrite] {
+        items.map { item in
+            KPISummaryWrite(ticket: item.ticket.id, version: item.ticket.version,
+                            summary: kpiSummary(item.ticket, events: item.events, roles: roles))
+        }
+    }
+
     /// The KPI summaries of whole histories about to be stored, judged with the roles the store
     /// holds now.
     func kpiSummaries(_ histories: [TicketHistory]) async throws(StoreError) -> [KPISummary?] {
-        let roles = Dictionary(try await store.operators().map { ($0.login, $0.role) }, uniquingKeysWith: { a, _ in a })
+        let roles = try await rolesNow()
         return histories.map { history in
             var unstored = history.events
             for index in unstored.indices { unstored[index].id = 0 }

@@ -71,6 +71,24 @@ func staffedDesk(_ backend: Backend) async throws -> (Desk, ManualClock) {
     return (Desk(store: store, clock: clock), clock)
 }
 
+/// A ticket worked through a life whose clock is not trivial: escalated to L1 and taken, put
+/// on hold for the customer for half an hour, resumed, raised to major by the incident manager.
+/// Six events; returns it as stored.
+func workedTicket(_ desk: Desk, _ clock: ManualClock) async throws -> Ticket {
+    let ticket = try await desk.open(sampleDraft(), as: "zhang.wei")
+    clock.advance(60)
+    try await desk.perform(.escalate(to: .l1, note: "printer driver"), on: ticket.id, as: "zhang.wei")
+    clock.advance(60)
+    try await desk.perform(.take, on: ticket.id, as: "wang.fang")
+    clock.advance(60)
+    try await desk.perform(.pend(.customer), on: ticket.id, as: "wang.fang")
+    clock.advance(1_800)
+    try await desk.perform(.resume, on: ticket.id, as: "wang.fang")
+    clock.advance(60)
+    try await desk.perform(.changePriority(.major), on: ticket.id, as: "sun.li")
+    return try #require(try await desk.store.ticket(ticket.id))
+}
+
 func sampleDraft(_ title: String = "打印机卡纸 printer jam") -> TicketDraft {
     TicketDraft(title: title, caller: Caller(name: "王小明", phone: "138-0013-8000", department: "财务部"), channel: .phone,
                 priority: .general, category: "Hardware", affectedService: "Printing")

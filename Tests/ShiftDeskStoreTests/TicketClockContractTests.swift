@@ -8,22 +8,6 @@ import ShiftDeskCore
 /// history; the KPI summary it used to make from that history is the sweep's. On every backend.
 @Suite("Store contract: the ticket's clock and the summaries the sweep makes")
 struct TicketClockContractTests {
-    /// A ticket put on hold for the customer, resumed, raised to major and noted.
-    func workedTicket(_ desk: Desk, _ clock: ManualClock) async throws -> Ticket {
-        let ticket = try await desk.open(sampleDraft(), as: "zhang.wei")
-        clock.advance(60)
-        try await desk.perform(.escalate(to: .l1, note: nil), on: ticket.id, as: "zhang.wei")
-        clock.advance(60)
-        try await desk.perform(.take, on: ticket.id, as: "wang.fang")
-        clock.advance(60)
-        try await desk.perform(.pend(.customer), on: ticket.id, as: "wang.fang")
-        clock.advance(1_800)
-        try await desk.perform(.resume, on: ticket.id, as: "wang.fang")
-        clock.advance(60)
-        try await desk.perform(.changePriority(.major), on: ticket.id, as: "sun.li")
-        return try #require(try await desk.store.ticket(ticket.id))
-    }
-
     @Test(arguments: Backend.available)
     func theClockKeptIsTheHistorysAndThePlanIsTheOneTheHistoryGives(_ backend: Backend) async throws {
         let (desk, clock) = try await staffedDesk(backend)

@@ -12,17 +12,7 @@ struct WriteContextContractTests {
     func theContextIsWhatTheSeparateReadsSee(_ backend: Backend) async throws {
         let (desk, clock) = try await staffedDesk(backend)
         let store = desk.store
-        let ticket = try await desk.open(sampleDraft(), as: "zhang.wei")
-        clock.advance(60)
-        try await desk.perform(.escalate(to: .l1, note: "printer driver"), on: ticket.id, as: "zhang.wei")
-        clock.advance(60)
-        try await desk.perform(.take, on: ticket.id, as: "wang.fang")
-        clock.advance(60)
-        try await desk.perform(.pend(.customer), on: ticket.id, as: "wang.fang")
-        clock.advance(600)
-        try await desk.perform(.resume, on: ticket.id, as: "wang.fang")
-        clock.advance(60)
-        try await desk.perform(.changePriority(.major), on: ticket.id, as: "sun.li")
+        let ticket = try await workedTicket(desk, clock)
         clock.advance(60)
         try await desk.perform(.note("driver reinstalled", customerUpdate: false), on: ticket.id, as: "wang.fang")
         let later = FiredStep(ticket: ticket.id, priority: .general, level: 2, dueAt: t0.addingTimeInterval(7200),

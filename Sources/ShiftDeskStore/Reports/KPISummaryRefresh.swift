@@ -9,7 +9,7 @@ extension Desk {
     @discardableResult
     public func refreshKPISummaries(batch: Int = 2_000, progress: (_ done: Int) -> Void = { _ in }) async throws(StoreError) -> Int {
         let policyHash = KPISummary.hash(policyFingerprint)
-        let roles = Dictionary(try await store.operators().map { ($0.login, $0.role) }, uniquingKeysWith: { a, _ in a })
+        let roles = try await rolesNow()
         var accepted: [Int64: Bool] = [:]
         var made = 0
         var after: Int64 = 0
@@ -29,11 +29,7 @@ extension Desk {
             }.map(\.ticket)
             guard !stale.isEmpty else { continue }
             let items = try await store.reportItems(stale, until: .distantFuture)
-            let writes = items.map { item in
-                KPISummaryWrite(ticket: item.ticket.id, version: item.ticket.version,
-                                summary: kpiSummary(item.ticket, events: item.events, roles: roles))
-            }
-            made += try await store.setKPISummaries(writes)
+            made += try await store.setKPISummaries(summaryWrites(items, roles: roles))
             progress(made)
         }
         return made
@@ -57,15 +53,10 @@ extension Desk {
             guard let last = tickets.last else { break }
             after = last
             seen += tickets.count
-            if roles == nil {
-                roles = Dictionary(try await store.operators().map { ($0.login, $0.role) }, uniquingKeysWith: { a, _ in a })
-            }
-            let judgedWith = roles ?? [:]
-            let items = try await store.reportItems(tickets, until: .distantFuture)
-            let writes = items.map { item in
-                KPISummaryWrite(ticket: item.ticket.id, version: item.ticket.version,
-                                summary: kpiSummary(item.ticket, events: item.events, roles: judgedWith))
-            }
+            let judgedWith: [String: Role]
+            if let roles { judgedWith = roles } else { judgedWith = try await rolesNow() }
+            roles = judgedWith
+            let writes = summaryWrites(try await store.reportItems(tickets, until: .distantFuture), roles: judgedWith)
             // These are the tickets seats are working on now: a write of one waits while its
             // summary is written (PostgreSQL locks the ticket's row, SQLite the file), so the
             // summaries go in small transactions rather than one of the whole batch.
