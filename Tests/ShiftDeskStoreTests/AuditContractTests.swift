@@ -105,6 +105,40 @@ struct AuditContractTests {
         #expect(try await AuditVerifier.verify(second).firstBreak == .ticketGone(event: 1, ticket: TicketID(1)))
     }
 
+
+    /// PostgreSQL hashes a change's event on the server from the bytes after its id; SQLite in
+    /// the process. Every field an event can hold, absent, empty or wide, hashes the same, and a
+    /// change refused for its version takes no id and leaves the chain as it was.
+    @Test(arguments: Backend.available)
+    func everyFieldOfAChangeHashesAsTheVerifierReadsIt(_ backend: Backend) async throws {
+        let (desk, clock) = try await staffedDesk(backend)
+        var ticket = try await desk.open(sampleDraft("打印机 🖨 offline"), as: People.desk.login)
+        let variants: [(note: String?, changes: [FieldChange])] = [
+            (nil, []),
+            ("", [FieldChange(field: "state", before: nil, after: "in_progress")]),
+            ("多字节 ✓ \u{1F600} \"quoted\" \\ back", [FieldChange(field: "assignee", before: "amy.chen", after: nil),
+                                                   FieldChange(field: "title", before: "", after: String(repeating: "长", count: 400))]),
+        ]
+        for variant in variants {
+            clock.advance(60)
+            let event = TicketEvent(ticket: ticket.id, actor: People.desk.login, at: clock.now(), kind: .noted,
+                                    changes: variant.changes, note: variant.note)
+            ticket = try await desk.store.updateTicket(ticket, event: event, summary: nil).0
+        }
+        let last = try await desk.store.lastEventID()
+        var stale = ticket
+        stale.version -= 1
+        await #expect(throws: StoreError.self) {
+            try await desk.store.updateTicket(stale, event: TicketEvent(ticket: ticket.id, actor: People.desk.login, at: clock.now(),
+                                                                         kind: .noted, changes: []), summary: nil)
+        }
+        #expect(try await desk.store.lastEventID() == last)
+        let result = try await AuditVerifier.verify(desk.store)
+        #expect(result.firstBreak == nil && result.checked == Int(last) && result.head?.count == last)
+        let stored = try await desk.store.events(of: ticket.id).suffix(3)
+        #expect(stored.map(\.note) == variants.map(\.note))
+        #expect(stored.map(\.changes) == variants.map(\.changes))
+    }
     @Test(arguments: Backend.available)
     func anEmptyDeskVerifies(_ backend: Backend) async throws {
         let store = try backend.makeStore()

@@ -131,4 +131,56 @@ struct PostgresStoreTests {
         await mine.close()
         await theirs.close()
     }
+
+    /// A change or an opening is one statement sent without BEGIN; when the connection is lost
+    /// under it, it is sent again, and what the first left behind is found rather than written twice.
+    @Test func aWriteWhoseConnectionIsLostIsSentAgainAndLandsOnce() async throws {
+        let store = try freshStore()
+        for person in People.all { try await store.addOperator(person) }
+        let clock = ManualClock(t0)
+        let desk = Desk(store: store, clock: clock)
+        let ticket = try await desk.open(sampleDraft("VPN"), as: People.desk.login)
+        // The first event inserted after this ends its own backend (as a server restart would),
+        // the statement rolled back with it; the sequence counts outside the transaction.
+        try await store.write { session in
+            try await session.run("CREATE SEQUENCE lose_once")
+            try await session.run("""
+                CREATE FUNCTION lose_once() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF nextval('lose_once') = 1 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;
+                    RETURN NULL;
+                END $$
+                """)
+            try await session.run("CREATE TRIGGER lose_once AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION lose_once()")
+        }
+        clock.advance(60)
+        try await desk.perform(.note("once"), on: ticket.id, as: People.desk.login)
+        #expect(try await store.events(of: ticket.id).filter { $0.note == "once" }.count == 1)
+        // Sent twice: the trigger ran on the lost statement and on the one sent again.
+        let sends = { () async throws -> Int64 in
+            try await store.read { session in try await session.rows("SELECT last_value FROM lose_once").first?.int("last_value") ?? 0 }
+        }
+        #expect(try await sends() == 2)
+        try await store.write { session in try await session.run("ALTER SEQUENCE lose_once RESTART") }
+        clock.advance(60)
+        let opened = try await desk.open(sampleDraft("打印机"), as: People.desk.login)
+        #expect(try await store.tickets(TicketQuery()).filter { $0.title == "打印机" }.map(\.id) == [opened.id])
+        #expect(try await sends() == 2)
+        #expect(try await AuditVerifier.verify(store).firstBreak == nil)
+
+        // Had the first landed before the connection was lost, the second finds it.
+        let current = try #require(try await store.ticket(ticket.id))
+        clock.advance(60)
+        let note = TicketEvent(ticket: ticket.id, actor: People.desk.login, at: clock.now(), kind: .noted, changes: [], note: "landed")
+        let (written, event) = try await store.updateTicket(current, event: note, summary: nil)
+        let found = try await store.read { session in try await PostgresStore.landed(session, current, note) }
+        #expect(found?.ticket.version == written.version && found?.last == event)
+        var changed = note
+        changed.note = "another"
+        let other = changed
+        #expect(try await store.read { session in try await PostgresStore.landed(session, current, other) } == nil)
+        let opening = try #require(try await store.events(of: opened.id).first)
+        #expect(try await store.read { session in try await PostgresStore.opened(session, by: opening) }?.ticket.id == opened.id)
+        await store.close()
+    }
 }

@@ -43,6 +43,23 @@ public enum EventEncoding {
         int64(position, &out)
         int64(event.id, &out)
         int64(event.ticket.number, &out)
+        appendAfterTicket(event, to: &out)
+    }
+
+    /// The encoding after the event's ticket number (its actor onwards): what a writer sends to
+    /// a server that takes the position, the id and the ticket's number itself and hashes
+    /// `tag ‖ position ‖ id ‖ ticket ‖ this` there.
+    public static func afterTicket(of event: TicketEvent) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(72 + event.actor.utf8.count + (event.note?.utf8.count ?? 0) + event.changes.count * 48)
+        appendAfterTicket(event, to: &out)
+        return out
+    }
+
+    /// "SDE1" as hexadecimal, for a server that builds the encoding's head itself.
+    public static var tagHex: String { hex(tag) }
+
+    private static func appendAfterTicket(_ event: TicketEvent, to out: inout [UInt8]) {
         text(event.actor, &out)
         int64(millis(event.at), &out)
         text(event.kind.rawValue, &out)

@@ -218,6 +218,33 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// Runs `body`, one statement, as its own transaction: no BEGIN or COMMIT round trip, so
+    /// the locks it takes are held only while the server runs it. A deadlock (the statement
+    /// rolled back whole) is retried, and so is a connection lost under it, with `resent` true:
+    /// the first may have landed, and `body` must find it rather than write twice.
+    func statement<T: Sendable>(_ body: @escaping @Sendable (PGSession, _ resent: Bool) async throws -> T) async throws(StoreError) -> T {
+        try await ready()
+        var attempt = 0
+        var resent = false
+        while true {
+            attempt += 1
+            let again = resent
+            do {
+                return try await withLeasedConnection { [logger] connection in
+                    try await body(PGSession(connection: connection, logger: logger), again)
+                }
+            } catch {
+                if attempt < 4, PostgresErrors.isRetryable(error) { continue }
+                if attempt < 3, PostgresErrors.isConnectionLost(error) {
+                    resent = true
+                    try? await Task.sleep(for: .milliseconds(150 * attempt))
+                    continue
+                }
+                throw PostgresErrors.map(error, location)
+            }
+        }
+    }
+
     // MARK: Operators
 
     public func addOperator(_ person: Operator) async throws(StoreError) {
@@ -314,6 +341,15 @@ public final class PostgresStore: Store {
     // MARK: Tickets
 
     public func insertTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?) async throws(StoreError) -> (Ticket, TicketEvent) {
+        if summary == nil {
+            // One statement, its own transaction (see `updateTicket`).
+            let result = try await statement { session, resent in
+                // Sent again after a connection was lost under it: the first may have landed.
+                if resent, let opened = try await Self.opened(session, by: event) { return opened }
+                return try await Self.open(session, ticket, event)
+            }
+            return (result.ticket, result.last)
+        }
         let result = try await texts.writing { registry throws(StoreError) in
             try await write { session in
                 registry.restart()
@@ -326,7 +362,7 @@ public final class PostgresStore: Store {
         return (result.ticket, result.last)
     }
 
-    private struct Inserted: Sendable {
+    struct Inserted: Sendable {
         var ticket: Ticket
         var last: TicketEvent
     }
@@ -422,84 +458,178 @@ public final class PostgresStore: Store {
         """
     }
 
-    /// A ticket's change: its messages first, then one statement updating its row (version-checked)
-    /// and taking the desk's revision, the event's id and the chain's end, then the event and the
-    /// KPI summary: the revisions counter is held for three statements and the commit. Every
-    /// seat's write waits behind that counter; with 50 writer processes it was the desk's ceiling
-    /// (issue 19). Every path takes the tickets it changes before that counter, so no two writers
-    /// wait for each other in a circle.
+    /// A ticket's change: one statement checks the version, takes the desk's revision and the
+    /// event's id, chains the event (the server hashes it, from ``EventEncoding/fields(of:)``),
+    /// moves the chain's end and updates the row. Alone (no messages, no summary) it is its own
+    /// transaction, so the revisions counter every seat's write queues behind is held only while
+    /// the server runs it, never across a round trip to a client waiting for a core (issue 19:
+    /// with 50 writer processes on 2 cores that wait was the p99).
     public func updateTicket(_ ticket: Ticket, event: TicketEvent, summary: KPISummary?,
                              messages: [OutboxMessage]) async throws(StoreError) -> (Ticket, TicketEvent) {
-        let result = try await texts.writing { registry throws(StoreError) in try await write { session in
-            registry.restart()
-            var stored = ticket
-            stored.version = ticket.version + 1
-            let copy = stored
-            for message in messages { try await Self.queue(session, message) }
-            var eventCopy = event
-            eventCopy.ticket = ticket.id
-            // The versioned update opens the statement that takes the counters: a conflict
-            // takes nothing, and a write is one round trip shorter (the messages roll back with it).
-            guard let appended = try await Self.appendLast(session, eventCopy, versionedUpdate: { b in
-                let assignments = zip(PostgresRows.writtenColumnNames, PostgresRows.ticketValues(copy, b))
-                    .map { "\($0) = \($1)" }.joined(separator: ", ")
-                return "UPDATE tickets SET \(assignments) WHERE number = \(b.int(ticket.id.number)) AND version = \(b.int(ticket.version)) RETURNING number"
-            }) else { throw try await Self.conflict(session, ticket.id) }
-            // After the event: its insert marks the ticket unsummarised (the schema's trigger), and
-            // the summary made with it is what a report then reads.
-            if let summary { try await Self.writeSummary(session, ticket: ticket.id.number, summary, registry: registry) }
-            return Inserted(ticket: stored, last: appended)
-        } }
+        var eventCopy = event
+        eventCopy.ticket = ticket.id
+        let chained = eventCopy
+        guard messages.isEmpty, summary == nil else {
+            let result = try await texts.writing { registry throws(StoreError) in try await write { session in
+                registry.restart()
+                for message in messages { try await Self.queue(session, message) }
+                guard let changed = try await Self.change(session, ticket, chained) else { throw try await Self.conflict(session, ticket.id) }
+                // After the event: its insert marks the ticket unsummarised (the schema's trigger),
+                // and the summary made with it is what a report then reads.
+                if let summary { try await Self.writeSummary(session, ticket: ticket.id.number, summary, registry: registry) }
+                return changed
+            } }
+            return (result.ticket, result.last)
+        }
+        let result = try await statement { session, resent in
+            if let changed = try await Self.change(session, ticket, chained) { return changed }
+            // Sent again after a connection was lost under it: the first may have landed.
+            if resent, let landed = try await Self.landed(session, ticket, chained) { return landed }
+            throw try await Self.conflict(session, ticket.id)
+        }
         return (result.ticket, result.last)
     }
 
-    /// Takes the desk's next revision for `event`'s ticket and chains `event` to the record, as a
-    /// transaction's last statements: the revisions counter's lock (every seat's writes queue
-    /// behind it) is held for one statement taking the event's id and the chain's end, one
-    /// writing the event, the chain's new end and the ticket's revision, and the commit.
-    ///
-    /// `versionedUpdate` is the ticket's `UPDATE … RETURNING` that must match a row first; nil is
-    /// returned (nothing taken) when it does not.
-    private static func appendLast(_ session: PGSession, _ event: TicketEvent,
-                                   versionedUpdate: (PGBinder) -> String) async throws -> TicketEvent? {
-        enum Taking: PreparedShape { static let name = "shiftdesk_update_ticket_take_counters" }
-        enum Appending: PreparedShape { static let name = "shiftdesk_append_event" }
-        // Each step waits on the one before through its WHERE (a CTE runs when first read), so
-        // every writer locks in one order: its ticket, the revisions counter, the events counter,
-        // the chain's end. The chain's end is read FOR UPDATE: read committed then returns the
-        // row as the last holder of the counter committed it, not as this statement's snapshot.
-        let rows = try await session.rows(PG.query { b in
-            """
-            WITH ticket AS (\(versionedUpdate(b))),
-            revision AS (UPDATE counters SET value = value + 1 WHERE name = 'revisions' AND EXISTS (SELECT 1 FROM ticket) RETURNING value),
-            taken AS (UPDATE counters SET value = value + 1 WHERE name = 'events' AND EXISTS (SELECT 1 FROM revision) RETURNING value),
-            head AS (SELECT last_id, count, hash FROM chain_head WHERE id = 1 AND EXISTS (SELECT 1 FROM taken) FOR UPDATE)
-            SELECT revision.value AS revision, taken.value AS id, head.last_id, head.count, encode(head.hash, 'hex') AS hash
-            FROM revision CROSS JOIN taken LEFT JOIN head ON true
-            """
-        }, preparedAs: Taking.self)
-        guard let row = rows.first else { return nil }
-        let revision = try row.int("revision")
-        var stored = event
-        stored.id = try row.int("id")
-        var tail: ChainTail
-        if let lastID = try row.optionalInt("last_id") {
-            tail = ChainTail(lastID: lastID, count: try row.optionalInt("count") ?? 0,
-                             hash: ChainHash.bytes(hex: try row.optionalText("hash") ?? "") ?? [])
-        } else {
-            tail = try await chainTail(session)
-        }
-        let (position, hash) = tail.append(stored)
+    /// Changes `ticket` (from the version it was read at) and chains `event` in one statement;
+    /// nil, with nothing changed or taken, when the ticket is gone or at another version.
+    private static func change(_ session: PGSession, _ ticket: Ticket, _ event: TicketEvent) async throws -> Inserted? {
+        enum Changing: PreparedShape { static let name = "shiftdesk_change_ticket" }
+        var stored = ticket
+        stored.version = ticket.version + 1
+        let copy = stored
+        let afterTicket = EventEncoding.hex(EventEncoding.afterTicket(of: event))
         let changes = try SQLiteRows.encodeChanges(event.changes)
-        let id = stored.id, head = tail
-        _ = try await session.rows(PG.query { b in
+        let rows = try await session.rows(PG.query { b in
+            let number = b.int(ticket.id.number)
+            let assignments = zip(PostgresRows.writtenColumnNames, PostgresRows.ticketValues(copy, b))
+                .map { "\($0) = \($1)" }.joined(separator: ", ")
+            return """
+                WITH locked AS (SELECT number FROM tickets WHERE number = \(number) AND version = \(b.int(ticket.version)) FOR UPDATE),
+                desk_revision AS (
+                    UPDATE counters SET value = value + 1 WHERE name = 'revisions' AND EXISTS (SELECT 1 FROM locked)
+                    RETURNING value, (SELECT number FROM locked) AS ticket),
+                \(chainingEvent(b, event, afterTicket: afterTicket, changes: changes)),
+                written AS (
+                    UPDATE tickets SET \(assignments), revision = chained.revision
+                    FROM chained WHERE tickets.number = chained.ticket RETURNING tickets.number)
+                \(chainedResult)
+                """
+        }, preparedAs: Changing.self)
+        guard let row = rows.first, try row.optionalInt("revision") != nil else { return nil }
+        var appended = event
+        appended.id = try chainedID(row, what: "\(ticket.id)'s change")
+        return Inserted(ticket: stored, last: appended)
+    }
+
+    /// Opens `ticket` with `event` in one statement: the ticket's number, the desk's revision,
+    /// the event's id and the chain's end are taken and written together.
+    private static func open(_ session: PGSession, _ ticket: Ticket, _ event: TicketEvent) async throws -> Inserted {
+        enum Opening: PreparedShape { static let name = "shiftdesk_open_ticket" }
+        var stored = ticket
+        stored.version = max(1, ticket.version)
+        let copy = stored
+        let afterTicket = EventEncoding.hex(EventEncoding.afterTicket(of: event))
+        let changes = try SQLiteRows.encodeChanges(event.changes)
+        let rows = try await session.rows(PG.query { b in
+            let columns = (["number"] + PostgresRows.writtenColumnNames + ["revision"]).joined(separator: ", ")
+            let values = PostgresRows.ticketValues(copy, b).joined(separator: ", ")
+            return """
+                WITH numbered AS (UPDATE counters SET value = value + 1 WHERE name = 'tickets' RETURNING value),
+                desk_revision AS (
+                    UPDATE counters SET value = value + 1 WHERE name = 'revisions' AND EXISTS (SELECT 1 FROM numbered)
+                    RETURNING value, (SELECT value FROM numbered) AS ticket),
+                \(chainingEvent(b, event, afterTicket: afterTicket, changes: changes)),
+                written AS (
+                    INSERT INTO tickets (\(columns)) SELECT chained.ticket, \(values), chained.revision FROM chained RETURNING number)
+                \(chainedResult)
+                """
+        }, preparedAs: Opening.self)
+        guard let row = rows.first, let number = try row.optionalInt("ticket") else {
+            throw StoreError.corrupt("the desk has no ticket counter")
+        }
+        stored.id = TicketID(number)
+        var appended = event
+        appended.ticket = stored.id
+        appended.id = try chainedID(row, what: "\(stored.id)'s opening")
+        return Inserted(ticket: stored, last: appended)
+    }
+
+    /// The common tail of a write that chains one event, after a `desk_revision` CTE that yields
+    /// (value, ticket) when the write goes ahead: `chained` takes the event's id, locks the
+    /// chain's end and hashes the event on the server (``EventEncoding``: the tag, position, id
+    /// and ticket are put before `afterTicket`, the bytes the client encoded); `event` and
+    /// `chain` write it. The statement's own `written` CTE then writes the ticket from `chained`.
+    ///
+    /// Each step waits on the one before through its WHERE or FROM, so every writer locks in one
+    /// order: its ticket (or the ticket counter), the revisions counter, the events counter, the
+    /// chain's end. Rows locked FOR UPDATE or updated under read committed are the newest
+    /// committed, not the statement's snapshot, so the chain's end is the one the last holder
+    /// of the counter wrote.
+    private static func chainingEvent(_ b: PGBinder, _ event: TicketEvent, afterTicket: String, changes: String) -> String {
+        """
+        taken AS (UPDATE counters SET value = value + 1 WHERE name = 'events' AND EXISTS (SELECT 1 FROM desk_revision) RETURNING value),
+        head AS (SELECT last_id, count, hash FROM chain_head WHERE id = 1 AND EXISTS (SELECT 1 FROM taken) FOR UPDATE),
+        chained AS (
+            SELECT taken.value AS id, desk_revision.value AS revision, desk_revision.ticket, head.count + 1 AS position,
+                   GREATEST(head.last_id, taken.value) AS last_id,
+                   sha256(head.hash || decode('\(EventEncoding.tagHex)', 'hex') || int8send(head.count + 1) || int8send(taken.value)
+                          || int8send(desk_revision.ticket) || decode(\(b.text(afterTicket)), 'hex')) AS hash
+            FROM desk_revision CROSS JOIN taken CROSS JOIN head),
+        event AS (
+            INSERT INTO events (id, ticket, actor, at, kind, changes, note, origin, position, hash)
+            SELECT id, ticket, \(b.text(event.actor)), \(b.millis(event.at)), \(b.text(event.kind.rawValue)), \(b.text(changes)),
+                   \(b.text(event.note)), \(b.text(event.origin.rawValue)), position, hash
+            FROM chained RETURNING id),
+        chain AS (
+            UPDATE chain_head SET last_id = chained.last_id, count = chained.position, hash = chained.hash
+            FROM chained WHERE chain_head.id = 1 RETURNING chain_head.id)
+        """
+    }
+
+    /// The select that ends a statement built on ``chainingEvent(_:_:afterTicket:changes:)``:
+    /// no row's revision when the write did not go ahead, and how many of the three rows were written.
+    private static let chainedResult = """
+        SELECT desk_revision.value AS revision, desk_revision.ticket, chained.id,
+               (SELECT count(*) FROM event) + (SELECT count(*) FROM chain) + (SELECT count(*) FROM written) AS written
+        FROM (SELECT 1) AS one LEFT JOIN desk_revision ON true LEFT JOIN chained ON true
+        """
+
+    /// The chained event's id, when the event, the chain's end and the ticket were all written.
+    private static func chainedID(_ row: PGRow, what: String) throws -> Int64 {
+        guard let id = try row.optionalInt("id"), try row.int("written") == 3 else {
+            throw StoreError.corrupt("the record's chain has no end to append \(what) to")
+        }
+        return id
+    }
+
+    /// The opening a lost connection left behind: `event`'s actor opened a ticket at its instant.
+    static func opened(_ session: PGSession, by event: TicketEvent) async throws -> Inserted? {
+        guard let last = try await session.rows(PG.query { b in
             """
-            WITH event AS (\(insertEvent(b, event, id: id, changes: changes, position: position, hash: hash))),
-            chain AS (\(upsertChainHead(b, head)))
-            UPDATE tickets SET revision = \(b.int(revision)) WHERE number = \(b.int(event.ticket.number))
+            SELECT \(PostgresRows.eventColumns) FROM events
+            WHERE at = \(b.millis(event.at)) AND actor = \(b.text(event.actor)) AND kind = \(b.text(EventKind.opened.rawValue))
+            ORDER BY id DESC LIMIT 1
             """
-        }, preparedAs: Appending.self)
-        return stored
+        }).first.map(PostgresRows.event),
+              let row = try await session.rows(PG.query { b in
+                  "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(b.int(last.ticket.number))"
+              }).first else { return nil }
+        return Inserted(ticket: try PostgresRows.ticket(row), last: last)
+    }
+
+    /// The change a lost connection left behind: `ticket` one version on, its last event `event`.
+    static func landed(_ session: PGSession, _ ticket: Ticket, _ event: TicketEvent) async throws -> Inserted? {
+        guard let row = try await session.rows(PG.query { b in
+            "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(b.int(ticket.id.number))"
+        }).first else { return nil }
+        let current = try PostgresRows.ticket(row)
+        guard current.version == ticket.version + 1,
+              let last = try await session.rows(PG.query { b in
+                  "SELECT \(PostgresRows.eventColumns) FROM events WHERE ticket = \(b.int(ticket.id.number)) ORDER BY id DESC LIMIT 1"
+              }).first.map(PostgresRows.event),
+              last.actor == event.actor, last.kind == event.kind, last.note == event.note, last.changes == event.changes,
+              Millis.from(last.at) == Millis.from(event.at) else { return nil }
+        return Inserted(ticket: current, last: last)
     }
 
     /// Why a versioned write found nothing to update: gone, or changed by someone else.
