@@ -9,31 +9,22 @@ import ShiftDeskCore
 /// CSV.swift) either load the whole file or report no line numbers, and this is 100 lines.
 public final class CSVReader {
     public let file: String
-    private let handle: FileHandle
+    private let source: any ByteChunks
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
     private var line = 1
     private var started = false
-    private static let chunk = 1 << 20
 
+    /// Reads `path` as it is, or the CSV inside it when it is gzip or a one-file zip archive.
     public init(path: String, displayName: String? = nil) throws(InterchangeIssue) {
         file = displayName ?? path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let handle = FileHandle(forReadingAtPath: path) else {
-            throw InterchangeIssue(file: file, line: nil, reason: "cannot read the file (missing, a folder, or no permission)")
-        }
-        self.handle = handle
+        source = try ImportInput.chunks(path: path, file: file)
     }
 
     private func fill() throws(InterchangeIssue) -> Bool {
         guard !atEnd else { return false }
-        let data: Data?
-        do { data = try handle.read(upToCount: Self.chunk) } catch {
-            throw InterchangeIssue(file: file, line: line, reason: "read error: \(error.localizedDescription)")
-        }
-        guard let data, !data.isEmpty else {
+        guard let data = try source.nextChunk(), !data.isEmpty else {
             atEnd = true
             return false
         }

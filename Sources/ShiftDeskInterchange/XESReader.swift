@@ -4,7 +4,7 @@ import FoundationXML
 #endif
 import ShiftDeskCore
 
-/// Reads an XES log (plain or gzip) with Foundation's SAX parser, handing over one trace at a
+/// Reads an XES log (plain, gzip or a one-file zip archive) with Foundation's SAX parser, handing over one trace at a
 /// time. Only attributes directly inside `<log>`, `<trace>` and `<event>` are taken (nested
 /// meta-attributes are skipped); every attribute type (string, date, int, float, boolean, id)
 /// is kept as the text of its `value`.
@@ -14,7 +14,7 @@ public enum XESReader {
     public static func read(path: String, displayName: String? = nil,
                             body: (XESTrace) throws(InterchangeIssue) -> Void) throws(InterchangeIssue) -> [String: String] {
         let file = displayName ?? path
-        return try read(data: try load(path: path, file: file), file: file, body: body)
+        return try read(data: try ImportInput.bytes(path: path, file: file), file: file, body: body)
     }
 
     /// The same over a log already in memory (decompressed).
@@ -61,16 +61,6 @@ public enum XESReader {
               let encoding = head[..<end.lowerBound].range(of: "encoding=") else { return true }
         let value = head[encoding.upperBound...].dropFirst().prefix { $0 != "\"" && $0 != "'" }
         return value == "utf-8" || value == "utf8"
-    }
-
-    static func load(path: String, file: String) throws(InterchangeIssue) -> Data {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            throw InterchangeIssue(file: file, line: nil, reason: "cannot read the file (missing, a folder, or no permission)")
-        }
-        return Gunzip.isGzip(data) ? try Gunzip.decompress(data, file: file) : data
     }
 
     private final class Delegate: NSObject, XMLParserDelegate {

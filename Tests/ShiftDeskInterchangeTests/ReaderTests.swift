@@ -52,6 +52,64 @@ import ShiftDeskCore
     }
 }
 
+@Suite struct ZipTests {
+    func rows(_ path: String) throws(InterchangeIssue) -> [[String]] {
+        let reader = try CSVReader(path: path)
+        var rows: [[String]] = []
+        while let row = try reader.next() { rows.append(row.cells) }
+        return rows
+    }
+
+    func refusal(_ path: String) -> String? {
+        do {
+            _ = try rows(path)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+
+    @Test(.enabled(if: Scratch.which("zip") != nil, "needs zip to make a fixture"))
+    func aOneFileArchiveReadsAsItsFileAndDamageIsRefused() throws {
+        let csv = "number,title\n" + (1...20_000).map { "INC\($0),\"打印机, 卡纸 \($0)\"" }.joined(separator: "\n") + "\n"
+        let path = try Scratch.write(csv, name: "log.csv")
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let zip = try #require(Scratch.which("zip"))
+        _ = try Scratch.run(zip, ["-q", "-j", folder + "/log.zip", path])
+        _ = try Scratch.run(zip, ["-q", "-j", "-0", folder + "/stored.zip", path])
+        let plain = try rows(path)
+        #expect(plain.count == 20_001)
+        #expect(try rows(folder + "/log.zip") == plain)
+        #expect(try rows(folder + "/stored.zip") == plain)
+        let xes = try Scratch.write("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<log></log>\n", name: "log.xes")
+        _ = try Scratch.run(zip, ["-q", "-j", folder + "/xes.zip", xes])
+        #expect(try Unzip.decompress(Data(contentsOf: URL(fileURLWithPath: folder + "/xes.zip")), file: "xes.zip")
+                == Data(contentsOf: URL(fileURLWithPath: xes)))
+
+        let archive = try Data(contentsOf: URL(fileURLWithPath: folder + "/log.zip"))
+        func damaged(_ name: String, _ bytes: Data) throws -> String {
+            let damagedPath = folder + "/" + name
+            try bytes.write(to: URL(fileURLWithPath: damagedPath))
+            return damagedPath
+        }
+        let cut = try damaged("cut.zip", archive.prefix(archive.count / 2))
+        #expect(refusal(cut)?.contains("not a complete zip archive") == true, "\(refusal(cut) ?? "read")")
+        var flipped = archive
+        flipped[flipped.startIndex + archive.count / 3] ^= 0x5A
+        let flippedPath = try damaged("flipped.zip", flipped)
+        #expect(refusal(flippedPath) != nil)
+        var wrongCRC = archive
+        // The central directory's CRC-32 of the member: the data inflates, the check fails.
+        let directory = try #require(archive.lastRange(of: Data([0x50, 0x4B, 0x01, 0x02])))
+        wrongCRC[directory.lowerBound + 16] ^= 0xFF
+        let crcPath = try damaged("crc.zip", wrongCRC)
+        #expect(refusal(crcPath)?.contains("CRC-32") == true, "\(refusal(crcPath) ?? "read")")
+
+        _ = try Scratch.run(zip, ["-q", "-j", folder + "/two.zip", path, xes])
+        #expect(refusal(folder + "/two.zip")?.contains("holds 2 files (log.csv, log.xes)") == true, "\(refusal(folder + "/two.zip") ?? "read")")
+    }
+}
+
 @Suite struct XESReaderTests {
     @Test func takesOnlyTheAttributesOfLogTracesAndEvents() throws {
         let xes = """
