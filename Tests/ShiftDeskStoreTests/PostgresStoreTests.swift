@@ -179,6 +179,11 @@ struct PostgresStoreTests {
         changed.note = "another"
         let other = changed
         #expect(try await store.read { session in try await PostgresStore.landed(session, current, other) } == nil)
+        // Another seat wrote after it: it is found all the same, with the ticket as it is now.
+        clock.advance(1)
+        try await desk.perform(.note("later, by another seat"), on: ticket.id, as: People.l1.login)
+        let afterAnother = try await store.read { session in try await PostgresStore.landed(session, current, note) }
+        #expect(afterAnother?.last == event && afterAnother?.ticket.version == written.version + 1)
         let opening = try #require(try await store.events(of: opened.id).first)
         #expect(try await store.read { session in try await PostgresStore.opened(session, by: opening) }?.ticket.id == opened.id)
         await store.close()

@@ -617,19 +617,22 @@ public final class PostgresStore: Store {
         return Inserted(ticket: try PostgresRows.ticket(row), last: last)
     }
 
-    /// The change a lost connection left behind: `ticket` one version on, its last event `event`.
+    /// The change a lost connection left behind: `event` on `ticket`, by its actor at its instant
+    /// (an actor's instants on a ticket only move forward, so it is no other), with the ticket as
+    /// it is now (another seat may have changed it since).
     static func landed(_ session: PGSession, _ ticket: Ticket, _ event: TicketEvent) async throws -> Inserted? {
-        guard let row = try await session.rows(PG.query { b in
-            "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(b.int(ticket.id.number))"
-        }).first else { return nil }
-        let current = try PostgresRows.ticket(row)
-        guard current.version == ticket.version + 1,
-              let last = try await session.rows(PG.query { b in
-                  "SELECT \(PostgresRows.eventColumns) FROM events WHERE ticket = \(b.int(ticket.id.number)) ORDER BY id DESC LIMIT 1"
-              }).first.map(PostgresRows.event),
-              last.actor == event.actor, last.kind == event.kind, last.note == event.note, last.changes == event.changes,
-              Millis.from(last.at) == Millis.from(event.at) else { return nil }
-        return Inserted(ticket: current, last: last)
+        guard let found = try await session.rows(PG.query { b in
+            """
+            SELECT \(PostgresRows.eventColumns) FROM events
+            WHERE ticket = \(b.int(ticket.id.number)) AND at = \(b.millis(event.at)) AND actor = \(b.text(event.actor))
+              AND kind = \(b.text(event.kind.rawValue))
+            ORDER BY id DESC LIMIT 1
+            """
+        }).first.map(PostgresRows.event), found.note == event.note, found.changes == event.changes,
+              let row = try await session.rows(PG.query { b in
+                  "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(b.int(ticket.id.number))"
+              }).first else { return nil }
+        return Inserted(ticket: try PostgresRows.ticket(row), last: found)
     }
 
     /// Why a versioned write found nothing to update: gone, or changed by someone else.
