@@ -17,6 +17,13 @@ enum PostgresMigrator {
         do {
             let session = PGSession(connection: connection, logger: logger)
             let version = try await session.transaction { () async throws -> Int in
+                // A change's event is hashed by the server (`sha256()`, PostgreSQL 11).
+                if let server = try await session.rows("""
+                    SELECT current_setting('server_version_num')::bigint AS number, current_setting('server_version') AS version
+                    """).first, try server.int("number") < PostgresSchema.oldestServer {
+                    throw StoreError.cannotOpen(path: location.description,
+                                                reason: "ShiftDesk needs PostgreSQL 11 or newer; this server is \(try server.text("version"))")
+                }
                 try await session.run(PG.query { b in "SELECT pg_advisory_xact_lock(\(b.int(PostgresSchema.migrationLock)))" })
                 try await session.run("""
                     CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -550,6 +550,9 @@ enum PostgresSchema {
         })
     }
 
+    /// The oldest server (`server_version_num`) the statements run on: `sha256()` came in 11.
+    static let oldestServer: Int64 = 110_000
+
     static var latestVersion: Int { migrations.last?.version ?? 0 }
 
     /// The statements of a migration one by one (the extended protocol takes one at a time):
