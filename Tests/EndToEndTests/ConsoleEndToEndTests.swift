@@ -327,6 +327,9 @@ extension ConsoleEndToEndTests {
         // 20:10, the day shift's last half hour: the proposal lists both; a note on the first, then submit.
         let day = try console(cli, as: "day1", columns: 80, rows: 24, language: "zh", arguments: ["--now", "2026-11-29T20:10:00+08:00"])
         defer { day.kill() }
+        // The console's first sweep fires the four steps come due since the calls (2 h and 4 h
+        // each); the proposal taken while it runs would order the items by steps half fired.
+        try day.wait(for: "触发 4 级管理升级")
         try day.sendKeys("H")
         var screen = try day.wait(for: "交班 20:00–20:30：剩余 0:20:00")
         XCTAssertTrue(screen.contains("[x] INC-000001") && screen.contains("[x] INC-000002"), screen)
