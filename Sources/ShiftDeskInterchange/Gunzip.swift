@@ -10,6 +10,6 @@ public enum Gunzip {
     }
 
     public static func decompress(_ data: Data, file: String) throws(InterchangeIssue) -> Data {
-        try Inflater(data, range: 0..<data.count, framing: .gzip, file: file).all()
+        try Inflater(data, range: 0..<data.count, framing: .gzip, file: file).all(file: file)
     }
 }

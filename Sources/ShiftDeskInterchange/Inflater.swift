@@ -7,6 +7,22 @@ protocol ByteChunks: AnyObject {
     func nextChunk() throws(InterchangeIssue) -> [UInt8]?
 }
 
+extension ByteChunks {
+    /// Every chunk, as one block, for a reader that needs the whole file (XES): refused past
+    /// `limit` bytes, so a small compressed file cannot fill the memory.
+    func all(file: String, limit: Int = ImportInput.decompressedLimit) throws(InterchangeIssue) -> Data {
+        var data = Data()
+        while let chunk = try nextChunk() {
+            guard data.count + chunk.count <= limit else {
+                throw InterchangeIssue(file: file, line: nil,
+                                       reason: "it decompresses to more than \(limit >> 20) MiB, more than is read into memory; nothing was imported")
+            }
+            data.append(contentsOf: chunk)
+        }
+        return data
+    }
+}
+
 /// A file read as it is.
 final class FileChunks: ByteChunks {
     private let handle: FileHandle
@@ -118,18 +134,14 @@ final class Inflater: ByteChunks {
         output.removeSubrange(produced...)
         return output
     }
-
-    /// Every chunk, as one block.
-    func all() throws(InterchangeIssue) -> Data {
-        var data = Data()
-        while let chunk = try nextChunk() { data.append(contentsOf: chunk) }
-        return data
-    }
 }
 
 /// How an import opens a file: as it is, gzip, or the one file a zip archive holds (the
 /// compressed formats recognised by their first bytes, whatever the file's name).
 enum ImportInput {
+    /// The most a compressed file read whole (XES) may decompress to: the BPI 2013 log is 40 MB.
+    static let decompressedLimit = 1 << 30
+
     static func chunks(path: String, file: String) throws(InterchangeIssue) -> any ByteChunks {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,

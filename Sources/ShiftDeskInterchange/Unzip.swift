@@ -14,10 +14,7 @@ public enum Unzip {
 
     /// The only file of the archive, decompressed.
     public static func decompress(_ data: Data, file: String) throws(InterchangeIssue) -> Data {
-        let member = try onlyMember(of: data, file: file)
-        var out = Data()
-        while let chunk = try member.nextChunk() { out.append(contentsOf: chunk) }
-        return out
+        try onlyMember(of: data, file: file).all(file: file)
     }
 
     /// The only file of the archive, to read a chunk at a time.

@@ -105,6 +105,11 @@ import ShiftDeskCore
         let crcPath = try damaged("crc.zip", wrongCRC)
         #expect(refusal(crcPath)?.contains("CRC-32") == true, "\(refusal(crcPath) ?? "read")")
 
+        // Read whole (as XES is), a member larger than the limit is refused, not held.
+        let member = try Unzip.onlyMember(of: archive, file: "log.zip")
+        #expect(throws: InterchangeIssue.self) { _ = try member.all(file: "log.zip", limit: 100_000) }
+        #expect(try Unzip.onlyMember(of: archive, file: "log.zip").all(file: "log.zip", limit: 1 << 20) == Data(csv.utf8))
+
         _ = try Scratch.run(zip, ["-q", "-j", folder + "/two.zip", path, xes])
         #expect(refusal(folder + "/two.zip")?.contains("holds 2 files (log.csv, log.xes)") == true, "\(refusal(folder + "/two.zip") ?? "read")")
     }

@@ -173,19 +173,19 @@ struct PostgresStoreTests {
         clock.advance(60)
         let note = TicketEvent(ticket: ticket.id, actor: People.desk.login, at: clock.now(), kind: .noted, changes: [], note: "landed")
         let (written, event) = try await store.updateTicket(current, event: note, summary: nil)
-        let found = try await store.read { session in try await PostgresStore.landed(session, current, note) }
+        let found = try await store.read { session in try await PostgresStore.leftBehind(session, note, on: current.id) }
         #expect(found?.ticket.version == written.version && found?.last == event)
         var changed = note
         changed.note = "another"
         let other = changed
-        #expect(try await store.read { session in try await PostgresStore.landed(session, current, other) } == nil)
+        #expect(try await store.read { session in try await PostgresStore.leftBehind(session, other, on: current.id) } == nil)
         // Another seat wrote after it: it is found all the same, with the ticket as it is now.
         clock.advance(1)
         try await desk.perform(.note("later, by another seat"), on: ticket.id, as: People.l1.login)
-        let afterAnother = try await store.read { session in try await PostgresStore.landed(session, current, note) }
+        let afterAnother = try await store.read { session in try await PostgresStore.leftBehind(session, note, on: current.id) }
         #expect(afterAnother?.last == event && afterAnother?.ticket.version == written.version + 1)
         let opening = try #require(try await store.events(of: opened.id).first)
-        #expect(try await store.read { session in try await PostgresStore.opened(session, by: opening) }?.ticket.id == opened.id)
+        #expect(try await store.read { session in try await PostgresStore.leftBehind(session, opening, on: nil) }?.ticket.id == opened.id)
         await store.close()
     }
 }

@@ -345,7 +345,7 @@ public final class PostgresStore: Store {
             // One statement, its own transaction (see `updateTicket`).
             let result = try await statement { session, resent in
                 // Sent again after a connection was lost under it: the first may have landed.
-                if resent, let opened = try await Self.opened(session, by: event) { return opened }
+                if resent, let opened = try await Self.leftBehind(session, event, on: nil) { return opened }
                 return try await Self.open(session, ticket, event)
             }
             return (result.ticket, result.last)
@@ -459,7 +459,7 @@ public final class PostgresStore: Store {
     }
 
     /// A ticket's change: one statement checks the version, takes the desk's revision and the
-    /// event's id, chains the event (the server hashes it, from ``EventEncoding/fields(of:)``),
+    /// event's id, chains the event (the server hashes it, from ``EventEncoding/afterTicket(of:)``),
     /// moves the chain's end and updates the row. Alone (no messages, no summary) it is its own
     /// transaction, so the revisions counter every seat's write queues behind is held only while
     /// the server runs it, never across a round trip to a client waiting for a core (issue 19:
@@ -484,7 +484,7 @@ public final class PostgresStore: Store {
         let result = try await statement { session, resent in
             if let changed = try await Self.change(session, ticket, chained) { return changed }
             // Sent again after a connection was lost under it: the first may have landed.
-            if resent, let landed = try await Self.landed(session, ticket, chained) { return landed }
+            if resent, let landed = try await Self.leftBehind(session, chained, on: ticket.id) { return landed }
             throw try await Self.conflict(session, ticket.id)
         }
         return (result.ticket, result.last)
@@ -602,45 +602,32 @@ public final class PostgresStore: Store {
         return id
     }
 
-    /// The opening a lost connection left behind: `event`'s actor opened a ticket at its instant.
-    static func opened(_ session: PGSession, by event: TicketEvent) async throws -> Inserted? {
-        guard let last = try await session.rows(PG.query { b in
-            """
-            SELECT \(PostgresRows.eventColumns) FROM events
-            WHERE at = \(b.millis(event.at)) AND actor = \(b.text(event.actor)) AND kind = \(b.text(EventKind.opened.rawValue))
-            ORDER BY id DESC LIMIT 1
-            """
-        }).first.map(PostgresRows.event),
-              let row = try await session.rows(PG.query { b in
-                  "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(b.int(last.ticket.number))"
-              }).first else { return nil }
-        return Inserted(ticket: try PostgresRows.ticket(row), last: last)
-    }
-
-    /// The change a lost connection left behind: `event` on `ticket`, by its actor at its instant
-    /// (an actor's instants on a ticket only move forward, so it is no other), with the ticket as
-    /// it is now (another seat may have changed it since).
-    static func landed(_ session: PGSession, _ ticket: Ticket, _ event: TicketEvent) async throws -> Inserted? {
+    /// What a statement lost with its connection left behind: `event`, by its actor at its
+    /// instant (an actor's instants on a ticket only move forward, so it is no other), on
+    /// `ticket` or, for an opening, on whichever ticket it opened; with that ticket as it is now
+    /// (another seat may have changed it since).
+    static func leftBehind(_ session: PGSession, _ event: TicketEvent, on ticket: TicketID?) async throws -> Inserted? {
         guard let found = try await session.rows(PG.query { b in
             """
             SELECT \(PostgresRows.eventColumns) FROM events
-            WHERE ticket = \(b.int(ticket.id.number)) AND at = \(b.millis(event.at)) AND actor = \(b.text(event.actor))
-              AND kind = \(b.text(event.kind.rawValue))
+            WHERE at = \(b.millis(event.at)) AND actor = \(b.text(event.actor)) AND kind = \(b.text(event.kind.rawValue))
+            \(ticket.map { "AND ticket = \(b.int($0.number))" } ?? "")
             ORDER BY id DESC LIMIT 1
             """
         }).first.map(PostgresRows.event), found.note == event.note, found.changes == event.changes,
-              let row = try await session.rows(PG.query { b in
-                  "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(b.int(ticket.id.number))"
-              }).first else { return nil }
-        return Inserted(ticket: try PostgresRows.ticket(row), last: found)
+              let current = try await storedTicket(session, found.ticket) else { return nil }
+        return Inserted(ticket: current, last: found)
+    }
+
+    static func storedTicket(_ session: PGSession, _ id: TicketID) async throws -> Ticket? {
+        try await session.rows(PG.query { b in
+            "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(b.int(id.number))"
+        }).first.map(PostgresRows.ticket)
     }
 
     /// Why a versioned write found nothing to update: gone, or changed by someone else.
     private static func conflict(_ session: PGSession, _ id: TicketID) async throws -> StoreError {
-        guard let row = try await session.rows(PG.query { b in
-            "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(b.int(id.number))"
-        }).first else { return .ticketNotFound(id) }
-        let current = try PostgresRows.ticket(row)
+        guard let current = try await storedTicket(session, id) else { return .ticketNotFound(id) }
         let last = try await session.rows(PG.query { b in
             "SELECT \(PostgresRows.eventColumns) FROM events WHERE ticket = \(b.int(id.number)) ORDER BY id DESC LIMIT 1"
         }).first.map(PostgresRows.event)
@@ -711,11 +698,7 @@ public final class PostgresStore: Store {
     }
 
     public func ticket(_ id: TicketID) async throws(StoreError) -> Ticket? {
-        try await read { session in
-            try await session.rows(PG.query { b in
-                "SELECT \(PostgresRows.ticketColumns) FROM tickets WHERE number = \(b.int(id.number))"
-            }).first.map(PostgresRows.ticket)
-        }
+        try await read { session in try await Self.storedTicket(session, id) }
     }
 
     public func tickets(_ query: TicketQuery) async throws(StoreError) -> [Ticket] {
